@@ -1,0 +1,121 @@
+"""The orchestrator: config -> load -> parse -> link -> render, then (for `build`) write.
+
+Everything is collected before anything is written, so backlinks, tag pages and feeds see the
+whole site, and a build with any error writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import ContentError, Diagnostic, errors_in
+from .feeds import atom_feed, json_feed
+from .link import build_index, link_site, newest_first
+from .load import load_content
+from .markdown import Parsed, make_markdown, render_markdown
+from .model import Essay, Episode, Item, Page
+from .render import Renderer, collect_assets, theme_dirs
+from .slugs import slugify
+from .write import write_site
+
+FIXED_PATHS = ("", "essays/", "episodes/", "glossary/", "tags/", "feed.xml", "feed.json",
+               "sitemap.xml", "robots.txt", "404.html")
+
+
+@dataclass(slots=True)
+class BuildResult:
+    files: dict[str, bytes]
+    copies: dict[str, Path]
+    warnings: list[Diagnostic]
+    timings: dict[str, float] = field(default_factory=dict)
+    pages: int = 0
+
+
+@contextmanager
+def _phase(timings: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def build_now() -> datetime:
+    """'Now' for leaving out future-dated items; SOURCE_DATE_EPOCH pins it for reproducibility."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+
+
+def is_published(item: Item, drafts: bool, now: datetime) -> bool:
+    return drafts or not (item.draft or (item.date is not None and item.date > now))
+
+
+def make_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None,
+              live_reload: str | None = None) -> BuildResult:
+    """Build the whole site in memory; raises ContentError listing every problem."""
+    timings: dict[str, float] = {}
+    now = now or build_now()
+    with _phase(timings, "load"):
+        loaded = load_content(config.content_dir, config.root, config.tz)
+    problems = list(loaded.diagnostics)
+    published = [i for i in loaded.items if is_published(i, drafts, now)]
+    withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
+    index, collisions = build_index(published, withheld, config.base_path)
+    problems += collisions
+    with _phase(timings, "parse"):
+        md = make_markdown()
+        parsed: dict[str, Parsed] = {}
+        for item in index.by_key.values():
+            body = render_markdown(md, item.body, first_line=item.body_line,
+                                   base_path=config.base_path,
+                                   resolve_wikilink=index.resolve_wikilink, self_key=item.key)
+            parsed[item.key] = body
+            problems += [Diagnostic(item.path, line, message, hint=hint, code="reference")
+                         for line, message, hint in body.problems]
+    with _phase(timings, "link"):
+        links, unresolved = link_site(index, parsed, _known_paths(index.by_key.values(),
+                                                                  loaded.media, config))
+        problems += unresolved
+    if errors_in(problems):
+        raise ContentError(errors_in(problems))
+    items = list(index.by_key.values())
+    with _phase(timings, "render"):
+        assets = collect_assets(theme_dirs(config))
+        menu = sorted((i for i in items if isinstance(i, Page) and i.menu is not None),
+                      key=lambda p: (p.menu, p.path))
+        renderer = Renderer(config, index, parsed, links, {k: v[0] for k, v in assets.items()},
+                            menu, live_reload=live_reload)
+        files = renderer.render_all(items)
+        pages = len(files)
+        stream = [renderer.view(i) for i in sorted(items, key=newest_first)
+                  if isinstance(i, (Essay, Episode))]
+        files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
+        files["feed.json"] = json_feed(config, stream, "feed.json", config.title,
+                                       config.base_path)
+        files.update({out: data for out, data in assets.values()})
+    copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
+    return BuildResult(files, copies, problems, timings, pages)
+
+
+def build_site(config: SiteConfig, output: Path, *, drafts: bool = False) -> BuildResult:
+    """Build and write atomically into `output` (checked by the caller)."""
+    result = make_site(config, drafts=drafts)
+    with _phase(result.timings, "write"):
+        write_site(output, result.files, result.copies)
+    return result
+
+
+def _known_paths(items, media: tuple[str, ...], config: SiteConfig) -> frozenset[str]:
+    """Every path a root-relative link in the content may point at."""
+    paths = set(FIXED_PATHS)
+    paths.update(i.url_path for i in items)
+    paths.update(f"tags/{slugify(t, 'tag')}/" for i in items for t in i.tags)
+    paths.update(f"media/{m}" for m in media)
+    if config.podcast:
+        paths.add("podcast.xml")
+    return frozenset(paths)

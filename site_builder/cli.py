@@ -1,0 +1,148 @@
+"""Command line: the only place that prints results and chooses exit codes.
+
+Exit status: 0 ok, 1 content errors (each printed as `path:line: message`), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .build import build_site, make_site
+from .config import SiteConfig, load_config
+from .errors import ContentError, Diagnostic, UsageError
+from .scaffold import KINDS, new_file
+from .write import check_output_dir
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # output is UTF-8 whatever the locale says
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    root = Path(args.root).absolute()
+    try:
+        return args.run(args, root)
+    except ContentError as exc:
+        _report(exc.diagnostics, root)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        print(f"{errors} error{'s' * (errors != 1)}; nothing was written.", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"site-builder: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Build a glossary-driven companion site for a podcast and its essays.")
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=".", metavar="PATH",
+                        help="the site folder (holding site.yaml); default: current folder")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", parents=[common], help="build the site into output/")
+    build.add_argument("--output", metavar="DIR", help="where to write (default: ROOT/output)")
+    build.add_argument("--drafts", action="store_true",
+                       help="include drafts and future-dated items")
+    build.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
+    build.add_argument("--force", action="store_true",
+                       help="replace an output folder that site-builder did not make")
+    build.set_defaults(run=_build)
+
+    check = sub.add_parser("check", parents=[common], help="report every problem; write nothing")
+    check.add_argument("--drafts", action="store_true", help="check drafts and future items too")
+    check.set_defaults(run=_check)
+
+    new = sub.add_parser("new", parents=[common], help="start a new essay, episode, concept or page")
+    new.add_argument("kind", choices=sorted(KINDS))
+    new.add_argument("title")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.set_defaults(run=_new)
+
+    serve = sub.add_parser("serve", parents=[common],
+                           help="preview with drafts; rebuild on change")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _config(root: Path, base_url: str | None = None) -> SiteConfig:
+    config = load_config(root)
+    if base_url:
+        try:
+            config = config.with_base_url(base_url)
+        except ValueError as exc:
+            raise UsageError(f"--base-url: {exc}") from None
+    return config
+
+
+def _build(args: argparse.Namespace, root: Path) -> int:
+    config = _config(root, args.base_url)
+    output = Path(args.output).absolute() if args.output else root / "output"
+    check_output_dir(output, root, force=args.force)
+    result = build_site(config, output, drafts=args.drafts)
+    _report(result.warnings, root)
+    total = sum(result.timings.values())
+    phases = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
+    print(f"built {result.pages} pages and {len(result.files) + len(result.copies) - result.pages}"
+          f" other files into {_shown(output)} in {total:.2f} s ({phases})")
+    return 0
+
+
+def _check(args: argparse.Namespace, root: Path) -> int:
+    result = make_site(_config(root), drafts=args.drafts)
+    _report(result.warnings, root)
+    print(f"no errors in {result.pages} pages"
+          f"{f' ({len(result.warnings)} warnings)' if result.warnings else ''}")
+    return 0
+
+
+def _new(args: argparse.Namespace, root: Path) -> int:
+    config = _config(root)
+    path = new_file(config.content_dir, args.kind, args.title, datetime.now(config.tz),
+                    force=args.force)
+    print(_shown(path))
+    if args.kind in ("essay", "episode"):
+        print("it is a draft: `site-builder serve` shows it; set `draft: false` to publish",
+              file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace, root: Path) -> int:
+    from .serve import serve
+
+    return serve(_config(root), args.host, args.port)
+
+
+def _report(diagnostics: Sequence[Diagnostic], root: Path) -> None:
+    prefix = _shown(root)
+    for d in diagnostics:
+        text = d.format()
+        if prefix != ".":
+            text = f"{prefix}/{text}"
+        print(text, file=sys.stderr)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when that is shorter."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("../..") else str(path)

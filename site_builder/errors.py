@@ -1,0 +1,61 @@
+"""Diagnostics: the one way a problem in a site is described, collected and printed."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located in a file of the site (path relative to the site root)."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str | None = None
+    code: str = "content"
+    severity: str = "error"
+    col: int | None = None
+
+    def format(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        text = f"{where}: {self.severity}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.col or 0, self.message)
+
+
+class ContentError(Exception):
+    """Raised when a site cannot be built; carries every problem found, not just the first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = tuple(sorted(diagnostics, key=lambda d: d.sort_key))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == "error"]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known choice, or None when nothing is close."""
+    pool = sorted(set(choices))
+    folded = {c.casefold(): c for c in pool}
+    if word.casefold() in folded:
+        return f"did you mean '{folded[word.casefold()]}'?"
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return f"did you mean '{folded[close[0]]}'?" if close else None
+
+
+class UsageError(Exception):
+    """A command was asked to do something it must refuse (exit status 2), e.g. a bad --output."""

@@ -1,0 +1,113 @@
+"""Atom 1.0 and JSON Feed 1.1 of essays and episodes, built with real serializers."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import datetime
+
+from .config import SiteConfig
+from .model import Episode
+from .render import View
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 30
+_ROOT_ATTR = re.compile(r"""(\s(?:href|src)=["'])/(?!/)""")
+
+
+def absolute_html(body: str, origin: str) -> str:
+    """Feed readers have no base URL: make root-relative links absolute."""
+    return _ROOT_ATTR.sub(lambda m: m.group(1) + origin + "/", body)
+
+
+def _rfc3339(value: datetime) -> str:
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _updated(views: Sequence[View]) -> datetime | None:
+    stamps = [v.updated or v.date for v in views if v.updated or v.date]
+    return max(stamps) if stamps else None
+
+
+def atom_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: str,
+              alternate: str) -> bytes:
+    """An Atom feed; `views` newest first. No build time goes in: `updated` is the newest item's."""
+    ET.register_namespace("", ATOM)
+    origin = config.base_url[: -len(config.base_path)]
+    feed = ET.Element(f"{{{ATOM}}}feed",
+                      {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        el.text = text
+        return el
+
+    sub(feed, "id", config.base_url + self_path)
+    sub(feed, "title", title)
+    if config.description:
+        sub(feed, "subtitle", config.description)
+    newest = _updated(views)
+    sub(feed, "updated", _rfc3339(newest) if newest else "1970-01-01T00:00:00Z")
+    author = sub(feed, "author")
+    sub(author, "name", config.author.name if config.author else config.title)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=config.base_url + self_path)
+    sub(feed, "link", rel="alternate", type="text/html", href=origin + alternate)
+    sub(feed, "generator", "site-builder")
+    for view in views[:FEED_SIZE]:
+        entry = sub(feed, "entry")
+        url = origin + view.url
+        sub(entry, "id", url)
+        sub(entry, "title", view.title)
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        if isinstance(view.item, Episode) and view.item.audio and view.item.audio.length:
+            audio = view.item.audio
+            sub(entry, "link", rel="enclosure", type=audio.type, href=audio.url,
+                length=str(audio.length))
+        if view.date:
+            sub(entry, "published", _rfc3339(view.date))
+        stamp = view.updated or view.date
+        sub(entry, "updated", _rfc3339(stamp) if stamp else "1970-01-01T00:00:00Z")
+        if view.summary:
+            sub(entry, "summary", view.summary)
+        for tag in view.tags:
+            sub(entry, "category", term=tag)
+        sub(entry, "content", absolute_html(view.html, origin), type="html")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
+                                                                      xml_declaration=False) + b"\n"
+
+
+def json_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: str,
+              alternate: str) -> bytes:
+    origin = config.base_url[: -len(config.base_path)]
+    items = []
+    for view in views[:FEED_SIZE]:
+        url = origin + view.url
+        entry: dict = {"id": url, "url": url, "title": view.title,
+                       "content_html": absolute_html(view.html, origin)}
+        if view.summary:
+            entry["summary"] = view.summary
+        if view.date:
+            entry["date_published"] = _rfc3339(view.date)
+        if view.updated:
+            entry["date_modified"] = _rfc3339(view.updated)
+        if view.tags:
+            entry["tags"] = list(view.tags)
+        if isinstance(view.item, Episode) and view.item.audio:
+            audio = view.item.audio
+            attachment: dict = {"url": audio.url, "mime_type": audio.type}
+            if audio.length:
+                attachment["size_in_bytes"] = audio.length
+            if view.item.duration:
+                attachment["duration_in_seconds"] = view.item.duration
+            entry["attachments"] = [attachment]
+        items.append(entry)
+    feed: dict = {"version": "https://jsonfeed.org/version/1.1", "title": title,
+                  "home_page_url": origin + alternate, "feed_url": config.base_url + self_path,
+                  "language": config.language, "items": items}
+    if config.description:
+        feed["description"] = config.description
+    if config.author:
+        feed["authors"] = [{"name": config.author.name}]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,0 +1,230 @@
+"""Typed reading of front-matter and config values, every problem collected with its line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+
+from .errors import Diagnostic
+from .frontmatter import Source
+
+_DATE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?[ \t]*(Z|z|[-+]\d{2}(?::?\d{2})?)?)?"
+)
+_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?")
+
+
+def parse_datetime(value: str, tz: tzinfo) -> datetime:
+    """`2024-01-15`, `2024-01-15 10:30`, `…T10:30:00+02:00` or `…Z`, as an aware datetime in `tz`.
+
+    Raises ValueError with a readable message for impossible dates.
+    """
+    m = _DATE.fullmatch(value.strip())
+    if not m:
+        raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD, optionally with HH:MM and a UTC offset)")
+    y, mo, d, hh, mm, ss, offset = m.groups()
+    try:
+        day = date(int(y), int(mo), int(d))
+        clock = time(int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date ({exc})") from None
+    if offset is None:
+        return datetime.combine(day, clock, tzinfo=tz)
+    stamp = f"{day.isoformat()}T{clock.isoformat()}{'+00:00' if offset in 'Zz' else offset}"
+    return datetime.fromisoformat(stamp).astimezone(tz)
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds from `"H:MM:SS"`, `"MM:SS"` or a number of seconds; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is not true or false")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    m = _CLOCK.fullmatch(text)
+    if not m or int(m.group(3)) > 59 or (m.group(1) and int(m.group(2)) > 59):
+        raise ValueError(f"'{value}' is not a duration (use \"H:MM:SS\", \"MM:SS\" or seconds)")
+    hours, minutes, seconds = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def format_duration(seconds: int) -> str:
+    """H:MM:SS, or M:SS under an hour."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
+               dict: "a mapping"}
+
+
+class FieldReader:
+    """Reads typed values out of a Source, appending a Diagnostic for each problem."""
+
+    def __init__(self, source: Source, diagnostics: list[Diagnostic], prefix: tuple = ()):
+        self.source = source
+        self.diagnostics = diagnostics
+        self.prefix = prefix
+
+    def within(self, *key: str | int) -> FieldReader:
+        """A reader for a nested mapping (e.g. `audio`), sharing this reader's diagnostics."""
+        return _NestedReader(self, key)
+
+    @property
+    def data(self) -> Any:
+        return self.source.data
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key) if isinstance(self.data, dict) else None
+
+    def error(self, key: str | int | None, message: str, hint: str | None = None) -> None:
+        at = (*self.prefix, key) if key is not None else self.prefix
+        self.diagnostics.append(
+            Diagnostic(self.source.path, self.source.line_of(*at), message, hint=hint,
+                       code="front-matter")
+        )
+
+    def name(self, key: str | int) -> str:
+        return ".".join(str(k) for k in (*self.prefix, key))
+
+    def _typed(self, key: str, kind: type, required: bool) -> Any:
+        value = self.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"missing required key '{self.name(key)}'",
+                           f"add a line `{key}: ...`")
+            return None
+        if kind is int and isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if kind is str and isinstance(value, (int, bool)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.error(key, f"'{self.name(key)}' must be {_TYPE_NAMES[kind]}, "
+                            f"not {_describe(value)}")
+            return None
+        return value
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self._typed(key, str, required)
+        if value is not None and not value.strip():
+            if required:
+                self.error(key, f"'{self.name(key)}' is empty")
+            return None
+        return value.strip() if value is not None else None
+
+    def integer(self, key: str, required: bool = False, minimum: int | None = None) -> int | None:
+        value = self._typed(key, int, required)
+        if value is not None and minimum is not None and value < minimum:
+            self.error(key, f"'{self.name(key)}' must be at least {minimum}")
+            return None
+        return value
+
+    def boolean(self, key: str, default: bool | None = False) -> bool | None:
+        value = self.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        hint = None
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+            hint = f"write {'true' if value.lower() in ('yes', 'on', 'y') else 'false'}"
+        self.error(key, f"'{self.name(key)}' must be true or false, not {_describe(value)}", hint)
+        return default
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(key, f"'{self.name(key)}' must be one of {', '.join(choices)}, not '{value}'")
+            return default
+        return value
+
+    def when(self, key: str, tz: tzinfo, required: bool = False) -> datetime | None:
+        value = self.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"missing required key '{self.name(key)}'",
+                           f"add a line `{key}: YYYY-MM-DD`")
+            return None
+        try:
+            return parse_datetime(str(value), tz)
+        except ValueError as exc:
+            self.error(key, f"'{self.name(key)}': {exc}")
+            return None
+
+    def duration(self, key: str) -> int | None:
+        value = self.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            self.error(key, f"'{self.name(key)}': {exc}")
+            return None
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        """A list of texts; a single text is taken as a list of one."""
+        value = self.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(key, f"'{self.name(key)}' must be a list, not {_describe(value)}",
+                       f"write `{key}: [first, second]`")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
+                out.append(str(item).strip())
+            else:
+                self.error(key, f"'{self.name(key)}' item {i + 1} must be text, "
+                                f"not {_describe(item)}")
+        return tuple(out)
+
+    def mappings(self, key: str) -> list[FieldReader]:
+        """Readers for each mapping in a list of mappings (e.g. `chapters`)."""
+        value = self.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"'{self.name(key)}' must be a list, not {_describe(value)}")
+            return []
+        readers = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                readers.append(self.within(key, i))
+            else:
+                self.error(key, f"'{self.name(key)}' item {i + 1} must be a mapping "
+                                f"(`{{key: value}}`), not {_describe(item)}")
+        return readers
+
+
+class _NestedReader(FieldReader):
+    def __init__(self, parent: FieldReader, key: tuple):
+        super().__init__(parent.source, parent.diagnostics, (*parent.prefix, *key))
+        self._data = parent.source.data
+        for k in self.prefix:
+            self._data = self._data[k]
+
+    @property
+    def data(self) -> Any:
+        return self._data
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (list, dict)):
+        return _TYPE_NAMES[type(value)]
+    if isinstance(value, int):
+        return f"the number {value}"
+    return f"'{value}'"

@@ -1,0 +1,235 @@
+"""Pure: index the site, resolve every reference between items, and build the link graph."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from .errors import Diagnostic, did_you_mean
+from .markdown import Parsed, UnknownTarget, WikiTarget
+from .model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
+from .slugs import RESERVED_PAGE_SLUGS, fold, slugify
+
+_KIND_ALIASES = {**{s: k for s, k in KIND_OF_SECTION.items()}, "pages": "page",
+                 **{k: k for k in SECTIONS}, "concepts": "concept"}
+
+
+def url_path(item: Item) -> str:
+    """The item's URL path below the base path, percent-encoded: `essays/slug/`."""
+    return quote(item.url_path)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIndex:
+    """Lookups over the published items, built once per build."""
+
+    base_path: str
+    by_key: Mapping[str, Item]
+    by_slug: Mapping[str, tuple[Item, ...]]  # folded slug -> items of any kind
+    by_term: Mapping[str, Concept]  # folded term or alias -> concept
+    by_number: Mapping[int, Episode]
+    withheld: Mapping[str, str]  # folded slug -> why it is not published ("a draft")
+
+    def url(self, item: Item) -> str:
+        return self.base_path + url_path(item)
+
+    def resolve_wikilink(self, target: str) -> WikiTarget:
+        item = self.find(target)
+        if isinstance(item, Concept):
+            return WikiTarget(item.key, self.url(item), item.title, item.definition,
+                              "wikilink concept-link")
+        return WikiTarget(item.key, self.url(item), item.title)
+
+    def find(self, target: str) -> Item:
+        """The item a wikilink target names; raises UnknownTarget with a hint."""
+        section, sep, slug = target.rpartition("/")
+        if sep:
+            kind = _KIND_ALIASES.get(section.strip().casefold())
+            matches = [i for i in self.by_slug.get(fold(slug.strip()), ()) if i.kind == kind]
+            if kind is None:
+                raise UnknownTarget(f"unknown section '{section}' in [[{target}]]",
+                                    "use essays/, episodes/, glossary/ or pages/")
+        else:
+            folded = fold(target)
+            matches = list(self.by_slug.get(folded, ()))
+            concept = self.by_term.get(folded)
+            if concept is not None and concept not in matches:
+                matches.append(concept)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            options = " or ".join(f"[[{m.key}]]" for m in matches)
+            raise UnknownTarget(f"[[{target}]] is ambiguous", f"write {options}")
+        why = self.withheld.get(fold(slug if sep else target))
+        if why:
+            raise UnknownTarget(f"[[{target}]] links to {why}, which is not published",
+                                "publish it, or build with --drafts")
+        names = [*(i.slug for items in self.by_slug.values() for i in items),
+                 *(c.title for c in self.by_term.values())]
+        raise UnknownTarget(f"unknown link target [[{target}]]", did_you_mean(target, names))
+
+
+def build_index(items: Iterable[Item], withheld: Iterable[Item], base_path: str
+                ) -> tuple[SiteIndex, list[Diagnostic]]:
+    """Index published items; report slug, URL, term and episode-number collisions."""
+    problems: list[Diagnostic] = []
+    by_key: dict[str, Item] = {}
+    by_slug: dict[str, list[Item]] = defaultdict(list)
+    by_url: dict[str, Item] = {}
+    by_term: dict[str, Concept] = {}
+    by_number: dict[int, Episode] = {}
+    for item in items:
+        url = fold(item.url_path)
+        if url in by_url:
+            other = by_url[url]
+            problems.append(Diagnostic(item.path, item.line_of("slug"),
+                                       f"{item.url_path} is also written by {other.path}",
+                                       hint="give one of them another `slug:`",
+                                       code="collision"))
+            continue
+        if item.kind == "page" and fold(item.slug) in RESERVED_PAGE_SLUGS:
+            problems.append(Diagnostic(item.path, item.line_of("slug"),
+                                       f"the page slug '{item.slug}' is used by the site itself",
+                                       hint="give the page another `slug:`", code="collision"))
+            continue
+        by_url[url] = item
+        by_key[item.key] = item
+        by_slug[fold(item.slug)].append(item)
+        if isinstance(item, Concept):
+            for name, key in ((item.title, "term"), *((a, "aliases") for a in item.aliases)):
+                owner = by_term.setdefault(fold(name), item)
+                if owner is not item:
+                    problems.append(Diagnostic(item.path, item.line_of(key),
+                                               f"'{name}' already names the concept in "
+                                               f"{owner.path}", code="collision",
+                                               hint="terms and aliases must be unique"))
+        if isinstance(item, Episode):
+            if item.number in by_number and item.episode_type == "full":
+                problems.append(Diagnostic(item.path, item.line_of("number"),
+                                           f"episode number {item.number} is also used by "
+                                           f"{by_number[item.number].path}", code="collision"))
+            elif item.episode_type == "full" or item.number not in by_number:
+                by_number[item.number] = item
+    why = {fold(i.slug): f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'})"
+           for i in withheld}
+    return SiteIndex(base_path, by_key, {k: tuple(v) for k, v in by_slug.items()}, by_term,
+                     by_number, why), problems
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The site's link graph: who refers to whom, both ways."""
+
+    episode_of: Mapping[str, Episode]  # essay key -> the episode it names
+    essays_of: Mapping[str, tuple[Essay, ...]]  # episode key -> essays naming it
+    referrers: Mapping[str, tuple[Item, ...]]  # concept key -> items referring to it
+    related: Mapping[str, tuple[Concept, ...]]  # concept key -> related concepts, both ways
+    tags: Mapping[str, tuple[str, tuple[Item, ...]]]  # tag slug -> (label, items)
+
+
+def link_site(index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: frozenset[str]
+              ) -> tuple[Links, list[Diagnostic]]:
+    """Resolve front-matter references, wikilink anchors and root-relative links."""
+    problems: list[Diagnostic] = []
+    items = sorted(index.by_key.values(), key=newest_first)
+    episode_of: dict[str, Episode] = {}
+    essays_of: dict[str, list[Essay]] = defaultdict(list)
+    referrers: dict[str, dict[str, Item]] = defaultdict(dict)
+    related: dict[str, dict[str, Concept]] = defaultdict(dict)
+    tags: dict[str, tuple[str, list[Item]]] = {}
+    concept_names = [i.slug for i in index.by_key.values() if isinstance(i, Concept)]
+
+    def concept_ref(item: Item, key: str, slug: str) -> Concept | None:
+        found = index.by_key.get(f"glossary/{slug}")
+        if isinstance(found, Concept):
+            return found
+        problems.append(Diagnostic(item.path, item.line_of(key), f"unknown concept '{slug}'",
+                                   hint=did_you_mean(slug, concept_names), code="reference"))
+        return None
+
+    for item in items:
+        for slug in item.concepts:
+            concept = concept_ref(item, "concepts", slug)
+            if concept is not None and concept is not item:
+                referrers[concept.key][item.key] = item
+        if isinstance(item, Essay) and item.episode is not None:
+            episode = _find_episode(index, item.episode)
+            if episode is None:
+                hint = did_you_mean(item.episode, [i.slug for i in index.by_number.values()])
+                problems.append(Diagnostic(item.path, item.line_of("episode"),
+                                           f"unknown episode '{item.episode}'", hint=hint,
+                                           code="reference"))
+            else:
+                episode_of[item.key] = episode
+                essays_of[episode.key].append(item)
+        if isinstance(item, Concept):
+            for slug in item.related:
+                other = concept_ref(item, "related", slug)
+                if other is not None and other is not item:
+                    related[item.key][other.key] = other
+                    related[other.key].setdefault(item.key, item)
+        for tag in item.tags:
+            label, tagged = tags.setdefault(slugify(tag, "tag"), (tag, []))
+            tagged.append(item)
+        body = parsed.get(item.key)
+        if body is None:
+            continue
+        for ref in body.wikilinks:
+            target = index.by_key[ref.key]
+            if isinstance(target, Concept) and target is not item:
+                referrers[target.key][item.key] = item
+            if ref.anchor:
+                problems.extend(_check_anchor(item, ref.anchor, ref.line, target, parsed))
+        for href, line in body.root_links:
+            problems.extend(_check_root_link(item, href, line, known_paths))
+    sorted_related = {k: tuple(sorted(v.values(), key=lambda c: fold(c.title)))
+                      for k, v in related.items()}
+    return Links(
+        episode_of=episode_of,
+        essays_of={k: tuple(v) for k, v in essays_of.items()},
+        referrers={k: tuple(v.values()) for k, v in referrers.items()},
+        related=sorted_related,
+        tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
+    ), problems
+
+
+def newest_first(item: Item) -> tuple:
+    """Sort key: newest first, ties broken by source path so order never depends on the disk."""
+    stamp = item.date.timestamp() if item.date else float("-inf")
+    return (-stamp, item.path)
+
+
+def _find_episode(index: SiteIndex, ref: str) -> Episode | None:
+    if ref.isdigit():
+        return index.by_number.get(int(ref))
+    found = index.by_key.get(f"episodes/{ref}")
+    return found if isinstance(found, Episode) else None
+
+
+def _check_anchor(item: Item, anchor: str, line: int, target: Item,
+                  parsed: Mapping[str, Parsed]) -> list[Diagnostic]:
+    body = parsed.get(target.key)
+    ids = [h.id for h in body.headings] if body else []
+    if anchor in ids:
+        return []
+    same_but_case = [i for i in ids if i.casefold() == anchor.casefold()]
+    if same_but_case:
+        hint = f"anchors are case-sensitive: write #{same_but_case[0]}"
+    else:
+        hint = did_you_mean(anchor, ids) or (
+            f"{target.path} has headings: {', '.join('#' + i for i in ids)}" if ids
+            else f"{target.path} has no headings")
+    return [Diagnostic(item.path, line, f"no heading #{anchor} in {target.key}", hint=hint,
+                       code="reference")]
+
+
+def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]
+                     ) -> list[Diagnostic]:
+    path = unquote(urlsplit(href).path).lstrip("/")
+    if path == "" or path in known or (path.endswith("/") and path in known) or \
+            (not path.endswith("/") and f"{path}/" in known):
+        return []
+    return [Diagnostic(item.path, line, f"link to /{path}, which the site does not have",
+                       hint=did_you_mean(path, known), code="reference")]

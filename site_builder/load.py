@@ -1,0 +1,194 @@
+"""I/O in: discover a site's content files and turn each into a validated Item."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from .errors import ContentError, Diagnostic
+from .fields import FieldReader, parse_duration
+from .frontmatter import decode, split
+from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
+from .slugs import slug_problem
+
+SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
+_ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
+_EPISODE_NAME = re.compile(r"(\d+)-(.+)")
+# Files editors and operating systems leave beside the ones authors write.
+_SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    items: tuple[Item, ...]
+    media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def is_scratch_file(name: str) -> bool:
+    """Editor swap, backup and temporary files, which are never content."""
+    return bool(_SCRATCH.search(name))
+
+
+def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
+    """Read every content file under `content_dir`; problems are collected, not raised."""
+    items: list[Item] = []
+    problems: list[Diagnostic] = []
+    for path in _walk(content_dir, problems, root):
+        rel = path.relative_to(root).as_posix()
+        parts = path.relative_to(content_dir).parts
+        if parts[0] == "media" or path.suffix != ".md":
+            continue
+        kind = SECTION_DIRS.get(parts[0]) if len(parts) == 2 else None
+        if kind is None:
+            problems.append(Diagnostic(rel, None, "Markdown file outside a content section",
+                                       hint="move it into content/essays, episodes, glossary "
+                                            "or pages", severity="warning", code="layout"))
+            continue
+        try:
+            item = read_item(kind, rel, path.read_bytes(), tz, problems)
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        except OSError as exc:
+            problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
+            continue
+        if item is not None:
+            items.append(item)
+    media_dir = content_dir / "media"
+    media = tuple(
+        p.relative_to(media_dir).as_posix()
+        for p in _walk(media_dir, problems, root)
+    ) if media_dir.is_dir() else ()
+    return Loaded(tuple(items), media, tuple(problems))
+
+
+def _walk(top: Path, problems: list[Diagnostic], root: Path) -> list[Path]:
+    """Regular files below `top`, sorted; symlinks that leave it, dangle or loop are skipped."""
+    found: list[Path] = []
+    if not top.is_dir():
+        return found
+    real_top = top.resolve()
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if is_scratch_file(name):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_file() or not target.is_relative_to(real_top):
+                    problems.append(Diagnostic(path.relative_to(root).as_posix(), None,
+                                               "symbolic link that is broken or points outside "
+                                               f"{top.relative_to(root).as_posix()}/ was skipped",
+                                               severity="warning", code="layout"))
+                    continue
+            found.append(path)
+    return sorted(found)
+
+
+def read_item(kind: str, rel: str, raw: bytes, tz: tzinfo,
+              problems: list[Diagnostic]) -> Item | None:
+    """Parse one content file (pure: bytes in, Item out); appends problems, raises on syntax."""
+    source = split(decode(raw, rel), rel)
+    if not source.has_front_matter:
+        problems.append(Diagnostic(rel, 1, "missing front matter",
+                                   hint="start the file with a --- line, the keys, and another ---",
+                                   code="front-matter"))
+        return None
+    r = FieldReader(source, problems)
+    stem = Path(rel).stem
+    common = dict(
+        path=rel, body=source.body, body_line=source.body_line,
+        summary=r.text("summary"), tags=r.text_list("tags"), concepts=r.text_list("concepts"),
+        draft=bool(r.boolean("draft")), autolink=r.boolean("autolink", default=None),
+        updated=r.when("updated", tz), meta=dict(source.data), lines=dict(source.lines),
+    )
+    item: Item
+    if kind == "essay":
+        m = _ESSAY_NAME.fullmatch(stem)
+        episode = r.get("episode")
+        item = Essay(kind=kind, slug=_slug(r, m.group(2) if m else stem),
+                     title=r.text("title", required=True) or stem,
+                     date=r.when("date", tz, required=True),
+                     episode=str(episode) if isinstance(episode, (str, int)) else None, **common)
+        if episode is not None and item.episode is None:
+            r.error("episode", "'episode' must be an episode's slug or number")
+    elif kind == "episode":
+        m = _EPISODE_NAME.fullmatch(stem)
+        number = r.integer("number", required=m is None, minimum=0)
+        item = Episode(kind=kind, slug=_slug(r, m.group(2) if m else stem),
+                       title=r.text("title", required=True) or stem,
+                       date=r.when("date", tz, required=True),
+                       number=number if number is not None else int(m.group(1)) if m else 0,
+                       season=r.integer("season", minimum=1),
+                       recorded=r.when("recorded", tz), audio=_audio(r),
+                       duration=r.duration("duration"), explicit=r.boolean("explicit", None),
+                       episode_type=r.choice("episode_type", ("full", "trailer", "bonus"), "full"),
+                       guests=r.text_list("guests"), chapters=_chapters(r),
+                       transcript=r.text("transcript"), image=r.text("image"),
+                       guid=r.text("guid"), **common)
+    elif kind == "concept":
+        term = r.text("term", required=True)
+        item = Concept(kind=kind, slug=_slug(r, stem), title=term or stem,
+                       definition=r.text("definition", required=True) or "",
+                       aliases=r.text_list("aliases"), related=r.text_list("related"),
+                       sources=_sources(r), **common)
+    else:
+        item = Page(kind=kind, slug=_slug(r, stem), title=r.text("title", required=True) or stem,
+                    menu=r.integer("menu"), date=r.when("date", tz), **common)
+    # An item with invalid fields is still returned: the build fails on the recorded problems,
+    # but its body is still checked, so one run reports everything.
+    return item
+
+
+def _slug(r: FieldReader, from_name: str) -> str:
+    slug = r.text("slug")
+    key: str | None = "slug"
+    if slug is None:
+        slug, key = from_name, None
+    problem = slug_problem(slug)
+    if problem:
+        r.error(key, problem, "set `slug:` to lowercase words joined by '-'")
+    return slug
+
+
+def _audio(r: FieldReader) -> Audio | None:
+    if r.get("audio") is None:
+        return None
+    if not isinstance(r.get("audio"), dict):
+        r.error("audio", "'audio' must be a mapping: `audio: {url: ..., length: ..., type: ...}`")
+        return None
+    a = r.within("audio")
+    url = a.text("url", required=True)
+    return Audio(url or "", a.integer("length", minimum=1), a.text("type") or "audio/mpeg")
+
+
+def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
+    chapters = []
+    for c in r.mappings("chapters"):
+        start_value, title = c.get("start"), c.text("title", required=True)
+        try:
+            start = parse_duration(start_value) if start_value is not None else None
+        except ValueError as exc:
+            c.error("start", f"'{c.name('start')}': {exc}")
+            continue
+        if start is None:
+            c.error(None, f"missing required key '{c.name('start')}'")
+        elif title:
+            if chapters and start <= chapters[-1].start:
+                c.error("start", "chapters must be in order of their start times")
+            chapters.append(Chapter(start, title, c.text("url")))
+    return tuple(chapters)
+
+
+def _sources(r: FieldReader) -> tuple[SourceRef, ...]:
+    refs = []
+    for s in r.mappings("sources"):
+        author, title = s.text("author", required=True), s.text("title", required=True)
+        if author and title:
+            refs.append(SourceRef(author, title, s.integer("year"), s.text("url")))
+    return tuple(refs)

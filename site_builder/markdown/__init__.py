@@ -1,0 +1,85 @@
+"""Markdown for site content: markdown-it-py with a fixed, documented set of plugins.
+
+Order matters and is fixed here:
+1. preset `commonmark` with raw HTML on (authors are trusted) and typographer off (the author's
+   own quotes and dashes are kept as written); then tables and strikethrough;
+2. footnotes (mdit-py-plugins);
+3. wikilinks, an inline rule before `link`;
+4. root-relative URLs rewritten under the base path, a core rule after `inline`;
+5. heading ids (mdit-py-plugins anchors, all levels, unique per page), the last core rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .urls import urls_plugin
+from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
+
+__all__ = ["Heading", "Parsed", "UnknownTarget", "WikiRef", "WikiTarget", "make_markdown",
+           "render_markdown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What one Markdown body turned into, and what it refers to."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    wikilinks: tuple[WikiRef, ...]
+    root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
+    problems: tuple[tuple[int, str, str | None], ...]  # (line, message, hint)
+
+
+def make_markdown() -> MarkdownIt:
+    """The one parser a build uses; build it once and pass it around."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(wikilinks_plugin)
+    md.core.ruler.at("inline", _inline_with_lines)
+    md.use(urls_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6)
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str, *, first_line: int, base_path: str,
+                    resolve_wikilink: Callable[[str], WikiTarget], self_key: str = "") -> Parsed:
+    """Parse and render one body; `first_line` is the body's first line number in its file."""
+    env: dict = {"_offset": first_line, "base_path": base_path,
+                 "resolve_wikilink": resolve_wikilink, "self_key": self_key}
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    headings = tuple(
+        Heading(int(tok.tag[1]), str(tok.attrGet("id")), _plain(tokens[i + 1]))
+        for i, tok in enumerate(tokens) if tok.type == "heading_open"
+    )
+    return Parsed(html, headings, tuple(env.get("wikilinks", ())),
+                  tuple(env.get("root_links", ())), tuple(env.get("diagnostics", ())))
+
+
+def _inline_with_lines(state: StateCore) -> None:
+    """markdown-it's `inline` rule, telling inline rules the line their block starts on."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            state.env["_line"] = state.env["_offset"] + (token.map[0] if token.map else 0)
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _plain(inline) -> str:
+    return "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))

@@ -1,0 +1,106 @@
+"""The site's content as immutable values: what load produces and everything after reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# kind -> the URL section its items live under; pages live at the site root.
+SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}
+KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items() if section}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """Fields every kind of content has."""
+
+    kind: str
+    slug: str
+    title: str
+    path: str  # source file, relative to the site root, with '/' separators
+    body: str
+    body_line: int
+    date: datetime | None = None
+    updated: datetime | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    draft: bool = False
+    autolink: bool | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # all front matter, for templates
+    lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in the file
+
+    @property
+    def key(self) -> str:
+        """Unique across the site: `essays/slug`, `glossary/slug`, `pages/slug` …"""
+        return f"{SECTIONS[self.kind] or 'pages'}/{self.slug}"
+
+    @property
+    def url_path(self) -> str:
+        """The page's path under the site root, without the base path: `essays/slug/`."""
+        section = SECTIONS[self.kind]
+        return f"{section}/{self.slug}/" if section else f"{self.slug}/"
+
+    def line_of(self, *key: str | int) -> int:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+
+@dataclass(frozen=True, slots=True)
+class Essay(Item):
+    episode: str | None = None  # episode slug or number as written
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    url: str
+    length: int | None
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    start: int  # seconds
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Episode(Item):
+    number: int = 0
+    season: int | None = None
+    recorded: datetime | None = None
+    audio: Audio | None = None
+    duration: int | None = None
+    explicit: bool | None = None
+    episode_type: str = "full"
+    guests: tuple[str, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    transcript: str | None = None
+    image: str | None = None
+    guid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    author: str
+    title: str
+    year: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Concept(Item):
+    definition: str = ""
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Item):
+    menu: int | None = None

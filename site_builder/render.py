@@ -1,0 +1,247 @@
+"""Jinja2 rendering: every HTML page, the sitemap and robots.txt, as bytes keyed by output path."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import ContentError, Diagnostic
+from .fields import format_duration
+from .link import Links, SiteIndex, newest_first
+from .markdown import Parsed
+from .model import Concept, Episode, Essay, Item, Page
+from .slugs import fold, slugify
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+PACKAGED_THEME = Path(__file__).parent / "theme"
+# In a source checkout the default theme is the repository's own templates/ folder;
+# the wheel carries a copy of it as site_builder/theme (see pyproject.toml).
+DEFAULT_THEME = PACKAGED_THEME if PACKAGED_THEME.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
+    """Template folders, most specific first: the site's own, then the default theme."""
+    own = config.templates_dir
+    dirs = [own] if own.is_dir() else []
+    if DEFAULT_THEME.resolve() not in {d.resolve() for d in dirs}:
+        dirs.append(DEFAULT_THEME)
+    return tuple(dirs)
+
+
+def collect_assets(dirs: tuple[Path, ...]) -> dict[str, tuple[str, bytes]]:
+    """`static/` files of the theme: name -> (fingerprinted output path, bytes)."""
+    assets: dict[str, tuple[str, bytes]] = {}
+    for theme in reversed(dirs):  # the site's own files replace the default theme's
+        static = theme / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):
+                name = path.relative_to(static).as_posix()
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()[:10]
+                stem, dot, ext = name.rpartition(".")
+                out = f"assets/{stem}.{digest}.{ext}" if dot else f"assets/{name}.{digest}"
+                assets[name] = (out, data)
+    return assets
+
+
+def format_date(value: datetime | None) -> str:
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def excerpt(body_html: str, limit: int = 200) -> str:
+    """Plain text of the first paragraph, cut at a word boundary (before any escaping)."""
+    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """An item as templates see it: the item, its rendered body and its place in the site."""
+
+    item: Item
+    url: str
+    html: str
+    summary: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.item, name)
+
+
+class Renderer:
+    """Holds the Jinja2 environment and renders every page of one build."""
+
+    def __init__(self, config: SiteConfig, index: SiteIndex, parsed: Mapping[str, Parsed],
+                 links: Links, asset_urls: Mapping[str, str], menu: list[Page],
+                 live_reload: str | None = None):
+        self.config, self.index, self.parsed, self.links = config, index, parsed, links
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config)]),
+            autoescape=True,  # every template, .xml and .txt included
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        base = config.base_path
+        self.env.globals.update(
+            site=config,
+            menu=[self.view(p) for p in menu],
+            url=lambda path="": base + path.lstrip("/"),
+            abs_url=self.abs_url,
+            asset=lambda name: base + asset_urls[name],
+            live_reload=live_reload,
+            generator="site-builder",
+        )
+        self.env.filters.update(date=format_date, duration=format_duration,
+                                isodate=lambda d: d.isoformat() if d else "",
+                                tag_url=lambda tag: f"{base}tags/{slugify(tag, 'tag')}/")
+        self._views: dict[str, View] = {}
+
+    def abs_url(self, path: str) -> str:
+        """Absolute URL of a path below the base path (or of one already under it)."""
+        origin = self.config.base_url[: -len(self.config.base_path)]
+        if path.startswith(self.config.base_path):
+            return origin + path
+        return self.config.base_url + path.lstrip("/")
+
+    def view(self, item: Item) -> View:
+        found = self._views.get(item.key)
+        if found is None:
+            body = self.parsed.get(item.key)
+            body_html = body.html if body else ""
+            summary = item.summary or (item.definition if isinstance(item, Concept)
+                                       else excerpt(body_html))
+            found = View(item, self.index.url(item), body_html, summary)
+            self._views[item.key] = found
+        return found
+
+    def views(self, items) -> list[View]:
+        return [self.view(i) for i in items]
+
+    def render_all(self, items: list[Item]) -> dict[str, bytes]:
+        """Every page of the site, keyed by output path."""
+        pages: dict[str, bytes] = {}
+        problems: list[Diagnostic] = []
+        ordered = sorted(items, key=newest_first)
+        essays = [i for i in ordered if isinstance(i, Essay)]
+        episodes = [i for i in ordered if isinstance(i, Episode)]
+        concepts = sorted((i for i in items if isinstance(i, Concept)), key=lambda c: fold(c.title))
+        by_number = sorted(episodes, key=lambda e: (e.season or 0, e.number, e.path))
+
+        def out(path: str, template: str, item: Item | None = None, **ctx: Any) -> None:
+            try:
+                pages[path] = self._render(template, path, item, ctx).encode()
+            except ContentError as exc:
+                problems.extend(exc.diagnostics)
+
+        out("index.html", "home.html", essays=self.views(essays[:8]),
+            episodes=self.views(episodes[:4]), concepts_count=len(concepts))
+        out("essays/index.html", "essays.html", essays=self.views(essays))
+        out("episodes/index.html", "episodes.html", episodes=self.views(episodes))
+        out("glossary/index.html", "glossary.html", letters=self._by_letter(concepts))
+        out("tags/index.html", "tags.html",
+            tags=[(label, f"tags/{slug}/", len(tagged))
+                  for slug, (label, tagged) in self.links.tags.items()])
+        for slug, (label, tagged) in self.links.tags.items():
+            out(f"tags/{slug}/index.html", "tag.html", tag=label, items=self.views(tagged))
+        for item in essays:
+            episode = self.links.episode_of.get(item.key)
+            out(self._path(item), "essay.html", item, episode=episode and self.view(episode),
+                concepts=self._concepts_of(item))
+        for i, item in enumerate(by_number):
+            out(self._path(item), "episode.html", item,
+                essays=self.views(self.links.essays_of.get(item.key, ())),
+                previous=self.view(by_number[i - 1]) if i > 0 else None,
+                next=self.view(by_number[i + 1]) if i + 1 < len(by_number) else None,
+                concepts=self._concepts_of(item))
+        for item in concepts:
+            out(self._path(item), "concept.html", item,
+                related=self.views(self.links.related.get(item.key, ())),
+                referrers=self._grouped(self.links.referrers.get(item.key, ())))
+        for item in ordered:
+            if isinstance(item, Page):
+                out(self._path(item), "page.html", item)
+        out("404.html", "404.html")
+        out("sitemap.xml", "sitemap.xml", entries=self._sitemap(ordered, pages))
+        out("robots.txt", "robots.txt")
+        if problems:
+            raise ContentError(problems)
+        return pages
+
+    def _render(self, template: str, path: str, item: Item | None, ctx: dict) -> str:
+        page = self.view(item) if item else None
+        url = self.index.base_path + path.removesuffix("index.html")
+        try:
+            return self.env.get_template(template).render(
+                page=page, page_url=url, canonical=self.abs_url(url), **ctx)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError([self._template_problem(exc.filename, exc.lineno, exc.message,
+                                                       path)]) from None
+        except Exception as exc:  # any error raised while a template runs
+            filename, lineno = _template_frame(exc)
+            message = f"{type(exc).__name__}: {exc}"
+            raise ContentError([self._template_problem(filename, lineno, message, path)]) from None
+
+    def _template_problem(self, filename: str | None, line: int | None, message: str,
+                          page: str) -> Diagnostic:
+        shown = filename or "templates"
+        if filename:
+            file = Path(filename)
+            shown = (file.relative_to(self.config.root).as_posix()
+                     if file.is_relative_to(self.config.root) else f"(default theme) {file.name}")
+        return Diagnostic(shown, line, f"{message} (while rendering {page})", code="template")
+
+    @staticmethod
+    def _path(item: Item) -> str:
+        return f"{item.url_path}index.html"
+
+    def _concepts_of(self, item: Item) -> list[View]:
+        found = (self.index.by_key.get(f"glossary/{slug}") for slug in item.concepts)
+        return [self.view(c) for c in found if c is not None]
+
+    def _grouped(self, referrers: tuple[Item, ...]) -> list[tuple[str, list[View]]]:
+        groups = []
+        for kind, label in (("essay", "Essays"), ("episode", "Episodes"), ("page", "Pages"),
+                            ("concept", "Concepts")):
+            members = sorted((i for i in referrers if i.kind == kind), key=newest_first)
+            if members:
+                groups.append((label, self.views(members)))
+        return groups
+
+    def _by_letter(self, concepts: list[Concept]) -> list[tuple[str, list[View]]]:
+        letters: dict[str, list[View]] = {}
+        for concept in concepts:
+            first = fold(concept.title)[:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(self.view(concept))
+        return sorted(letters.items())
+
+    def _sitemap(self, items: list[Item], pages: dict[str, bytes]) -> list[tuple[str, str]]:
+        lastmod = {self._path(i): (i.updated or i.date).date().isoformat()
+                   for i in items if i.updated or i.date}
+        return [(self.abs_url(path.removesuffix("index.html")), lastmod.get(path, ""))
+                for path in sorted(pages) if path.endswith("index.html")]
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a traceback that Jinja2 rewrote."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,71 @@
+"""`site-builder new`: the file an author starts from, with its front matter filled in."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+from .errors import UsageError
+from .slugs import slugify
+
+KINDS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": "pages"}
+
+
+def quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML), so any title round-trips."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def new_file(content_dir: Path, kind: str, title: str, now: datetime,
+             force: bool = False) -> Path:
+    """Write a new content file and return its path; refuses to overwrite unless `force`."""
+    if not title.strip():
+        raise UsageError("the title is empty")
+    title = " ".join(title.split())
+    section = content_dir / KINDS[kind]
+    slug = slugify(title, kind)
+    if kind == "essay":
+        name = f"{now.date().isoformat()}-{slug}.md"
+        same_slug = [p for p in section.glob(f"*-{slug}.md")
+                     if re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}-{re.escape(slug)}", p.stem)]
+    elif kind == "episode":
+        number = _next_episode_number(section)
+        name = f"{number:03d}-{slug}.md"
+        same_slug = [p for p in section.glob(f"*-{slug}.md")
+                     if re.fullmatch(rf"\d+-{re.escape(slug)}", p.stem)]
+    else:
+        name = f"{slug}.md"
+        same_slug = []
+    path = section / name
+    existing = [p for p in [path, *same_slug] if p.exists()]
+    if existing and not force:
+        raise UsageError(f"{existing[0]} already exists (pass --force to overwrite it)")
+    stamp = now.isoformat(timespec="seconds")
+    if kind == "essay":
+        text = (f"---\ntitle: {quote(title)}\ndate: {stamp}\nsummary: \ntags: []\n"
+                f"concepts: []\ndraft: true\n---\n\nWrite here. Link a concept with "
+                f"[[ripeness]] or an episode with [[episodes/slug]].\n")
+    elif kind == "episode":
+        text = (f"---\ntitle: {quote(title)}\nnumber: {number}\ndate: {stamp}\n"
+                f"summary: \n# duration: \"58:41\"\n"
+                f"# audio: {{url: https://..., length: 48213760, type: audio/mpeg}}\n"
+                f"guests: []\nchapters:\n  - {{start: \"0:00\", title: Introduction}}\n"
+                f"concepts: []\ndraft: true\n---\n\nShow notes.\n")
+    elif kind == "concept":
+        text = (f"---\nterm: {quote(title)}\n"
+                f"definition: {quote(f'One or two sentences that define {title.lower()}.')}\n"
+                f"aliases: []\nrelated: []\n---\n\nWhat {title} means, where it comes from, "
+                f"and how it is used.\n")
+    else:
+        text = f"---\ntitle: {quote(title)}\n---\n\n"
+    section.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _next_episode_number(section: Path) -> int:
+    numbers = [int(m.group(1)) for p in section.glob("*.md")
+               if (m := re.match(r"(\d+)-", p.name))]
+    return max(numbers, default=0) + 1

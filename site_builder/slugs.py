@@ -1,0 +1,42 @@
+"""Slugs: turning titles into URL-safe names, and checking the ones authors choose."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Names Windows refuses as file names; a site built here may be checked out there.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+             *(f"lpt{i}" for i in range(1, 10))}
+# Top-level names the generator writes itself; a page with one of these slugs would clash.
+RESERVED_PAGE_SLUGS = {"essays", "episodes", "glossary", "tags", "media", "assets", "search",
+                       "feed.xml", "feed.json", "podcast.xml", "sitemap.xml", "robots.txt",
+                       "404.html", "index.html"}
+
+
+def slugify(title: str, fallback: str = "untitled") -> str:
+    """Lowercase ASCII words joined by '-': never empty, never '.', '..' or a reserved name."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"-{2,}", "-", slug)[:80].strip("-")
+    if not slug or slug in _RESERVED or slug == "index":
+        return fallback if not slug else f"{slug}-{fallback}"
+    return slug
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a slug cannot be used as one URL segment, or None when it is fine."""
+    if not slug or slug.strip() != slug:
+        return "a slug must not be empty or start or end with spaces"
+    if slug in (".", "..") or any(c in slug for c in "/\\?#%") or ":" in slug:
+        return f"'{slug}' cannot be a URL segment: use letters, digits and '-'"
+    if any(unicodedata.category(c)[0] in "CZ" and c != " " for c in slug) or " " in slug:
+        return f"'{slug}' contains spaces or control characters"
+    if slug.split(".")[0].casefold() in _RESERVED:
+        return f"'{slug}' is a reserved file name on Windows"
+    return None
+
+
+def fold(text: str) -> str:
+    """The form two slugs or URLs are compared in: NFC, then case-folded."""
+    return unicodedata.normalize("NFC", text).casefold()
