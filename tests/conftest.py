@@ -1,0 +1,73 @@
+"""Shared fixtures: run the command line in-process and write small sites into tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys):
+    """cli("build", "--root", path) -> Run(code, out, err)."""
+
+    def run(*args: str) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+SITE_YAML = "title: Test Site\nbase_url: https://example.org/\n"
+
+
+def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str = SITE_YAML) -> Path:
+    """Write a site: `files` maps paths under root to text (dedented) or bytes."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path):
+    """site(files, site_yaml=...) -> root path of a new site in tmp_path."""
+
+    def make(files: dict[str, str | bytes], site_yaml: str = SITE_YAML) -> Path:
+        return write_site(tmp_path / "site", files, site_yaml)
+
+    return make
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """A copy of tests/sites/<name> in tmp_path, so a test may build or change it freely."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(TESTS / "sites" / name, target)
+        return target
+
+    return copy
