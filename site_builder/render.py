@@ -87,6 +87,7 @@ class Renderer:
                  links: Links, asset_urls: Mapping[str, str], menu: list[Page],
                  live_reload: str | None = None):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
+        self._views: dict[str, View] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config)]),
             autoescape=True,  # every template, .xml and .txt included
@@ -108,7 +109,6 @@ class Renderer:
         self.env.filters.update(date=format_date, duration=format_duration,
                                 isodate=lambda d: d.isoformat() if d else "",
                                 tag_url=lambda tag: f"{base}tags/{slugify(tag, 'tag')}/")
-        self._views: dict[str, View] = {}
 
     def abs_url(self, path: str) -> str:
         """Absolute URL of a path below the base path (or of one already under it)."""
@@ -139,7 +139,7 @@ class Renderer:
         essays = [i for i in ordered if isinstance(i, Essay)]
         episodes = [i for i in ordered if isinstance(i, Episode)]
         concepts = sorted((i for i in items if isinstance(i, Concept)), key=lambda c: fold(c.title))
-        by_number = sorted(episodes, key=lambda e: (e.season or 0, e.number, e.path))
+        in_order = episodes[::-1]  # oldest first, for previous / next
 
         def out(path: str, template: str, item: Item | None = None, **ctx: Any) -> None:
             try:
@@ -161,11 +161,11 @@ class Renderer:
             episode = self.links.episode_of.get(item.key)
             out(self._path(item), "essay.html", item, episode=episode and self.view(episode),
                 concepts=self._concepts_of(item))
-        for i, item in enumerate(by_number):
+        for i, item in enumerate(in_order):
             out(self._path(item), "episode.html", item,
                 essays=self.views(self.links.essays_of.get(item.key, ())),
-                previous=self.view(by_number[i - 1]) if i > 0 else None,
-                next=self.view(by_number[i + 1]) if i + 1 < len(by_number) else None,
+                previous=self.view(in_order[i - 1]) if i > 0 else None,
+                next=self.view(in_order[i + 1]) if i + 1 < len(in_order) else None,
                 concepts=self._concepts_of(item))
         for item in concepts:
             out(self._path(item), "concept.html", item,
@@ -231,8 +231,8 @@ class Renderer:
     def _sitemap(self, items: list[Item], pages: dict[str, bytes]) -> list[tuple[str, str]]:
         lastmod = {self._path(i): (i.updated or i.date).date().isoformat()
                    for i in items if i.updated or i.date}
-        return [(self.abs_url(path.removesuffix("index.html")), lastmod.get(path, ""))
-                for path in sorted(pages) if path.endswith("index.html")]
+        return sorted((self.abs_url(path.removesuffix("index.html")), lastmod.get(path, ""))
+                      for path in pages if path.endswith("index.html"))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -1,0 +1,241 @@
+"""A small site built end to end: what readers, feed readers and crawlers see."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from site_builder.cli import main
+
+    out = tmp_path_factory.mktemp("out") / "site"
+    assert main(["build", "--root", str(Path(__file__).parent / "sites" / "basic"),
+                 "--output", str(out)]) == 0
+    return out
+
+
+def read(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+class Links(HTMLParser):
+    """Every URL a page refers to, by (tag, attribute)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.urls.append((tag, name, value))
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def links_of(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+def test_pretty_urls_for_every_kind(built):
+    for rel in ("index.html", "essays/index.html", "essays/reading-the-stalemate/index.html",
+                "episodes/index.html", "episodes/ripe-for-what/index.html",
+                "glossary/index.html", "glossary/ripeness/index.html", "tags/index.html",
+                "tags/negotiation/index.html", "about/index.html", "404.html",
+                "sitemap.xml", "robots.txt", "feed.xml", "feed.json", "media/sketch.svg"):
+        assert (built / rel).is_file(), rel
+
+
+def test_every_internal_link_resolves_under_the_base_path(built):
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        for tag, attr, url in links_of(page.read_text(encoding="utf-8")).urls:
+            if url.startswith(("https://", "mailto:", "#")):
+                # nothing is loaded from other hosts: only links and the audio may point out
+                assert tag in ("a", "link") or url.startswith("https://media.example.org/"), url
+                assert not (tag == "link" and "stylesheet" in url), url
+                continue
+            assert url.startswith("/sub/"), f"{page}: {url}"
+            path = url.split("#")[0].removeprefix("/sub/")
+            target = built / path / "index.html" if path.endswith("/") or not path else built / path
+            assert target.is_file(), f"{page.relative_to(built)} links to missing {url}"
+
+
+def test_drafts_and_future_items_are_left_out(built, cli, tmp_path):
+    assert not (built / "essays/draft-essay").exists()
+    assert not (built / "essays/future").exists()
+    assert "A draft" not in read(built, "essays/index.html")
+    out = tmp_path / "with-drafts"
+    root = Path(__file__).parent / "sites" / "basic"
+    assert cli("build", "--root", root, "--output", out, "--drafts").code == 0
+    assert (out / "essays/draft-essay/index.html").is_file()
+    assert (out / "essays/future/index.html").is_file()
+
+
+def test_essay_and_its_episode_link_both_ways(built):
+    essay = read(built, "essays/reading-the-stalemate/index.html")
+    episode = read(built, "episodes/ripe-for-what/index.html")
+    assert 'href="/sub/episodes/ripe-for-what/"' in essay
+    assert "Companion to" in essay and "Episode 1: Ripe for what?" in essay
+    assert 'href="/sub/essays/reading-the-stalemate/"' in episode
+    assert "Reading the stalemate: notes before a summit" in episode
+
+
+def test_wikilinks_resolve_by_term_alias_slug_and_heading(built):
+    essay = read(built, "essays/reading-the-stalemate/index.html")
+    assert re.search(r'<a href="/sub/glossary/mutually-hurting-stalemate/" class="wikilink '
+                     r'concept-link" title="A deadlock[^"]*">Mutually hurting stalemate</a>', essay)
+    assert '>a ripe moment</a>' in essay
+    assert 'href="/sub/essays/paper-promises/#the-budapest-lesson"' in essay
+    target = read(built, "essays/paper-promises/index.html")
+    assert 'id="the-budapest-lesson"' in target
+    episode = read(built, "episodes/ripe-for-what/index.html")
+    assert 'href="/sub/glossary/mutually-hurting-stalemate/"' in episode
+
+
+def test_root_relative_media_and_links_are_rewritten(built):
+    essay = read(built, "essays/reading-the-stalemate/index.html")
+    assert '<img src="/sub/media/sketch.svg" alt="A sketch of the line of contact"' in essay
+    assert '<a href="/sub/glossary/">the glossary</a>' in essay
+
+
+def test_episode_page(built):
+    html = read(built, "episodes/ripe-for-what/index.html")
+    assert '<audio id="player" controls preload="none" src="https://media.example.org/001.mp3">' in html
+    assert ">58:41<" in html  # duration "58:41" shown as M:SS
+    assert "Dr. Ines Carvalho" in html
+    assert 'href="https://media.example.org/001.mp3#t=252"' in html  # 4:12 chapter
+    assert ">1:02:13<" in html  # chapter past an hour shown as H:MM:SS
+    assert "Recorded" in html and "11 March 2026" in html
+    other = read(built, "episodes/the-guarantee/index.html")
+    assert ">1:02:05<" in other  # duration given in seconds
+    assert 'rel="prev" href="/sub/episodes/ripe-for-what/"' in other
+    assert 'rel="next" href="/sub/episodes/the-guarantee/"' in html
+
+
+def test_concept_page_has_definition_related_and_referrers(built):
+    ripeness = read(built, "glossary/ripeness/index.html")
+    assert "The moment when both sides would rather negotiate than fight on." in ripeness
+    assert "<cite>Ripe for Resolution</cite> (1985)" in ripeness
+    backlinks = ripeness.split('id="backlinks-heading"')[1]
+    # referred to by front matter (essay, episode) and by wikilink (the MHS concept page)
+    assert 'href="/sub/essays/reading-the-stalemate/"' in backlinks
+    assert 'href="/sub/episodes/ripe-for-what/"' in backlinks
+    mhs = read(built, "glossary/mutually-hurting-stalemate/index.html")
+    related = mhs.split('id="related-heading"')[1].split("</section>")[0]
+    assert 'href="/sub/glossary/ripeness/"' in related  # `related` shown both ways
+    assert "Also: <span" in mhs and ">MHS<" in mhs
+
+
+def test_glossary_index_is_a_to_z_with_jump_links(built):
+    html = read(built, "glossary/index.html")
+    assert html.index(">Mutually hurting stalemate<") < html.index(">Ripeness<") < html.index(">Security guarantees<")
+    for letter in "MRS":
+        assert f'href="#letter-{letter}"' in html and f'id="letter-{letter}"' in html
+
+
+def test_tags_pages_and_menu(built):
+    assert "Paper promises" in read(built, "tags/security/index.html")
+    assert "Reading the stalemate" in read(built, "tags/summits/index.html")  # "Summits" -> /summits/
+    assert 'href="/sub/about/"' in read(built, "index.html")
+
+
+def test_head_meta_is_absolute_and_escaped(built):
+    html = read(built, "essays/reading-the-stalemate/index.html")
+    assert '<html lang="en-GB">' in html
+    assert '<link rel="canonical" href="https://example.org/sub/essays/reading-the-stalemate/">' in html
+    assert '<meta property="og:url" content="https://example.org/sub/essays/reading-the-stalemate/">' in html
+    assert "<title>Reading the stalemate: notes before a summit · Basic &amp; Co</title>" in html
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(ld)
+    assert data["headline"] == "Reading the stalemate: notes before a summit"
+    assert data["datePublished"] == "2026-03-14T00:00:00+00:00"
+
+
+def test_theme_assets_are_fingerprinted(built):
+    html = read(built, "index.html")
+    css = re.search(r'<link rel="stylesheet" href="/sub/(assets/style\.([0-9a-f]{10})\.css)">', html)
+    assert css, "stylesheet is not fingerprinted"
+    import hashlib
+
+    data = (built / css.group(1)).read_bytes()
+    assert hashlib.sha256(data).hexdigest()[:10] == css.group(2)
+
+
+def test_accessibility_landmarks(built):
+    for rel in ("index.html", "essays/paper-promises/index.html", "glossary/index.html"):
+        html = read(built, rel)
+        assert '<a class="skip-link" href="#main">' in html
+        assert '<main id="main"' in html and "<header" in html and "<footer" in html
+        assert '<nav class="site-nav" aria-label="Main">' in html
+        assert re.findall(r"<h1[ >]", html).__len__() == 1, rel
+    assert all(re.search(r'alt="[^"]+"', img) for img in
+               re.findall(r"<img [^>]*>", read(built, "essays/reading-the-stalemate/index.html")))
+
+
+def test_sitemap_and_robots(built):
+    root = ET.fromstring(read(built, "sitemap.xml"))
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [u.find(f"{ns}loc").text for u in root]
+    assert locs == sorted(locs)
+    assert "https://example.org/sub/essays/reading-the-stalemate/" in locs
+    assert "https://example.org/sub/404.html" not in locs
+    lastmod = {u.find(f"{ns}loc").text: u.findtext(f"{ns}lastmod") for u in root}
+    assert lastmod["https://example.org/sub/essays/paper-promises/"] == "2026-05-09"
+    assert "Sitemap: https://example.org/sub/sitemap.xml" in read(built, "robots.txt")
+
+
+def test_feeds_parse_and_carry_absolute_content(built):
+    atom = ET.fromstring((built / "feed.xml").read_bytes())
+    entries = atom.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles[:2] == ["The guarantee", "Paper promises"]  # newest first
+    assert "A draft" not in titles
+    content = entries[1].findtext(f"{ATOM}content")
+    assert 'href="https://example.org/sub/glossary/security-guarantees/"' in content
+    feed = json.loads(read(built, "feed.json"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    episode = next(i for i in feed["items"] if i["title"] == "Ripe for what?")
+    assert episode["attachments"][0] == {"url": "https://media.example.org/001.mp3",
+                                         "mime_type": "audio/mpeg", "size_in_bytes": 48213760,
+                                         "duration_in_seconds": 3521}
+
+
+def test_pages_read_without_javascript(built):
+    # scripts are deferred enhancements; content is in the HTML itself
+    html = read(built, "episodes/ripe-for-what/index.html")
+    assert "What ripeness means" in html and "Show notes mentioning" in html
+    assert re.findall(r"<script(?![^>]*(?:defer|ld\+json))", html) == []
+
+
+def test_site_without_templates_uses_the_packaged_theme(built):
+    assert not (Path(__file__).parent / "sites" / "basic" / "templates").exists()
+    assert 'class="site-header"' in read(built, "index.html")
+
+
+def test_deleted_source_disappears_from_output(cli, fixture_site, tmp_path):
+    root = fixture_site("basic")
+    out = tmp_path / "out"
+    assert cli("build", "--root", root, "--output", out).code == 0
+    assert (out / "essays/paper-promises/index.html").exists()
+    (root / "content/essays/2026-05-09-paper-promises.md").unlink()
+    text = (root / "content/essays/2026-03-14-reading-the-stalemate.md").read_text()
+    (root / "content/essays/2026-03-14-reading-the-stalemate.md").write_text(
+        text.replace(" and [[essays/paper-promises#the-budapest-lesson]]", ""))
+    assert cli("build", "--root", root, "--output", out).code == 0
+    assert not (out / "essays/paper-promises").exists()
+    assert "Paper promises" not in (out / "sitemap.xml").read_text()
+    assert not (out / "tags/security").exists()

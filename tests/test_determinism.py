@@ -1,0 +1,46 @@
+"""Two builds of the same input are byte-identical, whatever the environment (group J)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SITE = Path(__file__).parent / "sites" / "basic"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, out: Path, **env: str) -> dict[str, bytes]:
+    full_env = {**os.environ, **env}
+    subprocess.run([sys.executable, "-m", "site_builder", "build", "--root", str(root),
+                    "--output", str(out)], check=True, env=full_env, capture_output=True)
+    return tree(out)
+
+
+def test_same_bytes_under_other_time_zone_hash_seed_and_locale(tmp_path):
+    first = build(SITE, tmp_path / "a", TZ="UTC", PYTHONHASHSEED="0", LANG="C")
+    second = build(SITE, tmp_path / "b", TZ="Asia/Kolkata", PYTHONHASHSEED="12345",
+                   LANG="tr_TR.UTF-8", PYTHONIOENCODING="cp1252")
+    third = build(SITE, tmp_path / "c", TZ="Pacific/Kiritimati", PYTHONHASHSEED="random")
+    assert first == second == third
+    assert "essays/reading-the-stalemate/index.html" in first
+
+
+def test_same_output_when_files_are_created_in_another_order(tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(SITE / "site.yaml", copy / "site.yaml")
+    # copy the content files in reverse order, with reversed modification times
+    files = sorted((SITE / "content").rglob("*"), reverse=True)
+    for i, path in enumerate(p for p in files if p.is_file()):
+        target = copy / path.relative_to(SITE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        os.utime(target, (1_000_000 + i, 1_000_000 + i))
+    assert build(SITE, tmp_path / "a") == build(copy, tmp_path / "b")
