@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="preview with drafts; rebuild on change")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--poll", action="store_true",
+                       help="poll for changes (network drives, bind mounts)")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -127,7 +129,7 @@ def _new(args: argparse.Namespace, root: Path) -> int:
 def _serve(args: argparse.Namespace, root: Path) -> int:
     from .serve import serve
 
-    return serve(_config(root), args.host, args.port)
+    return serve(_config(root), args.host, args.port, poll=args.poll)
 
 
 def _report(diagnostics: Sequence[Diagnostic], root: Path) -> None:
