@@ -20,7 +20,8 @@ from .feeds import atom_feed, json_feed
 from .link import build_index, link_site, newest_first
 from .load import load_content
 from .markdown import Parsed, make_markdown, render_markdown
-from .model import Essay, Episode, Item, Page
+from .model import Episode, Essay, Item, Page
+from .podcast import FEED_PATH, podcast_feed
 from .render import Renderer, collect_assets, theme_dirs
 from .slugs import slugify
 from .write import write_site
@@ -97,6 +98,9 @@ def make_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None 
         files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
         files["feed.json"] = json_feed(config, stream, "feed.json", config.title,
                                        config.base_path)
+        if config.podcast:
+            episodes = [v for v in stream if isinstance(v.item, Episode)]
+            files[FEED_PATH] = podcast_feed(config, episodes)
         files.update({out: data for out, data in assets.values()})
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
     return BuildResult(files, copies, problems, timings, pages)

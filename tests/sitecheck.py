@@ -1,0 +1,43 @@
+"""Checks over a built site that several tests share: every internal link must resolve."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append((tag, value))
+
+
+def urls_of(html: str) -> list[tuple[str, str]]:
+    """(tag, url) for every href and src in a page."""
+    parser = _Links()
+    parser.feed(html)
+    return parser.urls
+
+
+def broken_links(out: Path, base_path: str) -> list[str]:
+    """Internal links (under base_path) of every page that name no file of the build."""
+    broken = []
+    for page in sorted(out.rglob("*.html")):
+        for tag, url in urls_of(page.read_text(encoding="utf-8")):
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("#", "mailto:")):
+                continue
+            if not parts.path.startswith(base_path):
+                broken.append(f"{page.relative_to(out)}: {url} is not under {base_path}")
+                continue
+            rel = unquote(parts.path[len(base_path):])
+            target = out / rel / "index.html" if rel.endswith("/") or not rel else out / rel
+            if not target.is_file():
+                broken.append(f"{page.relative_to(out)}: <{tag}> {url}")
+    return broken
