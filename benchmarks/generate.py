@@ -13,12 +13,60 @@ import argparse
 import random
 from pathlib import Path
 
-WORDS = ("the war front line talks summit ceasefire guarantee leaders army pressure costs "
-         "settlement mediator offer border sanctions treaty winter offensive reserves map "
-         "negotiators capital alliance promise deadline signal retreat position ground time "
-         "parties agreement violence monitors withdrawal referendum status security").split()
-TAGS = ["negotiation", "history", "summits", "security", "ceasefires", "mediation", "europe",
-        "asia", "africa", "economics"]
+WORDS = [
+    "the",
+    "war",
+    "front",
+    "line",
+    "talks",
+    "summit",
+    "ceasefire",
+    "guarantee",
+    "leaders",
+    "army",
+    "pressure",
+    "costs",
+    "settlement",
+    "mediator",
+    "offer",
+    "border",
+    "sanctions",
+    "treaty",
+    "winter",
+    "offensive",
+    "reserves",
+    "map",
+    "negotiators",
+    "capital",
+    "alliance",
+    "promise",
+    "deadline",
+    "signal",
+    "retreat",
+    "position",
+    "ground",
+    "time",
+    "parties",
+    "agreement",
+    "violence",
+    "monitors",
+    "withdrawal",
+    "referendum",
+    "status",
+    "security",
+]
+TAGS = [
+    "negotiation",
+    "history",
+    "summits",
+    "security",
+    "ceasefires",
+    "mediation",
+    "europe",
+    "asia",
+    "africa",
+    "economics",
+]
 
 
 def sentence(rng: random.Random, terms: list[str], mention_rate: float) -> str:
@@ -44,8 +92,10 @@ def essay_body(rng: random.Random, slugs: list[str], terms: list[str]) -> str:
             parts.append(f"> {sentence(rng, terms, 0)} {sentence(rng, terms, 0)}")
         if section == 3 and slugs:
             picks = rng.sample(slugs, min(3, len(slugs)))
-            parts.append(f"See [[{picks[0]}]], [[{picks[1 % len(picks)]}|this idea]] and "
-                         f"[[glossary/{picks[-1]}]].[^1]")
+            parts.append(
+                f"See [[{picks[0]}]], [[{picks[1 % len(picks)]}|this idea]] and "
+                f"[[glossary/{picks[-1]}]].[^1]"
+            )
     parts.append(f"[^1]: {sentence(rng, [], 0)}")
     return "\n\n".join(parts) + "\n"
 
@@ -56,7 +106,8 @@ def generate(out: Path, essays: int, episodes: int, concepts: int, seed: int = 1
     (out / "site.yaml").write_text(
         "title: Synthetic Companion\nbase_url: https://example.org/synthetic/\n"
         "author: {name: Bench Mark}\nglossary: {autolink: first}\nsearch: false\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     for folder in ("essays", "episodes", "glossary", "pages"):
         (out / "content" / folder).mkdir(parents=True, exist_ok=True)
     slugs = [f"concept-{i:05d}" for i in range(concepts)]
@@ -67,27 +118,35 @@ def generate(out: Path, essays: int, episodes: int, concepts: int, seed: int = 1
         (out / "content/glossary" / f"{slug}.md").write_text(
             f"---\nterm: {terms[i]}\ndefinition: {sentence(rng, [], 0)}\n"
             f"aliases: [alias {i}]\nrelated: [{', '.join(related)}]\n---\n\n"
-            f"{paragraph(rng, terms)}\n", encoding="utf-8")
+            f"{paragraph(rng, terms)}\n",
+            encoding="utf-8",
+        )
     for n in range(1, episodes + 1):
-        chapters = "\n".join(f"  - {{start: \"{m * 7}:00\", title: Chapter {m + 1}}}"
-                             for m in range(5))
+        chapters = "\n".join(
+            f'  - {{start: "{m * 7}:00", title: Chapter {m + 1}}}' for m in range(5)
+        )
         (out / "content/episodes" / f"{n:04d}-episode-{n}.md").write_text(
             f"---\ntitle: Episode about {rng.choice(WORDS)} {n}\nnumber: {n}\n"
             f"date: {2010 + n // 40}-{n % 12 + 1:02d}-{n % 27 + 1:02d}\n"
-            f"audio: {{url: \"https://media.example.org/{n}.mp3\", length: {40_000_000 + n}, "
-            f"type: audio/mpeg}}\nduration: \"45:00\"\nchapters:\n{chapters}\n"
+            f'audio: {{url: "https://media.example.org/{n}.mp3", length: {40_000_000 + n}, '
+            f'type: audio/mpeg}}\nduration: "45:00"\nchapters:\n{chapters}\n'
             f"concepts: [{', '.join(rng.sample(slugs, min(2, concepts)))}]\n---\n\n"
-            f"{paragraph(rng, terms)}\n\n{paragraph(rng, terms)}\n", encoding="utf-8")
+            f"{paragraph(rng, terms)}\n\n{paragraph(rng, terms)}\n",
+            encoding="utf-8",
+        )
     for n in range(essays):
         year, month, day = 2000 + n // 300, n % 12 + 1, n % 28 + 1
         episode = f"episode: {n % episodes + 1}\n" if episodes and n % 3 == 0 else ""
         (out / "content/essays" / f"{year}-{month:02d}-{day:02d}-essay-{n}.md").write_text(
-            f"---\ntitle: \"Essay {n}: on {rng.choice(WORDS)}\"\ndate: {year}-{month:02d}-{day:02d}\n"
+            f'---\ntitle: "Essay {n}: on {rng.choice(WORDS)}"\ndate: {year}-{month:02d}-{day:02d}\n'
             f"summary: {sentence(rng, [], 0)}\ntags: [{', '.join(rng.sample(TAGS, 2))}]\n"
             f"concepts: [{', '.join(rng.sample(slugs, min(2, concepts)))}]\n{episode}---\n\n"
-            f"{essay_body(rng, slugs, terms)}", encoding="utf-8")
-    (out / "content/pages/about.md").write_text("---\ntitle: About\nmenu: 1\n---\n\nAbout.\n",
-                                                encoding="utf-8")
+            f"{essay_body(rng, slugs, terms)}",
+            encoding="utf-8",
+        )
+    (out / "content/pages/about.md").write_text(
+        "---\ntitle: About\nmenu: 1\n---\n\nAbout.\n", encoding="utf-8"
+    )
 
 
 def main() -> None:

@@ -32,21 +32,35 @@ def child(root: Path, output: Path) -> None:
     result = build_site(load_config(root), output)
     wall = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"pages": result.pages, "wall": wall, "peak_mib": peak_kib / 1024,
-                      "phases": result.timings}))
+    print(
+        json.dumps(
+            {
+                "pages": result.pages,
+                "wall": wall,
+                "peak_mib": peak_kib / 1024,
+                "phases": result.timings,
+            }
+        )
+    )
 
 
 def measure(root: Path, output: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(root), str(output)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(root), str(output)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout)
 
 
 def report(label: str, figures: dict) -> None:
     phases = "  ".join(f"{k} {v:.2f}s" for k, v in figures["phases"].items())
-    print(f"{label:<28} {figures['pages']:>6} pages  {figures['wall']:6.2f} s  "
-          f"{figures['pages'] / figures['wall']:7.0f} pages/s  peak {figures['peak_mib']:6.0f} MiB"
-          f"  | {phases}")
+    print(
+        f"{label:<28} {figures['pages']:>6} pages  {figures['wall']:6.2f} s  "
+        f"{figures['pages'] / figures['wall']:7.0f} pages/s  peak {figures['peak_mib']:6.0f} MiB"
+        f"  | {phases}"
+    )
 
 
 def bench_site(label: str, root: Path, work: Path) -> None:
@@ -55,8 +69,9 @@ def bench_site(label: str, root: Path, work: Path) -> None:
     report(f"{label}: nothing changed", measure(root, output))
     essays = sorted((root / "content" / "essays").glob("*.md"))
     if essays:
-        essays[0].write_text(essays[0].read_text(encoding="utf-8") + "\nOne more line.\n",
-                             encoding="utf-8")
+        essays[0].write_text(
+            essays[0].read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8"
+        )
         report(f"{label}: one essay changed", measure(root, output))
 
 
@@ -75,9 +90,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as tmp:
         work = Path(tmp)
         example = work / "example"
-        subprocess.run(["cp", "-r", str(HERE.parent / "content"), str(HERE.parent / "templates"),
-                        str(HERE.parent / "site.yaml"), "--target-directory", str(example)]
-                       if example.mkdir() is None else [], check=True)
+        subprocess.run(
+            [
+                "cp",
+                "-r",
+                str(HERE.parent / "content"),
+                str(HERE.parent / "templates"),
+                str(HERE.parent / "site.yaml"),
+                "--target-directory",
+                str(example),
+            ]
+            if example.mkdir() is None
+            else [],
+            check=True,
+        )
         bench_site("example site", example, work)
         for size in args.sizes:
             root = work / f"corpus-{size}"

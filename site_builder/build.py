@@ -26,8 +26,18 @@ from .render import Renderer, collect_assets, theme_dirs
 from .slugs import slugify
 from .write import write_site
 
-FIXED_PATHS = ("", "essays/", "episodes/", "glossary/", "tags/", "feed.xml", "feed.json",
-               "sitemap.xml", "robots.txt", "404.html")
+FIXED_PATHS = (
+    "",
+    "essays/",
+    "episodes/",
+    "glossary/",
+    "tags/",
+    "feed.xml",
+    "feed.json",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+)
 
 
 @dataclass(slots=True)
@@ -56,8 +66,13 @@ def is_published(item: Item, drafts: bool, now: datetime) -> bool:
     return drafts or not (item.draft or (item.date is not None and item.date > now))
 
 
-def make_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None,
-              live_reload: str | None = None) -> BuildResult:
+def make_site(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    now: datetime | None = None,
+    live_reload: str | None = None,
+) -> BuildResult:
     """Build the whole site in memory; raises ContentError listing every problem."""
     timings: dict[str, float] = {}
     now = now or build_now()
@@ -72,32 +87,51 @@ def make_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None 
         md = make_markdown()
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
-            body = render_markdown(md, item.body, first_line=item.body_line,
-                                   base_path=config.base_path,
-                                   resolve_wikilink=index.resolve_wikilink, self_key=item.key)
+            body = render_markdown(
+                md,
+                item.body,
+                first_line=item.body_line,
+                base_path=config.base_path,
+                resolve_wikilink=index.resolve_wikilink,
+                self_key=item.key,
+            )
             parsed[item.key] = body
-            problems += [Diagnostic(item.path, line, message, hint=hint, code="reference")
-                         for line, message, hint in body.problems]
+            problems += [
+                Diagnostic(item.path, line, message, hint=hint, code="reference")
+                for line, message, hint in body.problems
+            ]
     with _phase(timings, "link"):
-        links, unresolved = link_site(index, parsed, _known_paths(index.by_key.values(),
-                                                                  loaded.media, config))
+        links, unresolved = link_site(
+            index, parsed, _known_paths(index.by_key.values(), loaded.media, config)
+        )
         problems += unresolved
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
     with _phase(timings, "render"):
         assets = collect_assets(theme_dirs(config))
-        menu = sorted((i for i in items if isinstance(i, Page) and i.menu is not None),
-                      key=lambda p: (p.menu, p.path))
-        renderer = Renderer(config, index, parsed, links, {k: v[0] for k, v in assets.items()},
-                            menu, live_reload=live_reload)
+        menu = sorted(
+            (i for i in items if isinstance(i, Page) and i.menu is not None),
+            key=lambda p: (p.menu, p.path),
+        )
+        renderer = Renderer(
+            config,
+            index,
+            parsed,
+            links,
+            {k: v[0] for k, v in assets.items()},
+            menu,
+            live_reload=live_reload,
+        )
         files = renderer.render_all(items)
         pages = len(files)
-        stream = [renderer.view(i) for i in sorted(items, key=newest_first)
-                  if isinstance(i, (Essay, Episode))]
+        stream = [
+            renderer.view(i)
+            for i in sorted(items, key=newest_first)
+            if isinstance(i, (Essay, Episode))
+        ]
         files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
-        files["feed.json"] = json_feed(config, stream, "feed.json", config.title,
-                                       config.base_path)
+        files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
         if config.podcast:
             episodes = [v for v in stream if isinstance(v.item, Episode)]
             files[FEED_PATH] = podcast_feed(config, episodes)

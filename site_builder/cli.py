@@ -48,38 +48,50 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-builder",
-        description="Build a glossary-driven companion site for a podcast and its essays.")
+        description="Build a glossary-driven companion site for a podcast and its essays.",
+    )
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", default=".", metavar="PATH",
-                        help="the site folder (holding site.yaml); default: current folder")
+    common.add_argument(
+        "--root",
+        default=".",
+        metavar="PATH",
+        help="the site folder (holding site.yaml); default: current folder",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = sub.add_parser("build", parents=[common], help="build the site into output/")
     build.add_argument("--output", metavar="DIR", help="where to write (default: ROOT/output)")
-    build.add_argument("--drafts", action="store_true",
-                       help="include drafts and future-dated items")
+    build.add_argument(
+        "--drafts", action="store_true", help="include drafts and future-dated items"
+    )
     build.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
-    build.add_argument("--force", action="store_true",
-                       help="replace an output folder that site-builder did not make")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an output folder that site-builder did not make",
+    )
     build.set_defaults(run=_build)
 
-    check = sub.add_parser("check", parents=[common], help="report every problem; write nothing")
-    check.add_argument("--drafts", action="store_true", help="check drafts and future items too")
+    check = sub.add_parser(
+        "check", parents=[common], help="report every problem, drafts included; write nothing"
+    )
     check.set_defaults(run=_check)
 
-    new = sub.add_parser("new", parents=[common], help="start a new essay, episode, concept or page")
+    new = sub.add_parser(
+        "new", parents=[common], help="start a new essay, episode, concept or page"
+    )
     new.add_argument("kind", choices=sorted(KINDS))
     new.add_argument("title")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
     new.set_defaults(run=_new)
 
-    serve = sub.add_parser("serve", parents=[common],
-                           help="preview with drafts; rebuild on change")
+    serve = sub.add_parser("serve", parents=[common], help="preview with drafts; rebuild on change")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-    serve.add_argument("--poll", action="store_true",
-                       help="poll for changes (network drives, bind mounts)")
+    serve.add_argument(
+        "--poll", action="store_true", help="poll for changes (network drives, bind mounts)"
+    )
     serve.set_defaults(run=_serve)
     return parser
 
@@ -102,27 +114,44 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     _report(result.warnings, root)
     total = sum(result.timings.values())
     phases = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
-    print(f"built {result.pages} pages and {len(result.files) + len(result.copies) - result.pages}"
-          f" other files into {_shown(output)} in {total:.2f} s ({phases})")
+    print(
+        f"built {result.pages} pages and {len(result.files) + len(result.copies) - result.pages}"
+        f" other files into {_shown(output)} in {total:.2f} s ({phases})"
+    )
     return 0
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
-    result = make_site(_config(root), drafts=args.drafts)
-    _report(result.warnings, root)
-    print(f"no errors in {result.pages} pages"
-          f"{f' ({len(result.warnings)} warnings)' if result.warnings else ''}")
+    """Check the site as `build` publishes it and as `serve` shows it (drafts included)."""
+    config = _config(root)
+    found: dict[tuple, Diagnostic] = {}
+    pages = 0
+    for drafts in (False, True):
+        try:
+            result = make_site(config, drafts=drafts)
+            pages = max(pages, result.pages)
+            found.update({(d.path, d.line, d.message): d for d in result.warnings})
+        except ContentError as exc:
+            found.update({(d.path, d.line, d.message): d for d in exc.diagnostics})
+    problems = list(found.values())
+    if any(d.severity == "error" for d in problems):
+        raise ContentError(problems)
+    _report(sorted(problems, key=lambda d: d.sort_key), root)
+    print(f"no errors in {pages} pages{f' ({len(problems)} warnings)' if problems else ''}")
     return 0
 
 
 def _new(args: argparse.Namespace, root: Path) -> int:
     config = _config(root)
-    path = new_file(config.content_dir, args.kind, args.title, datetime.now(config.tz),
-                    force=args.force)
+    path = new_file(
+        config.content_dir, args.kind, args.title, datetime.now(config.tz), force=args.force
+    )
     print(_shown(path))
     if args.kind in ("essay", "episode"):
-        print("it is a draft: `site-builder serve` shows it; set `draft: false` to publish",
-              file=sys.stderr)
+        print(
+            "it is a draft: `site-builder serve` shows it; set `draft: false` to publish",
+            file=sys.stderr,
+        )
     return 0
 
 

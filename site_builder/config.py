@@ -82,17 +82,35 @@ def normalise_base_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-_KNOWN = {"title", "description", "base_url", "language", "author", "timezone", "podcast",
-          "glossary", "search", "responses"}
+_KNOWN = {
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "author",
+    "timezone",
+    "podcast",
+    "glossary",
+    "search",
+    "responses",
+}
 
 
 def load_config(root: Path) -> SiteConfig:
     """Read `root/site.yaml`; raises ContentError listing every problem."""
     path = root / CONFIG_FILE
     if not path.is_file():
-        raise ContentError([Diagnostic(CONFIG_FILE, None, f"no {CONFIG_FILE} in {root}",
-                                       hint="run in a site folder or pass --root PATH",
-                                       code="config")])
+        raise ContentError(
+            [
+                Diagnostic(
+                    CONFIG_FILE,
+                    None,
+                    f"no {CONFIG_FILE} in {root}",
+                    hint="run in a site folder or pass --root PATH",
+                    code="config",
+                )
+            ]
+        )
     text = decode(path.read_bytes(), CONFIG_FILE)
     data, lines = parse_yaml(text, CONFIG_FILE)
     return read_config(root, Source(CONFIG_FILE, data, lines))
@@ -113,7 +131,9 @@ def read_config(root: Path, source: Source) -> SiteConfig:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.error("timezone", f"unknown time zone '{timezone}'", "use an IANA name like Europe/London")
+        r.error(
+            "timezone", f"unknown time zone '{timezone}'", "use an IANA name like Europe/London"
+        )
         timezone = "UTC"
     glossary = r.within("glossary") if isinstance(r.get("glossary"), dict) else None
     responses = r.within("responses") if isinstance(r.get("responses"), dict) else None

@@ -31,13 +31,15 @@ def _updated(views: Sequence[View]) -> datetime | None:
     return max(stamps) if stamps else None
 
 
-def atom_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: str,
-              alternate: str) -> bytes:
+def atom_feed(
+    config: SiteConfig, views: Sequence[View], self_path: str, title: str, alternate: str
+) -> bytes:
     """An Atom feed; `views` newest first. No build time goes in: `updated` is the newest item's."""
     ET.register_namespace("", ATOM)
     origin = config.base_url[: -len(config.base_path)]
-    feed = ET.Element(f"{{{ATOM}}}feed",
-                      {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    feed = ET.Element(
+        f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language}
+    )
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
@@ -63,8 +65,14 @@ def atom_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: 
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         if isinstance(view.item, Episode) and view.item.audio and view.item.audio.length:
             audio = view.item.audio
-            sub(entry, "link", rel="enclosure", type=audio.type, href=audio.url,
-                length=str(audio.length))
+            sub(
+                entry,
+                "link",
+                rel="enclosure",
+                type=audio.type,
+                href=audio.url,
+                length=str(audio.length),
+            )
         if view.date:
             sub(entry, "published", _rfc3339(view.date))
         stamp = view.updated or view.date
@@ -74,18 +82,26 @@ def atom_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: 
         for tag in view.tags:
             sub(entry, "category", term=tag)
         sub(entry, "content", absolute_html(view.html, origin), type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
-                                                                      xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+        + b"\n"
+    )
 
 
-def json_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: str,
-              alternate: str) -> bytes:
+def json_feed(
+    config: SiteConfig, views: Sequence[View], self_path: str, title: str, alternate: str
+) -> bytes:
     origin = config.base_url[: -len(config.base_path)]
     items = []
     for view in views[:FEED_SIZE]:
         url = origin + view.url
-        entry: dict = {"id": url, "url": url, "title": view.title,
-                       "content_html": absolute_html(view.html, origin)}
+        entry: dict = {
+            "id": url,
+            "url": url,
+            "title": view.title,
+            "content_html": absolute_html(view.html, origin),
+        }
         if view.summary:
             entry["summary"] = view.summary
         if view.date:
@@ -103,9 +119,14 @@ def json_feed(config: SiteConfig, views: Sequence[View], self_path: str, title: 
                 attachment["duration_in_seconds"] = view.item.duration
             entry["attachments"] = [attachment]
         items.append(entry)
-    feed: dict = {"version": "https://jsonfeed.org/version/1.1", "title": title,
-                  "home_page_url": origin + alternate, "feed_url": config.base_url + self_path,
-                  "language": config.language, "items": items}
+    feed: dict = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": origin + alternate,
+        "feed_url": config.base_url + self_path,
+        "language": config.language,
+        "items": items,
+    }
     if config.description:
         feed["description"] = config.description
     if config.author:

@@ -23,7 +23,9 @@ def parse_datetime(value: str, tz: tzinfo) -> datetime:
     """
     m = _DATE.fullmatch(value.strip())
     if not m:
-        raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD, optionally with HH:MM and a UTC offset)")
+        raise ValueError(
+            f"'{value}' is not a date (use YYYY-MM-DD, optionally with HH:MM and a UTC offset)"
+        )
     y, mo, d, hh, mm, ss, offset = m.groups()
     try:
         day = date(int(y), int(mo), int(d))
@@ -49,7 +51,7 @@ def parse_duration(value: Any) -> int:
         return int(text)
     m = _CLOCK.fullmatch(text)
     if not m or int(m.group(3)) > 59 or (m.group(1) and int(m.group(2)) > 59):
-        raise ValueError(f"'{value}' is not a duration (use \"H:MM:SS\", \"MM:SS\" or seconds)")
+        raise ValueError(f'\'{value}\' is not a duration (use "H:MM:SS", "MM:SS" or seconds)')
     hours, minutes, seconds = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
     return hours * 3600 + minutes * 60 + seconds
 
@@ -61,8 +63,13 @@ def format_duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
-               dict: "a mapping"}
+_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping",
+}
 
 
 class FieldReader:
@@ -87,8 +94,9 @@ class FieldReader:
     def error(self, key: str | int | None, message: str, hint: str | None = None) -> None:
         at = (*self.prefix, key) if key is not None else self.prefix
         self.diagnostics.append(
-            Diagnostic(self.source.path, self.source.line_of(*at), message, hint=hint,
-                       code="front-matter")
+            Diagnostic(
+                self.source.path, self.source.line_of(*at), message, hint=hint, code="front-matter"
+            )
         )
 
     def name(self, key: str | int) -> str:
@@ -98,16 +106,18 @@ class FieldReader:
         value = self.get(key)
         if value is None:
             if required:
-                self.error(None, f"missing required key '{self.name(key)}'",
-                           f"add a line `{key}: ...`")
+                self.error(
+                    None, f"missing required key '{self.name(key)}'", f"add a line `{key}: ...`"
+                )
             return None
         if kind is int and isinstance(value, str) and value.strip().isdigit():
             return int(value)
         if kind is str and isinstance(value, (int, bool)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.error(key, f"'{self.name(key)}' must be {_TYPE_NAMES[kind]}, "
-                            f"not {_describe(value)}")
+            self.error(
+                key, f"'{self.name(key)}' must be {_TYPE_NAMES[kind]}, not {_describe(value)}"
+            )
             return None
         return value
 
@@ -143,7 +153,9 @@ class FieldReader:
         if value is None:
             return default
         if value not in choices:
-            self.error(key, f"'{self.name(key)}' must be one of {', '.join(choices)}, not '{value}'")
+            self.error(
+                key, f"'{self.name(key)}' must be one of {', '.join(choices)}, not '{value}'"
+            )
             return default
         return value
 
@@ -151,8 +163,11 @@ class FieldReader:
         value = self.get(key)
         if value is None:
             if required:
-                self.error(None, f"missing required key '{self.name(key)}'",
-                           f"add a line `{key}: YYYY-MM-DD`")
+                self.error(
+                    None,
+                    f"missing required key '{self.name(key)}'",
+                    f"add a line `{key}: YYYY-MM-DD`",
+                )
             return None
         try:
             return parse_datetime(str(value), tz)
@@ -178,16 +193,20 @@ class FieldReader:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list):
-            self.error(key, f"'{self.name(key)}' must be a list, not {_describe(value)}",
-                       f"write `{key}: [first, second]`")
+            self.error(
+                key,
+                f"'{self.name(key)}' must be a list, not {_describe(value)}",
+                f"write `{key}: [first, second]`",
+            )
             return ()
         out = []
         for i, item in enumerate(value):
             if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
                 out.append(str(item).strip())
             else:
-                self.error(key, f"'{self.name(key)}' item {i + 1} must be text, "
-                                f"not {_describe(item)}")
+                self.error(
+                    key, f"'{self.name(key)}' item {i + 1} must be text, not {_describe(item)}"
+                )
         return tuple(out)
 
     def mappings(self, key: str) -> list[FieldReader]:
@@ -203,8 +222,11 @@ class FieldReader:
             if isinstance(item, dict):
                 readers.append(self.within(key, i))
             else:
-                self.error(key, f"'{self.name(key)}' item {i + 1} must be a mapping "
-                                f"(`{{key: value}}`), not {_describe(item)}")
+                self.error(
+                    key,
+                    f"'{self.name(key)}' item {i + 1} must be a mapping "
+                    f"(`{{key: value}}`), not {_describe(item)}",
+                )
         return readers
 
 

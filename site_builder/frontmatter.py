@@ -70,19 +70,31 @@ def split(text: str, path: str) -> Source:
     lines = text.split("\n")
     if not lines or not _FENCE.fullmatch(lines[0]):
         if lines and lines[0].strip() == "+++":
-            raise _error(path, 1, "front matter in TOML (+++) is not supported",
-                         "write YAML between --- lines: `title: My title`", "front-matter")
+            raise _error(
+                path,
+                1,
+                "front matter in TOML (+++) is not supported",
+                "write YAML between --- lines: `title: My title`",
+                "front-matter",
+            )
         return Source(path, {}, {}, text, 1, False)
     for i in range(1, len(lines)):
         if _CLOSE.fullmatch(lines[i]):
             yaml_text = "\n".join(lines[1:i])
             data, key_lines = parse_yaml(yaml_text, path, first_line=2)
             return Source(path, data, key_lines, "\n".join(lines[i + 1 :]), i + 2, True)
-    raise _error(path, 1, "front matter is not closed",
-                 "add a line with just --- after the last front-matter key", "front-matter")
+    raise _error(
+        path,
+        1,
+        "front matter is not closed",
+        "add a line with just --- after the last front-matter key",
+        "front-matter",
+    )
 
 
-def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[dict[str, Any], dict[Path_, int]]:
+def parse_yaml(
+    text: str, path: str, first_line: int = 1
+) -> tuple[dict[str, Any], dict[Path_, int]]:
     """Parse a YAML mapping; returns the data and the line of every key (by key path)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -90,7 +102,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[dict[str, Any
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         message = exc.problem or str(exc)
-        raise _error(path, line, f"YAML syntax: {message}", _yaml_hint(text, mark), "yaml") from None
+        raise _error(
+            path, line, f"YAML syntax: {message}", _yaml_hint(text, mark), "yaml"
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
         raise _error(path, first_line, f"YAML syntax: {exc}", None, "yaml") from None
     if node is None:
@@ -99,8 +113,13 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[dict[str, Any
         hint = "write one `key: value` per line"
         if re.search(r"^\s*\w+\s*=", text, re.M):
             hint = "this looks like TOML; front matter is YAML: write `key: value`"
-        raise _error(path, first_line + node.start_mark.line,
-                     "front matter must be a mapping of keys to values", hint, "front-matter")
+        raise _error(
+            path,
+            first_line + node.start_mark.line,
+            "front matter must be a mapping of keys to values",
+            hint,
+            "front-matter",
+        )
     key_lines: dict[Path_, int] = {}
     data = _construct(node, (), key_lines, path, first_line, set())
     return data, key_lines
@@ -112,22 +131,33 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 
 _Loader.yaml_implicit_resolvers = {}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*))$"), list("-+0123456789"))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*))$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 
 _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-def _construct(node: yaml.Node, at: Path_, lines: dict[Path_, int], path: str, first: int,
-               seen: set[int]) -> Any:
+def _construct(
+    node: yaml.Node, at: Path_, lines: dict[Path_, int], path: str, first: int, seen: set[int]
+) -> Any:
     # An alias makes the composer reuse a node: refusing any node met twice refuses aliases,
     # and with them alias-expansion bombs, before anything is expanded.
     if id(node) in seen:
-        raise _error(path, lines.get(at, first + node.start_mark.line),
-                     "aliases (*name) are not supported in front matter",
-                     "write the value out again instead of referring to an &anchor", "yaml")
+        raise _error(
+            path,
+            lines.get(at, first + node.start_mark.line),
+            "aliases (*name) are not supported in front matter",
+            "write the value out again instead of referring to an &anchor",
+            "yaml",
+        )
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
@@ -138,8 +168,13 @@ def _construct(node: yaml.Node, at: Path_, lines: dict[Path_, int], path: str, f
             return node.value.lower() == "true"
         if node.tag == _NULL:
             return None
-        raise _error(path, first + node.start_mark.line, f"unsupported YAML tag {node.tag!r}",
-                     "remove the !tag; quote the value if it is text", "yaml")
+        raise _error(
+            path,
+            first + node.start_mark.line,
+            f"unsupported YAML tag {node.tag!r}",
+            "remove the !tag; quote the value if it is text",
+            "yaml",
+        )
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         out = []
         for i, item in enumerate(node.value):
@@ -150,17 +185,28 @@ def _construct(node: yaml.Node, at: Path_, lines: dict[Path_, int], path: str, f
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _error(path, first + key_node.start_mark.line, "a key must be plain text",
-                             None, "yaml")
+                raise _error(
+                    path, first + key_node.start_mark.line, "a key must be plain text", None, "yaml"
+                )
             key = key_node.value
             if key in result:
-                raise _error(path, first + key_node.start_mark.line,
-                             f"duplicate key '{key}'", "keep one of them", "yaml")
+                raise _error(
+                    path,
+                    first + key_node.start_mark.line,
+                    f"duplicate key '{key}'",
+                    "keep one of them",
+                    "yaml",
+                )
             lines[(*at, key)] = first + key_node.start_mark.line
             result[key] = _construct(value_node, (*at, key), lines, path, first, seen)
         return result
-    raise _error(path, first + node.start_mark.line, f"unsupported YAML tag {node.tag!r}",
-                 "remove the !tag", "yaml")
+    raise _error(
+        path,
+        first + node.start_mark.line,
+        f"unsupported YAML tag {node.tag!r}",
+        "remove the !tag",
+        "yaml",
+    )
 
 
 def _yaml_hint(text: str, mark: Any) -> str | None:
@@ -171,7 +217,7 @@ def _yaml_hint(text: str, mark: Any) -> str | None:
     if "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
     key, sep, value = line.partition(": ")
-    if sep and ": " in value or value.rstrip().endswith(":"):
+    if (sep and ": " in value) or value.rstrip().endswith(":"):
         return f'quote the value when it contains a colon: {key.strip()}: "{value.strip()}"'
     return "quote values that contain ':', '#', or start with a special character"
 

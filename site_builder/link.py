@@ -12,8 +12,12 @@ from .markdown import Parsed, UnknownTarget, WikiTarget
 from .model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
 from .slugs import RESERVED_PAGE_SLUGS, fold, slugify
 
-_KIND_ALIASES = {**{s: k for s, k in KIND_OF_SECTION.items()}, "pages": "page",
-                 **{k: k for k in SECTIONS}, "concepts": "concept"}
+_KIND_ALIASES = {
+    **{s: k for s, k in KIND_OF_SECTION.items()},
+    "pages": "page",
+    **{k: k for k in SECTIONS},
+    "concepts": "concept",
+}
 
 
 def url_path(item: Item) -> str:
@@ -38,8 +42,9 @@ class SiteIndex:
     def resolve_wikilink(self, target: str) -> WikiTarget:
         item = self.find(target)
         if isinstance(item, Concept):
-            return WikiTarget(item.key, self.url(item), item.title, item.definition,
-                              "wikilink concept-link")
+            return WikiTarget(
+                item.key, self.url(item), item.title, item.definition, "wikilink concept-link"
+            )
         return WikiTarget(item.key, self.url(item), item.title)
 
     def find(self, target: str) -> Item:
@@ -49,8 +54,10 @@ class SiteIndex:
             kind = _KIND_ALIASES.get(section.strip().casefold())
             matches = [i for i in self.by_slug.get(fold(slug.strip()), ()) if i.kind == kind]
             if kind is None:
-                raise UnknownTarget(f"unknown section '{section}' in [[{target}]]",
-                                    "use essays/, episodes/, glossary/ or pages/")
+                raise UnknownTarget(
+                    f"unknown section '{section}' in [[{target}]]",
+                    "use essays/, episodes/, glossary/ or pages/",
+                )
         else:
             folded = fold(target)
             matches = list(self.by_slug.get(folded, ()))
@@ -64,15 +71,20 @@ class SiteIndex:
             raise UnknownTarget(f"[[{target}]] is ambiguous", f"write {options}")
         why = self.withheld.get(fold(slug if sep else target))
         if why:
-            raise UnknownTarget(f"[[{target}]] links to {why}, which is not published",
-                                "publish it, or build with --drafts")
-        names = [*(i.slug for items in self.by_slug.values() for i in items),
-                 *(c.title for c in self.by_term.values())]
+            raise UnknownTarget(
+                f"[[{target}]] links to {why}, which is not published",
+                "publish it, or build with --drafts",
+            )
+        names = [
+            *(i.slug for items in self.by_slug.values() for i in items),
+            *(c.title for c in self.by_term.values()),
+        ]
         raise UnknownTarget(f"unknown link target [[{target}]]", did_you_mean(target, names))
 
 
-def build_index(items: Iterable[Item], withheld: Iterable[Item], base_path: str
-                ) -> tuple[SiteIndex, list[Diagnostic]]:
+def build_index(
+    items: Iterable[Item], withheld: Iterable[Item], base_path: str
+) -> tuple[SiteIndex, list[Diagnostic]]:
     """Index published items; report slug, URL, term and episode-number collisions."""
     problems: list[Diagnostic] = []
     by_key: dict[str, Item] = {}
@@ -84,15 +96,26 @@ def build_index(items: Iterable[Item], withheld: Iterable[Item], base_path: str
         url = fold(item.url_path)
         if url in by_url:
             other = by_url[url]
-            problems.append(Diagnostic(item.path, item.line_of("slug"),
-                                       f"{item.url_path} is also written by {other.path}",
-                                       hint="give one of them another `slug:`",
-                                       code="collision"))
+            problems.append(
+                Diagnostic(
+                    item.path,
+                    item.line_of("slug"),
+                    f"{item.url_path} is also written by {other.path}",
+                    hint="give one of them another `slug:`",
+                    code="collision",
+                )
+            )
             continue
         if item.kind == "page" and fold(item.slug) in RESERVED_PAGE_SLUGS:
-            problems.append(Diagnostic(item.path, item.line_of("slug"),
-                                       f"the page slug '{item.slug}' is used by the site itself",
-                                       hint="give the page another `slug:`", code="collision"))
+            problems.append(
+                Diagnostic(
+                    item.path,
+                    item.line_of("slug"),
+                    f"the page slug '{item.slug}' is used by the site itself",
+                    hint="give the page another `slug:`",
+                    code="collision",
+                )
+            )
             continue
         by_url[url] = item
         by_key[item.key] = item
@@ -101,21 +124,35 @@ def build_index(items: Iterable[Item], withheld: Iterable[Item], base_path: str
             for name, key in ((item.title, "term"), *((a, "aliases") for a in item.aliases)):
                 owner = by_term.setdefault(fold(name), item)
                 if owner is not item:
-                    problems.append(Diagnostic(item.path, item.line_of(key),
-                                               f"'{name}' already names the concept in "
-                                               f"{owner.path}", code="collision",
-                                               hint="terms and aliases must be unique"))
+                    problems.append(
+                        Diagnostic(
+                            item.path,
+                            item.line_of(key),
+                            f"'{name}' already names the concept in {owner.path}",
+                            code="collision",
+                            hint="terms and aliases must be unique",
+                        )
+                    )
         if isinstance(item, Episode):
             if item.number in by_number and item.episode_type == "full":
-                problems.append(Diagnostic(item.path, item.line_of("number"),
-                                           f"episode number {item.number} is also used by "
-                                           f"{by_number[item.number].path}", code="collision"))
+                problems.append(
+                    Diagnostic(
+                        item.path,
+                        item.line_of("number"),
+                        f"episode number {item.number} is also used by "
+                        f"{by_number[item.number].path}",
+                        code="collision",
+                    )
+                )
             elif item.episode_type == "full" or item.number not in by_number:
                 by_number[item.number] = item
-    why = {fold(i.slug): f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'})"
-           for i in withheld}
-    return SiteIndex(base_path, by_key, {k: tuple(v) for k, v in by_slug.items()}, by_term,
-                     by_number, why), problems
+    why = {
+        fold(i.slug): f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'})"
+        for i in withheld
+    }
+    return SiteIndex(
+        base_path, by_key, {k: tuple(v) for k, v in by_slug.items()}, by_term, by_number, why
+    ), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +166,9 @@ class Links:
     tags: Mapping[str, tuple[str, tuple[Item, ...]]]  # tag slug -> (label, items)
 
 
-def link_site(index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: frozenset[str]
-              ) -> tuple[Links, list[Diagnostic]]:
+def link_site(
+    index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: frozenset[str]
+) -> tuple[Links, list[Diagnostic]]:
     """Resolve front-matter references, wikilink anchors and root-relative links."""
     problems: list[Diagnostic] = []
     items = sorted(index.by_key.values(), key=newest_first)
@@ -145,8 +183,15 @@ def link_site(index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: froze
         found = index.by_key.get(f"glossary/{slug}")
         if isinstance(found, Concept):
             return found
-        problems.append(Diagnostic(item.path, item.line_of(key), f"unknown concept '{slug}'",
-                                   hint=did_you_mean(slug, concept_names), code="reference"))
+        problems.append(
+            Diagnostic(
+                item.path,
+                item.line_of(key),
+                f"unknown concept '{slug}'",
+                hint=did_you_mean(slug, concept_names),
+                code="reference",
+            )
+        )
         return None
 
     for item in items:
@@ -158,9 +203,15 @@ def link_site(index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: froze
             episode = _find_episode(index, item.episode)
             if episode is None:
                 hint = did_you_mean(item.episode, [i.slug for i in index.by_number.values()])
-                problems.append(Diagnostic(item.path, item.line_of("episode"),
-                                           f"unknown episode '{item.episode}'", hint=hint,
-                                           code="reference"))
+                problems.append(
+                    Diagnostic(
+                        item.path,
+                        item.line_of("episode"),
+                        f"unknown episode '{item.episode}'",
+                        hint=hint,
+                        code="reference",
+                    )
+                )
             else:
                 episode_of[item.key] = episode
                 essays_of[episode.key].append(item)
@@ -171,7 +222,7 @@ def link_site(index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: froze
                     related[item.key][other.key] = other
                     related[other.key].setdefault(item.key, item)
         for tag in item.tags:
-            label, tagged = tags.setdefault(slugify(tag, "tag"), (tag, []))
+            _, tagged = tags.setdefault(slugify(tag, "tag"), (tag, []))
             tagged.append(item)
         body = parsed.get(item.key)
         if body is None:
@@ -184,8 +235,9 @@ def link_site(index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: froze
                 problems.extend(_check_anchor(item, ref.anchor, ref.line, target, parsed))
         for href, line in body.root_links:
             problems.extend(_check_root_link(item, href, line, known_paths))
-    sorted_related = {k: tuple(sorted(v.values(), key=lambda c: fold(c.title)))
-                      for k, v in related.items()}
+    sorted_related = {
+        k: tuple(sorted(v.values(), key=lambda c: fold(c.title))) for k, v in related.items()
+    }
     return Links(
         episode_of=episode_of,
         essays_of={k: tuple(v) for k, v in essays_of.items()},
@@ -208,8 +260,9 @@ def _find_episode(index: SiteIndex, ref: str) -> Episode | None:
     return found if isinstance(found, Episode) else None
 
 
-def _check_anchor(item: Item, anchor: str, line: int, target: Item,
-                  parsed: Mapping[str, Parsed]) -> list[Diagnostic]:
+def _check_anchor(
+    item: Item, anchor: str, line: int, target: Item, parsed: Mapping[str, Parsed]
+) -> list[Diagnostic]:
     body = parsed.get(target.key)
     ids = [h.id for h in body.headings] if body else []
     if anchor in ids:
@@ -219,17 +272,32 @@ def _check_anchor(item: Item, anchor: str, line: int, target: Item,
         hint = f"anchors are case-sensitive: write #{same_but_case[0]}"
     else:
         hint = did_you_mean(anchor, ids) or (
-            f"{target.path} has headings: {', '.join('#' + i for i in ids)}" if ids
-            else f"{target.path} has no headings")
-    return [Diagnostic(item.path, line, f"no heading #{anchor} in {target.key}", hint=hint,
-                       code="reference")]
+            f"{target.path} has headings: {', '.join('#' + i for i in ids)}"
+            if ids
+            else f"{target.path} has no headings"
+        )
+    return [
+        Diagnostic(
+            item.path, line, f"no heading #{anchor} in {target.key}", hint=hint, code="reference"
+        )
+    ]
 
 
-def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]
-                     ) -> list[Diagnostic]:
+def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]) -> list[Diagnostic]:
     path = unquote(urlsplit(href).path).lstrip("/")
-    if path == "" or path in known or (path.endswith("/") and path in known) or \
-            (not path.endswith("/") and f"{path}/" in known):
+    if (
+        path == ""
+        or path in known
+        or (path.endswith("/") and path in known)
+        or (not path.endswith("/") and f"{path}/" in known)
+    ):
         return []
-    return [Diagnostic(item.path, line, f"link to /{path}, which the site does not have",
-                       hint=did_you_mean(path, known), code="reference")]
+    return [
+        Diagnostic(
+            item.path,
+            line,
+            f"link to /{path}, which the site does not have",
+            hint=did_you_mean(path, known),
+            code="reference",
+        )
+    ]

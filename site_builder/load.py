@@ -44,9 +44,16 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
             continue
         kind = SECTION_DIRS.get(parts[0]) if len(parts) == 2 else None
         if kind is None:
-            problems.append(Diagnostic(rel, None, "Markdown file outside a content section",
-                                       hint="move it into content/essays, episodes, glossary "
-                                            "or pages", severity="warning", code="layout"))
+            problems.append(
+                Diagnostic(
+                    rel,
+                    None,
+                    "Markdown file outside a content section",
+                    hint="move it into content/essays, episodes, glossary or pages",
+                    severity="warning",
+                    code="layout",
+                )
+            )
             continue
         try:
             item = read_item(kind, rel, path.read_bytes(), tz, problems)
@@ -59,10 +66,11 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
         if item is not None:
             items.append(item)
     media_dir = content_dir / "media"
-    media = tuple(
-        p.relative_to(media_dir).as_posix()
-        for p in _walk(media_dir, problems, root)
-    ) if media_dir.is_dir() else ()
+    media = (
+        tuple(p.relative_to(media_dir).as_posix() for p in _walk(media_dir, problems, root))
+        if media_dir.is_dir()
+        else ()
+    )
     return Loaded(tuple(items), media, tuple(problems))
 
 
@@ -81,65 +89,109 @@ def _walk(top: Path, problems: list[Diagnostic], root: Path) -> list[Path]:
             if path.is_symlink():
                 target = path.resolve()
                 if not target.is_file() or not target.is_relative_to(real_top):
-                    problems.append(Diagnostic(path.relative_to(root).as_posix(), None,
-                                               "symbolic link that is broken or points outside "
-                                               f"{top.relative_to(root).as_posix()}/ was skipped",
-                                               severity="warning", code="layout"))
+                    problems.append(
+                        Diagnostic(
+                            path.relative_to(root).as_posix(),
+                            None,
+                            "symbolic link that is broken or points outside "
+                            f"{top.relative_to(root).as_posix()}/ was skipped",
+                            severity="warning",
+                            code="layout",
+                        )
+                    )
                     continue
             found.append(path)
     return sorted(found)
 
 
-def read_item(kind: str, rel: str, raw: bytes, tz: tzinfo,
-              problems: list[Diagnostic]) -> Item | None:
+def read_item(
+    kind: str, rel: str, raw: bytes, tz: tzinfo, problems: list[Diagnostic]
+) -> Item | None:
     """Parse one content file (pure: bytes in, Item out); appends problems, raises on syntax."""
     source = split(decode(raw, rel), rel)
     if not source.has_front_matter:
-        problems.append(Diagnostic(rel, 1, "missing front matter",
-                                   hint="start the file with a --- line, the keys, and another ---",
-                                   code="front-matter"))
+        problems.append(
+            Diagnostic(
+                rel,
+                1,
+                "missing front matter",
+                hint="start the file with a --- line, the keys, and another ---",
+                code="front-matter",
+            )
+        )
         return None
     r = FieldReader(source, problems)
     stem = Path(rel).stem
     common = dict(
-        path=rel, body=source.body, body_line=source.body_line,
-        summary=r.text("summary"), tags=r.text_list("tags"), concepts=r.text_list("concepts"),
-        draft=bool(r.boolean("draft")), autolink=r.boolean("autolink", default=None),
-        updated=r.when("updated", tz), meta=dict(source.data), lines=dict(source.lines),
+        path=rel,
+        body=source.body,
+        body_line=source.body_line,
+        summary=r.text("summary"),
+        tags=r.text_list("tags"),
+        concepts=r.text_list("concepts"),
+        draft=bool(r.boolean("draft")),
+        autolink=r.boolean("autolink", default=None),
+        updated=r.when("updated", tz),
+        meta=dict(source.data),
+        lines=dict(source.lines),
     )
     item: Item
     if kind == "essay":
         m = _ESSAY_NAME.fullmatch(stem)
         episode = r.get("episode")
-        item = Essay(kind=kind, slug=_slug(r, m.group(2) if m else stem),
-                     title=r.text("title", required=True) or stem,
-                     date=r.when("date", tz, required=True),
-                     episode=str(episode) if isinstance(episode, (str, int)) else None, **common)
+        item = Essay(
+            kind=kind,
+            slug=_slug(r, m.group(2) if m else stem),
+            title=r.text("title", required=True) or stem,
+            date=r.when("date", tz, required=True),
+            episode=str(episode) if isinstance(episode, (str, int)) else None,
+            **common,
+        )
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
     elif kind == "episode":
         m = _EPISODE_NAME.fullmatch(stem)
         number = r.integer("number", required=m is None, minimum=0)
-        item = Episode(kind=kind, slug=_slug(r, m.group(2) if m else stem),
-                       title=r.text("title", required=True) or stem,
-                       date=r.when("date", tz, required=True),
-                       number=number if number is not None else int(m.group(1)) if m else 0,
-                       season=r.integer("season", minimum=1),
-                       recorded=r.when("recorded", tz), audio=_audio(r),
-                       duration=r.duration("duration"), explicit=r.boolean("explicit", None),
-                       episode_type=r.choice("episode_type", ("full", "trailer", "bonus"), "full"),
-                       guests=r.text_list("guests"), chapters=_chapters(r),
-                       transcript=r.text("transcript"), image=r.text("image"),
-                       guid=r.text("guid"), **common)
+        item = Episode(
+            kind=kind,
+            slug=_slug(r, m.group(2) if m else stem),
+            title=r.text("title", required=True) or stem,
+            date=r.when("date", tz, required=True),
+            number=number if number is not None else int(m.group(1)) if m else 0,
+            season=r.integer("season", minimum=1),
+            recorded=r.when("recorded", tz),
+            audio=_audio(r),
+            duration=r.duration("duration"),
+            explicit=r.boolean("explicit", None),
+            episode_type=r.choice("episode_type", ("full", "trailer", "bonus"), "full"),
+            guests=r.text_list("guests"),
+            chapters=_chapters(r),
+            transcript=r.text("transcript"),
+            image=r.text("image"),
+            guid=r.text("guid"),
+            **common,
+        )
     elif kind == "concept":
         term = r.text("term", required=True)
-        item = Concept(kind=kind, slug=_slug(r, stem), title=term or stem,
-                       definition=r.text("definition", required=True) or "",
-                       aliases=r.text_list("aliases"), related=r.text_list("related"),
-                       sources=_sources(r), **common)
+        item = Concept(
+            kind=kind,
+            slug=_slug(r, stem),
+            title=term or stem,
+            definition=r.text("definition", required=True) or "",
+            aliases=r.text_list("aliases"),
+            related=r.text_list("related"),
+            sources=_sources(r),
+            **common,
+        )
     else:
-        item = Page(kind=kind, slug=_slug(r, stem), title=r.text("title", required=True) or stem,
-                    menu=r.integer("menu"), date=r.when("date", tz), **common)
+        item = Page(
+            kind=kind,
+            slug=_slug(r, stem),
+            title=r.text("title", required=True) or stem,
+            menu=r.integer("menu"),
+            date=r.when("date", tz),
+            **common,
+        )
     # An item with invalid fields is still returned: the build fails on the recorded problems,
     # but its body is still checked, so one run reports everything.
     return item

@@ -21,12 +21,26 @@ from .markdown import Parsed
 from .model import Concept, Episode, Essay, Item, Page
 from .slugs import fold, slugify
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 PACKAGED_THEME = Path(__file__).parent / "theme"
 # In a source checkout the default theme is the repository's own templates/ folder;
 # the wheel carries a copy of it as site_builder/theme (see pyproject.toml).
-DEFAULT_THEME = PACKAGED_THEME if PACKAGED_THEME.is_dir() else Path(__file__).parent.parent / "templates"
+DEFAULT_THEME = (
+    PACKAGED_THEME if PACKAGED_THEME.is_dir() else Path(__file__).parent.parent / "templates"
+)
 
 
 def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
@@ -64,7 +78,7 @@ def excerpt(body_html: str, limit: int = 200) -> str:
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-") + "…"
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:\u2014\u2013-") + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +97,16 @@ class View:
 class Renderer:
     """Holds the Jinja2 environment and renders every page of one build."""
 
-    def __init__(self, config: SiteConfig, index: SiteIndex, parsed: Mapping[str, Parsed],
-                 links: Links, asset_urls: Mapping[str, str], menu: list[Page],
-                 live_reload: str | None = None):
+    def __init__(
+        self,
+        config: SiteConfig,
+        index: SiteIndex,
+        parsed: Mapping[str, Parsed],
+        links: Links,
+        asset_urls: Mapping[str, str],
+        menu: list[Page],
+        live_reload: str | None = None,
+    ):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
         self._views: dict[str, View] = {}
         self.env = jinja2.Environment(
@@ -106,9 +127,12 @@ class Renderer:
             live_reload=live_reload,
             generator="site-builder",
         )
-        self.env.filters.update(date=format_date, duration=format_duration,
-                                isodate=lambda d: d.isoformat() if d else "",
-                                tag_url=lambda tag: f"{base}tags/{slugify(tag, 'tag')}/")
+        self.env.filters.update(
+            date=format_date,
+            duration=format_duration,
+            isodate=lambda d: d.isoformat() if d else "",
+            tag_url=lambda tag: f"{base}tags/{slugify(tag, 'tag')}/",
+        )
 
     def abs_url(self, path: str) -> str:
         """Absolute URL of a path below the base path (or of one already under it)."""
@@ -122,8 +146,9 @@ class Renderer:
         if found is None:
             body = self.parsed.get(item.key)
             body_html = body.html if body else ""
-            summary = item.summary or (item.definition if isinstance(item, Concept)
-                                       else excerpt(body_html))
+            summary = item.summary or (
+                item.definition if isinstance(item, Concept) else excerpt(body_html)
+            )
             found = View(item, self.index.url(item), body_html, summary)
             self._views[item.key] = found
         return found
@@ -147,30 +172,53 @@ class Renderer:
             except ContentError as exc:
                 problems.extend(exc.diagnostics)
 
-        out("index.html", "home.html", essays=self.views(essays[:8]),
-            episodes=self.views(episodes[:4]), concepts_count=len(concepts))
+        out(
+            "index.html",
+            "home.html",
+            essays=self.views(essays[:8]),
+            episodes=self.views(episodes[:4]),
+            concepts_count=len(concepts),
+        )
         out("essays/index.html", "essays.html", essays=self.views(essays))
         out("episodes/index.html", "episodes.html", episodes=self.views(episodes))
         out("glossary/index.html", "glossary.html", letters=self._by_letter(concepts))
-        out("tags/index.html", "tags.html",
-            tags=[(label, f"tags/{slug}/", len(tagged))
-                  for slug, (label, tagged) in self.links.tags.items()])
+        out(
+            "tags/index.html",
+            "tags.html",
+            tags=[
+                (label, f"tags/{slug}/", len(tagged))
+                for slug, (label, tagged) in self.links.tags.items()
+            ],
+        )
         for slug, (label, tagged) in self.links.tags.items():
             out(f"tags/{slug}/index.html", "tag.html", tag=label, items=self.views(tagged))
         for item in essays:
             episode = self.links.episode_of.get(item.key)
-            out(self._path(item), "essay.html", item, episode=episode and self.view(episode),
-                concepts=self._concepts_of(item))
+            out(
+                self._path(item),
+                "essay.html",
+                item,
+                episode=episode and self.view(episode),
+                concepts=self._concepts_of(item),
+            )
         for i, item in enumerate(in_order):
-            out(self._path(item), "episode.html", item,
+            out(
+                self._path(item),
+                "episode.html",
+                item,
                 essays=self.views(self.links.essays_of.get(item.key, ())),
                 previous=self.view(in_order[i - 1]) if i > 0 else None,
                 next=self.view(in_order[i + 1]) if i + 1 < len(in_order) else None,
-                concepts=self._concepts_of(item))
+                concepts=self._concepts_of(item),
+            )
         for item in concepts:
-            out(self._path(item), "concept.html", item,
+            out(
+                self._path(item),
+                "concept.html",
+                item,
                 related=self.views(self.links.related.get(item.key, ())),
-                referrers=self._grouped(self.links.referrers.get(item.key, ())))
+                referrers=self._grouped(self.links.referrers.get(item.key, ())),
+            )
         for item in ordered:
             if isinstance(item, Page):
                 out(self._path(item), "page.html", item)
@@ -186,22 +234,28 @@ class Renderer:
         url = self.index.base_path + path.removesuffix("index.html")
         try:
             return self.env.get_template(template).render(
-                page=page, page_url=url, canonical=self.abs_url(url), **ctx)
+                page=page, page_url=url, canonical=self.abs_url(url), **ctx
+            )
         except jinja2.TemplateSyntaxError as exc:
-            raise ContentError([self._template_problem(exc.filename, exc.lineno, exc.message,
-                                                       path)]) from None
+            raise ContentError(
+                [self._template_problem(exc.filename, exc.lineno, exc.message, path)]
+            ) from None
         except Exception as exc:  # any error raised while a template runs
             filename, lineno = _template_frame(exc)
             message = f"{type(exc).__name__}: {exc}"
             raise ContentError([self._template_problem(filename, lineno, message, path)]) from None
 
-    def _template_problem(self, filename: str | None, line: int | None, message: str,
-                          page: str) -> Diagnostic:
+    def _template_problem(
+        self, filename: str | None, line: int | None, message: str, page: str
+    ) -> Diagnostic:
         shown = filename or "templates"
         if filename:
             file = Path(filename)
-            shown = (file.relative_to(self.config.root).as_posix()
-                     if file.is_relative_to(self.config.root) else f"(default theme) {file.name}")
+            shown = (
+                file.relative_to(self.config.root).as_posix()
+                if file.is_relative_to(self.config.root)
+                else f"(default theme) {file.name}"
+            )
         return Diagnostic(shown, line, f"{message} (while rendering {page})", code="template")
 
     @staticmethod
@@ -214,8 +268,12 @@ class Renderer:
 
     def _grouped(self, referrers: tuple[Item, ...]) -> list[tuple[str, list[View]]]:
         groups = []
-        for kind, label in (("essay", "Essays"), ("episode", "Episodes"), ("page", "Pages"),
-                            ("concept", "Concepts")):
+        for kind, label in (
+            ("essay", "Essays"),
+            ("episode", "Episodes"),
+            ("page", "Pages"),
+            ("concept", "Concepts"),
+        ):
             members = sorted((i for i in referrers if i.kind == kind), key=newest_first)
             if members:
                 groups.append((label, self.views(members)))
@@ -229,10 +287,16 @@ class Renderer:
         return sorted(letters.items())
 
     def _sitemap(self, items: list[Item], pages: dict[str, bytes]) -> list[tuple[str, str]]:
-        lastmod = {self._path(i): (i.updated or i.date).date().isoformat()
-                   for i in items if i.updated or i.date}
-        return sorted((self.abs_url(path.removesuffix("index.html")), lastmod.get(path, ""))
-                      for path in pages if path.endswith("index.html"))
+        lastmod = {
+            self._path(i): (i.updated or i.date).date().isoformat()
+            for i in items
+            if i.updated or i.date
+        }
+        return sorted(
+            (self.abs_url(path.removesuffix("index.html")), lastmod.get(path, ""))
+            for path in pages
+            if path.endswith("index.html")
+        )
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -18,8 +18,7 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def new_file(content_dir: Path, kind: str, title: str, now: datetime,
-             force: bool = False) -> Path:
+def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: bool = False) -> Path:
     """Write a new content file and return its path; refuses to overwrite unless `force`."""
     if not title.strip():
         raise UsageError("the title is empty")
@@ -28,13 +27,19 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime,
     slug = slugify(title, kind)
     if kind == "essay":
         name = f"{now.date().isoformat()}-{slug}.md"
-        same_slug = [p for p in section.glob(f"*-{slug}.md")
-                     if re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}-{re.escape(slug)}", p.stem)]
+        same_slug = [
+            p
+            for p in section.glob(f"*-{slug}.md")
+            if re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}-{re.escape(slug)}", p.stem)
+        ]
     elif kind == "episode":
         number = _next_episode_number(section)
         name = f"{number:03d}-{slug}.md"
-        same_slug = [p for p in section.glob(f"*-{slug}.md")
-                     if re.fullmatch(rf"\d+-{re.escape(slug)}", p.stem)]
+        same_slug = [
+            p
+            for p in section.glob(f"*-{slug}.md")
+            if re.fullmatch(rf"\d+-{re.escape(slug)}", p.stem)
+        ]
     else:
         name = f"{slug}.md"
         same_slug = []
@@ -44,20 +49,26 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime,
         raise UsageError(f"{existing[0]} already exists (pass --force to overwrite it)")
     stamp = now.isoformat(timespec="seconds")
     if kind == "essay":
-        text = (f"---\ntitle: {quote(title)}\ndate: {stamp}\nsummary: \ntags: []\n"
-                f"concepts: []\ndraft: true\n---\n\nWrite here. Link a concept with "
-                f"[[ripeness]] or an episode with [[episodes/slug]].\n")
+        text = (
+            f"---\ntitle: {quote(title)}\ndate: {stamp}\nsummary: \ntags: []\n"
+            f"concepts: []\ndraft: true\n---\n\nWrite here. Link a concept with "
+            f"[[ripeness]] or an episode with [[episodes/slug]].\n"
+        )
     elif kind == "episode":
-        text = (f"---\ntitle: {quote(title)}\nnumber: {number}\ndate: {stamp}\n"
-                f"summary: \n# duration: \"58:41\"\n"
-                f"# audio: {{url: https://..., length: 48213760, type: audio/mpeg}}\n"
-                f"guests: []\nchapters:\n  - {{start: \"0:00\", title: Introduction}}\n"
-                f"concepts: []\ndraft: true\n---\n\nShow notes.\n")
+        text = (
+            f"---\ntitle: {quote(title)}\nnumber: {number}\ndate: {stamp}\n"
+            f'summary: \n# duration: "58:41"\n'
+            f"# audio: {{url: https://..., length: 48213760, type: audio/mpeg}}\n"
+            f'guests: []\nchapters:\n  - {{start: "0:00", title: Introduction}}\n'
+            f"concepts: []\ndraft: true\n---\n\nShow notes.\n"
+        )
     elif kind == "concept":
-        text = (f"---\nterm: {quote(title)}\n"
-                f"definition: {quote(f'One or two sentences that define {title.lower()}.')}\n"
-                f"aliases: []\nrelated: []\n---\n\nWhat {title} means, where it comes from, "
-                f"and how it is used.\n")
+        text = (
+            f"---\nterm: {quote(title)}\n"
+            f"definition: {quote(f'One or two sentences that define {title.lower()}.')}\n"
+            f"aliases: []\nrelated: []\n---\n\nWhat {title} means, where it comes from, "
+            f"and how it is used.\n"
+        )
     else:
         text = f"---\ntitle: {quote(title)}\n---\n\n"
     section.mkdir(parents=True, exist_ok=True)
@@ -66,6 +77,5 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime,
 
 
 def _next_episode_number(section: Path) -> int:
-    numbers = [int(m.group(1)) for p in section.glob("*.md")
-               if (m := re.match(r"(\d+)-", p.name))]
+    numbers = [int(m.group(1)) for p in section.glob("*.md") if (m := re.match(r"(\d+)-", p.name))]
     return max(numbers, default=0) + 1

@@ -39,7 +39,10 @@ _RELOAD_JS = """\
     build = e.data;
   };
   const y = sessionStorage.getItem("site-builder-scroll");
-  if (y !== null) { sessionStorage.removeItem("site-builder-scroll"); window.scrollTo(0, Number(y)); }
+  if (y !== null) {
+    sessionStorage.removeItem("site-builder-scroll");
+    window.scrollTo(0, Number(y));
+  }
 })();
 """
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -59,7 +62,7 @@ def resolve_request_path(root: Path, target: str, base_path: str = "/") -> Path 
     if not path.startswith(base_path):
         return None
     try:
-        decoded = unquote_to_bytes(path[len(base_path):]).decode("utf-8")
+        decoded = unquote_to_bytes(path[len(base_path) :]).decode("utf-8")
     except UnicodeDecodeError:
         return None
     if "\x00" in decoded or "\\" in decoded or decoded.startswith("/"):
@@ -101,8 +104,10 @@ class Preview:
         except ContentError as exc:
             for d in exc.diagnostics:
                 print(d.format(), file=sys.stderr)
-            print(f"{len(exc.diagnostics)} problem(s); still serving the last good build",
-                  file=sys.stderr)
+            print(
+                f"{len(exc.diagnostics)} problem(s); still serving the last good build",
+                file=sys.stderr,
+            )
             return False
         next_id = self.build_id + 1
         folder = self.workdir / f"build-{next_id}"
@@ -158,22 +163,23 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
             if found is None:
                 page = root / "404.html" if root else None
                 body = page.read_bytes() if page and page.is_file() else b"Not found\n"
-                return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8",
-                                  send_body)
+                return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
             kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
             if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
                 kind += "; charset=utf-8"
             self._send(HTTPStatus.OK, found.read_bytes(), kind, send_body)
 
         def _reload_channel(self, send_body: bool) -> None:
-            name = urlsplit(self.path).path[len(RELOAD_PATH):]
+            name = urlsplit(self.path).path[len(RELOAD_PATH) :]
             if name == "reload.js":
                 js = _RELOAD_JS % {"events": RELOAD_PATH + "events"}
-                return self._send(HTTPStatus.OK, js.encode(), "text/javascript; charset=utf-8",
-                                  send_body)
+                return self._send(
+                    HTTPStatus.OK, js.encode(), "text/javascript; charset=utf-8", send_body
+                )
             origin = self.headers.get("Origin")
-            if name != "events" or (origin and urlsplit(origin).hostname not in
-                                    {h.strip("[]") for h in allowed_hosts}):
+            if name != "events" or (
+                origin and urlsplit(origin).hostname not in {h.strip("[]") for h in allowed_hosts}
+            ):
                 return self._plain(HTTPStatus.FORBIDDEN, "Forbidden\n", send_body)
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
@@ -229,11 +235,16 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
         server = _Server((host, port), make_handler(preview, _allowed(host)))
     except OSError as exc:
         preview.close()
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}"
-                         " (try another --port, or --port 0 for any free one)") from None
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror}"
+            " (try another --port, or --port 0 for any free one)"
+        ) from None
     if host not in _LOCAL_HOSTS:
-        print(f"warning: listening on {host}: anyone who can reach this machine can read the "
-              "preview; the preview server is not for public use", file=sys.stderr)
+        print(
+            f"warning: listening on {host}: anyone who can reach this machine can read the "
+            "preview; the preview server is not for public use",
+            file=sys.stderr,
+        )
     debouncer = Debouncer()
     observer = start_watching(config.root, debouncer.notify, poll=poll)
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -242,8 +253,11 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
         preview.rebuild()
         threading.Thread(target=server.serve_forever, daemon=True).start()
         shown_host = f"[{host}]" if ":" in host else host
-        print(f"serving http://{shown_host}:{server.server_address[1]}{config.base_path} "
-              "(Ctrl-C to stop)", flush=True)
+        print(
+            f"serving http://{shown_host}:{server.server_address[1]}{config.base_path} "
+            "(Ctrl-C to stop)",
+            flush=True,
+        )
         while debouncer.wait():
             preview.rebuild()
     except KeyboardInterrupt:

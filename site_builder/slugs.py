@@ -6,12 +6,31 @@ import re
 import unicodedata
 
 # Names Windows refuses as file names; a site built here may be checked out there.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-             *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 # Top-level names the generator writes itself; a page with one of these slugs would clash.
-RESERVED_PAGE_SLUGS = {"essays", "episodes", "glossary", "tags", "media", "assets", "search",
-                       "feed.xml", "feed.json", "podcast.xml", "sitemap.xml", "robots.txt",
-                       "404.html", "index.html"}
+RESERVED_PAGE_SLUGS = {
+    "essays",
+    "episodes",
+    "glossary",
+    "tags",
+    "media",
+    "assets",
+    "search",
+    "feed.xml",
+    "feed.json",
+    "podcast.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "index.html",
+}
 
 
 def slugify(title: str, fallback: str = "untitled") -> str:

@@ -32,8 +32,10 @@ def check_output_dir(output: Path, root: Path, force: bool = False) -> None:
         if out.is_relative_to(site / protected):
             raise UsageError(f"refusing to build into {output}: it is inside {protected}/")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
-        raise UsageError(f"refusing to replace {output}: it is not empty and was not made by "
-                         "site-builder (pass --force to replace it)")
+        raise UsageError(
+            f"refusing to replace {output}: it is not empty and was not made by "
+            "site-builder (pass --force to replace it)"
+        )
     if out.exists() and not out.is_dir():
         raise UsageError(f"refusing to build into {output}: it is a file")
 

@@ -36,7 +36,7 @@ def broken_links(out: Path, base_path: str) -> list[str]:
             if not parts.path.startswith(base_path):
                 broken.append(f"{page.relative_to(out)}: {url} is not under {base_path}")
                 continue
-            rel = unquote(parts.path[len(base_path):])
+            rel = unquote(parts.path[len(base_path) :])
             target = out / rel / "index.html" if rel.endswith("/") or not rel else out / rel
             if not target.is_file():
                 broken.append(f"{page.relative_to(out)}: <{tag}> {url}")

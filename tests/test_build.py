@@ -18,8 +18,18 @@ def built(tmp_path_factory):
     from site_builder.cli import main
 
     out = tmp_path_factory.mktemp("out") / "site"
-    assert main(["build", "--root", str(Path(__file__).parent / "sites" / "basic"),
-                 "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--root",
+                str(Path(__file__).parent / "sites" / "basic"),
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -28,11 +38,24 @@ def read(out: Path, rel: str) -> str:
 
 
 def test_pretty_urls_for_every_kind(built):
-    for rel in ("index.html", "essays/index.html", "essays/reading-the-stalemate/index.html",
-                "episodes/index.html", "episodes/ripe-for-what/index.html",
-                "glossary/index.html", "glossary/ripeness/index.html", "tags/index.html",
-                "tags/negotiation/index.html", "about/index.html", "404.html",
-                "sitemap.xml", "robots.txt", "feed.xml", "feed.json", "media/sketch.svg"):
+    for rel in (
+        "index.html",
+        "essays/index.html",
+        "essays/reading-the-stalemate/index.html",
+        "episodes/index.html",
+        "episodes/ripe-for-what/index.html",
+        "glossary/index.html",
+        "glossary/ripeness/index.html",
+        "tags/index.html",
+        "tags/negotiation/index.html",
+        "about/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        "feed.json",
+        "media/sketch.svg",
+    ):
         assert (built / rel).is_file(), rel
 
 
@@ -46,8 +69,11 @@ def test_every_internal_link_resolves_and_nothing_loads_from_other_hosts(built):
                 # only links (canonical, feeds, anchors) may name other URLs; the only thing
                 # loaded from elsewhere is the audio the author publishes there
                 assert tag in ("a", "link") or url.startswith("https://media.example.org/"), url
-        assert all(url.startswith("/sub/assets/") for tag, url in urls_of(page.read_text())
-                   if tag == "script"), page
+        assert all(
+            url.startswith("/sub/assets/")
+            for tag, url in urls_of(page.read_text())
+            if tag == "script"
+        ), page
 
 
 def test_drafts_and_future_items_are_left_out(built, cli, tmp_path):
@@ -72,9 +98,12 @@ def test_essay_and_its_episode_link_both_ways(built):
 
 def test_wikilinks_resolve_by_term_alias_slug_and_heading(built):
     essay = read(built, "essays/reading-the-stalemate/index.html")
-    assert re.search(r'<a href="/sub/glossary/mutually-hurting-stalemate/" class="wikilink '
-                     r'concept-link" title="A deadlock[^"]*">Mutually hurting stalemate</a>', essay)
-    assert '>a ripe moment</a>' in essay
+    assert re.search(
+        r'<a href="/sub/glossary/mutually-hurting-stalemate/" class="wikilink '
+        r'concept-link" title="A deadlock[^"]*">Mutually hurting stalemate</a>',
+        essay,
+    )
+    assert ">a ripe moment</a>" in essay
     assert 'href="/sub/essays/paper-promises/#the-budapest-lesson"' in essay
     target = read(built, "essays/paper-promises/index.html")
     assert 'id="the-budapest-lesson"' in target
@@ -90,7 +119,10 @@ def test_root_relative_media_and_links_are_rewritten(built):
 
 def test_episode_page(built):
     html = read(built, "episodes/ripe-for-what/index.html")
-    assert '<audio id="player" controls preload="none" src="https://media.example.org/001.mp3">' in html
+    assert (
+        '<audio id="player" controls preload="none" src="https://media.example.org/001.mp3">'
+        in html
+    )
     assert ">58:41<" in html  # duration "58:41" shown as M:SS
     assert "Dr. Ines Carvalho" in html
     assert 'href="https://media.example.org/001.mp3#t=252"' in html  # 4:12 chapter
@@ -118,22 +150,34 @@ def test_concept_page_has_definition_related_and_referrers(built):
 
 def test_glossary_index_is_a_to_z_with_jump_links(built):
     html = read(built, "glossary/index.html")
-    assert html.index(">Mutually hurting stalemate<") < html.index(">Ripeness<") < html.index(">Security guarantees<")
+    assert (
+        html.index(">Mutually hurting stalemate<")
+        < html.index(">Ripeness<")
+        < html.index(">Security guarantees<")
+    )
     for letter in "MRS":
         assert f'href="#letter-{letter}"' in html and f'id="letter-{letter}"' in html
 
 
 def test_tags_pages_and_menu(built):
     assert "Paper promises" in read(built, "tags/security/index.html")
-    assert "Reading the stalemate" in read(built, "tags/summits/index.html")  # "Summits" -> /summits/
+    assert "Reading the stalemate" in read(
+        built, "tags/summits/index.html"
+    )  # "Summits" -> /summits/
     assert 'href="/sub/about/"' in read(built, "index.html")
 
 
 def test_head_meta_is_absolute_and_escaped(built):
     html = read(built, "essays/reading-the-stalemate/index.html")
     assert '<html lang="en-GB">' in html
-    assert '<link rel="canonical" href="https://example.org/sub/essays/reading-the-stalemate/">' in html
-    assert '<meta property="og:url" content="https://example.org/sub/essays/reading-the-stalemate/">' in html
+    assert (
+        '<link rel="canonical" href="https://example.org/sub/essays/reading-the-stalemate/">'
+        in html
+    )
+    assert (
+        '<meta property="og:url" content="https://example.org/sub/essays/reading-the-stalemate/">'
+        in html
+    )
     assert "<title>Reading the stalemate: notes before a summit · Basic &amp; Co</title>" in html
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(ld)
@@ -143,7 +187,9 @@ def test_head_meta_is_absolute_and_escaped(built):
 
 def test_theme_assets_are_fingerprinted(built):
     html = read(built, "index.html")
-    css = re.search(r'<link rel="stylesheet" href="/sub/(assets/style\.([0-9a-f]{10})\.css)">', html)
+    css = re.search(
+        r'<link rel="stylesheet" href="/sub/(assets/style\.([0-9a-f]{10})\.css)">', html
+    )
     assert css, "stylesheet is not fingerprinted"
     import hashlib
 
@@ -158,8 +204,12 @@ def test_accessibility_landmarks(built):
         assert '<main id="main"' in html and "<header" in html and "<footer" in html
         assert '<nav class="site-nav" aria-label="Main">' in html
         assert re.findall(r"<h1[ >]", html).__len__() == 1, rel
-    assert all(re.search(r'alt="[^"]+"', img) for img in
-               re.findall(r"<img [^>]*>", read(built, "essays/reading-the-stalemate/index.html")))
+    assert all(
+        re.search(r'alt="[^"]+"', img)
+        for img in re.findall(
+            r"<img [^>]*>", read(built, "essays/reading-the-stalemate/index.html")
+        )
+    )
 
 
 def test_sitemap_and_robots(built):
@@ -185,9 +235,12 @@ def test_feeds_parse_and_carry_absolute_content(built):
     feed = json.loads(read(built, "feed.json"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     episode = next(i for i in feed["items"] if i["title"] == "Ripe for what?")
-    assert episode["attachments"][0] == {"url": "https://media.example.org/001.mp3",
-                                         "mime_type": "audio/mpeg", "size_in_bytes": 48213760,
-                                         "duration_in_seconds": 3521}
+    assert episode["attachments"][0] == {
+        "url": "https://media.example.org/001.mp3",
+        "mime_type": "audio/mpeg",
+        "size_in_bytes": 48213760,
+        "duration_in_seconds": 3521,
+    }
 
 
 def test_pages_read_without_javascript(built):
@@ -210,7 +263,8 @@ def test_deleted_source_disappears_from_output(cli, fixture_site, tmp_path):
     (root / "content/essays/2026-05-09-paper-promises.md").unlink()
     text = (root / "content/essays/2026-03-14-reading-the-stalemate.md").read_text()
     (root / "content/essays/2026-03-14-reading-the-stalemate.md").write_text(
-        text.replace(" and [[essays/paper-promises#the-budapest-lesson]]", ""))
+        text.replace(" and [[essays/paper-promises#the-budapest-lesson]]", "")
+    )
     assert cli("build", "--root", root, "--output", out).code == 0
     assert not (out / "essays/paper-promises").exists()
     assert "Paper promises" not in (out / "sitemap.xml").read_text()

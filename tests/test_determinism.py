@@ -12,21 +12,34 @@ SITE = Path(__file__).parent / "sites" / "basic"
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build(root: Path, out: Path, **env: str) -> dict[str, bytes]:
     full_env = {**os.environ, **env}
-    subprocess.run([sys.executable, "-m", "site_builder", "build", "--root", str(root),
-                    "--output", str(out)], check=True, env=full_env, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--root", str(root), "--output", str(out)],
+        check=True,
+        env=full_env,
+        capture_output=True,
+    )
     return tree(out)
 
 
 def test_same_bytes_under_other_time_zone_hash_seed_and_locale(tmp_path):
     first = build(SITE, tmp_path / "a", TZ="UTC", PYTHONHASHSEED="0", LANG="C")
-    second = build(SITE, tmp_path / "b", TZ="Asia/Kolkata", PYTHONHASHSEED="12345",
-                   LANG="tr_TR.UTF-8", PYTHONIOENCODING="cp1252")
+    second = build(
+        SITE,
+        tmp_path / "b",
+        TZ="Asia/Kolkata",
+        PYTHONHASHSEED="12345",
+        LANG="tr_TR.UTF-8",
+        PYTHONIOENCODING="cp1252",
+    )
     third = build(SITE, tmp_path / "c", TZ="Pacific/Kiritimati", PYTHONHASHSEED="random")
     assert first == second == third
     assert "essays/reading-the-stalemate/index.html" in first

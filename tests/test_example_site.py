@@ -29,8 +29,15 @@ def test_example_site_has_the_promised_content():
     assert all("chapters:" in e.read_text(encoding="utf-8") for e in episodes)
     concepts = {p.stem for p in (CONTENT / "glossary").glob("*.md")}
     assert len(concepts) >= 15
-    assert {"ripeness", "mutually-hurting-stalemate", "stalemate", "security-guarantees",
-            "korea-model", "ceasefire", "root-causes"} <= concepts
+    assert {
+        "ripeness",
+        "mutually-hurting-stalemate",
+        "stalemate",
+        "security-guarantees",
+        "korea-model",
+        "ceasefire",
+        "root-causes",
+    } <= concepts
     assert (CONTENT / "pages" / "about.md").is_file()
 
 
@@ -62,8 +69,9 @@ def test_example_site_shows_every_feature(built):
     assert "<table>" in joined and "footnote-ref" in joined and "<blockquote>" in joined
     assert re.search(r'<img src="/companion/media/[^"]+" alt="[^"]+"', joined)
     assert "Companion to" in joined  # an essay names its episode
-    episodes = "\n".join(p.read_text(encoding="utf-8")
-                         for p in (built / "episodes").glob("*/index.html"))
+    episodes = "\n".join(
+        p.read_text(encoding="utf-8") for p in (built / "episodes").glob("*/index.html")
+    )
     assert "Essays on this episode" in episodes and 'class="timestamp"' in episodes
     concept = (built / "glossary/ripeness/index.html").read_text(encoding="utf-8")
     assert "Related concepts" in concept and "Where this comes up" in concept

@@ -17,12 +17,26 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
-    shutil.copytree(REPO / "site_builder", source / "site_builder",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "site_builder", source / "site_builder", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copytree(REPO / "templates", source / "templates")
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(wheels), str(source)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(source),
+        ],
+        check=True,
+    )
     (wheel,) = wheels.glob("site_builder-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "site_builder/theme/base.html" in names
@@ -31,16 +45,36 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=False)
     python = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-                    "-q", str(wheel)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+    )
     site = tmp_path / "site"
     shutil.copytree(REPO / "tests" / "sites" / "basic", site)
     assert not (site / "templates").exists()
-    where = subprocess.run([str(python), "-c", "import site_builder; print(site_builder.__file__)"],
-                           check=True, capture_output=True, text=True, cwd=tmp_path).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import site_builder; print(site_builder.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout
     assert str(env_dir) in where, "the test must run the installed copy, not the checkout"
-    result = subprocess.run([str(env_dir / "bin" / "site-builder"), "build", "--root", str(site)],
-                            capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [str(env_dir / "bin" / "site-builder"), "build", "--root", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert 'class="site-header"' in (site / "output" / "index.html").read_text(encoding="utf-8")
-

@@ -18,16 +18,44 @@ WHEN = datetime(2026, 3, 14, tzinfo=UTC)
 
 def _index():
     items = [
-        Concept(kind="concept", slug="ripeness", title="Ripeness", path="content/glossary/r.md",
-                body="", body_line=1, definition="When both sides would rather talk."),
-        Concept(kind="concept", slug="mutually-hurting-stalemate",
-                title="Mutually hurting stalemate", path="content/glossary/m.md", body="",
-                body_line=1, definition="Both sides lose by fighting on.", aliases=("MHS",)),
-        Essay(kind="essay", slug="the-summit", title="The summit fizzled",
-              path="content/essays/2026-03-14-the-summit.md", body="", body_line=1, date=WHEN),
-        Episode(kind="episode", slug="ripe-for-what", title="Ripe for what?",
-                path="content/episodes/001-ripe-for-what.md", body="", body_line=1, date=WHEN,
-                number=1),
+        Concept(
+            kind="concept",
+            slug="ripeness",
+            title="Ripeness",
+            path="content/glossary/r.md",
+            body="",
+            body_line=1,
+            definition="When both sides would rather talk.",
+        ),
+        Concept(
+            kind="concept",
+            slug="mutually-hurting-stalemate",
+            title="Mutually hurting stalemate",
+            path="content/glossary/m.md",
+            body="",
+            body_line=1,
+            definition="Both sides lose by fighting on.",
+            aliases=("MHS",),
+        ),
+        Essay(
+            kind="essay",
+            slug="the-summit",
+            title="The summit fizzled",
+            path="content/essays/2026-03-14-the-summit.md",
+            body="",
+            body_line=1,
+            date=WHEN,
+        ),
+        Episode(
+            kind="episode",
+            slug="ripe-for-what",
+            title="Ripe for what?",
+            path="content/episodes/001-ripe-for-what.md",
+            body="",
+            body_line=1,
+            date=WHEN,
+            number=1,
+        ),
     ]
     index, problems = build_index(items, [], "/sub/")
     assert problems == []
@@ -39,8 +67,9 @@ MD = make_markdown()
 
 
 def render(text: str, first_line: int = 1):
-    return render_markdown(MD, text, first_line=first_line, base_path="/sub/",
-                           resolve_wikilink=INDEX.resolve_wikilink)
+    return render_markdown(
+        MD, text, first_line=first_line, base_path="/sub/", resolve_wikilink=INDEX.resolve_wikilink
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +84,8 @@ def test_unknown_wikilink_is_reported_at_its_line_counting_the_front_matter():
     body = "First paragraph.\n\nSecond, with a\nbroken [[ripenes]] link.\n"
     parsed = render(body, first_line=5)
     assert [(line, message, hint) for line, message, hint in parsed.problems] == [
-        (8, "unknown link target [[ripenes]]", "did you mean 'ripeness'?")]
+        (8, "unknown link target [[ripenes]]", "did you mean 'ripeness'?")
+    ]
 
 
 def test_wikilink_in_a_table_cell_is_reported_at_its_row():
@@ -64,13 +94,23 @@ def test_wikilink_in_a_table_cell_is_reported_at_its_row():
 
 
 def test_ambiguous_slug_asks_for_kind():
-    items = list(INDEX.by_key.values()) + [
-        Essay(kind="essay", slug="ripeness", title="On ripeness", path="content/essays/x.md",
-              body="", body_line=1, date=WHEN)]
+    items = [
+        *INDEX.by_key.values(),
+        Essay(
+            kind="essay",
+            slug="ripeness",
+            title="On ripeness",
+            path="content/essays/x.md",
+            body="",
+            body_line=1,
+            date=WHEN,
+        ),
+    ]
     index, _ = build_index(items, [], "/")
-    parsed = render_markdown(MD, "[[ripeness]]", first_line=1, base_path="/",
-                             resolve_wikilink=index.resolve_wikilink)
-    (_, message, hint), = parsed.problems
+    parsed = render_markdown(
+        MD, "[[ripeness]]", first_line=1, base_path="/", resolve_wikilink=index.resolve_wikilink
+    )
+    ((_, message, hint),) = parsed.problems
     assert message == "[[ripeness]] is ambiguous"
     assert "[[glossary/ripeness]]" in hint and "[[essays/ripeness]]" in hint
 
@@ -78,6 +118,7 @@ def test_ambiguous_slug_asks_for_kind():
 def test_references_are_recorded_for_the_link_phase():
     parsed = render("# Top\n\n[[the-summit#what-went-wrong]] and [/x](/glossary/)\n", 3)
     assert [(w.key, w.anchor, w.line) for w in parsed.wikilinks] == [
-        ("essays/the-summit", "what-went-wrong", 5)]
+        ("essays/the-summit", "what-went-wrong", 5)
+    ]
     assert parsed.root_links == (("/glossary/", 5),)
     assert [(h.level, h.id, h.text) for h in parsed.headings] == [(1, "top", "Top")]

@@ -22,8 +22,15 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 
-__all__ = ["Heading", "Parsed", "UnknownTarget", "WikiRef", "WikiTarget", "make_markdown",
-           "render_markdown"]
+__all__ = [
+    "Heading",
+    "Parsed",
+    "UnknownTarget",
+    "WikiRef",
+    "WikiTarget",
+    "make_markdown",
+    "render_markdown",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +63,36 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-def render_markdown(md: MarkdownIt, text: str, *, first_line: int, base_path: str,
-                    resolve_wikilink: Callable[[str], WikiTarget], self_key: str = "") -> Parsed:
+def render_markdown(
+    md: MarkdownIt,
+    text: str,
+    *,
+    first_line: int,
+    base_path: str,
+    resolve_wikilink: Callable[[str], WikiTarget],
+    self_key: str = "",
+) -> Parsed:
     """Parse and render one body; `first_line` is the body's first line number in its file."""
-    env: dict = {"_offset": first_line, "base_path": base_path,
-                 "resolve_wikilink": resolve_wikilink, "self_key": self_key}
+    env: dict = {
+        "_offset": first_line,
+        "base_path": base_path,
+        "resolve_wikilink": resolve_wikilink,
+        "self_key": self_key,
+    }
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
     headings = tuple(
         Heading(int(tok.tag[1]), str(tok.attrGet("id")), _plain(tokens[i + 1]))
-        for i, tok in enumerate(tokens) if tok.type == "heading_open"
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open"
     )
-    return Parsed(html, headings, tuple(env.get("wikilinks", ())),
-                  tuple(env.get("root_links", ())), tuple(env.get("diagnostics", ())))
+    return Parsed(
+        html,
+        headings,
+        tuple(env.get("wikilinks", ())),
+        tuple(env.get("root_links", ())),
+        tuple(env.get("diagnostics", ())),
+    )
 
 
 def _inline_with_lines(state: StateCore) -> None:
