@@ -37,10 +37,10 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
     """Read every content file under `content_dir`; problems are collected, not raised."""
     items: list[Item] = []
     problems: list[Diagnostic] = []
-    for path in _walk(content_dir, problems, root):
+    for path in _walk(content_dir, problems, root, prune="media"):
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
-        if parts[0] == "media" or path.suffix != ".md":
+        if path.suffix != ".md":
             continue
         kind = SECTION_DIRS.get(parts[0]) if len(parts) == 2 else None
         if kind is None:
@@ -74,21 +74,28 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
     return Loaded(tuple(items), media, tuple(problems))
 
 
-def _walk(top: Path, problems: list[Diagnostic], root: Path) -> list[Path]:
+def _walk(top: Path, problems: list[Diagnostic], root: Path, prune: str = "") -> list[Path]:
     """Regular files below `top`, sorted; symlinks that leave it, dangle or loop are skipped."""
     found: list[Path] = []
     if not top.is_dir():
         return found
     real_top = top.resolve()
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and not (dirpath == str(top) and d == prune)
+        )
         for name in sorted(filenames):
             path = Path(dirpath, name)
             if is_scratch_file(name):
                 continue
             if path.is_symlink():
-                target = path.resolve()
-                if not target.is_file() or not target.is_relative_to(real_top):
+                try:
+                    target = path.resolve()
+                except (OSError, RuntimeError):  # a symlink loop
+                    target = None
+                if target is None or not target.is_file() or not target.is_relative_to(real_top):
                     problems.append(
                         Diagnostic(
                             path.relative_to(root).as_posix(),
