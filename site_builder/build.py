@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import atom_feed, json_feed
-from .link import build_index, link_site, newest_first
+from .link import build_index, build_matcher, link_site, newest_first
 from .load import load_content
 from .markdown import Parsed, make_markdown, render_markdown
 from .model import Episode, Essay, Item, Page
@@ -27,6 +28,7 @@ from .slugs import slugify
 from .write import write_site
 
 FIXED_PATHS = (
+    "glossary.json",
     "",
     "essays/",
     "episodes/",
@@ -85,6 +87,7 @@ def make_site(
     problems += collisions
     with _phase(timings, "parse"):
         md = make_markdown()
+        glossary = build_matcher(index)
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
             body = render_markdown(
@@ -94,6 +97,8 @@ def make_site(
                 base_path=config.base_path,
                 resolve_wikilink=index.resolve_wikilink,
                 self_key=item.key,
+                glossary=glossary,
+                autolink=autolink_mode(config.autolink, item.autolink),
             )
             parsed[item.key] = body
             problems += [
@@ -105,6 +110,8 @@ def make_site(
             index, parsed, _known_paths(index.by_key.values(), loaded.media, config)
         )
         problems += unresolved
+        glossary_facts, unused = study_glossary(index, links)
+        problems += unused
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
@@ -121,6 +128,7 @@ def make_site(
             links,
             {k: v[0] for k, v in assets.items()},
             menu,
+            glossary_facts,
             live_reload=live_reload,
         )
         files = renderer.render_all(items)
@@ -132,12 +140,20 @@ def make_site(
         ]
         files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
         files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
+        files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
         if config.podcast:
             episodes = [v for v in stream if isinstance(v.item, Episode)]
             files[FEED_PATH] = podcast_feed(config, episodes)
         files.update({out: data for out, data in assets.values()})
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
     return BuildResult(files, copies, problems, timings, pages)
+
+
+def autolink_mode(site_mode: str, page_setting: bool | None) -> str:
+    """The page's `autolink: false` turns linking off; `autolink: true` turns it on."""
+    if page_setting is None:
+        return site_mode
+    return ("first" if site_mode == "off" else site_mode) if page_setting else "off"
 
 
 def build_site(config: SiteConfig, output: Path, *, drafts: bool = False) -> BuildResult:

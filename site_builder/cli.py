@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    root = Path(args.root).absolute()
+    root = Path(args.root).expanduser().absolute()
     try:
         return args.run(args, root)
     except ContentError as exc:
@@ -108,7 +108,7 @@ def _config(root: Path, base_url: str | None = None) -> SiteConfig:
 
 def _build(args: argparse.Namespace, root: Path) -> int:
     config = _config(root, args.base_url)
-    output = Path(args.output).absolute() if args.output else root / "output"
+    output = Path(args.output).expanduser().absolute() if args.output else root / "output"
     check_output_dir(output, root, force=args.force)
     result = build_site(config, output, drafts=args.drafts)
     _report(result.warnings, root)

@@ -32,10 +32,13 @@ def parse_datetime(value: str, tz: tzinfo) -> datetime:
         clock = time(int(hh or 0), int(mm or 0), int(ss or 0))
     except ValueError as exc:
         raise ValueError(f"'{value}' is not a real date ({exc})") from None
-    if offset is None:
-        return datetime.combine(day, clock, tzinfo=tz)
-    stamp = f"{day.isoformat()}T{clock.isoformat()}{'+00:00' if offset in 'Zz' else offset}"
-    return datetime.fromisoformat(stamp).astimezone(tz)
+    try:
+        if offset is None:
+            return datetime.combine(day, clock, tzinfo=tz)
+        stamp = f"{day.isoformat()}T{clock.isoformat()}{'+00:00' if offset in 'Zz' else offset}"
+        return datetime.fromisoformat(stamp).astimezone(tz)
+    except (ValueError, OverflowError) as exc:  # an offset like +99:00, or a year past 9999
+        raise ValueError(f"'{value}' is not a usable date ({exc})") from None
 
 
 def parse_duration(value: Any) -> int:
@@ -88,6 +91,9 @@ class FieldReader:
     def data(self) -> Any:
         return self.source.data
 
+    def has(self, key: str) -> bool:
+        return isinstance(self.data, dict) and key in self.data
+
     def get(self, key: str) -> Any:
         return self.data.get(key) if isinstance(self.data, dict) else None
 
@@ -105,13 +111,18 @@ class FieldReader:
     def _typed(self, key: str, kind: type, required: bool) -> Any:
         value = self.get(key)
         if value is None:
-            if required:
+            if required and self.has(key):
+                self.error(key, f"'{self.name(key)}' is empty", f"write a value after `{key}:`")
+            elif required:
                 self.error(
                     None, f"missing required key '{self.name(key)}'", f"add a line `{key}: ...`"
                 )
             return None
         if kind is int and isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+            if len(value.strip()) < 100:
+                return int(value)
+            self.error(key, f"'{self.name(key)}' is too large a number")
+            return None
         if kind is str and isinstance(value, (int, bool)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -190,7 +201,7 @@ class FieldReader:
         value = self.get(key)
         if value is None:
             return ()
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
             self.error(

@@ -163,7 +163,8 @@ def _construct(
         if node.tag == _STR:
             return node.value
         if node.tag == _INT:
-            return int(node.value)
+            # past Python's 4,300-digit limit it cannot be a number anyone meant
+            return int(node.value) if len(node.value) < 100 else node.value
         if node.tag == _BOOL:
             return node.value.lower() == "true"
         if node.tag == _NULL:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Diagnostic, did_you_mean
-from .markdown import Parsed, UnknownTarget, WikiTarget
+from .markdown import Matcher, Mention, Parsed, Target, UnknownTarget, WikiTarget
 from .model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
 from .slugs import RESERVED_PAGE_SLUGS, fold, slugify
 
@@ -42,8 +42,11 @@ class SiteIndex:
     def resolve_wikilink(self, target: str) -> WikiTarget:
         item = self.find(target)
         if isinstance(item, Concept):
+            # `[[mutually hurting stalemate]]` reads as typed; `[[korea-model]]` shows the term
+            named = fold(target) in {fold(n) for n in (item.title, *item.aliases)}
+            text = target if named else item.title
             return WikiTarget(
-                item.key, self.url(item), item.title, item.definition, "wikilink concept-link"
+                item.key, self.url(item), text, item.definition, "wikilink concept-link"
             )
         return WikiTarget(item.key, self.url(item), item.title)
 
@@ -155,13 +158,38 @@ def build_index(
     ), problems
 
 
+def build_matcher(index: SiteIndex) -> Matcher:
+    """The one glossary matcher of a build: every concept's term, aliases and forms."""
+    matcher = Matcher()
+    concepts = sorted(
+        (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: c.key
+    )
+    for concept in concepts:
+        target = Target(concept.key, index.url(concept), concept.definition)
+        quiet = {fold(a) for a in concept.quiet_aliases}
+        for name in (concept.title, *concept.aliases):
+            if fold(name) not in quiet:
+                matcher.add(name, target)
+        for form in concept.forms:
+            matcher.add(form, target, forms=False)
+    return matcher
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An item that refers to a concept: by front matter, and/or by these mentions."""
+
+    item: Item
+    mentions: tuple[Mention, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Links:
     """The site's link graph: who refers to whom, both ways."""
 
     episode_of: Mapping[str, Episode]  # essay key -> the episode it names
     essays_of: Mapping[str, tuple[Essay, ...]]  # episode key -> essays naming it
-    referrers: Mapping[str, tuple[Item, ...]]  # concept key -> items referring to it
+    referrers: Mapping[str, tuple[Reference, ...]]  # concept key -> references, newest first
     related: Mapping[str, tuple[Concept, ...]]  # concept key -> related concepts, both ways
     tags: Mapping[str, tuple[str, tuple[Item, ...]]]  # tag slug -> (label, items)
 
@@ -174,7 +202,7 @@ def link_site(
     items = sorted(index.by_key.values(), key=newest_first)
     episode_of: dict[str, Episode] = {}
     essays_of: dict[str, list[Essay]] = defaultdict(list)
-    referrers: dict[str, dict[str, Item]] = defaultdict(dict)
+    referrers: dict[str, dict[str, list[Mention]]] = defaultdict(dict)
     related: dict[str, dict[str, Concept]] = defaultdict(dict)
     tags: dict[str, tuple[str, list[Item]]] = {}
     concept_names = [i.slug for i in index.by_key.values() if isinstance(i, Concept)]
@@ -198,7 +226,7 @@ def link_site(
         for slug in item.concepts:
             concept = concept_ref(item, "concepts", slug)
             if concept is not None and concept is not item:
-                referrers[concept.key][item.key] = item
+                referrers[concept.key].setdefault(item.key, [])
         if isinstance(item, Essay) and item.episode is not None:
             episode = _find_episode(index, item.episode)
             if episode is None:
@@ -227,10 +255,10 @@ def link_site(
         body = parsed.get(item.key)
         if body is None:
             continue
+        for mention in body.mentions:
+            referrers[mention.key].setdefault(item.key, []).append(mention)
         for ref in body.wikilinks:
             target = index.by_key[ref.key]
-            if isinstance(target, Concept) and target is not item:
-                referrers[target.key][item.key] = item
             if ref.anchor:
                 problems.extend(_check_anchor(item, ref.anchor, ref.line, target, parsed))
         for href, line in body.root_links:
@@ -241,7 +269,15 @@ def link_site(
     return Links(
         episode_of=episode_of,
         essays_of={k: tuple(v) for k, v in essays_of.items()},
-        referrers={k: tuple(v.values()) for k, v in referrers.items()},
+        referrers={
+            concept: tuple(
+                sorted(
+                    (Reference(index.by_key[key], tuple(found)) for key, found in refs.items()),
+                    key=lambda r: newest_first(r.item),
+                )
+            )
+            for concept, refs in referrers.items()
+        },
         related=sorted_related,
         tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
     ), problems

@@ -180,13 +180,17 @@ def read_item(
         )
     elif kind == "concept":
         term = r.text("term", required=True)
+        aliases, quiet = _aliases(r)
         item = Concept(
             kind=kind,
             slug=_slug(r, stem),
             title=term or stem,
             definition=r.text("definition", required=True) or "",
-            aliases=r.text_list("aliases"),
+            aliases=aliases,
+            quiet_aliases=quiet,
+            forms=r.text_list("forms"),
             related=r.text_list("related"),
+            relations=_relations(r),
             sources=_sources(r),
             **common,
         )
@@ -242,6 +246,42 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
                 c.error("start", "chapters must be in order of their start times")
             chapters.append(Chapter(start, title, c.text("url")))
     return tuple(chapters)
+
+
+def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks."""
+    value = r.get("aliases")
+    if not isinstance(value, list):
+        return r.text_list("aliases"), ()
+    names: list[str] = []
+    quiet: list[str] = []
+    for i, entry in enumerate(value):
+        if isinstance(entry, dict):
+            a = r.within("aliases", i)
+            name = a.text("name", required=True)
+            if name:
+                names.append(name)
+                if a.boolean("autolink", default=True) is False:
+                    quiet.append(name)
+        elif isinstance(entry, str) and entry.strip():
+            names.append(entry.strip())
+        else:
+            r.error(
+                "aliases", f"'aliases' item {i + 1} must be text or {{name: ..., autolink: false}}"
+            )
+    return tuple(names), tuple(quiet)
+
+
+def _relations(r: FieldReader) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`relations: {precondition_of: [ripeness]}` as ((kind, slugs), ...), sorted by kind."""
+    value = r.get("relations")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        r.error("relations", "'relations' must be a mapping: `relations: {contrasts_with: [slug]}`")
+        return ()
+    within = r.within("relations")
+    return tuple((kind, within.text_list(kind)) for kind in sorted(value))
 
 
 def _sources(r: FieldReader) -> tuple[SourceRef, ...]:

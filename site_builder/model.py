@@ -97,7 +97,10 @@ class SourceRef:
 class Concept(Item):
     definition: str = ""
     aliases: tuple[str, ...] = ()
+    quiet_aliases: tuple[str, ...] = ()  # aliases that resolve wikilinks but never autolink
+    forms: tuple[str, ...] = ()  # extra word forms that autolink (plurals come for free)
     related: tuple[str, ...] = ()
+    relations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind, concept slugs)
     sources: tuple[SourceRef, ...] = ()
 
 

@@ -9,10 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from .conceptmap import Node, neighbourhood_map, site_map
+from .concepts import Glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic
 from .fields import format_duration
@@ -105,9 +109,11 @@ class Renderer:
         links: Links,
         asset_urls: Mapping[str, str],
         menu: list[Page],
+        glossary: Glossary,
         live_reload: str | None = None,
     ):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
+        self.glossary = glossary
         self._views: dict[str, View] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config)]),
@@ -181,7 +187,14 @@ class Renderer:
         )
         out("essays/index.html", "essays.html", essays=self.views(essays))
         out("episodes/index.html", "episodes.html", episodes=self.views(episodes))
-        out("glossary/index.html", "glossary.html", letters=self._by_letter(concepts))
+        out(
+            "glossary/index.html",
+            "glossary.html",
+            letters=self._by_letter(concepts),
+            mentions=self.glossary.mentions,
+            concept_map=Markup(self._site_map(concepts)),
+            term_set=self._term_set(concepts),
+        )
         out(
             "tags/index.html",
             "tags.html",
@@ -216,8 +229,7 @@ class Renderer:
                 self._path(item),
                 "concept.html",
                 item,
-                related=self.views(self.links.related.get(item.key, ())),
-                referrers=self._grouped(self.links.referrers.get(item.key, ())),
+                **self._concept_context(item),
             )
         for item in ordered:
             if isinstance(item, Page):
@@ -231,7 +243,7 @@ class Renderer:
 
     def _render(self, template: str, path: str, item: Item | None, ctx: dict) -> str:
         page = self.view(item) if item else None
-        url = self.index.base_path + path.removesuffix("index.html")
+        url = self.index.base_path + quote(path.removesuffix("index.html"))
         try:
             return self.env.get_template(template).render(
                 page=page, page_url=url, canonical=self.abs_url(url), **ctx
@@ -266,7 +278,8 @@ class Renderer:
         found = (self.index.by_key.get(f"glossary/{slug}") for slug in item.concepts)
         return [self.view(c) for c in found if c is not None]
 
-    def _grouped(self, referrers: tuple[Item, ...]) -> list[tuple[str, list[View]]]:
+    def _concept_context(self, concept: Concept) -> dict[str, Any]:
+        refs = self.links.referrers.get(concept.key, ())
         groups = []
         for kind, label in (
             ("essay", "Essays"),
@@ -274,10 +287,70 @@ class Renderer:
             ("page", "Pages"),
             ("concept", "Concepts"),
         ):
-            members = sorted((i for i in referrers if i.kind == kind), key=newest_first)
+            members = [(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind]
             if members:
-                groups.append((label, self.views(members)))
-        return groups
+                groups.append((label, members))
+        dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
+        first = min(dated, key=lambda i: (i.date, i.path)) if dated else None
+        related = self.views(self.links.related.get(concept.key, ()))
+        often = [(self.view(c), n) for c, n in self.glossary.often_with.get(concept.key, ())]
+        relations = [
+            (label, self.views(cs)) for label, cs in self.glossary.relations.get(concept.key, ())
+        ]
+        neighbours = {v.key: v for v in related}
+        for _, views in relations:
+            neighbours.update({v.key: v for v in views})
+        for view, _ in often:
+            neighbours.setdefault(view.key, view)
+        local = neighbourhood_map(
+            self._node(concept),
+            [self._node(v.item) for v in sorted(neighbours.values(), key=lambda v: fold(v.title))],
+            f"{concept.title} and the concepts around it",
+        )
+        return dict(
+            related=related,
+            referrers=groups,
+            first=first and self.view(first),
+            mention_count=self.glossary.mentions.get(concept.key, 0),
+            often_with=often,
+            relations=relations,
+            local_map=Markup(local) if neighbours else None,
+        )
+
+    def _term_set(self, concepts: list[Concept]) -> dict[str, Any]:
+        """schema.org DefinedTermSet data; templates serialise it with `tojson`."""
+        name = f"{self.config.title} glossary"
+        return {
+            "@context": "https://schema.org",
+            "@type": "DefinedTermSet",
+            "name": name,
+            "url": self.abs_url("glossary/"),
+            "hasDefinedTerm": [
+                {
+                    "@type": "DefinedTerm",
+                    "name": c.title,
+                    "description": c.definition,
+                    "url": self.abs_url(self.index.url(c)),
+                }
+                for c in concepts
+            ],
+        }
+
+    def _node(self, concept: Item) -> Node:
+        return Node(
+            concept.key,
+            concept.title,
+            self.index.url(concept),
+            self.glossary.mentions.get(concept.key, 0),
+        )
+
+    def _site_map(self, concepts: list[Concept]) -> str:
+        edges = [(a, b) for a, b, _ in self.glossary.edges]
+        return site_map(
+            [self._node(c) for c in concepts],
+            edges,
+            f"Map of the {len(concepts)} concepts in the glossary",
+        )
 
     def _by_letter(self, concepts: list[Concept]) -> list[tuple[str, list[View]]]:
         letters: dict[str, list[View]] = {}
@@ -293,7 +366,7 @@ class Renderer:
             if i.updated or i.date
         }
         return sorted(
-            (self.abs_url(path.removesuffix("index.html")), lastmod.get(path, ""))
+            (self.abs_url(quote(path.removesuffix("index.html"))), lastmod.get(path, ""))
             for path in pages
             if path.endswith("index.html")
         )

@@ -51,8 +51,8 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
     if kind == "essay":
         text = (
             f"---\ntitle: {quote(title)}\ndate: {stamp}\nsummary: \ntags: []\n"
-            f"concepts: []\ndraft: true\n---\n\nWrite here. Link a concept with "
-            f"[[ripeness]] or an episode with [[episodes/slug]].\n"
+            f"concepts: []\ndraft: true\n---\n\n<!-- Link a concept with [[its-slug]] or "
+            f"[[its term]], an episode with [[episodes/its-slug]]. -->\n\nWrite here.\n"
         )
     elif kind == "episode":
         text = (

@@ -6,7 +6,9 @@ Order matters and is fixed here:
 2. footnotes (mdit-py-plugins);
 3. wikilinks, an inline rule before `link`;
 4. root-relative URLs rewritten under the base path, a core rule after `inline`;
-5. heading ids (mdit-py-plugins anchors, all levels, unique per page), the last core rule.
+5. glossary autolinking and mention capture, a core rule after that (it must see wikilinks as
+   links, and its own links must not be rewritten again);
+6. heading ids (mdit-py-plugins anchors, all levels, unique per page), the last core rule.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .glossary import Matcher, Mention, Target, glossary_rule
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 
 __all__ = [
     "Heading",
+    "Matcher",
+    "Mention",
     "Parsed",
+    "Target",
     "UnknownTarget",
     "WikiRef",
     "WikiTarget",
@@ -49,6 +55,7 @@ class Parsed:
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
     problems: tuple[tuple[int, str, str | None], ...]  # (line, message, hint)
+    mentions: tuple[Mention, ...] = ()  # every concept link, in page order
 
 
 def make_markdown() -> MarkdownIt:
@@ -59,6 +66,7 @@ def make_markdown() -> MarkdownIt:
     md.use(wikilinks_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
     md.use(urls_plugin)
+    md.core.ruler.after("root_urls", "glossary", glossary_rule)
     md.use(anchors_plugin, min_level=1, max_level=6)
     return md
 
@@ -71,13 +79,21 @@ def render_markdown(
     base_path: str,
     resolve_wikilink: Callable[[str], WikiTarget],
     self_key: str = "",
+    glossary: Matcher | None = None,
+    autolink: str = "off",
 ) -> Parsed:
-    """Parse and render one body; `first_line` is the body's first line number in its file."""
+    """Parse and render one body; `first_line` is the body's first line number in its file.
+
+    `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
+    or none (mentions through wikilinks are recorded either way).
+    """
     env: dict = {
         "_offset": first_line,
         "base_path": base_path,
         "resolve_wikilink": resolve_wikilink,
         "self_key": self_key,
+        "glossary": glossary,
+        "autolink": autolink,
     }
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
@@ -92,6 +108,7 @@ def render_markdown(
         tuple(env.get("wikilinks", ())),
         tuple(env.get("root_links", ())),
         tuple(env.get("diagnostics", ())),
+        tuple(env.get("mentions", ())),
     )
 
 

@@ -1,0 +1,158 @@
+"""Pure: what the glossary knows about each concept, derived from the link graph.
+
+Everything here is computed from the inverted index that parsing filled (concept -> the items
+that mention it), in time proportional to the number of references, never pages x concepts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import Diagnostic, did_you_mean
+from .link import Links, Reference, SiteIndex
+from .model import Concept
+from .slugs import fold
+
+# Typed relations read both ways: the label on the other concept's page.
+INVERSE = {
+    "precondition_of": "requires",
+    "requires": "precondition_of",
+    "part_of": "includes",
+    "includes": "part_of",
+    "example_of": "has_example",
+    "has_example": "example_of",
+    "leads_to": "follows_from",
+    "follows_from": "leads_to",
+    "causes": "caused_by",
+    "caused_by": "causes",
+    "contrasts_with": "contrasts_with",
+    "alternative_to": "alternative_to",
+}
+OFTEN_WITH = 5
+
+
+def label(kind: str) -> str:
+    """`precondition_of` -> 'Precondition of'."""
+    return kind.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """Per-concept facts for pages, the index, the map and glossary.json."""
+
+    mentions: Mapping[str, int]  # concept key -> number of mentions across the site
+    often_with: Mapping[str, tuple[tuple[Concept, int], ...]]  # top concepts sharing pages
+    relations: Mapping[str, tuple[tuple[str, tuple[Concept, ...]], ...]]  # label -> concepts
+    edges: tuple[tuple[str, str, str], ...]  # (from key, to key, kind) for the concept map
+
+
+def study_glossary(index: SiteIndex, links: Links) -> tuple[Glossary, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    concepts = sorted(
+        (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: c.key
+    )
+    mentions = {
+        c.key: sum(len(r.mentions) for r in links.referrers.get(c.key, ())) for c in concepts
+    }
+    for concept in concepts:
+        if not links.referrers.get(concept.key):
+            problems.append(
+                Diagnostic(
+                    concept.path,
+                    1,
+                    f"'{concept.title}' is not mentioned anywhere on the site",
+                    hint="link it from an essay or episode, or list it in their `concepts:`",
+                    severity="warning",
+                    code="unused",
+                )
+            )
+    relations, edges = _relations(index, concepts, links, problems)
+    return Glossary(mentions, _often_with(index, links.referrers), relations, edges), problems
+
+
+def _often_with(
+    index: SiteIndex, referrers: Mapping[str, tuple[Reference, ...]]
+) -> dict[str, tuple[tuple[Concept, int], ...]]:
+    """For each concept, the concepts that share the most pages with it (ties by name)."""
+    on_page: dict[str, set[str]] = defaultdict(set)
+    for concept, refs in referrers.items():
+        for ref in refs:
+            on_page[ref.item.key].add(concept)
+    shared: dict[str, Counter[str]] = defaultdict(Counter)
+    for concepts in on_page.values():
+        for a in concepts:
+            for b in concepts:
+                if a != b:
+                    shared[a][b] += 1
+    result = {}
+    for key, counts in shared.items():
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], fold(index.by_key[kv[0]].title)))
+        result[key] = tuple((index.by_key[k], n) for k, n in ranked[:OFTEN_WITH])
+    return result
+
+
+def _relations(index: SiteIndex, concepts: list[Concept], links: Links, problems: list[Diagnostic]):
+    by_label: dict[str, dict[str, dict[str, Concept]]] = defaultdict(lambda: defaultdict(dict))
+    edges: set[tuple[str, str, str]] = set()
+    names = [c.slug for c in concepts]
+    for concept in concepts:
+        for other in links.related.get(concept.key, ()):
+            if concept.key < other.key:
+                edges.add((concept.key, other.key, "related"))
+        for kind, slugs in concept.relations:
+            for slug in slugs:
+                other = index.by_key.get(f"glossary/{slug}")
+                if not isinstance(other, Concept):
+                    problems.append(
+                        Diagnostic(
+                            concept.path,
+                            concept.line_of("relations", kind),
+                            f"unknown concept '{slug}' in relations.{kind}",
+                            hint=did_you_mean(slug, names),
+                            code="reference",
+                        )
+                    )
+                    continue
+                by_label[concept.key][label(kind)][other.key] = other
+                inverse = INVERSE.get(kind)
+                back = label(inverse) if inverse else f"{label(kind)} (from)"
+                by_label[other.key][back][concept.key] = concept
+                edges.add((concept.key, other.key, kind))
+    relations = {
+        key: tuple(
+            (name, tuple(sorted(found.values(), key=lambda c: fold(c.title))))
+            for name, found in sorted(labels.items())
+        )
+        for key, labels in by_label.items()
+    }
+    return relations, tuple(sorted(edges))
+
+
+def glossary_json(index: SiteIndex, links: Links, glossary: Glossary, base_url: str) -> bytes:
+    """/glossary.json: every concept with its names, definition, URL, relations and counts."""
+    origin = base_url.removesuffix(index.base_path)
+    terms = []
+    for concept in sorted(
+        (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: fold(c.title)
+    ):
+        terms.append(
+            {
+                "slug": concept.slug,
+                "term": concept.title,
+                "aliases": list(concept.aliases),
+                "definition": concept.definition,
+                "url": origin + index.url(concept),
+                "related": [c.slug for c in links.related.get(concept.key, ())],
+                "relations": {
+                    name: [c.slug for c in cs]
+                    for name, cs in glossary.relations.get(concept.key, ())
+                },
+                "mentions": glossary.mentions.get(concept.key, 0),
+                "pages": len(links.referrers.get(concept.key, ())),
+            }
+        )
+    data = {"version": 1, "count": len(terms), "terms": terms}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,0 +1,302 @@
+"""Glossary autolinking and mention capture: a core rule over inline text tokens.
+
+Shaped like markdown-it's own `linkify` rule: it walks each inline block's children, skips
+everything inside links (wikilinks included), raw HTML elements, code and images, and replaces
+runs of plain text with text and link tokens. Headings are never touched.
+
+One `Matcher` serves every page of a build: a trie over words, so finding terms costs time in
+proportion to a page's length, never to the number of concepts. Whole words only: a word is a
+run of letters and digits that may contain hyphens and apostrophes, so "term" never matches
+inside "terminal" and "ceasefire" does not match inside "ceasefire-like".
+
+While it walks, the rule also records every mention of a concept (autolink or wikilink) with
+the sentence around it, in `env["mentions"]`: the link phase builds backlinks from those,
+without reading any page again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+WORD = re.compile(r"\w+(?:[-\u2010\u2011'\u2019]\w+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_SENTENCE_END = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*\\s")
+# A full stop after these does not end a sentence ("I. William Zartman", "Dr. Carvalho").
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|cf|eg|ie|e\.g|i\.e|No))$")
+_TERMINAL = ""  # trie key of the list of concepts ending at a node (never a word)
+CONTEXT_CHARS = 160
+# Raw HTML elements whose text is never autolinked.
+_SKIP_TAGS = {"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "dfn", "var"}
+_OPEN_TAG = re.compile(r"<([a-zA-Z][\w-]*)([^>]*)>")
+_CLOSE_TAG = re.compile(r"</([a-zA-Z][\w-]*)\s*>")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    key: str
+    href: str
+    definition: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to a concept on a page, with the sentence it sits in."""
+
+    key: str
+    line: int
+    before: str
+    text: str
+    after: str
+    autolink: bool
+
+
+def plural(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+class Matcher:
+    """Finds concept names in text: longest match wins, whole words, acronyms by exact case."""
+
+    def __init__(self) -> None:
+        self._trie: dict = {}
+        self.targets: dict[str, Target] = {}
+
+    def add(self, name: str, target: Target, forms: bool = True) -> None:
+        """Register a name (term, alias or form); `forms` adds the plural of its last word."""
+        self.targets[target.key] = target
+        words = WORD.findall(name)
+        if not words:
+            return
+        exact = tuple(words) if is_acronym(name) else None
+        endings = {words[-1]}
+        if forms and exact is None:
+            endings.add(plural(words[-1]))
+        for ending in sorted(endings):
+            node = self._trie
+            for word in (*words[:-1], ending):
+                node = node.setdefault(word.casefold(), {})
+            entries = node.setdefault(_TERMINAL, [])
+            entry = ((*exact[:-1], ending) if exact else None, target.key)
+            if entry not in entries:
+                entries.append(entry)
+                entries.sort(key=lambda e: e[0] is None)  # exact-case names are tried first
+
+    def find(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """(start, end, concept key) of each match, left to right, longest first."""
+        tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+        i = 0
+        while i < len(tokens):
+            node, best, j = self._trie, None, i
+            while j < len(tokens):
+                start, _, word = tokens[j]
+                if j > i and not _is_gap(text[tokens[j - 1][1] : start]):
+                    break
+                folded = word.casefold()
+                for candidate in (folded, _POSSESSIVE.sub("", folded)):
+                    key = self._accept(node.get(candidate), tokens, i, j, candidate != folded)
+                    if key:
+                        best = (j, key)
+                        break
+                node = node.get(folded)
+                if node is None:
+                    break
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            last, key = best
+            yield tokens[i][0], tokens[last][1], key
+            i = last + 1
+
+    @staticmethod
+    def _accept(node: dict | None, tokens: list, i: int, j: int, possessive: bool) -> str | None:
+        if not node or _TERMINAL not in node:
+            return None
+        words = tuple(t[2] for t in tokens[i : j + 1])
+        if possessive:
+            words = (*words[:-1], _POSSESSIVE.sub("", words[-1]))
+        for exact, key in node[_TERMINAL]:
+            if exact is None or exact == words:
+                return key
+        return None
+
+
+def _is_gap(between: str) -> bool:
+    return bool(between) and between.isspace()
+
+
+def glossary_rule(state: StateCore) -> None:
+    """Autolink concept names and record every concept mention with its sentence."""
+    env = state.env
+    matcher: Matcher | None = env.get("glossary")
+    mode = env.get("autolink", "off") if matcher else "off"
+    linked: set[str] = env.setdefault("linked", set())
+    mentions: list[Mention] = env.setdefault("mentions", [])
+    self_key = env.get("self_key", "")
+    tokens = state.tokens
+    for index, block in enumerate(tokens):
+        if block.type != "inline" or not block.children:
+            continue
+        in_heading = index > 0 and tokens[index - 1].type == "heading_open"
+        if mode != "off" and not in_heading:
+            block.children = _link(block.children, matcher, mode, linked, self_key)
+        else:
+            _note_wikilinks(block.children, linked)
+        line = env.get("_offset", 0) + (block.map[0] if block.map else 0)
+        mentions.extend(_mentions(block.children, line, self_key))
+
+
+def _note_wikilinks(children: list[Token], linked: set[str]) -> None:
+    for token in children:
+        key = token.meta.get("wikilink", "") if token.type == "link_open" else ""
+        if key.startswith("glossary/"):
+            linked.add(key)
+
+
+def _link(
+    children: list[Token], matcher: Matcher, mode: str, linked: set[str], self_key: str
+) -> list[Token]:
+    out: list[Token] = []
+    run: list[Token] = []
+    link_depth = 0
+    html_stack: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.extend(_link_run(run, matcher, mode, linked, self_key))
+            run.clear()
+
+    for token in children:
+        plain = token.type in ("text", "softbreak") and link_depth == 0 and not html_stack
+        if plain:
+            run.append(token)
+            continue
+        flush()
+        out.append(token)
+        if token.type == "link_open":
+            link_depth += 1
+            key = token.meta.get("wikilink", "")
+            if key.startswith("glossary/"):
+                linked.add(key)
+        elif token.type == "link_close":
+            link_depth -= 1
+        elif token.type == "html_inline":
+            _track_html(token.content, html_stack)
+    flush()
+    return out
+
+
+def _track_html(html: str, stack: list[str]) -> None:
+    opened = _OPEN_TAG.match(html)
+    if opened and not html.endswith("/>"):
+        name, attrs = opened.group(1).lower(), opened.group(2)
+        if stack or name in _SKIP_TAGS or "no-autolink" in attrs:
+            stack.append(name)
+        return
+    closed = _CLOSE_TAG.match(html)
+    if closed and stack and stack[-1] == closed.group(1).lower():
+        stack.pop()
+
+
+def _link_run(
+    run: list[Token], matcher: Matcher, mode: str, linked: set[str], self_key: str
+) -> list[Token]:
+    text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
+    out: list[Token] = []
+    pos = 0
+    for start, end, key in matcher.find(text):
+        if key == self_key or (mode == "first" and key in linked):
+            continue
+        linked.add(key)
+        target = matcher.targets[key]
+        out.extend(_text_tokens(text[pos:start]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {
+            "href": target.href,
+            "class": "concept-link autolink",
+            "title": target.definition,
+        }
+        link.meta = {"concept": key}
+        out.append(link)
+        out.extend(_text_tokens(text[start:end]))
+        out.append(Token("link_close", "a", -1))
+        pos = end
+    if pos == 0:
+        return run
+    out.extend(_text_tokens(text[pos:]))
+    return out
+
+
+def _text_tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    for i, piece in enumerate(text.split("\n")):
+        if i:
+            out.append(Token("softbreak", "br", 0))
+        if piece:
+            token = Token("text", "", 0)
+            token.content = piece
+            out.append(token)
+    return out
+
+
+def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
+    """Concept links in one block, each with the sentence it sits in (plain text)."""
+    parts: list[str] = []
+    spans: list[tuple[str, int, int, bool]] = []
+    open_at: tuple[str, int, bool] | None = None
+    length = 0
+    for token in children:
+        if token.type == "link_open":
+            key = token.meta.get("concept") or token.meta.get("wikilink", "")
+            if key.startswith("glossary/") and key != self_key:
+                open_at = (key, length, "concept" in token.meta)
+        elif token.type == "link_close" and open_at:
+            spans.append((open_at[0], open_at[1], length, open_at[2]))
+            open_at = None
+        piece = (
+            token.content
+            if token.type in ("text", "code_inline")
+            else " "
+            if token.type in ("softbreak", "hardbreak")
+            else ""
+        )
+        parts.append(piece)
+        length += len(piece)
+    if not spans:
+        return []
+    text = "".join(parts)
+    return [
+        Mention(key, line, *_sentence(text, start, end), autolink)
+        for key, start, end, autolink in spans
+    ]
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The text before the mention in its sentence, the mention, and the text after it."""
+    ends = [m for m in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text, 0, m.start())]
+    begin = max((m.end() for m in ends if m.end() <= start), default=0)
+    finish = min((m.end() for m in ends if m.start() >= end), default=len(text))
+    before, after = " ".join(text[begin:start].split()), " ".join(text[end:finish].split())
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    if before and text[start - 1].isspace():
+        before += " "
+    if after and text[end].isspace():
+        after = " " + after
+    return before, " ".join(text[start:end].split()), after
