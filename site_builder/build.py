@@ -20,7 +20,7 @@ from .errors import ContentError, Diagnostic, errors_in
 from .feeds import atom_feed, json_feed
 from .link import build_index, build_matcher, link_site, newest_first
 from .load import load_content
-from .markdown import Parsed, make_markdown, render_markdown
+from .markdown import Mention, Parsed, make_markdown, render_markdown
 from .model import Episode, Essay, Item, Page
 from .podcast import FEED_PATH, podcast_feed
 from .render import Renderer, collect_assets, theme_dirs
@@ -49,6 +49,7 @@ class BuildResult:
     warnings: list[Diagnostic]
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
+    autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
 
 
 @contextmanager
@@ -146,7 +147,13 @@ def make_site(
             files[FEED_PATH] = podcast_feed(config, episodes)
         files.update({out: data for out, data in assets.values()})
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
-    return BuildResult(files, copies, problems, timings, pages)
+    autolinks = [
+        (item.path, m)
+        for item in sorted(items, key=lambda i: i.path)
+        for m in parsed[item.key].mentions
+        if m.autolink
+    ]
+    return BuildResult(files, copies, problems, timings, pages, autolinks)
 
 
 def autolink_mode(site_mode: str, page_setting: bool | None) -> str:

@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `site-builder check --links | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check", parents=[common], help="report every problem, drafts included; write nothing"
+    )
+    check.add_argument(
+        "--links", action="store_true", help="also list every glossary autolink, page by page"
     )
     check.set_defaults(run=_check)
 
@@ -126,10 +132,11 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     config = _config(root)
     found: dict[tuple, Diagnostic] = {}
     pages = 0
+    autolinks = []
     for drafts in (False, True):
         try:
             result = make_site(config, drafts=drafts)
-            pages = max(pages, result.pages)
+            pages, autolinks = max(pages, result.pages), result.autolinks
             found.update({(d.path, d.line, d.message): d for d in result.warnings})
         except ContentError as exc:
             found.update({(d.path, d.line, d.message): d for d in exc.diagnostics})
@@ -137,6 +144,9 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     if any(d.severity == "error" for d in problems):
         raise ContentError(problems)
     _report(sorted(problems, key=lambda d: d.sort_key), root)
+    if args.links:  # the audit trail: every autolink, page by page (drafts included)
+        for path, link in autolinks:
+            print(f"{path}:{link.line}: {link.text!r} -> {link.key}")
     print(f"no errors in {pages} pages{f' ({len(problems)} warnings)' if problems else ''}")
     return 0
 

@@ -254,34 +254,30 @@ def _text_tokens(text: str) -> list[Token]:
 
 
 def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
-    """Concept links in one block, each with the sentence it sits in (plain text)."""
+    """Concept links in one block, each with its line and the sentence it sits in."""
     parts: list[str] = []
-    spans: list[tuple[str, int, int, bool]] = []
-    open_at: tuple[str, int, bool] | None = None
-    length = 0
+    spans: list[tuple[str, int, int, int, bool]] = []  # key, line, start, end, autolink
+    opened: tuple[str, int, int, bool] | None = None
+    length = breaks = 0
     for token in children:
         if token.type == "link_open":
             key = token.meta.get("concept") or token.meta.get("wikilink", "")
             if key.startswith("glossary/") and key != self_key:
-                open_at = (key, length, "concept" in token.meta)
-        elif token.type == "link_close" and open_at:
-            spans.append((open_at[0], open_at[1], length, open_at[2]))
-            open_at = None
-        piece = (
-            token.content
-            if token.type in ("text", "code_inline")
-            else " "
-            if token.type in ("softbreak", "hardbreak")
-            else ""
-        )
+                opened = (key, line + breaks, length, "concept" in token.meta)
+        elif token.type == "link_close" and opened:
+            spans.append((opened[0], opened[1], opened[2], length, opened[3]))
+            opened = None
+        if token.type in ("softbreak", "hardbreak"):
+            breaks += 1
+            piece = " "
+        else:
+            piece = token.content if token.type in ("text", "code_inline") else ""
         parts.append(piece)
         length += len(piece)
-    if not spans:
-        return []
     text = "".join(parts)
     return [
-        Mention(key, line, *_sentence(text, start, end), autolink)
-        for key, start, end, autolink in spans
+        Mention(key, at, *_sentence(text, start, end), autolink)
+        for key, at, start, end, autolink in spans
     ]
 
 
