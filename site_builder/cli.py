@@ -146,7 +146,7 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     _report(sorted(problems, key=lambda d: d.sort_key), root)
     if args.links:  # the audit trail: every autolink, page by page (drafts included)
         for path, link in autolinks:
-            print(f"{path}:{link.line}: {link.text!r} -> {link.key}")
+            print(f"{_in_root(path, root)}:{link.line}: {link.text!r} -> {link.key}")
     print(f"no errors in {pages} pages{f' ({len(problems)} warnings)' if problems else ''}")
     return 0
 
@@ -172,12 +172,14 @@ def _serve(args: argparse.Namespace, root: Path) -> int:
 
 
 def _report(diagnostics: Sequence[Diagnostic], root: Path) -> None:
-    prefix = _shown(root)
     for d in diagnostics:
-        text = d.format()
-        if prefix != ".":
-            text = f"{prefix}/{text}"
-        print(text, file=sys.stderr)
+        print(_in_root(d.format(), root), file=sys.stderr)
+
+
+def _in_root(text: str, root: Path) -> str:
+    """Prefix a site-relative path (or a line starting with one) with the way to the site."""
+    prefix = _shown(root)
+    return text if prefix == "." else f"{prefix}/{text}"
 
 
 def _shown(path: Path) -> str:

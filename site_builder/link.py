@@ -53,6 +53,12 @@ class SiteIndex:
     def find(self, target: str) -> Item:
         """The item a wikilink target names; raises UnknownTarget with a hint."""
         section, sep, slug = target.rpartition("/")
+        if (
+            sep
+            and _KIND_ALIASES.get(section.strip().casefold()) is None
+            and (fold(target) in self.by_term)
+        ):
+            sep = ""  # a term that happens to contain "/"
         if sep:
             kind = _KIND_ALIASES.get(section.strip().casefold())
             matches = [i for i in self.by_slug.get(fold(slug.strip()), ()) if i.kind == kind]

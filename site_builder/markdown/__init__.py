@@ -21,7 +21,7 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .glossary import Matcher, Mention, Target, glossary_rule
+from .glossary import Matcher, Mention, Target, glossary_plugin
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 
@@ -66,7 +66,7 @@ def make_markdown() -> MarkdownIt:
     md.use(wikilinks_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
     md.use(urls_plugin)
-    md.core.ruler.after("root_urls", "glossary", glossary_rule)
+    md.use(glossary_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
     return md
 

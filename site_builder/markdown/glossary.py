@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -52,7 +53,8 @@ class Mention:
     before: str
     text: str
     after: str
-    autolink: bool
+    autolink: bool  # linked by the glossary (not by a wikilink)
+    linked: bool = True  # False for a later mention left plain by `autolink: first`
 
 
 def plural(word: str) -> str:
@@ -139,6 +141,13 @@ def _is_gap(between: str) -> bool:
     return bool(between) and between.isspace()
 
 
+def glossary_plugin(md: MarkdownIt) -> None:
+    """Register the rule (after root URLs are rewritten) and silent mention tokens."""
+    md.core.ruler.after("root_urls", "glossary", glossary_rule)
+    md.add_render_rule("mention_open", lambda *args: "")
+    md.add_render_rule("mention_close", lambda *args: "")
+
+
 def glossary_rule(state: StateCore) -> None:
     """Autolink concept names and record every concept mention with its sentence."""
     env = state.env
@@ -215,25 +224,30 @@ def _track_html(html: str, stack: list[str]) -> None:
 def _link_run(
     run: list[Token], matcher: Matcher, mode: str, linked: set[str], self_key: str
 ) -> list[Token]:
+    """Link the names in a run of text; a name already linked on the page (mode "first") is
+    wrapped in invisible mention tokens instead, so backlinks still count it."""
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
     out: list[Token] = []
     pos = 0
     for start, end, key in matcher.find(text):
-        if key == self_key or (mode == "first" and key in linked):
+        if key == self_key:
             continue
-        linked.add(key)
-        target = matcher.targets[key]
         out.extend(_text_tokens(text[pos:start]))
-        link = Token("link_open", "a", 1)
-        link.attrs = {
-            "href": target.href,
-            "class": "concept-link autolink",
-            "title": target.definition,
-        }
-        link.meta = {"concept": key}
-        out.append(link)
+        if mode == "first" and key in linked:
+            opener, closer = Token("mention_open", "", 1), Token("mention_close", "", -1)
+        else:
+            linked.add(key)
+            target = matcher.targets[key]
+            opener, closer = Token("link_open", "a", 1), Token("link_close", "a", -1)
+            opener.attrs = {
+                "href": target.href,
+                "class": "concept-link autolink",
+                "title": target.definition,
+            }
+        opener.meta = {"concept": key}
+        out.append(opener)
         out.extend(_text_tokens(text[start:end]))
-        out.append(Token("link_close", "a", -1))
+        out.append(closer)
         pos = end
     if pos == 0:
         return run
@@ -254,18 +268,20 @@ def _text_tokens(text: str) -> list[Token]:
 
 
 def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
-    """Concept links in one block, each with its line and the sentence it sits in."""
+    """Concept mentions in one block, each with its line and the sentence it sits in."""
     parts: list[str] = []
-    spans: list[tuple[str, int, int, int, bool]] = []  # key, line, start, end, autolink
-    opened: tuple[str, int, int, bool] | None = None
+    spans: list[tuple[str, int, int, int, bool, bool]] = []
+    opened: tuple[str, int, int, bool, bool] | None = None
     length = breaks = 0
     for token in children:
-        if token.type == "link_open":
+        if token.type in ("link_open", "mention_open"):
             key = token.meta.get("concept") or token.meta.get("wikilink", "")
             if key.startswith("glossary/") and key != self_key:
-                opened = (key, line + breaks, length, "concept" in token.meta)
-        elif token.type == "link_close" and opened:
-            spans.append((opened[0], opened[1], opened[2], length, opened[3]))
+                is_link = token.type == "link_open"
+                opened = (key, line + breaks, length, "concept" in token.meta and is_link, is_link)
+        elif token.type in ("link_close", "mention_close") and opened:
+            key, at, start, autolink, is_link = opened
+            spans.append((key, at, start, length, autolink, is_link))
             opened = None
         if token.type in ("softbreak", "hardbreak"):
             breaks += 1
@@ -276,8 +292,8 @@ def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
         length += len(piece)
     text = "".join(parts)
     return [
-        Mention(key, at, *_sentence(text, start, end), autolink)
-        for key, at, start, end, autolink in spans
+        Mention(key, at, *_sentence(text, start, end), autolink, is_link)
+        for key, at, start, end, autolink, is_link in spans
     ]
 
 
