@@ -118,7 +118,7 @@ def load_config(root: Path) -> SiteConfig:
 
 def read_config(root: Path, source: Source) -> SiteConfig:
     problems: list[Diagnostic] = []
-    r = FieldReader(source, problems)
+    r = FieldReader(source, problems, code="config")
     title = r.text("title", required=True) or ""
     base_url = "http://localhost/"
     raw_base = r.text("base_url", required=True)

@@ -78,10 +78,17 @@ _TYPE_NAMES = {
 class FieldReader:
     """Reads typed values out of a Source, appending a Diagnostic for each problem."""
 
-    def __init__(self, source: Source, diagnostics: list[Diagnostic], prefix: tuple = ()):
+    def __init__(
+        self,
+        source: Source,
+        diagnostics: list[Diagnostic],
+        prefix: tuple = (),
+        code: str = "front-matter",
+    ):
         self.source = source
         self.diagnostics = diagnostics
         self.prefix = prefix
+        self.code = code  # the [code] its diagnostics carry
 
     def within(self, *key: str | int) -> FieldReader:
         """A reader for a nested mapping (e.g. `audio`), sharing this reader's diagnostics."""
@@ -101,7 +108,7 @@ class FieldReader:
         at = (*self.prefix, key) if key is not None else self.prefix
         self.diagnostics.append(
             Diagnostic(
-                self.source.path, self.source.line_of(*at), message, hint=hint, code="front-matter"
+                self.source.path, self.source.line_of(*at), message, hint=hint, code=self.code
             )
         )
 
@@ -243,7 +250,7 @@ class FieldReader:
 
 class _NestedReader(FieldReader):
     def __init__(self, parent: FieldReader, key: tuple):
-        super().__init__(parent.source, parent.diagnostics, (*parent.prefix, *key))
+        super().__init__(parent.source, parent.diagnostics, (*parent.prefix, *key), parent.code)
         self._data = parent.source.data
         for k in self.prefix:
             self._data = self._data[k]

@@ -327,19 +327,14 @@ def _check_anchor(
 
 def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]) -> list[Diagnostic]:
     path = unquote(urlsplit(href).path).lstrip("/")
-    if (
-        path == ""
-        or path in known
-        or (path.endswith("/") and path in known)
-        or (not path.endswith("/") and f"{path}/" in known)
-    ):
+    if path == "" or path in known or f"{path}/" in known:
         return []
     return [
         Diagnostic(
             item.path,
             line,
             f"link to /{path}, which the site does not have",
-            hint=did_you_mean(path, known),
+            hint=did_you_mean(f"/{path}", [f"/{k}" for k in known]),
             code="reference",
         )
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -213,6 +214,7 @@ def _slug(r: FieldReader, from_name: str) -> str:
     key: str | None = "slug"
     if slug is None:
         slug, key = from_name, None
+    slug = unicodedata.normalize("NFC", slug)  # macOS writes file names decomposed (NFD)
     problem = slug_problem(slug)
     if problem:
         r.error(key, problem, "set `slug:` to lowercase words joined by '-'")

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import UsageError
-from .slugs import slugify
+from .slugs import fold, slugify
 
 KINDS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": "pages"}
 
@@ -44,7 +44,9 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
         name = f"{slug}.md"
         same_slug = []
     path = section / name
-    existing = [p for p in [path, *same_slug] if p.exists()]
+    # compared case-insensitively: About.md and about.md would write one URL
+    same_name = [p for p in section.glob("*.md") if fold(p.name) == fold(name)]
+    existing = [p for p in [path, *same_name, *same_slug] if p.exists()]
     if existing and not force:
         raise UsageError(f"{existing[0]} already exists (pass --force to overwrite it)")
     stamp = now.isoformat(timespec="seconds")

@@ -47,7 +47,7 @@ def slug_problem(slug: str) -> str | None:
     """Why a slug cannot be used as one URL segment, or None when it is fine."""
     if not slug or slug.strip() != slug:
         return "a slug must not be empty or start or end with spaces"
-    if slug in (".", "..") or any(c in slug for c in "/\\?#%") or ":" in slug:
+    if slug.startswith(".") or any(c in slug for c in "/\\?#%") or ":" in slug:
         return f"'{slug}' cannot be a URL segment: use letters, digits and '-'"
     if any(unicodedata.category(c)[0] in "CZ" and c != " " for c in slug) or " " in slug:
         return f"'{slug}' contains spaces or control characters"

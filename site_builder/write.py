@@ -57,12 +57,14 @@ def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Pa
         for rel, source in sorted(copies.items()):
             target = _ensure_parent(tmp, rel, made)
             shutil.copyfile(source, target)
-        if (output / ".git").is_dir():  # a deploy checkout inside output/ survives rebuilds
-            (output / ".git").rename(tmp / ".git")
+        git = output / ".git"  # a deploy checkout (or worktree file) inside output/ survives
+        if git.exists() or git.is_symlink():
+            git.rename(tmp / ".git")
         _swap(tmp, output)
     except BaseException:
-        if (tmp / ".git").is_dir() and output.is_dir() and not (output / ".git").exists():
-            (tmp / ".git").rename(output / ".git")
+        kept = tmp / ".git"
+        if (kept.exists() or kept.is_symlink()) and output.is_dir():
+            kept.rename(output / ".git")
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 

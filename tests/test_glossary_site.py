@@ -113,14 +113,20 @@ def test_first_discussed_and_mention_count(out):
 def test_quiet_alias_never_autolinks_but_resolves_in_wikilinks(out):
     late = page(out, "essays/late")
     assert "Was it ripe?" in late  # not linked
-    assert re.search(r'<a href="/g/glossary/ripeness/" class="wikilink concept-link" '
-                     r'title="When both sides would rather talk.">the moment</a>', late)
+    assert re.search(
+        r'<a href="/g/glossary/ripeness/" class="wikilink concept-link" '
+        r'title="When both sides would rather talk.">the moment</a>',
+        late,
+    )
 
 
 def test_autolinks_carry_the_definition_in_title(out):
     early = page(out, "essays/early")
-    links = re.findall(r'<a href="/g/glossary/stalemate/" class="concept-link autolink" '
-                       r'title="Neither side can win.">stalemate</a>', early)
+    links = re.findall(
+        r'<a href="/g/glossary/stalemate/" class="concept-link autolink" '
+        r'title="Neither side can win.">stalemate</a>',
+        early,
+    )
     assert len(links) == 1  # first mention only
 
 
@@ -145,8 +151,12 @@ def test_maps_link_every_concept_and_are_deterministic(out, tmp_path):
     for slug in ("ripeness", "stalemate", "lonely"):
         assert f'href="/g/glossary/{slug}/"' in svg
     assert "<line" in svg
-    local = re.search(r'<svg class="concept-map local-map".*?</svg>', page(out, "glossary/stalemate"), re.S)
-    assert 'aria-current="page"' in local.group(0) and 'href="/g/glossary/ripeness/"' in local.group(0)
+    local = re.search(
+        r'<svg class="concept-map local-map".*?</svg>', page(out, "glossary/stalemate"), re.S
+    )
+    assert 'aria-current="page"' in local.group(
+        0
+    ) and 'href="/g/glossary/ripeness/"' in local.group(0)
 
 
 def test_glossary_index_counts_and_json_ld_escapes_script(out):
@@ -161,7 +171,7 @@ def test_glossary_index_counts_and_json_ld_escapes_script(out):
     concept = page(out, "glossary/script")
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', concept, re.S)
     assert json.loads(block)["name"] == "</script><script>alert(1)</script>"
-    assert "<h1 id=\"title\">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in concept
+    assert '<h1 id="title">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h1>' in concept
 
 
 def test_glossary_json_export(out):
@@ -180,10 +190,14 @@ def test_check_warns_about_unused_concepts_and_audits_autolinks(cli, tmp_path):
     root = write_site(tmp_path / "site", FILES, SITE_YAML)
     run = cli("check", "--root", root, "--links")
     assert run.code == 0
-    assert ("site/content/glossary/lonely.md:1: warning: 'Lonely idea' is not mentioned "
-            "anywhere on the site [unused]") in run.err
+    assert (
+        "site/content/glossary/lonely.md:1: warning: 'Lonely idea' is not mentioned "
+        "anywhere on the site [unused]"
+    ) in run.err
     assert "site/content/essays/2025-01-10-early.md:5: 'stalemate' -> glossary/stalemate" in run.out
-    assert "site/content/essays/2025-01-10-early.md:7: 'ripe moment' -> glossary/ripeness" in run.out
+    assert (
+        "site/content/essays/2025-01-10-early.md:7: 'ripe moment' -> glossary/ripeness" in run.out
+    )
 
 
 def test_term_collisions_name_both_files(cli, tmp_path):
@@ -194,5 +208,7 @@ def test_term_collisions_name_both_files(cli, tmp_path):
     root = write_site(tmp_path / "site", files, SITE_YAML)
     run = cli("check", "--root", root)
     assert run.code == 1
-    assert ("content/glossary/ripeness.md:2: error: 'Ripeness' already names the concept in "
-            "content/glossary/ripe-two.md [collision]") in run.err
+    assert (
+        "content/glossary/ripeness.md:2: error: 'Ripeness' already names the concept in "
+        "content/glossary/ripe-two.md [collision]"
+    ) in run.err

@@ -1,0 +1,219 @@
+"""What an author sees when a site is broken: `path:line: message`, a hint, exit status 1.
+
+Each folder in tests/sites_invalid/ is a small complete site plus `expected.txt`, the exact
+text `site-builder check` (and `build`) must print on stderr. Cases from RELIABILITY.md groups
+E (front matter), F3 (encoding) and G6/G7 (references) live there; the tests below cover what a
+golden file cannot (nothing executed, speed, paths printed relative to the current folder).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+INVALID = Path(__file__).parent / "sites_invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
+
+
+@pytest.fixture
+def broken(tmp_path, monkeypatch):
+    """broken(case) -> a copy of tests/sites_invalid/<case>, made the current folder."""
+
+    def copy(case: str) -> Path:
+        root = tmp_path / case
+        shutil.copytree(INVALID / case, root)
+        (root / "expected.txt").unlink()
+        monkeypatch.chdir(root)
+        return root
+
+    return copy
+
+
+def expected(case: str) -> str:
+    return (INVALID / case / "expected.txt").read_text(encoding="utf-8")
+
+
+def test_the_suite_covers_the_cases_it_promises():
+    assert len(CASES) >= 20
+    assert all(e.endswith("nothing was written.\n") for e in map(expected, CASES))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_check_prints_exactly_the_expected_diagnostics(case, broken, cli):
+    root = broken(case)
+    run = cli("check")
+    assert run.err == expected(case)
+    assert run.code == 1
+    assert run.out == ""
+    assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_build_fails_with_the_same_diagnostics_and_writes_nothing(case, broken, cli):
+    root = broken(case)
+    run = cli("build")
+    assert run.err == expected(case)
+    assert run.code == 1
+    assert not (root / "output").exists()
+    left = sorted(p.name for p in root.iterdir())
+    assert left == sorted(p.name for p in (INVALID / case).iterdir() if p.name != "expected.txt")
+
+
+def test_paths_are_shown_relative_to_the_current_folder_with_root(tmp_path, monkeypatch, cli):
+    shutil.copytree(INVALID / "many-problems-sorted", tmp_path / "blog")
+    monkeypatch.chdir(tmp_path)
+    run = cli("check", "--root", "blog")
+    assert run.code == 1
+    want = [
+        f"blog/{line}" if line.startswith("content/") else line
+        for line in expected("many-problems-sorted").splitlines()
+    ]
+    assert run.err.splitlines() == want
+
+
+# E8: odd scalars are strings (or positioned errors), never a crash.
+def test_equals_and_merge_key_values_are_plain_strings(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/pages/odd.md": """
+        ---
+        title: Odd
+        x: =
+        y: <<
+        <<: {a: 1}
+        ---
+
+        Body.
+        """
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 0, run.err
+    assert " error: " not in run.err
+    assert run.out.startswith("no errors in ")
+
+
+# E11: a Python tag is refused before anything could run.
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system ['touch pwned']",
+        "!!python/object/new:os.system ['touch pwned']",
+        "!!python/name:os.system",
+    ],
+)
+def test_python_tags_are_rejected_and_nothing_runs(site, cli, monkeypatch, tag):
+    root = site({"content/pages/about.md": f"---\ntitle: {tag}\n---\n"})
+    monkeypatch.chdir(root)
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.startswith("content/pages/about.md:2: error: unsupported YAML tag ")
+    assert not (root / "pwned").exists()
+    assert not (root / "output").exists()
+
+
+# E13: a bigger alias bomb than the golden one is still refused at once.
+def test_alias_bomb_is_rejected_quickly(site, cli, monkeypatch):
+    text = "---\ntitle: Bomb\na0: &a0 [" + ",".join(["lol"] * 20) + "]\n"
+    for i in range(1, 25):
+        text += f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 20) + "]\n"
+    root = site({"content/pages/bomb.md": text + "---\n"})
+    monkeypatch.chdir(root)
+    start = time.perf_counter()
+    run = cli("check")
+    assert time.perf_counter() - start < 2
+    assert run.code == 1
+    assert run.err.startswith("content/pages/bomb.md:3: error: aliases (*name) are not supported")
+
+
+# E14 + E2: an empty title is an error on the line that holds it, not on the fence.
+@pytest.mark.parametrize("line", ["title:", 'title: ""', "title: '   '", "title: ~"])
+def test_empty_title_is_reported_on_its_own_line(site, cli, monkeypatch, line):
+    root = site({"content/pages/about.md": f"---\nmenu: 1\n{line}\n---\n\n# About\n"})
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 1
+    first = run.err.splitlines()[0]
+    assert first.startswith("content/pages/about.md:3: error: "), first
+    assert "'title'" in first
+
+
+# E2: field errors deep in the front matter and link errors in the body count every line.
+def test_line_numbers_count_the_fence_and_blank_lines(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/essays/2024-01-15-lines.md": (
+                "---\n"
+                "title: Lines\n"
+                "\n"
+                "# a comment\n"
+                "date: 2024-01-15\n"
+                "tags:\n"
+                "  - one\n"
+                "  - 7.5\n"
+                "draft: nope\n"
+                "---\n"
+                "\n"
+                "Para one.\n"
+                "\n"
+                "> quote with [[missing-one]]\n"
+                "\n"
+                "- item\n"
+                "- item with\n"
+                "  [[missing-two]]\n"
+            )
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 1
+    heads = [line.split(" error: ")[0] for line in run.err.splitlines() if " error: " in line]
+    assert heads == [
+        "content/essays/2024-01-15-lines.md:9:",
+        "content/essays/2024-01-15-lines.md:14:",
+        "content/essays/2024-01-15-lines.md:18:",
+    ]
+
+
+def test_check_reports_published_and_draft_problems_once_each(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/pages/a.md": "---\ntitle: A\n---\n\nSee [[nope]].\n",
+            "content/pages/b.md": "---\ntitle: B\ndate: 2024-02-30\n---\n",
+            "content/essays/2024-01-01-c.md": "---\ntitle: C\ndate: 2024-01-01\ndraft: true\n"
+            "---\n\nSee [[gone]].\n",
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert [x.split(" error: ")[0] for x in lines if " error: " in x] == [
+        "content/essays/2024-01-01-c.md:7:",
+        "content/pages/a.md:5:",
+        "content/pages/b.md:3:",
+    ]
+    assert lines[-1] == "3 errors; nothing was written."
+
+
+# E7 / L1: dates at the edge of the calendar and absurd numbers are positioned errors too.
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("date: 0001-01-01T00:00:00+05:00", id="date-before-year-1"),
+        pytest.param("date: 9999-12-31T23:00:00-05:00", id="date-after-year-9999"),
+        pytest.param("date: 2024-01-15T10:30:00+99:00", id="offset-99-hours"),
+        pytest.param("menu: " + "9" * 5000, id="integer-with-5000-digits"),
+    ],
+)
+def test_out_of_range_values_are_positioned_errors_not_tracebacks(site, cli, monkeypatch, line):
+    root = site({"content/pages/p.md": f"---\ntitle: P\n{line}\n---\n"})
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 1
+    assert run.err.startswith("content/pages/p.md:3: error: "), run.err
+    assert run.err.endswith("1 error; nothing was written.\n")

@@ -1,0 +1,271 @@
+"""`site-builder new`: the file an author starts from (RELIABILITY K1-K6)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from site_builder.fields import parse_datetime
+from site_builder.frontmatter import decode, split
+from site_builder.slugs import slug_problem
+
+SITE_TZ = "Asia/Kolkata"
+SITE_YAML = f"title: Test Site\nbase_url: https://example.org/\ntimezone: {SITE_TZ}\n"
+SAFE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
+
+
+def files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def front_matter(path: Path) -> dict:
+    return split(decode(path.read_bytes(), path.name), path.name).data
+
+
+def today() -> set[str]:
+    now = datetime.now(ZoneInfo(SITE_TZ))
+    return {
+        (now - timedelta(minutes=1)).date().isoformat(),
+        now.date().isoformat(),
+        (now + timedelta(minutes=1)).date().isoformat(),
+    }
+
+
+@pytest.fixture
+def project(site, monkeypatch):
+    root = site({}, site_yaml=SITE_YAML)
+    monkeypatch.chdir(root)
+    return root
+
+
+def new_path(run) -> str:
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert len(lines) == 1, run.out
+    return lines[0]
+
+
+def test_new_essay_writes_a_dated_file_and_prints_its_path(project, cli):
+    run = cli("new", "essay", "Hello")
+    printed = new_path(run)
+    match = re.fullmatch(r"content/essays/(\d{4}-\d\d-\d\d)-hello\.md", printed)
+    assert match, printed
+    assert match.group(1) in today()
+    assert files(project) == {"site.yaml", printed}
+    data = front_matter(project / printed)
+    assert data["title"] == "Hello"
+    assert data["draft"] is True
+
+
+@pytest.mark.parametrize("kind", ["essay", "episode", "concept", "page"])
+def test_new_prints_the_path_relative_to_the_current_folder(project, cli, monkeypatch, kind):
+    monkeypatch.chdir(project.parent)
+    printed = new_path(cli("new", kind, "Some Title", "--root", "site"))
+    assert printed.startswith("site/content/")
+    assert (project.parent / printed).is_file()
+
+
+# K1: titles that look like paths.
+@pytest.mark.parametrize(
+    "title", ["../../etc/passwd", "/abs/x", "..", "a/../../../b", "C:\\Windows\\x", "~/.bashrc"]
+)
+@pytest.mark.parametrize("kind", ["essay", "page"])
+def test_path_like_titles_stay_inside_content(project, cli, tmp_path, title, kind):
+    before = files(tmp_path)
+    printed = new_path(cli("new", kind, title))
+    created = (project / printed).resolve()
+    section = (project / "content" / {"essay": "essays", "page": "pages"}[kind]).resolve()
+    assert created.parent == section
+    assert SAFE.fullmatch(created.stem.removeprefix(created.stem[:11] if kind == "essay" else ""))
+    assert files(tmp_path) - before == {created.relative_to(tmp_path).as_posix()}
+    assert front_matter(created)["title"] == " ".join(title.split())
+
+
+# K2: never overwrite silently.
+def test_existing_file_is_not_overwritten(project, cli):
+    printed = new_path(cli("new", "page", "Hello"))
+    (project / printed).write_text("---\ntitle: Mine\n---\n\nMy words.\n")
+    run = cli("new", "page", "Hello")
+    assert run.code == 2
+    assert run.out == ""
+    assert "hello.md" in run.err and "already exists" in run.err and "--force" in run.err
+    assert (project / printed).read_text() == "---\ntitle: Mine\n---\n\nMy words.\n"
+
+
+def test_essay_with_the_same_slug_on_another_day_is_not_shadowed(project, cli):
+    old = project / "content/essays/2020-01-01-hello.md"
+    old.parent.mkdir(parents=True)
+    old.write_text("---\ntitle: Hello\ndate: 2020-01-01\n---\n\nOld.\n")
+    run = cli("new", "essay", "Hello")
+    assert run.code == 2
+    assert "2020-01-01-hello.md" in run.err
+    assert files(project) == {"site.yaml", "content/essays/2020-01-01-hello.md"}
+
+
+def test_a_file_differing_only_in_case_is_not_shadowed(project, cli):
+    # On Linux a second file would be created and the site would no longer build (G2).
+    pages = project / "content/pages"
+    pages.mkdir(parents=True)
+    (pages / "Hello.md").write_text("---\ntitle: Mine\n---\n")
+    run = cli("new", "page", "Hello")
+    assert run.code == 2
+    assert "Hello.md" in run.err and "already exists" in run.err
+    assert files(project) == {"site.yaml", "content/pages/Hello.md"}
+
+
+def test_force_overwrites(project, cli):
+    printed = new_path(cli("new", "page", "Hello"))
+    (project / printed).write_text("old")
+    assert new_path(cli("new", "page", "Hello", "--force")) == printed
+    assert front_matter(project / printed) == {"title": "Hello"}
+
+
+# K3: the title survives YAML.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "No: the 1:02:13 story",
+        "Yes",
+        "no",
+        "- dash",
+        "# hash",
+        "'quoted' \"twice\"",
+        "[brackets] {braces}",
+        "a: b # c",
+        "!!python/name:os.system",
+        "&anchor *alias",
+        "1.10",
+        "Ünïcödé — ✓",
+        "back\\slash",
+        "%percent",
+        "@at `tick`",
+    ],
+)
+@pytest.mark.parametrize("kind", ["essay", "episode", "concept", "page"])
+def test_title_round_trips_through_the_site_reader(project, cli, kind, title):
+    printed = new_path(cli("new", kind, title))
+    data = front_matter(project / printed)
+    assert data["term" if kind == "concept" else "title"] == title
+
+
+# K4: the date carries its offset.
+@pytest.mark.parametrize("kind", ["essay", "episode"])
+def test_generated_date_has_an_explicit_utc_offset(project, cli, kind):
+    printed = new_path(cli("new", kind, "Dated"))
+    text = (project / printed).read_text(encoding="utf-8")
+    (stamp,) = re.findall(r"^date: (.*)$", text, re.M)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d)", stamp), stamp
+    assert stamp.endswith("+05:30")
+    when = parse_datetime(stamp, ZoneInfo("UTC"))
+    assert abs(datetime.now(ZoneInfo("UTC")) - when) < timedelta(minutes=2)
+
+
+# K5: titles with no usable slug.
+@pytest.mark.parametrize("title", ["???", "CON", "index", "nul", "...", "😀", "***", "com1"])
+@pytest.mark.parametrize("kind", ["essay", "episode", "concept", "page"])
+def test_titles_without_a_usable_slug_get_a_safe_deterministic_one(
+    cli, monkeypatch, tmp_path, kind, title
+):
+    names = []
+    for name in ("one", "two"):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+        monkeypatch.chdir(root)
+        names.append(new_path(cli("new", kind, title)))
+    assert names[0] == names[1]
+    stem = Path(names[0]).stem
+    slug = re.sub(r"^(\d{4}-\d\d-\d\d|\d+)-", "", stem) if kind in ("essay", "episode") else stem
+    assert SAFE.fullmatch(slug), slug
+    assert slug not in WINDOWS_RESERVED | {"index"}
+    assert slug_problem(slug) is None
+
+
+# Episodes are numbered.
+def test_new_episode_takes_the_next_number(project, cli):
+    episodes = project / "content/episodes"
+    episodes.mkdir(parents=True)
+    (episodes / "001-pilot.md").write_text("---\ntitle: Pilot\ndate: 2024-01-01\n---\n")
+    (episodes / "002-second.md").write_text("---\ntitle: Second\ndate: 2024-02-01\n---\n")
+    printed = new_path(cli("new", "episode", "Third thoughts"))
+    assert printed == "content/episodes/003-third-thoughts.md"
+    assert front_matter(project / printed)["number"] == 3
+    assert new_path(cli("new", "episode", "Fourth")) == "content/episodes/004-fourth.md"
+
+
+def test_first_episode_is_001(project, cli):
+    assert new_path(cli("new", "episode", "Pilot")) == "content/episodes/001-pilot.md"
+
+
+# What `new` writes is a valid site.
+def test_new_concept_then_check_passes(project, cli):
+    new_path(cli("new", "concept", "Mutually hurting stalemate"))
+    run = cli("check")
+    assert run.code == 0, run.err
+    assert " error: " not in run.err
+
+
+def test_new_page_then_build_passes(project, cli):
+    new_path(cli("new", "page", "About"))
+    run = cli("build")
+    assert run.code == 0, run.err
+    assert (project / "output/about/index.html").is_file()
+
+
+def test_one_of_every_kind_then_build_with_drafts_passes(project, cli):
+    for kind, title in (
+        ("essay", "Hello"),
+        ("episode", "Pilot"),
+        ("concept", "Stalemate"),
+        ("page", "About"),
+    ):
+        new_path(cli("new", kind, title))
+    run = cli("build", "--drafts")
+    assert run.code == 0, run.err
+    for page in ("essays/hello", "episodes/pilot", "glossary/stalemate", "about"):
+        assert (project / "output" / page / "index.html").is_file(), page
+
+
+# K6: no questions asked.
+def _new_subprocess(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "site_builder", "new", *args],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_new_never_prompts(project):
+    first = _new_subprocess(project, "page", "Hello")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "content/pages/hello.md\n"
+    again = _new_subprocess(project, "page", "Hello")
+    assert again.returncode == 2
+    assert "already exists" in again.stderr and "--force" in again.stderr
+    assert "?" not in again.stderr.replace("(pass --force", "")
+    forced = _new_subprocess(project, "page", "Hello", "--force")
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_empty_title_is_a_usage_error(project, cli):
+    run = cli("new", "page", "   ")
+    assert run.code == 2
+    assert run.err.startswith("site-builder: error: ")
+    assert files(project) == {"site.yaml"}
