@@ -98,3 +98,39 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def static_server(tmp_path):
+    """static_server(output_dir, base_path) -> origin URL serving the folder under base_path.
+
+    A plain static file server, as a host would be: nothing of site-builder's own server.
+    """
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    servers = []
+
+    def start(output: Path, base_path: str = "/") -> str:
+        www = tmp_path / "www"
+        mount = www / base_path.strip("/") if base_path.strip("/") else www
+        mount.parent.mkdir(parents=True, exist_ok=True)
+        if mount == www:
+            www = output
+        else:
+            mount.symlink_to(output, target_is_directory=True)
+
+        class Quiet(SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -25,6 +25,7 @@ document.addEventListener("click", (event) => {
   tip.hidden = true;
   document.body.append(tip);
   let current = null;
+  let tapped = null; // the link a first tap previewed; tapping it again follows it
   let pointer = "mouse";
 
   const show = (link) => {
@@ -44,6 +45,7 @@ document.addEventListener("click", (event) => {
     tip.hidden = true;
     if (current) current.removeAttribute("aria-describedby");
     current = null;
+    tapped = null;
   };
 
   for (const link of links) {
@@ -54,9 +56,10 @@ document.addEventListener("click", (event) => {
     link.addEventListener("focus", () => show(link));
     link.addEventListener("blur", () => { if (current === link) hide(); });
     link.addEventListener("click", (e) => {
-      if (pointer !== "touch" || (current === link && !tip.hidden)) return;
+      if (pointer !== "touch" || tapped === link) return;
       e.preventDefault(); // first tap previews; the second follows the link
       show(link);
+      tapped = link;
     });
   }
   document.addEventListener("pointerdown", (e) => {
