@@ -25,17 +25,22 @@ class Node:
 
 
 def layout(
-    nodes: Sequence[Node], edges: Sequence[tuple[str, str]], size: float, steps: int = 120
+    nodes: Sequence[Node], edges: Sequence[tuple[str, str]], size: float
 ) -> dict[str, tuple[float, float]]:
     """Positions inside a `size` x `size` square, deterministic for the same input."""
     n = len(nodes)
+    # fewer steps for big glossaries keeps the cost near linear: ~36,000 node-steps at most
+    steps = max(20, min(120, 36_000 // max(n, 1)))
     if n == 0:
         return {}
     centre = size / 2
+    # start from a sunflower spiral: even density everywhere, so few steps settle it and
+    # every grid cell holds a handful of concepts
+    golden = math.pi * (3 - math.sqrt(5))
     pos = [
         [
-            centre + size / 3 * math.cos(2 * math.pi * i / n),
-            centre + size / 3 * math.sin(2 * math.pi * i / n),
+            centre + size * 0.4 * math.sqrt((i + 0.5) / n) * math.cos(i * golden),
+            centre + size * 0.4 * math.sqrt((i + 0.5) / n) * math.sin(i * golden),
         ]
         for i in range(n)
     ]

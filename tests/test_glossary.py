@@ -9,7 +9,6 @@ from markdown_it.utils import read_fixture_file
 
 from site_builder.link import build_index, build_matcher
 from site_builder.markdown import make_markdown, render_markdown
-from site_builder.markdown.glossary import Matcher, Target
 from site_builder.model import Concept
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,23 +99,3 @@ def test_mentions_carry_their_sentence_and_line():
 def test_mentions_in_headings_are_not_linked_but_wikilinks_there_count():
     parsed = render("# A stalemate and [[ripeness]]\n")
     assert [m.key for m in parsed.mentions] == ["glossary/ripeness"]
-
-
-def test_one_matcher_cost_does_not_grow_with_the_number_of_concepts():
-    """The trie walks each word once: 2,000 concepts cost about what 20 do."""
-    import time
-
-    text = " ".join(["the war reached a long stalemate near the river"] * 400)
-
-    def cost(n: int) -> float:
-        matcher = Matcher()
-        for i in range(n):
-            matcher.add(f"concept {i} term", Target(f"glossary/c{i}", "/", "d"))
-        matcher.add("stalemate", Target("glossary/stalemate", "/", "d"))
-        start = time.perf_counter()
-        for _ in range(5):
-            assert len(list(matcher.find(text))) == 400
-        return time.perf_counter() - start
-
-    small, large = min(cost(20) for _ in range(3)), min(cost(2000) for _ in range(3))
-    assert large < small * 2, (small, large)

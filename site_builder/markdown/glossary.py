@@ -16,6 +16,7 @@ without reading any page again.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,20 +100,33 @@ class Matcher:
 
     def find(self, text: str) -> Iterable[tuple[int, int, str]]:
         """(start, end, concept key) of each match, left to right, longest first."""
-        tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
-        i = 0
-        while i < len(tokens):
-            node, best, j = self._trie, None, i
-            while j < len(tokens):
-                start, _, word = tokens[j]
-                if j > i and not _is_gap(text[tokens[j - 1][1] : start]):
+        trie = self._trie
+        folded_text = text.casefold()
+        # casefolding keeps offsets for nearly all text; where it does not (ß -> ss), fold
+        # word by word instead
+        aligned = len(folded_text) == len(text)
+        words = list(WORD.finditer(folded_text if aligned else text))
+        i, count = 0, len(words)
+        while i < count:
+            first = words[i].group()
+            if trie.get(first if aligned else first.casefold()) is None and not (
+                first[-1] in "sS" and _has_possessive(first)
+            ):
+                i += 1  # the common case: a word no concept name starts with
+                continue
+            node, best, j = trie, None, i
+            while j < count:
+                word = words[j]
+                if j > i and not _is_gap(text[words[j - 1].end() : word.start()]):
                     break
-                folded = word.casefold()
-                for candidate in (folded, _POSSESSIVE.sub("", folded)):
-                    key = self._accept(node.get(candidate), tokens, i, j, candidate != folded)
-                    if key:
-                        best = (j, key)
-                        break
+                folded = word.group() if aligned else word.group().casefold()
+                key = self._accept(node.get(folded), text, words, i, j, False)
+                if key is None and _has_possessive(folded):
+                    key = self._accept(
+                        node.get(_POSSESSIVE.sub("", folded)), text, words, i, j, True
+                    )
+                if key is not None:
+                    best = (j, key)
                 node = node.get(folded)
                 if node is None:
                     break
@@ -121,20 +135,26 @@ class Matcher:
                 i += 1
                 continue
             last, key = best
-            yield tokens[i][0], tokens[last][1], key
+            yield words[i].start(), words[last].end(), key
             i = last + 1
 
     @staticmethod
-    def _accept(node: dict | None, tokens: list, i: int, j: int, possessive: bool) -> str | None:
+    def _accept(
+        node: dict | None, text: str, words: list, i: int, j: int, possessive: bool
+    ) -> str | None:
         if not node or _TERMINAL not in node:
             return None
-        words = tuple(t[2] for t in tokens[i : j + 1])
+        entries = node[_TERMINAL]  # acronyms (exact words) sort first
+        if entries[0][0] is None:
+            return entries[0][1]
+        typed = tuple(text[m.start() : m.end()] for m in words[i : j + 1])
         if possessive:
-            words = (*words[:-1], _POSSESSIVE.sub("", words[-1]))
-        for exact, key in node[_TERMINAL]:
-            if exact is None or exact == words:
-                return key
-        return None
+            typed = (*typed[:-1], _POSSESSIVE.sub("", typed[-1]))
+        return next((key for exact, key in entries if exact is None or exact == typed), None)
+
+
+def _has_possessive(word: str) -> bool:
+    return word.endswith(("'s", "\u2019s", "'S", "\u2019S"))
 
 
 def _is_gap(between: str) -> bool:
@@ -290,18 +310,35 @@ def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
             piece = token.content if token.type in ("text", "code_inline") else ""
         parts.append(piece)
         length += len(piece)
+    if not spans:
+        return []
     text = "".join(parts)
+    ends = _sentence_ends(text)
     return [
-        Mention(key, at, *_sentence(text, start, end), autolink, is_link)
+        Mention(key, at, *_sentence(text, ends, start, end), autolink, is_link)
         for key, at, start, end, autolink, is_link in spans
     ]
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
+def _sentence_ends(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence-ending punctuation run in a block, found once per block."""
+    return [
+        (m.start(), m.end())
+        for m in _SENTENCE_END.finditer(text)
+        if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start())
+    ]
+
+
+def _sentence(text: str, ends: list[tuple[int, int]], start: int, end: int) -> tuple[str, str, str]:
     """The text before the mention in its sentence, the mention, and the text after it."""
-    ends = [m for m in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text, 0, m.start())]
-    begin = max((m.end() for m in ends if m.end() <= start), default=0)
-    finish = min((m.end() for m in ends if m.start() >= end), default=len(text))
+    at = bisect.bisect_right(ends, (start, start))  # sentence ends before the mention
+    begin = ends[at - 1][1] if at and ends[at - 1][1] <= start else 0
+    for stop, stop_end in ends[at:]:
+        if stop >= end:
+            finish = stop_end
+            break
+    else:
+        finish = len(text)
     before, after = " ".join(text[begin:start].split()), " ".join(text[end:finish].split())
     if len(before) > CONTEXT_CHARS:
         before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
