@@ -12,17 +12,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import atom_feed, json_feed
-from .link import build_index, build_matcher, link_site, newest_first
-from .load import load_content
-from .markdown import Mention, Parsed, make_markdown, render_markdown
+from .link import Links, build_index, build_matcher, link_site, newest_first
+from .load import load_content, read_head
+from .markdown import Mention, Parsed, make_markdown
 from .model import Episode, Essay, Item, Page
-from .podcast import FEED_PATH, podcast_feed
+from .parse import parse_item
+from .podcast import FEED_PATH, chapters_json, episode_files, podcast_feed
+from .podcast_checks import check_podcast
 from .render import Renderer, collect_assets, theme_dirs
 from .slugs import slugify
 from .write import write_site
@@ -91,16 +94,7 @@ def make_site(
         glossary = build_matcher(index)
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
-            body = render_markdown(
-                md,
-                item.body,
-                first_line=item.body_line,
-                base_path=config.base_path,
-                resolve_wikilink=index.resolve_wikilink,
-                self_key=item.key,
-                glossary=glossary,
-                autolink=autolink_mode(config.autolink, item.autolink),
-            )
+            body = parse_item(item, md, index, glossary, config.autolink)
             parsed[item.key] = body
             problems += [
                 Diagnostic(item.path, line, message, hint=hint, code="reference")
@@ -113,6 +107,9 @@ def make_site(
         problems += unresolved
         glossary_facts, unused = study_glossary(index, links)
         problems += unused
+        if config.podcast:
+            episodes = [i for i in index.by_key.values() if isinstance(i, Episode)]
+            problems += check_podcast(config, episodes, partial(read_head, config.content_dir))
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
@@ -134,33 +131,64 @@ def make_site(
         )
         files = renderer.render_all(items)
         pages = len(files)
-        stream = [
-            renderer.view(i)
-            for i in sorted(items, key=newest_first)
-            if isinstance(i, (Essay, Episode))
-        ]
-        files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
-        files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
+        files.update(_feeds(config, renderer, links, items))
         files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
-        if config.podcast:
-            episodes = [v for v in stream if isinstance(v.item, Episode)]
-            files[FEED_PATH] = podcast_feed(config, episodes)
         files.update({out: data for out, data in assets.values()})
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
+    for item in items:
+        if isinstance(item, Episode) and item.transcript:
+            copies[episode_files(item)["transcript"]] = config.root / item.transcript.path
     autolinks = [
-        (item.path, m)
+        (
+            item.transcript.path
+            if isinstance(item, Episode) and m.at is not None and item.transcript
+            else item.path,
+            m,
+        )
         for item in sorted(items, key=lambda i: i.path)
         for m in parsed[item.key].mentions
-        if m.autolink
+        if m.autolink and m.linked
     ]
     return BuildResult(files, copies, problems, timings, pages, autolinks)
 
 
-def autolink_mode(site_mode: str, page_setting: bool | None) -> str:
-    """The page's `autolink: false` turns linking off; `autolink: true` turns it on."""
-    if page_setting is None:
-        return site_mode
-    return ("first" if site_mode == "off" else site_mode) if page_setting else "off"
+def _feeds(
+    config: SiteConfig, renderer: Renderer, links: Links, items: list[Item]
+) -> dict[str, bytes]:
+    """Atom and JSON feeds of the site, of each tag and of each concept; the podcast feed and
+    each episode's chapters."""
+    files: dict[str, bytes] = {}
+    stream = [
+        renderer.view(i) for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))
+    ]
+    files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
+    files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
+    for slug, (label, tagged) in links.tags.items():
+        path = f"tags/{slug}/"
+        files[path + "feed.xml"] = atom_feed(
+            config,
+            renderer.views(tagged),
+            path + "feed.xml",
+            f"{config.title}: {label}",
+            config.base_path + path,
+        )
+    for concept, refs in links.referrers.items():
+        about = [renderer.view(r.item) for r in refs if r.item.kind in ("essay", "episode")]
+        item = renderer.index.by_key[concept]
+        files[item.url_path + "feed.xml"] = atom_feed(
+            config,
+            about,
+            item.url_path + "feed.xml",
+            f"{config.title}: {item.title}",
+            renderer.index.url(item),
+        )
+    if config.podcast:
+        episodes = [v for v in stream if isinstance(v.item, Episode)]
+        files[FEED_PATH] = podcast_feed(config, episodes)
+        for view in episodes:
+            if view.item.chapters:
+                files[episode_files(view.item)["chapters"]] = chapters_json(config, view.item)
+    return files
 
 
 def build_site(config: SiteConfig, output: Path, *, drafts: bool = False) -> BuildResult:

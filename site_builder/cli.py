@@ -179,7 +179,7 @@ def _report(diagnostics: Sequence[Diagnostic], root: Path) -> None:
 def _in_root(text: str, root: Path) -> str:
     """Prefix a site-relative path (or a line starting with one) with the way to the site."""
     prefix = _shown(root)
-    return text if prefix == "." else f"{prefix}/{text}"
+    return text if prefix == "." or text.startswith("/") else f"{prefix}/{text}"
 
 
 def _shown(path: Path) -> str:

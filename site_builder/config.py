@@ -32,6 +32,7 @@ class PodcastConfig:
     owner: Person | None
     type: str
     guid: str | None
+    hosts: tuple[str, ...] = ()  # podcast:person role="host"; the site's author by default
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,6 +50,14 @@ class SiteConfig:
     search: bool
     responses_email: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
+
+    def line_of(self, *key: str | int) -> int:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
 
     @property
     def base_path(self) -> str:
@@ -150,6 +159,7 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         search=bool(r.boolean("search", default=True)),
         responses_email=responses.text("email") if responses else None,
         extra={k: v for k, v in source.data.items() if k not in _KNOWN},
+        lines=dict(source.lines),
     )
     for key in ("podcast", "glossary", "responses", "author"):
         if r.get(key) is not None and not isinstance(r.get(key), dict):
@@ -177,5 +187,6 @@ def _podcast(p: FieldReader) -> PodcastConfig:
         owner=_person(p, "owner"),
         type=p.choice("type", ("episodic", "serial"), "episodic"),
         guid=p.text("guid"),
+        hosts=p.text_list("hosts"),
         extra=dict(p.data),
     )

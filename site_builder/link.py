@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
@@ -100,7 +100,7 @@ def build_index(
     by_slug: dict[str, list[Item]] = defaultdict(list)
     by_url: dict[str, Item] = {}
     by_term: dict[str, Concept] = {}
-    by_number: dict[int, Episode] = {}
+    numbered: dict[tuple[int | None, int], Episode] = {}
     for item in items:
         url = fold(item.url_path)
         if url in by_url:
@@ -142,19 +142,25 @@ def build_index(
                             hint="terms and aliases must be unique",
                         )
                     )
-        if isinstance(item, Episode):
-            if item.number in by_number and item.episode_type == "full":
+        if isinstance(item, Episode) and item.number is not None and item.episode_type == "full":
+            slot = (item.season, item.number)
+            if slot in numbered:
+                season = f" in season {item.season}" if item.season else ""
                 problems.append(
                     Diagnostic(
                         item.path,
                         item.line_of("number"),
-                        f"episode number {item.number} is also used by "
-                        f"{by_number[item.number].path}",
+                        f"episode number {item.number}{season} is also used by "
+                        f"{numbered[slot].path}",
+                        hint="each full episode of a season needs its own number",
                         code="collision",
                     )
                 )
-            elif item.episode_type == "full" or item.number not in by_number:
-                by_number[item.number] = item
+            else:
+                numbered[slot] = item
+    # `episode: 12` finds a full episode by number when no other season has a number 12
+    uses = Counter(number for _, number in numbered)
+    by_number = {number: e for (_, number), e in numbered.items() if uses[number] == 1}
     why = {
         fold(i.slug): f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'})"
         for i in withheld

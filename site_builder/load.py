@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic
 from .fields import FieldReader, parse_duration
 from .frontmatter import decode, split
+from .media import audio_duration
 from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
 from .slugs import slug_problem
+from .transcripts import Transcript, parse_transcript
 
 SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
@@ -38,6 +40,7 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
     """Read every content file under `content_dir`; problems are collected, not raised."""
     items: list[Item] = []
     problems: list[Diagnostic] = []
+    claimed: set[Path] = set()  # transcript files that belong to an episode
     for path in _walk(content_dir, problems, root, prune="media"):
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
@@ -64,8 +67,22 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
         except OSError as exc:
             problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
             continue
+        if isinstance(item, Episode):
+            item = _episode_files(item, path, content_dir, root, problems, claimed)
         if item is not None:
             items.append(item)
+    for path in _walk(content_dir / "episodes", problems, root):
+        if path.suffix in (".vtt", ".srt") and path not in claimed:
+            problems.append(
+                Diagnostic(
+                    path.relative_to(root).as_posix(),
+                    None,
+                    "transcript without an episode of the same name",
+                    hint="name it like its episode, or set `transcript:` in the episode",
+                    severity="warning",
+                    code="transcript",
+                )
+            )
     media_dir = content_dir / "media"
     media = (
         tuple(p.relative_to(media_dir).as_posix() for p in _walk(media_dir, problems, root))
@@ -73,6 +90,73 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
         else ()
     )
     return Loaded(tuple(items), media, tuple(problems))
+
+
+def read_head(content_dir: Path, rel: str, size: int = 65536) -> bytes | None:
+    """The first bytes of a file under content/, or None when there is none (or it is outside)."""
+    path = (content_dir / rel).resolve()
+    if not path.is_relative_to(content_dir.resolve()) or not path.is_file():
+        return None
+    with path.open("rb") as f:
+        return f.read(size)
+
+
+def _episode_files(
+    episode: Episode,
+    path: Path,
+    content_dir: Path,
+    root: Path,
+    problems: list[Diagnostic],
+    claimed: set[Path],
+) -> Episode:
+    """Read the episode's transcript, and the size and length of audio kept in content/media."""
+    changes: dict = {}
+    named = episode.meta.get("transcript")
+    candidates = (
+        [path.parent / str(named)]
+        if named
+        else [path.with_suffix(".vtt"), path.with_suffix(".srt")]
+    )
+    found = next((c for c in candidates if c.is_file()), None)
+    if named and (found is None or found.suffix not in (".vtt", ".srt")):
+        problems.append(
+            Diagnostic(
+                episode.path,
+                episode.line_of("transcript"),
+                f"no transcript file '{named}' beside the episode",
+                hint="give the name of a .vtt or .srt file in content/episodes/",
+                code="transcript",
+            )
+        )
+        found = None
+    if found is not None:
+        claimed.add(found)
+        rel = found.relative_to(root).as_posix()
+        try:
+            text = decode(found.read_bytes(), rel)
+            kind = found.suffix[1:]
+            changes["transcript"] = Transcript(
+                rel, kind, parse_transcript(text, rel, kind, problems)
+            )
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+    audio = episode.audio
+    if audio is not None and audio.local:
+        file = content_dir / audio.url
+        if not file.is_file():
+            problems.append(
+                Diagnostic(
+                    episode.path,
+                    episode.line_of("audio", "url"),
+                    f"no audio file /{audio.url} in content/media",
+                    code="reference",
+                )
+            )
+        else:
+            changes["audio"] = replace(audio, length=file.stat().st_size)
+            if episode.duration is None:
+                changes["duration"] = audio_duration(file.read_bytes(), file.suffix)
+    return replace(episode, **changes) if changes else episode
 
 
 def _walk(top: Path, problems: list[Diagnostic], root: Path, prune: str = "") -> list[Path]:
@@ -159,22 +243,24 @@ def read_item(
             r.error("episode", "'episode' must be an episode's slug or number")
     elif kind == "episode":
         m = _EPISODE_NAME.fullmatch(stem)
-        number = r.integer("number", required=m is None, minimum=0)
+        episode_type = r.choice("episode_type", ("full", "trailer", "bonus"), "full")
+        # trailers and bonus episodes may go without a number; full episodes may take theirs
+        # from the file name (001-slug.md)
+        number = r.integer("number", required=m is None and episode_type == "full", minimum=1)
         item = Episode(
             kind=kind,
             slug=_slug(r, m.group(2) if m else stem),
             title=r.text("title", required=True) or stem,
             date=r.when("date", tz, required=True),
-            number=number if number is not None else int(m.group(1)) if m else 0,
+            number=number if number is not None else int(m.group(1)) if m else None,
             season=r.integer("season", minimum=1),
             recorded=r.when("recorded", tz),
             audio=_audio(r),
             duration=r.duration("duration"),
             explicit=r.boolean("explicit", None),
-            episode_type=r.choice("episode_type", ("full", "trailer", "bonus"), "full"),
+            episode_type=episode_type,
             guests=r.text_list("guests"),
             chapters=_chapters(r),
-            transcript=r.text("transcript"),
             image=r.text("image"),
             guid=r.text("guid"),
             **common,
@@ -221,6 +307,16 @@ def _slug(r: FieldReader, from_name: str) -> str:
     return slug
 
 
+AUDIO_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "video/mp4",
+    ".m4v": "video/x-m4v",
+    ".mov": "video/quicktime",
+    ".pdf": "application/pdf",
+}
+
+
 def _audio(r: FieldReader) -> Audio | None:
     if r.get("audio") is None:
         return None
@@ -228,8 +324,11 @@ def _audio(r: FieldReader) -> Audio | None:
         r.error("audio", "'audio' must be a mapping: `audio: {url: ..., length: ..., type: ...}`")
         return None
     a = r.within("audio")
-    url = a.text("url", required=True)
-    return Audio(url or "", a.integer("length", minimum=1), a.text("type") or "audio/mpeg")
+    url = a.text("url", required=True) or ""
+    local = url.startswith(("/media/", "media/"))
+    suffix = Path(url.split("?")[0]).suffix.lower()
+    kind = a.text("type") or AUDIO_TYPES.get(suffix, "audio/mpeg")
+    return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:

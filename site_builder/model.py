@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .transcripts import Transcript
+
 # kind -> the URL section its items live under; pages live at the site root.
 SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items() if section}
@@ -57,9 +59,10 @@ class Essay(Item):
 
 @dataclass(frozen=True, slots=True)
 class Audio:
-    url: str
-    length: int | None
+    url: str  # absolute, or for a file in content/media its path below the site: media/x.mp3
+    length: int | None  # bytes
     type: str
+    local: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class Episode(Item):
-    number: int = 0
+    number: int | None = None
     season: int | None = None
     recorded: datetime | None = None
     audio: Audio | None = None
@@ -80,7 +83,7 @@ class Episode(Item):
     episode_type: str = "full"
     guests: tuple[str, ...] = ()
     chapters: tuple[Chapter, ...] = ()
-    transcript: str | None = None
+    transcript: Transcript | None = None
     image: str | None = None
     guid: str | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -28,22 +29,70 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(_PODCAST_NS, name))
 
 
+def show_guid(config: SiteConfig) -> str:
+    """The guid set in site.yaml, else the one derived from the feed's URL."""
+    assert config.podcast is not None
+    return config.podcast.guid or podcast_guid(config.base_url + FEED_PATH)
+
+
 def episode_guid(channel_guid: str, episode: Episode) -> str:
-    """An item guid that survives edits of the title, slug or audio URL."""
+    """An item guid that survives edits of the title and the audio URL: the explicit `guid`,
+    else one derived from season, number and type (or, for an episode with no number, its
+    slug)."""
     if episode.guid:
         return episode.guid
-    name = f"{episode.season or 0}/{episode.number}/{episode.episode_type}"
-    return f"urn:uuid:{uuid.uuid5(uuid.UUID(channel_guid), name)}"
+    if episode.number is not None:
+        name = f"{episode.season or 0}/{episode.number}/{episode.episode_type}"
+    else:
+        name = f"slug/{episode.slug}"
+    try:
+        namespace = uuid.UUID(channel_guid)
+    except ValueError:  # a hand-written show guid that is not a UUID still names the show
+        namespace = uuid.uuid5(_PODCAST_NS, channel_guid)
+    return f"urn:uuid:{uuid.uuid5(namespace, name)}"
+
+
+def media_url(config: SiteConfig, url: str, local: bool) -> str:
+    """Absolute URL of an episode's audio or image (kept in content/media, or elsewhere)."""
+    return config.base_url + url.lstrip("/") if local else url
+
+
+def chapters_json(config: SiteConfig, episode: Episode) -> bytes:
+    """Podcasting 2.0 JSON chapters (version 1.2.0) for an episode."""
+    assert config.podcast is not None
+    chapters = []
+    for chapter in episode.chapters:
+        entry: dict = {"startTime": chapter.start, "title": chapter.title}
+        if chapter.url:
+            entry["url"] = media_url(config, chapter.url, chapter.url.startswith("/"))
+        chapters.append(entry)
+    data = {
+        "version": "1.2.0",
+        "title": episode.title,
+        "podcastName": config.podcast.title,
+        "chapters": chapters,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def episode_files(episode: Episode) -> dict[str, str]:
+    """Output paths of the files the feed points at for an episode: chapters and transcript."""
+    base = episode.url_path
+    files = {}
+    if episode.chapters:
+        files["chapters"] = f"{base}chapters.json"
+    if episode.transcript:
+        files["transcript"] = f"{base}transcript.{episode.transcript.kind}"
+    return files
 
 
 def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
-    """The feed; `episodes` newest first, each with audio."""
+    """The feed; `episodes` newest first (the build has checked that each has audio)."""
     show = config.podcast
     assert show is not None
     for prefix, uri in NAMESPACES.items():
         ET.register_namespace(prefix, uri)
     origin = config.base_url[: -len(config.base_path)]
-    feed_url = config.base_url + FEED_PATH
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
 
@@ -53,19 +102,26 @@ def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
         el.text = text
         return el
 
-    sub(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
+    author = config.author.name if config.author else show.title
+    hosts = show.hosts or (author,)
+    sub(
+        channel,
+        "atom:link",
+        href=config.base_url + FEED_PATH,
+        rel="self",
+        type="application/rss+xml",
+    )
     sub(channel, "title", show.title)
     sub(channel, "link", config.base_url)
     sub(channel, "description", show.description)
     sub(channel, "language", config.language)
     sub(channel, "generator", "site-builder")
     if show.image:
-        sub(channel, "itunes:image", href=config.base_url + show.image.lstrip("/"))
+        sub(channel, "itunes:image", href=media_url(config, show.image, True))
     parent = channel
     for name in show.category[:2]:  # a category, then optionally its subcategory inside it
         parent = ET.SubElement(parent, f"{{{ITUNES}}}category", {"text": name})
     sub(channel, "itunes:explicit", "true" if show.explicit else "false")
-    author = config.author.name if config.author else show.title
     sub(channel, "itunes:author", author)
     sub(channel, "itunes:type", show.type)
     if show.owner:
@@ -73,19 +129,26 @@ def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
         sub(owner, "itunes:name", show.owner.name)
         if show.owner.email:
             sub(owner, "itunes:email", show.owner.email)
-    guid = show.guid or podcast_guid(feed_url)
+    guid = show_guid(config)
     sub(channel, "podcast:guid", guid)
     if show.owner and show.owner.email:
         sub(channel, "podcast:locked", "yes", owner=show.owner.email)
     sub(channel, "podcast:medium", "podcast")
+    for host in hosts:
+        sub(channel, "podcast:person", host, role="host")
     for view in episodes:
         episode: Episode = view.item
         audio = episode.audio
-        if audio is None or not audio.length:
-            continue
+        assert audio is not None and audio.length
         item = sub(channel, "item")
         sub(item, "title", episode.title)
-        sub(item, "enclosure", url=audio.url, length=str(audio.length), type=audio.type)
+        sub(
+            item,
+            "enclosure",
+            url=media_url(config, audio.url, audio.local),
+            length=str(audio.length),
+            type=audio.type,
+        )
         sub(item, "guid", episode_guid(guid, episode), isPermaLink="false")
         if episode.date:
             sub(item, "pubDate", format_datetime(episode.date))
@@ -94,7 +157,9 @@ def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
         sub(item, "content:encoded", absolute_html(view.html, origin))
         if episode.duration is not None:
             sub(item, "itunes:duration", str(episode.duration))
-        if episode.number:
+        if episode.image:
+            sub(item, "itunes:image", href=media_url(config, episode.image, True))
+        if episode.number is not None:
             sub(item, "itunes:episode", str(episode.number))
         if episode.season:
             sub(item, "itunes:season", str(episode.season))
@@ -103,10 +168,28 @@ def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
         sub(item, "itunes:explicit", "true" if explicit else "false")
         if episode.season:
             sub(item, "podcast:season", str(episode.season))
-        if episode.number:
+        if episode.number is not None:
             sub(item, "podcast:episode", str(episode.number))
-        if episode.guests:
-            sub(item, "podcast:person", author, role="host")
+        files = episode_files(episode)
+        if episode.transcript:
+            attrs = {"rel": "captions"} if episode.transcript.kind == "vtt" else {}
+            sub(
+                item,
+                "podcast:transcript",
+                url=config.base_url + files["transcript"],
+                type=episode.transcript.mime_type,
+                **attrs,
+            )
+        if episode.chapters:
+            sub(
+                item,
+                "podcast:chapters",
+                url=config.base_url + files["chapters"],
+                type="application/json+chapters",
+            )
+        if episode.guests:  # people on an item replace the show's: restate the hosts
+            for host in hosts:
+                sub(item, "podcast:person", host, role="host")
             for guest in episode.guests:
                 sub(item, "podcast:person", guest, role="guest")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8") + b"\n"

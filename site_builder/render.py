@@ -72,6 +72,14 @@ def collect_assets(dirs: tuple[Path, ...]) -> dict[str, tuple[str, bytes]]:
     return assets
 
 
+def episode_label(episode: Episode) -> str:
+    """'Episode 12', 'Bonus · Episode 4', or 'Trailer' for one without a number."""
+    kind = "" if episode.episode_type == "full" else episode.episode_type.capitalize()
+    if episode.number is None:
+        return kind or "Episode"
+    return f"{kind} · Episode {episode.number}" if kind else f"Episode {episode.number}"
+
+
 def format_date(value: datetime | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
 
@@ -83,6 +91,24 @@ def excerpt(body_html: str, limit: int = 200) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:\u2014\u2013-") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class _Backlink:
+    """One item on a concept page: the sentence to quote and the transcript moments."""
+
+    item: View
+    mentions: tuple
+
+    @property
+    def quote(self):
+        """The first mention in prose, else the first in the transcript."""
+        prose = [m for m in self.mentions if m.at is None]
+        return (prose or list(self.mentions) or [None])[0]
+
+    @property
+    def moments(self) -> list:
+        return [m for m in self.mentions if m.at is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +164,7 @@ class Renderer:
             duration=format_duration,
             isodate=lambda d: d.isoformat() if d else "",
             tag_url=lambda tag: f"{base}tags/{slugify(tag, 'tag')}/",
+            episode_label=episode_label,
         )
 
     def abs_url(self, path: str) -> str:
@@ -204,7 +231,14 @@ class Renderer:
             ],
         )
         for slug, (label, tagged) in self.links.tags.items():
-            out(f"tags/{slug}/index.html", "tag.html", tag=label, items=self.views(tagged))
+            feed = (f"{self.config.title}: {label}", f"{self.config.base_path}tags/{slug}/feed.xml")
+            out(
+                f"tags/{slug}/index.html",
+                "tag.html",
+                tag=label,
+                items=self.views(tagged),
+                feeds=[feed],
+            )
         for item in essays:
             episode = self.links.episode_of.get(item.key)
             out(
@@ -223,6 +257,10 @@ class Renderer:
                 previous=self.view(in_order[i - 1]) if i > 0 else None,
                 next=self.view(in_order[i + 1]) if i + 1 < len(in_order) else None,
                 concepts=self._concepts_of(item),
+                transcript=Markup(self.parsed[item.key].transcript_html),
+                transcript_file=item.transcript
+                and self.index.base_path
+                + quote(f"{item.url_path}transcript.{item.transcript.kind}"),
             )
         for item in concepts:
             out(
@@ -266,7 +304,7 @@ class Renderer:
             shown = (
                 file.relative_to(self.config.root).as_posix()
                 if file.is_relative_to(self.config.root)
-                else f"(default theme) {file.name}"
+                else str(file)  # a default-theme template: its absolute path
             )
         return Diagnostic(shown, line, f"{message} (while rendering {page})", code="template")
 
@@ -287,7 +325,9 @@ class Renderer:
             ("page", "Pages"),
             ("concept", "Concepts"),
         ):
-            members = [(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind]
+            members = [
+                _Backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind
+            ]
             if members:
                 groups.append((label, members))
         dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
@@ -307,7 +347,9 @@ class Renderer:
             [self._node(v.item) for v in sorted(neighbours.values(), key=lambda v: fold(v.title))],
             f"{concept.title} and the concepts around it",
         )
+        feed = (f"{self.config.title}: {concept.title}", self.index.url(concept) + "feed.xml")
         return dict(
+            feeds=[feed] if refs else [],
             related=related,
             referrers=groups,
             first=first and self.view(first),

@@ -55,7 +55,9 @@ class Parsed:
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
     problems: tuple[tuple[int, str, str | None], ...]  # (line, message, hint)
-    mentions: tuple[Mention, ...] = ()  # every concept link, in page order
+    mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
+    linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
+    transcript_html: str = ""  # an episode's transcript, rendered (see parse.py)
 
 
 def make_markdown() -> MarkdownIt:
@@ -109,6 +111,7 @@ def render_markdown(
         tuple(env.get("root_links", ())),
         tuple(env.get("diagnostics", ())),
         tuple(env.get("mentions", ())),
+        frozenset(env.get("linked", ())),
     )
 
 

@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -56,6 +57,7 @@ class Mention:
     after: str
     autolink: bool  # linked by the glossary (not by a wikilink)
     linked: bool = True  # False for a later mention left plain by `autolink: first`
+    at: int | None = None  # seconds into the episode, for a mention in a transcript
 
 
 def plural(word: str) -> str:
@@ -349,3 +351,37 @@ def _sentence(text: str, ends: list[tuple[int, int]], start: int, end: int) -> t
     if after and text[end].isspace():
         after = " " + after
     return before, " ".join(text[start:end].split()), after
+
+
+def link_text(
+    text: str, matcher: Matcher, mode: str, linked: set[str], line: int, at: int
+) -> tuple[str, list[Mention]]:
+    """Plain text (a transcript paragraph) as escaped HTML with concept links, and its mentions.
+
+    Shares `linked` with the rest of the page, so `first` means first on the page.
+    """
+    out: list[str] = []
+    spans: list[tuple[str, int, int, bool]] = []
+    pos = 0
+    for start, end, key in matcher.find(text) if mode != "off" else ():
+        out.append(escape(text[pos:start], quote=False))
+        words = escape(text[start:end], quote=False)
+        if mode == "first" and key in linked:
+            out.append(words)
+            spans.append((key, start, end, False))
+        else:
+            linked.add(key)
+            target = matcher.targets[key]
+            out.append(
+                f'<a href="{escape(target.href)}" class="concept-link autolink" '
+                f'title="{escape(target.definition)}">{words}</a>'
+            )
+            spans.append((key, start, end, True))
+        pos = end
+    out.append(escape(text[pos:], quote=False))
+    ends = _sentence_ends(text) if spans else []
+    mentions = [
+        Mention(key, line, *_sentence(text, ends, start, end), True, is_link, at)
+        for key, start, end, is_link in spans
+    ]
+    return "".join(out), mentions

@@ -11,6 +11,18 @@ document.addEventListener("click", (event) => {
   player.focus();
 });
 
+// An address ending in #t=1290 (from a concept page's "Episode 1 at 21:30") starts the player
+// there; without JavaScript the same address scrolls to that part of the transcript.
+(() => {
+  const player = document.getElementById("player");
+  const match = /^#t=(\d+)$/.exec(window.location.hash);
+  if (!player || !match) return;
+  const seek = () => { player.currentTime = Number(match[1]); };
+  player.preload = "metadata";
+  player.addEventListener("loadedmetadata", seek, { once: true });
+  player.load();
+})();
+
 // Concept previews. A link to a concept carries its definition in `title`, which works without
 // JavaScript. Here the definition shows in a tooltip on hover, on keyboard focus, and on a first
 // tap on a touch screen (a second tap follows the link); Escape closes it. While it shows, the

@@ -1,0 +1,76 @@
+"""Pure: one item's text to HTML: its Markdown body and, for an episode, its transcript.
+
+`parse_item` is the unit of work of the parse phase: it reads nothing but its arguments, so
+items can be parsed in any order (or in parallel) with the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+from markdown_it import MarkdownIt
+
+from .fields import format_duration
+from .link import SiteIndex
+from .markdown import Matcher, Parsed, render_markdown
+from .markdown.glossary import link_text
+from .model import Episode, Item
+from .transcripts import paragraphs
+
+
+def autolink_mode(site_mode: str, page_setting: bool | None) -> str:
+    """The page's `autolink: false` turns linking off; `autolink: true` turns it on."""
+    if page_setting is None:
+        return site_mode
+    return ("first" if site_mode == "off" else site_mode) if page_setting else "off"
+
+
+def parse_item(
+    item: Item, md: MarkdownIt, index: SiteIndex, matcher: Matcher, site_mode: str
+) -> Parsed:
+    mode = autolink_mode(site_mode, item.autolink)
+    body = render_markdown(
+        md,
+        item.body,
+        first_line=item.body_line,
+        base_path=index.base_path,
+        resolve_wikilink=index.resolve_wikilink,
+        self_key=item.key,
+        glossary=matcher,
+        autolink=mode,
+    )
+    if isinstance(item, Episode) and item.transcript and item.transcript.cues:
+        html, mentions = transcript_html(item, index.base_path, matcher, mode, set(body.linked))
+        body = replace(body, transcript_html=html, mentions=body.mentions + tuple(mentions))
+    return body
+
+
+def transcript_html(
+    episode: Episode, base_path: str, matcher: Matcher, mode: str, linked: set[str]
+) -> tuple[str, list]:
+    """Paragraphs with speakers and timestamps that seek the player; concept names linked."""
+    assert episode.transcript is not None
+    audio = episode.audio
+    player = "" if audio is None else (base_path + audio.url if audio.local else audio.url)
+    out, mentions, seen = [], [], set()
+    speaker = None
+    line_of = {int(c.start): c.line for c in episode.transcript.cues}
+    for para in paragraphs(episode.transcript.cues):
+        text, found = link_text(
+            para.text, matcher, mode, linked, line_of.get(para.start, 1), para.start
+        )
+        mentions += found
+        anchor = f"t={para.start}"
+        attrs = f' id="{anchor}"' if anchor not in seen else ""
+        seen.add(anchor)
+        who = ""
+        if para.speaker and para.speaker != speaker:
+            who = f'<b class="speaker">{escape(para.speaker)}</b> '
+        speaker = para.speaker or speaker
+        out.append(
+            f'<p{attrs}><a class="timestamp" href="{escape(player)}#t={para.start}" '
+            f'data-start="{para.start}"><time datetime="PT{para.start}S">'
+            f"{format_duration(para.start)}</time></a> {who}{text}</p>"
+        )
+    return "\n".join(out) + "\n", mentions

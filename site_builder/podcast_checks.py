@@ -1,0 +1,308 @@
+"""Pure: the podcast rules podcast apps enforce, checked at build time with file and line.
+
+MUST rules (errors) follow Apple's guide and PSP-1 (see the README for the list); SHOULD rules
+are warnings. Media facts (image size, file presence) come in as arguments, read by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from .config import SiteConfig
+from .errors import Diagnostic, did_you_mean
+from .media import image_info
+from .model import Episode
+from .podcast import episode_guid, show_guid
+
+# Apple Podcasts categories: parent -> subcategories (a subcategory must sit under its parent).
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": (
+        "Careers",
+        "Entrepreneurship",
+        "Investing",
+        "Management",
+        "Marketing",
+        "Non-Profit",
+    ),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": (
+        "Alternative Health",
+        "Fitness",
+        "Medicine",
+        "Mental Health",
+        "Nutrition",
+        "Sexuality",
+    ),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": (
+        "Animation & Manga",
+        "Automotive",
+        "Aviation",
+        "Crafts",
+        "Games",
+        "Hobbies",
+        "Home & Garden",
+        "Video Games",
+    ),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": (
+        "Business News",
+        "Daily News",
+        "Entertainment News",
+        "News Commentary",
+        "Politics",
+        "Sports News",
+        "Tech News",
+    ),
+    "Religion & Spirituality": (
+        "Buddhism",
+        "Christianity",
+        "Hinduism",
+        "Islam",
+        "Judaism",
+        "Religion",
+        "Spirituality",
+    ),
+    "Science": (
+        "Astronomy",
+        "Chemistry",
+        "Earth Sciences",
+        "Life Sciences",
+        "Mathematics",
+        "Natural Sciences",
+        "Nature",
+        "Physics",
+        "Social Sciences",
+    ),
+    "Society & Culture": (
+        "Documentary",
+        "Personal Journals",
+        "Philosophy",
+        "Places & Travel",
+        "Relationships",
+    ),
+    "Sports": (
+        "Baseball",
+        "Basketball",
+        "Cricket",
+        "Fantasy Sports",
+        "Football",
+        "Golf",
+        "Hockey",
+        "Rugby",
+        "Running",
+        "Soccer",
+        "Swimming",
+        "Tennis",
+        "Volleyball",
+        "Wilderness",
+        "Wrestling",
+    ),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}
+ENCLOSURE_TYPES = (
+    "audio/mpeg",
+    "audio/x-m4a",
+    "video/mp4",
+    "video/quicktime",
+    "video/x-m4v",
+    "application/pdf",
+)
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_NUMBER_IN_TITLE = re.compile(r"(?i)\b(ep(isode)?\.?|#)\s*\d+")
+MAX_DESCRIPTION_BYTES = 4000
+
+
+def check_podcast(
+    config: SiteConfig, episodes: Sequence[Episode], image: Callable[[str], bytes | None]
+) -> list[Diagnostic]:
+    """Every problem of the show and its published episodes.
+
+    `image(path)` gives the first bytes of a file under content/ (e.g. "media/cover.png"),
+    or None when there is no such file.
+    """
+    show = config.podcast
+    assert show is not None
+    problems: list[Diagnostic] = []
+
+    def config_problem(
+        key: tuple, message: str, hint: str | None = None, severity: str = "error"
+    ) -> None:
+        problems.append(
+            Diagnostic(
+                "site.yaml",
+                config.line_of("podcast", *key),
+                message,
+                hint=hint,
+                code="podcast",
+                severity=severity,
+            )
+        )
+
+    _check_categories(show.category, config_problem)
+    if not _LANGUAGE.fullmatch(config.language):
+        problems.append(
+            Diagnostic(
+                "site.yaml",
+                config.line_of("language"),
+                f"'{config.language}' is not an ISO 639 language code",
+                hint="write e.g. en or en-GB",
+                code="podcast",
+            )
+        )
+    if len(show.description.encode()) > MAX_DESCRIPTION_BYTES:
+        config_problem(("description",), "the show description is over 4,000 bytes")
+    if show.image is None:
+        config_problem((), "the podcast needs artwork: add `image: media/cover.png`")
+    else:
+        for message in _artwork_problems(show.image, image):
+            config_problem(
+                ("image",),
+                message,
+                "Apple needs a square JPEG or PNG of 1400 to 3000 pixels, in RGB",
+            )
+    guids: dict[str, Episode] = {}
+    channel = show_guid(config)
+    for episode in episodes:
+        problems += _check_episode(episode, show.type, show.title, image)
+        guid = episode_guid(channel, episode)
+        if guid in guids:
+            problems.append(
+                Diagnostic(
+                    episode.path,
+                    episode.line_of("guid"),
+                    f"guid '{guid}' is also the guid of {guids[guid].path}",
+                    hint="apps treat two episodes with one guid as one; give each its own `guid:`",
+                    code="podcast",
+                )
+            )
+        guids.setdefault(guid, episode)
+    return problems
+
+
+def _check_categories(category: tuple[str, ...], problem: Callable) -> None:
+    if not category:
+        problem((), "the podcast needs an Apple category: `category: [News, Politics]`")
+        return
+    parent = category[0]
+    if parent not in APPLE_CATEGORIES:
+        problem(
+            ("category",),
+            f"'{parent}' is not an Apple Podcasts category",
+            did_you_mean(parent, APPLE_CATEGORIES) or "see the list in the README",
+        )
+        return
+    if len(category) > 2:
+        problem(("category",), "give a category and at most one subcategory")
+    if len(category) > 1 and category[1] not in APPLE_CATEGORIES[parent]:
+        children = APPLE_CATEGORIES[parent]
+        elsewhere = [p for p, subs in APPLE_CATEGORIES.items() if category[1] in subs]
+        hint = (
+            f"'{category[1]}' belongs under '{elsewhere[0]}'"
+            if elsewhere
+            else did_you_mean(category[1], children)
+            or (
+                f"'{parent}' has {', '.join(children)}"
+                if children
+                else f"'{parent}' has no subcategories"
+            )
+        )
+        problem(("category",), f"'{category[1]}' is not a subcategory of '{parent}'", hint)
+
+
+def _artwork_problems(path: str, image: Callable[[str], bytes | None]) -> list[str]:
+    rel = path.lstrip("/")
+    head = image(rel)
+    if head is None:
+        return [f"no image file /{rel} in content/"]
+    info = image_info(head)
+    if info is None:
+        return [f"/{rel} is not a PNG or JPEG image"]
+    problems = []
+    extension = rel.rsplit(".", 1)[-1].lower()
+    if extension not in (("png",) if info.kind == "png" else ("jpg", "jpeg")):
+        problems.append(f"/{rel} is a {info.kind.upper()} file with a .{extension} name")
+    if info.width != info.height:
+        problems.append(f"/{rel} is {info.width}x{info.height} pixels, not square")
+    elif not 1400 <= info.width <= 3000:
+        problems.append(f"/{rel} is {info.width}x{info.height} pixels, outside 1400 to 3000")
+    if not info.rgb:
+        problems.append(f"/{rel} is not in RGB colour")
+    return problems
+
+
+def _check_episode(
+    episode: Episode,
+    show_type: str,
+    show_title: str,
+    image: Callable[[str], bytes | None],
+) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+
+    def problem(key: tuple, message: str, hint: str | None = None, severity: str = "error") -> None:
+        problems.append(
+            Diagnostic(
+                episode.path,
+                episode.line_of(*key),
+                message,
+                hint=hint,
+                code="podcast",
+                severity=severity,
+            )
+        )
+
+    audio = episode.audio
+    if audio is None:
+        problem(
+            (),
+            "no audio: the podcast feed needs `audio: {url, length, type}`",
+            "add the URL of the file, its size in bytes and its type (audio/mpeg)",
+        )
+    else:
+        if not audio.local and not audio.url.startswith(("https://", "http://")):
+            problem(
+                ("audio", "url"),
+                f"audio URL '{audio.url}' is not an absolute http(s) URL",
+                "or keep the file in content/media and write /media/name.mp3",
+            )
+        if audio.length is None:
+            problem(
+                ("audio",),
+                "missing audio length (the file's size in bytes)",
+                "add `length:` inside `audio:`",
+            )
+        if audio.type not in ENCLOSURE_TYPES:
+            problem(
+                ("audio", "type"),
+                f"audio type '{audio.type}' is not one podcast apps play",
+                f"use one of {', '.join(ENCLOSURE_TYPES)}",
+            )
+    if show_type == "serial" and episode.number is None:
+        problem(("number",), "a serial show needs a number on every episode", "add `number:`")
+    if episode.image:
+        for message in _artwork_problems(episode.image, image):
+            problem(("image",), message)
+    if _NUMBER_IN_TITLE.search(episode.title):
+        problem(
+            ("title",),
+            "the episode number is in the title; apps show `number` themselves",
+            severity="warning",
+        )
+    if show_title.casefold() in episode.title.casefold():
+        problem(("title",), "the episode title repeats the show's title", severity="warning")
+    if episode.duration is None:
+        problem(
+            (),
+            "no duration: apps show it before the audio loads",
+            'add `duration: "58:41"`',
+            severity="warning",
+        )
+    return problems
