@@ -22,6 +22,11 @@ def absolute_html(body: str, origin: str) -> str:
     return _ROOT_ATTR.sub(lambda m: m.group(1) + origin + "/", body)
 
 
+def media_url(config: SiteConfig, url: str, local: bool) -> str:
+    """Absolute URL of an episode's audio or image (kept in content/media, or elsewhere)."""
+    return config.base_url + url.lstrip("/") if local else url
+
+
 def _rfc3339(value: datetime) -> str:
     return value.isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -52,8 +57,9 @@ def atom_feed(
         sub(feed, "subtitle", config.description)
     newest = _updated(views)
     sub(feed, "updated", _rfc3339(newest) if newest else "1970-01-01T00:00:00Z")
+    author_name = config.author.name if config.author else config.title
     author = sub(feed, "author")
-    sub(author, "name", config.author.name if config.author else config.title)
+    sub(author, "name", author_name)
     sub(feed, "link", rel="self", type="application/atom+xml", href=config.base_url + self_path)
     sub(feed, "link", rel="alternate", type="text/html", href=origin + alternate)
     sub(feed, "generator", "site-builder")
@@ -62,6 +68,7 @@ def atom_feed(
         url = origin + view.url
         sub(entry, "id", url)
         sub(entry, "title", view.title)
+        sub(sub(entry, "author"), "name", author_name)
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         if isinstance(view.item, Episode) and view.item.audio and view.item.audio.length:
             audio = view.item.audio
@@ -70,7 +77,7 @@ def atom_feed(
                 "link",
                 rel="enclosure",
                 type=audio.type,
-                href=audio.url,
+                href=media_url(config, audio.url, audio.local),
                 length=str(audio.length),
             )
         if view.date:
@@ -110,9 +117,14 @@ def json_feed(
             entry["date_modified"] = _rfc3339(view.updated)
         if view.tags:
             entry["tags"] = list(view.tags)
+        if config.author:
+            entry["authors"] = [{"name": config.author.name}]
         if isinstance(view.item, Episode) and view.item.audio:
             audio = view.item.audio
-            attachment: dict = {"url": audio.url, "mime_type": audio.type}
+            attachment: dict = {
+                "url": media_url(config, audio.url, audio.local),
+                "mime_type": audio.type,
+            }
             if audio.length:
                 attachment["size_in_bytes"] = audio.length
             if view.item.duration:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from email.utils import format_datetime
 
 from .config import SiteConfig
-from .feeds import absolute_html
+from .feeds import absolute_html, media_url
 from .model import Episode
 from .render import View
 
@@ -50,11 +50,6 @@ def episode_guid(channel_guid: str, episode: Episode) -> str:
     except ValueError:  # a hand-written show guid that is not a UUID still names the show
         namespace = uuid.uuid5(_PODCAST_NS, channel_guid)
     return f"urn:uuid:{uuid.uuid5(namespace, name)}"
-
-
-def media_url(config: SiteConfig, url: str, local: bool) -> str:
-    """Absolute URL of an episode's audio or image (kept in content/media, or elsewhere)."""
-    return config.base_url + url.lstrip("/") if local else url
 
 
 def chapters_json(config: SiteConfig, episode: Episode) -> bytes:

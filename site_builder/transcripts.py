@@ -7,6 +7,7 @@ order and must not overlap; every problem is reported with the line of its cue.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -102,7 +103,7 @@ def parse_transcript(
         body = "\n".join(block[timing_at + 1 :]).strip()
         cue_speaker, body = _speaker(body, kind)
         speaker = cue_speaker or speaker
-        words = " ".join(_TAG.sub("", body).split())
+        words = " ".join(html.unescape(_TAG.sub("", body)).split())
         if end <= start:
             problems.append(
                 Diagnostic(path, line, "the cue ends before it starts", code="transcript")
@@ -142,7 +143,7 @@ def _blocks(lines: list[str]):
 def _speaker(body: str, kind: str) -> tuple[str | None, str]:
     if kind == "vtt":
         voice = _VOICE.search(body)
-        return (" ".join(voice.group(1).split()) if voice else None), body
+        return (html.unescape(" ".join(voice.group(1).split())) if voice else None), body
     named = _SRT_SPEAKER.match(body)
     return (named.group(1).strip(), named.group(2)) if named else (None, body)
 
