@@ -101,10 +101,12 @@ def _mp3_duration(data: bytes) -> int | None:
 
 def _mvhd_duration(data: bytes) -> int | None:
     found = _find_box(data, 0, len(data), (b"moov", b"mvhd"))
-    if found is None or found + 32 > len(data):
+    if found is None or found + 20 > len(data):
         return None
     version = data[found]
     if version == 1:
+        if found + 32 > len(data):
+            return None
         timescale, duration = struct.unpack(">IQ", data[found + 20 : found + 32])
     else:
         timescale, duration = struct.unpack(">II", data[found + 12 : found + 20])
