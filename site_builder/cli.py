@@ -147,7 +147,8 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     if args.links:  # the audit trail: every autolink, page by page (drafts included)
         for path, link in autolinks:
             print(f"{_in_root(path, root)}:{link.line}: {link.text!r} -> {link.key}")
-    print(f"no errors in {pages} pages{f' ({len(problems)} warnings)' if problems else ''}")
+    warnings = f" ({len(problems)} warning{'s' * (len(problems) != 1)})" if problems else ""
+    print(f"no errors in {pages} pages{warnings}")
     return 0
 
 

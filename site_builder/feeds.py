@@ -76,7 +76,7 @@ def atom_feed(
                 entry,
                 "link",
                 rel="enclosure",
-                type=audio.type,
+                type=audio.type or "application/octet-stream",
                 href=media_url(config, audio.url, audio.local),
                 length=str(audio.length),
             )
@@ -123,7 +123,7 @@ def json_feed(
             audio = view.item.audio
             attachment: dict = {
                 "url": media_url(config, audio.url, audio.local),
-                "mime_type": audio.type,
+                "mime_type": audio.type or "application/octet-stream",
             }
             if audio.length:
                 attachment["size_in_bytes"] = audio.length

@@ -36,11 +36,21 @@ def is_scratch_file(name: str) -> bool:
     return bool(_SCRATCH.search(name))
 
 
-def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
-    """Read every content file under `content_dir`; problems are collected, not raised."""
+FileCache = dict[Path, tuple[tuple, Item | None, tuple[Diagnostic, ...], tuple[Path, ...]]]
+
+
+def load_content(
+    content_dir: Path, root: Path, tz: tzinfo, cache: FileCache | None = None
+) -> Loaded:
+    """Read every content file under `content_dir`; problems are collected, not raised.
+
+    With a `cache` (kept by `serve` between builds), a file whose stat and whose transcript's
+    and local audio's stats are unchanged is not read again.
+    """
     items: list[Item] = []
     problems: list[Diagnostic] = []
     claimed: set[Path] = set()  # transcript files that belong to an episode
+    fresh: FileCache = {}
     for path in _walk(content_dir, problems, root, prune="media"):
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
@@ -59,18 +69,22 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
                 )
             )
             continue
-        try:
-            item = read_item(kind, rel, path.read_bytes(), tz, problems)
-        except ContentError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        except OSError as exc:
-            problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
-            continue
-        if isinstance(item, Episode):
-            item = _episode_files(item, path, content_dir, root, problems, claimed)
+        known = cache.get(path) if cache is not None else None
+        if known is not None and known[0] == _stats(path, known[3]):
+            entry = known
+        else:
+            found: list[Diagnostic] = []
+            item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
+            entry = (_stats(path, deps), item, tuple(found), deps)
+        fresh[path] = entry
+        _, item, found_problems, deps = entry
+        problems.extend(found_problems)
+        claimed.update(d for d in deps if d.suffix in (".vtt", ".srt"))
         if item is not None:
             items.append(item)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     for path in _walk(content_dir / "episodes", problems, root):
         if path.suffix in (".vtt", ".srt") and path not in claimed:
             problems.append(
@@ -92,6 +106,44 @@ def load_content(content_dir: Path, root: Path, tz: tzinfo) -> Loaded:
     return Loaded(tuple(items), media, tuple(problems))
 
 
+def _stats(path: Path, deps: tuple[Path, ...]) -> tuple:
+    """What says a file (and the files it pulls in) changed: size, time and inode of each.
+
+    The sibling .vtt and .srt are always included, so a transcript that appears is noticed."""
+    watched = (path, path.with_suffix(".vtt"), path.with_suffix(".srt"), *deps)
+    out = []
+    for file in watched:
+        try:
+            st = file.stat()
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def _load_file(
+    kind: str,
+    path: Path,
+    rel: str,
+    content_dir: Path,
+    root: Path,
+    tz: tzinfo,
+    problems: list[Diagnostic],
+) -> tuple[Item | None, tuple[Path, ...]]:
+    """One content file as an Item, and the other files it read (transcript, audio)."""
+    try:
+        item = read_item(kind, rel, path.read_bytes(), tz, problems)
+    except ContentError as exc:
+        problems.extend(exc.diagnostics)
+        return None, ()
+    except OSError as exc:
+        problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
+        return None, ()
+    if isinstance(item, Episode):
+        return _episode_files(item, path, content_dir, root, problems)
+    return item, ()
+
+
 def read_head(content_dir: Path, rel: str, size: int = 65536) -> bytes | None:
     """The first bytes of a file under content/, or None when there is none (or it is outside)."""
     path = (content_dir / rel).resolve()
@@ -107,10 +159,10 @@ def _episode_files(
     content_dir: Path,
     root: Path,
     problems: list[Diagnostic],
-    claimed: set[Path],
-) -> Episode:
+) -> tuple[Episode, tuple[Path, ...]]:
     """Read the episode's transcript, and the size and length of audio kept in content/media."""
     changes: dict = {}
+    deps: list[Path] = []
     named = episode.meta.get("transcript")
     candidates = (
         [path.parent / str(named)]
@@ -130,7 +182,7 @@ def _episode_files(
         )
         found = None
     if found is not None:
-        claimed.add(found)
+        deps.append(found)
         rel = found.relative_to(root).as_posix()
         try:
             text = decode(found.read_bytes(), rel)
@@ -143,6 +195,7 @@ def _episode_files(
     audio = episode.audio
     if audio is not None and audio.local:
         file = content_dir / audio.url
+        deps.append(file)
         if not file.is_file():
             problems.append(
                 Diagnostic(
@@ -156,7 +209,7 @@ def _episode_files(
             changes["audio"] = replace(audio, length=file.stat().st_size)
             if episode.duration is None:
                 changes["duration"] = audio_duration(file.read_bytes(), file.suffix)
-    return replace(episode, **changes) if changes else episode
+    return (replace(episode, **changes) if changes else episode), tuple(deps)
 
 
 def _walk(top: Path, problems: list[Diagnostic], root: Path, prune: str = "") -> list[Path]:
@@ -327,7 +380,7 @@ def _audio(r: FieldReader) -> Audio | None:
     url = a.text("url", required=True) or ""
     local = url.startswith(("/media/", "media/"))
     suffix = Path(url.split("?")[0]).suffix.lower()
-    kind = a.text("type") or AUDIO_TYPES.get(suffix, "audio/mpeg")
+    kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
 
 

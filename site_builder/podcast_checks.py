@@ -117,7 +117,7 @@ ENCLOSURE_TYPES = (
     "application/pdf",
 )
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-_NUMBER_IN_TITLE = re.compile(r"(?i)\b(ep(isode)?\.?|#)\s*\d+")
+_NUMBER_IN_TITLE = re.compile(r"(?i)(?:\bep(?:isode)?\.?\s*|#\s*)\d+")
 MAX_DESCRIPTION_BYTES = 4000
 
 
@@ -174,7 +174,8 @@ def check_podcast(
     for episode in episodes:
         problems += _check_episode(episode, show.type, show.title, image)
         guid = episode_guid(channel, episode)
-        if guid in guids:
+        # a derived guid repeats only when the number does, which is reported already
+        if guid in guids and episode.guid:
             problems.append(
                 Diagnostic(
                     episode.path,
@@ -194,10 +195,15 @@ def _check_categories(category: tuple[str, ...], problem: Callable) -> None:
         return
     parent = category[0]
     if parent not in APPLE_CATEGORIES:
+        parent_of = {sub: top for top, subs in APPLE_CATEGORIES.items() for sub in subs}
+        hint = did_you_mean(parent, [*APPLE_CATEGORIES, *parent_of])
+        close = hint and hint.split("'")[1]
+        if close in parent_of:  # a subcategory goes after its parent
+            hint = f"did you mean `category: [{parent_of[close]}, {close}]`?"
         problem(
             ("category",),
             f"'{parent}' is not an Apple Podcasts category",
-            did_you_mean(parent, APPLE_CATEGORIES) or "see the list in the README",
+            hint or "see the list in the README",
         )
         return
     if len(category) > 2:
@@ -273,13 +279,22 @@ def _check_episode(
                 f"audio URL '{audio.url}' is not an absolute http(s) URL",
                 "or keep the file in content/media and write /media/name.mp3",
             )
-        if audio.length is None:
+        if audio.length is None and not audio.local:  # (a missing local file is reported)
             problem(
                 ("audio",),
                 "missing audio length (the file's size in bytes)",
                 "add `length:` inside `audio:`",
             )
-        if audio.type not in ENCLOSURE_TYPES:
+        if not audio.type:
+            suffix = audio.url.split("?")[0].rsplit("/", 1)[-1].rpartition(".")[2]
+            problem(
+                ("audio", "url"),
+                f"the audio URL ends in '.{suffix}', not a file type podcast apps play"
+                if suffix
+                else "the audio URL has no file extension podcast apps play",
+                "use one of .mp3, .m4a, .mp4, .m4v, .mov, .pdf",
+            )
+        elif audio.type not in ENCLOSURE_TYPES:
             problem(
                 ("audio", "type"),
                 f"audio type '{audio.type}' is not one podcast apps play",
