@@ -71,6 +71,6 @@ def transcript_html(
         out.append(
             f'<p{attrs}><a class="timestamp" href="{escape(player)}#t={para.start}" '
             f'data-start="{para.start}"><time datetime="PT{para.start}S">'
-            f"{format_duration(para.start)}</time></a> {who}{text}</p>"
+            f'{format_duration(para.start)}</time></a> <span class="words">{who}{text}</span></p>'
         )
     return "\n".join(out) + "\n", mentions
