@@ -19,6 +19,7 @@ from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import atom_feed, json_feed
+from .incremental import BuildCache, affected_outputs, parse_env, site_shape
 from .link import Links, build_index, build_matcher, link_site, newest_first
 from .load import load_content, read_head
 from .markdown import Mention, Parsed, make_markdown
@@ -78,12 +79,19 @@ def make_site(
     drafts: bool = False,
     now: datetime | None = None,
     live_reload: str | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildResult:
-    """Build the whole site in memory; raises ContentError listing every problem."""
+    """Build the whole site in memory; raises ContentError listing every problem.
+
+    With a `cache` from the previous build (as `serve` keeps one), unchanged files are not
+    read, unchanged items not parsed, and pages that cannot have changed not rendered.
+    """
     timings: dict[str, float] = {}
     now = now or build_now()
     with _phase(timings, "load"):
-        loaded = load_content(config.content_dir, config.root, config.tz)
+        loaded = load_content(
+            config.content_dir, config.root, config.tz, cache.files if cache else None
+        )
     problems = list(loaded.diagnostics)
     published = [i for i in loaded.items if is_published(i, drafts, now)]
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
@@ -92,14 +100,23 @@ def make_site(
     with _phase(timings, "parse"):
         md = make_markdown()
         glossary = build_matcher(index)
+        env = parse_env(config, index)
+        reusable = cache.parsed if cache and cache.parse_env == env else {}
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
-            body = parse_item(item, md, index, glossary, config.autolink)
+            known = reusable.get(item.key)
+            if known is not None and known[0] == item:
+                body = known[1]
+            else:
+                body = parse_item(item, md, index, glossary, config.autolink)
             parsed[item.key] = body
             problems += [
                 Diagnostic(item.path, line, message, hint=hint, code="reference")
                 for line, message, hint in body.problems
             ]
+        if cache is not None:
+            cache.parse_env = env
+            cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
     with _phase(timings, "link"):
         links, unresolved = link_site(
             index, parsed, _known_paths(index.by_key.values(), loaded.media, config)
@@ -114,7 +131,13 @@ def make_site(
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
     with _phase(timings, "render"):
-        assets = collect_assets(theme_dirs(config))
+        themes = theme_dirs(config)
+        assets = collect_assets(themes)
+        shape = site_shape(config, index, parsed, themes, (drafts, live_reload)) if cache else None
+        wanted = None
+        if cache is not None and cache.outputs and cache.shape == shape:
+            dirty = [k for k, body in parsed.items() if cache.rendered.get(k) is not body]
+            wanted = affected_outputs(dirty, index, parsed, config.podcast is not None)
         menu = sorted(
             (i for i in items if isinstance(i, Page) and i.menu is not None),
             key=lambda p: (p.menu, p.path),
@@ -129,11 +152,16 @@ def make_site(
             glossary_facts,
             live_reload=live_reload,
         )
-        files = renderer.render_all(items)
-        pages = len(files)
-        files.update(_feeds(config, renderer, links, items))
-        files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
-        files.update({out: data for out, data in assets.values()})
+        files = renderer.render_all(items, wanted)
+        pages = len(renderer.jobs(items))
+        files.update(_feeds(config, renderer, links, items, wanted))
+        if wanted is None:
+            files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
+            files.update({out: data for out, data in assets.values()})
+        else:
+            files = {**cache.outputs, **files}
+    if cache is not None:
+        cache.shape, cache.outputs, cache.rendered = shape, files, dict(parsed)
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
     for item in items:
         if isinstance(item, Episode) and item.transcript:
@@ -153,41 +181,52 @@ def make_site(
 
 
 def _feeds(
-    config: SiteConfig, renderer: Renderer, links: Links, items: list[Item]
+    config: SiteConfig,
+    renderer: Renderer,
+    links: Links,
+    items: list[Item],
+    wanted: set[str] | None = None,
 ) -> dict[str, bytes]:
     """Atom and JSON feeds of the site, of each tag and of each concept; the podcast feed and
-    each episode's chapters."""
+    each episode's chapters. With `wanted`, only those files."""
     files: dict[str, bytes] = {}
+
+    def want(path: str) -> bool:
+        return wanted is None or path in wanted
+
     stream = [
         renderer.view(i) for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))
     ]
-    files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
-    files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
+    if want("feed.xml"):
+        files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
+    if want("feed.json"):
+        files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
     for slug, (label, tagged) in links.tags.items():
-        path = f"tags/{slug}/"
-        files[path + "feed.xml"] = atom_feed(
-            config,
-            renderer.views(tagged),
-            path + "feed.xml",
-            f"{config.title}: {label}",
-            config.base_path + path,
-        )
+        path = f"tags/{slug}/feed.xml"
+        if want(path):
+            files[path] = atom_feed(
+                config,
+                renderer.views(tagged),
+                path,
+                f"{config.title}: {label}",
+                f"{config.base_path}tags/{slug}/",
+            )
     for concept, refs in links.referrers.items():
-        about = [renderer.view(r.item) for r in refs if r.item.kind in ("essay", "episode")]
         item = renderer.index.by_key[concept]
-        files[item.url_path + "feed.xml"] = atom_feed(
-            config,
-            about,
-            item.url_path + "feed.xml",
-            f"{config.title}: {item.title}",
-            renderer.index.url(item),
-        )
+        path = item.url_path + "feed.xml"
+        if want(path):
+            about = [renderer.view(r.item) for r in refs if r.item.kind in ("essay", "episode")]
+            files[path] = atom_feed(
+                config, about, path, f"{config.title}: {item.title}", renderer.index.url(item)
+            )
     if config.podcast:
         episodes = [v for v in stream if isinstance(v.item, Episode)]
-        files[FEED_PATH] = podcast_feed(config, episodes)
+        if want(FEED_PATH):
+            files[FEED_PATH] = podcast_feed(config, episodes)
         for view in episodes:
-            if view.item.chapters:
-                files[episode_files(view.item)["chapters"]] = chapters_json(config, view.item)
+            path = episode_files(view.item).get("chapters")
+            if path and want(path):
+                files[path] = chapters_json(config, view.item)
     return files
 
 

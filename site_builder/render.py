@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -189,95 +190,124 @@ class Renderer:
     def views(self, items) -> list[View]:
         return [self.view(i) for i in items]
 
-    def render_all(self, items: list[Item]) -> dict[str, bytes]:
-        """Every page of the site, keyed by output path."""
+    def render_all(self, items: list[Item], wanted: set[str] | None = None) -> dict[str, bytes]:
+        """The site's pages keyed by output path: all of them, or those in `wanted`."""
         pages: dict[str, bytes] = {}
         problems: list[Diagnostic] = []
+        jobs = self.jobs(items)
+        for path, template, item, context in jobs:
+            if wanted is None or path in wanted:
+                try:
+                    pages[path] = self._render(template, path, item, context()).encode()
+                except ContentError as exc:
+                    problems.extend(exc.diagnostics)
+        if problems:
+            raise ContentError(problems)
+        return pages
+
+    def jobs(self, items: list[Item]) -> list[tuple[str, str, Item | None, Callable[[], dict]]]:
+        """Every page as (output path, template, item, context): contexts are built only for
+        the pages that are rendered, so a rebuild of a few pages costs a few pages."""
         ordered = sorted(items, key=newest_first)
         essays = [i for i in ordered if isinstance(i, Essay)]
         episodes = [i for i in ordered if isinstance(i, Episode)]
         concepts = sorted((i for i in items if isinstance(i, Concept)), key=lambda c: fold(c.title))
         in_order = episodes[::-1]  # oldest first, for previous / next
+        jobs: list[tuple[str, str, Item | None, Callable[[], dict]]] = []
 
-        def out(path: str, template: str, item: Item | None = None, **ctx: Any) -> None:
-            try:
-                pages[path] = self._render(template, path, item, ctx).encode()
-            except ContentError as exc:
-                problems.extend(exc.diagnostics)
+        def page(
+            path: str, template: str, item: Item | None = None, context: Callable[[], dict] = dict
+        ) -> None:
+            jobs.append((path, template, item, context))
 
-        out(
+        page(
             "index.html",
             "home.html",
-            essays=self.views(essays[:8]),
-            episodes=self.views(episodes[:4]),
-            concepts_count=len(concepts),
+            context=lambda: dict(
+                essays=self.views(essays[:8]),
+                episodes=self.views(episodes[:4]),
+                concepts_count=len(concepts),
+            ),
         )
-        out("essays/index.html", "essays.html", essays=self.views(essays))
-        out("episodes/index.html", "episodes.html", episodes=self.views(episodes))
-        out(
+        page("essays/index.html", "essays.html", context=lambda: dict(essays=self.views(essays)))
+        page(
+            "episodes/index.html",
+            "episodes.html",
+            context=lambda: dict(episodes=self.views(episodes)),
+        )
+        page(
             "glossary/index.html",
             "glossary.html",
-            letters=self._by_letter(concepts),
-            mentions=self.glossary.mentions,
-            concept_map=Markup(self._site_map(concepts)),
-            term_set=self._term_set(concepts),
+            context=lambda: dict(
+                letters=self._by_letter(concepts),
+                mentions=self.glossary.mentions,
+                concept_map=Markup(self._site_map(concepts)),
+                term_set=self._term_set(concepts),
+            ),
         )
-        out(
+        page(
             "tags/index.html",
             "tags.html",
-            tags=[
-                (label, f"tags/{slug}/", len(tagged))
-                for slug, (label, tagged) in self.links.tags.items()
-            ],
+            context=lambda: dict(
+                tags=[
+                    (label, f"tags/{slug}/", len(tagged))
+                    for slug, (label, tagged) in self.links.tags.items()
+                ]
+            ),
         )
         for slug, (label, tagged) in self.links.tags.items():
             feed = (f"{self.config.title}: {label}", f"{self.config.base_path}tags/{slug}/feed.xml")
-            out(
+            page(
                 f"tags/{slug}/index.html",
                 "tag.html",
-                tag=label,
-                items=self.views(tagged),
-                feeds=[feed],
+                context=partial(dict, tag=label, items=self.views(tagged), feeds=[feed]),
             )
         for item in essays:
-            episode = self.links.episode_of.get(item.key)
-            out(
-                self._path(item),
-                "essay.html",
-                item,
-                episode=episode and self.view(episode),
-                concepts=self._concepts_of(item),
-            )
+            page(self._path(item), "essay.html", item, partial(self._essay_context, item))
         for i, item in enumerate(in_order):
-            out(
+            page(
                 self._path(item),
                 "episode.html",
                 item,
-                essays=self.views(self.links.essays_of.get(item.key, ())),
-                previous=self.view(in_order[i - 1]) if i > 0 else None,
-                next=self.view(in_order[i + 1]) if i + 1 < len(in_order) else None,
-                concepts=self._concepts_of(item),
-                transcript=Markup(self.parsed[item.key].transcript_html),
-                transcript_file=item.transcript
-                and self.index.base_path
-                + quote(f"{item.url_path}transcript.{item.transcript.kind}"),
+                partial(
+                    self._episode_context,
+                    item,
+                    in_order[i - 1] if i > 0 else None,
+                    in_order[i + 1] if i + 1 < len(in_order) else None,
+                ),
             )
         for item in concepts:
-            out(
-                self._path(item),
-                "concept.html",
-                item,
-                **self._concept_context(item),
-            )
+            page(self._path(item), "concept.html", item, partial(self._concept_context, item))
         for item in ordered:
             if isinstance(item, Page):
-                out(self._path(item), "page.html", item)
-        out("404.html", "404.html")
-        out("sitemap.xml", "sitemap.xml", entries=self._sitemap(ordered, pages))
-        out("robots.txt", "robots.txt")
-        if problems:
-            raise ContentError(problems)
-        return pages
+                page(self._path(item), "page.html", item)
+        page("404.html", "404.html")
+        page_paths = [job[0] for job in jobs]
+        page(
+            "sitemap.xml",
+            "sitemap.xml",
+            context=lambda: dict(entries=self._sitemap(ordered, page_paths)),
+        )
+        page("robots.txt", "robots.txt")
+        return jobs
+
+    def _essay_context(self, essay: Essay) -> dict[str, Any]:
+        episode = self.links.episode_of.get(essay.key)
+        return dict(episode=episode and self.view(episode), concepts=self._concepts_of(essay))
+
+    def _episode_context(
+        self, episode: Episode, previous: Episode | None, following: Episode | None
+    ) -> dict[str, Any]:
+        transcript = episode.transcript
+        return dict(
+            essays=self.views(self.links.essays_of.get(episode.key, ())),
+            previous=previous and self.view(previous),
+            next=following and self.view(following),
+            concepts=self._concepts_of(episode),
+            transcript=Markup(self.parsed[episode.key].transcript_html),
+            transcript_file=transcript
+            and self.index.base_path + quote(f"{episode.url_path}transcript.{transcript.kind}"),
+        )
 
     def _render(self, template: str, path: str, item: Item | None, ctx: dict) -> str:
         page = self.view(item) if item else None
@@ -401,7 +431,7 @@ class Renderer:
             letters.setdefault(first if first.isalpha() else "#", []).append(self.view(concept))
         return sorted(letters.items())
 
-    def _sitemap(self, items: list[Item], pages: dict[str, bytes]) -> list[tuple[str, str]]:
+    def _sitemap(self, items: list[Item], pages: list[str]) -> list[tuple[str, str]]:
         lastmod = {
             self._path(i): (i.updated or i.date).date().isoformat()
             for i in items
