@@ -95,7 +95,7 @@ def make_site(
     problems = list(loaded.diagnostics)
     published = [i for i in loaded.items if is_published(i, drafts, now)]
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
-    index, collisions = build_index(published, withheld, config.base_path)
+    index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
     problems += collisions
     with _phase(timings, "parse"):
         md = make_markdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class SiteIndex:
     by_slug: Mapping[str, tuple[Item, ...]]  # folded slug -> items of any kind
     by_term: Mapping[str, Concept]  # folded term or alias -> concept
     by_number: Mapping[int, Episode]
-    withheld: Mapping[str, str]  # folded slug -> why it is not published ("a draft")
+    withheld: Mapping[str, tuple[str, str]]  # folded slug -> why it is not published, and a hint
 
     def url(self, item: Item) -> str:
         return self.base_path + url_path(item)
@@ -80,10 +81,7 @@ class SiteIndex:
             raise UnknownTarget(f"[[{target}]] is ambiguous", f"write {options}")
         why = self.withheld.get(fold(slug if sep else target))
         if why:
-            raise UnknownTarget(
-                f"[[{target}]] links to {why}, which is not published",
-                "publish it, or build with --drafts",
-            )
+            raise UnknownTarget(f"[[{target}]] links to {why[0]}", why[1])
         names = [
             *(i.slug for items in self.by_slug.values() for i in items),
             *(c.title for c in self.by_term.values()),
@@ -91,8 +89,17 @@ class SiteIndex:
         raise UnknownTarget(f"unknown link target [[{target}]]", did_you_mean(target, names))
 
 
+def file_slug(path: str) -> str:
+    """The slug a content file's name gives: `2026-03-14-title.md` and `001-title.md` -> title."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return re.sub(r"^(\d{4}-\d{2}-\d{2}-|\d+-)", "", stem)
+
+
 def build_index(
-    items: Iterable[Item], withheld: Iterable[Item], base_path: str
+    items: Iterable[Item],
+    withheld: Iterable[Item],
+    base_path: str,
+    unreadable: Iterable[str] = (),
 ) -> tuple[SiteIndex, list[Diagnostic]]:
     """Index published items; report slug, URL, term and episode-number collisions."""
     problems: list[Diagnostic] = []
@@ -162,9 +169,17 @@ def build_index(
     uses = Counter(number for _, number in numbered)
     by_number = {number: e for (_, number), e in numbered.items() if uses[number] == 1}
     why = {
-        fold(i.slug): f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'})"
+        fold(i.slug): (
+            f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'}), which "
+            "is not published",
+            "publish it, or build with --drafts",
+        )
         for i in withheld
     }
+    for path in unreadable:  # the link is fine; its target could not be read
+        why.setdefault(
+            fold(file_slug(path)), (f"'{path}', which has errors of its own", "fix that file first")
+        )
     return SiteIndex(
         base_path, by_key, {k: tuple(v) for k, v in by_slug.items()}, by_term, by_number, why
     ), problems

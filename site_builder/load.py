@@ -29,6 +29,7 @@ class Loaded:
     items: tuple[Item, ...]
     media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
     diagnostics: tuple[Diagnostic, ...]
+    unreadable: tuple[str, ...] = ()  # content files that could not be parsed at all
 
 
 def is_scratch_file(name: str) -> bool:
@@ -50,6 +51,7 @@ def load_content(
     items: list[Item] = []
     problems: list[Diagnostic] = []
     claimed: set[Path] = set()  # transcript files that belong to an episode
+    unreadable: list[str] = []
     fresh: FileCache = {}
     for path in _walk(content_dir, problems, root, prune="media"):
         rel = path.relative_to(root).as_posix()
@@ -82,6 +84,8 @@ def load_content(
         claimed.update(d for d in deps if d.suffix in (".vtt", ".srt"))
         if item is not None:
             items.append(item)
+        else:
+            unreadable.append(rel)
     if cache is not None:
         cache.clear()
         cache.update(fresh)
@@ -103,7 +107,7 @@ def load_content(
         if media_dir.is_dir()
         else ()
     )
-    return Loaded(tuple(items), media, tuple(problems))
+    return Loaded(tuple(items), media, tuple(problems), tuple(unreadable))
 
 
 def _stats(path: Path, deps: tuple[Path, ...]) -> tuple:

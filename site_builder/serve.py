@@ -1,19 +1,29 @@
-"""Preview server: serve the last good build, rebuild on change, tell open tabs to reload.
+"""Preview server: serve the last good build from memory, rebuild on change, update open tabs.
 
-Only the built site is served, from a private temporary folder (the author's output/ is never
-touched). Each build is written to a fresh folder and the server switches to it in one step, so
-a request during a rebuild gets the complete previous or the complete new page.
+The site is built (with drafts) into memory, never onto disk, so the author's output/ is never
+touched and nothing is left behind. A request is answered from an immutable snapshot of the
+last good build, swapped in one step when a rebuild finishes: a page is always the complete
+old or the complete new one. Only what the build produced can be served: a request names a
+key in that snapshot, never a path on the disk (media files are read from content/media,
+checked again at request time).
+
+Open tabs listen on a Server-Sent Events channel that says only which build is current, what
+the errors are and which stylesheets changed; it never carries a file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import mimetypes
-import shutil
+import re
 import signal
 import sys
-import tempfile
 import threading
+import time
+from dataclasses import dataclass, field
+from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,115 +32,130 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 from .build import make_site
 from .config import SiteConfig, load_config
 from .errors import ContentError, UsageError
+from .incremental import BuildCache
 from .watch import Debouncer, start_watching
-from .write import write_site
 
-RELOAD_PATH = "/__site-builder/"
-_RELOAD_JS = """\
-// Live reload for `site-builder serve` only; never part of a built site.
-(() => {
-  const events = new EventSource("%(events)s");
-  let build = null;
-  events.onmessage = (e) => {
-    if (build !== null && e.data !== build) {
-      sessionStorage.setItem("site-builder-scroll", String(window.scrollY));
-      location.reload();
-    }
-    build = e.data;
-  };
-  const y = sessionStorage.getItem("site-builder-scroll");
-  if (y !== null) {
-    sessionStorage.removeItem("site-builder-scroll");
-    window.scrollTo(0, Number(y));
-  }
-})();
-"""
+CHANNEL = "/__site-builder/"
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+_RELOAD_JS = (Path(__file__).parent / "reload.js").read_text(encoding="utf-8")
+mimetypes.add_type("text/vtt", ".vtt")
+mimetypes.add_type("application/x-subrip", ".srt")
 
 
-def resolve_request_path(root: Path, target: str, base_path: str = "/") -> Path | str | None:
-    """Map a request target to a file under `root`.
+def normalize_request_path(target: str, base_path: str = "/") -> str | None:
+    """The site path a request target names (`essays/x/`), or None for anything else.
 
-    Returns the file, a redirect location (str) when a folder is asked for without its
-    trailing slash, or None for anything that is not a file of the built site. The target is
-    percent-decoded exactly once; any `..`, backslash, NUL or invalid UTF-8 is refused, and the
-    resolved path (symlinks followed) must stay inside `root`.
+    The target is percent-decoded exactly once, as UTF-8; a query is ignored; `..` and `.`
+    segments, empty segments, backslashes, NUL, `#`, spaces and line breaks are refused.
     """
-    if any(c in target for c in "#\\\r\n\t ") or not target.startswith("/"):
+    if (
+        any(c in target for c in "#\\\r\n\t ")
+        or not target.startswith("/")
+        or (target.startswith("//"))
+    ):
         return None
-    path = urlsplit(target).path
+    path = target.split("?", 1)[0]
     if not path.startswith(base_path):
         return None
     try:
         decoded = unquote_to_bytes(path[len(base_path) :]).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if "\x00" in decoded or "\\" in decoded or decoded.startswith("/"):
+    if "\\" in decoded or any(ord(c) < 0x20 or ord(c) == 0x7F for c in decoded):
         return None
     segments = decoded.split("/")
-    if any(s in (".", "..") for s in segments):
+    if any(s in (".", "..") for s in segments) or "" in segments[:-1]:
         return None
-    real_root = root.resolve()
-    candidate = (real_root / decoded).resolve()
-    if not candidate.is_relative_to(real_root):
-        return None
-    if candidate.is_dir():
-        if decoded and not decoded.endswith("/"):
-            return base_path + quote(decoded) + "/"
-        candidate = candidate / "index.html"
-    elif decoded.endswith("/"):
-        return None
-    if not candidate.is_file() or not candidate.resolve().is_relative_to(real_root):
-        return None
-    return candidate
+    return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One build as the server sees it; replaced whole, never changed."""
+
+    build: int
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    stylesheets: tuple[str, ...] = ()  # set when only stylesheets changed since the last build
+
+    def message(self) -> str:
+        return json.dumps(
+            {"build": self.build, "errors": list(self.errors), "css": list(self.stylesheets)}
+        )
 
 
 class Preview:
-    """The state the server threads share: the current build folder and its number."""
+    """The state the server threads share: the current snapshot."""
 
     def __init__(self, config: SiteConfig):
         self.config = config
-        self.workdir = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
-        self.current: Path | None = None
-        self.build_id = 0
+        self.cache = BuildCache()
+        self.snapshot = Snapshot(0)
         self.changed = threading.Condition()
 
-    def rebuild(self) -> bool:
-        """Build into a new folder and switch to it; on errors keep serving the last good one."""
+    def rebuild(self, changed: set[str] | None = None) -> bool:
+        """Build; on errors keep serving the last good build and tell the open tabs."""
+        start = time.perf_counter()
+        previous = self.snapshot
         try:
-            config = load_config(self.config.root)
-            config = config.with_base_url(self.config.base_url)
-            result = make_site(config, drafts=True, live_reload=RELOAD_PATH + "reload.js")
-        except ContentError as exc:
-            for d in exc.diagnostics:
-                print(d.format(), file=sys.stderr)
-            print(
-                f"{len(exc.diagnostics)} problem(s); still serving the last good build",
-                file=sys.stderr,
+            config = load_config(self.config.root).with_base_url(self.config.base_url)
+            result = make_site(
+                config, drafts=True, live_reload=CHANNEL + "reload.js", cache=self.cache
             )
+        except ContentError as exc:
+            lines = tuple(d.format() for d in exc.diagnostics)
+            for line in lines:
+                print(line, file=sys.stderr)
+            print(
+                f"{len(lines)} problem{'s' * (len(lines) != 1)}; still serving the last good build",
+                file=sys.stderr,
+                flush=True,
+            )
+            self._publish(Snapshot(previous.build + 1, previous.files, previous.copies, lines))
             return False
-        next_id = self.build_id + 1
-        folder = self.workdir / f"build-{next_id}"
-        write_site(folder, result.files, result.copies)
-        with self.changed:
-            old, self.current, self.build_id = self.current, folder, next_id
-            self.changed.notify_all()
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        total = sum(result.timings.values())
-        print(f"built {result.pages} pages in {total * 1000:.0f} ms", file=sys.stderr)
+        css_only = bool(changed) and all(
+            p.endswith(".css") and "/static/" in p.replace("\\", "/") for p in changed
+        )
+        stylesheets = tuple(
+            sorted(
+                self.config.base_path + path
+                for path in result.files
+                if path.startswith("assets/") and path.endswith(".css")
+            )
+        )
+        self._publish(
+            Snapshot(
+                previous.build + 1,
+                result.files,
+                result.copies,
+                (),
+                stylesheets if css_only and not previous.errors else (),
+            )
+        )
+        for warning in result.warnings:
+            print(warning.format(), file=sys.stderr)
+        print(
+            f"built {result.pages} pages in {(time.perf_counter() - start) * 1000:.0f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
         return True
 
-    def close(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+    def _publish(self, snapshot: Snapshot) -> None:
+        with self.changed:
+            self.snapshot = snapshot
+            self.changed.notify_all()
 
 
 def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequestHandler]:
     base_path = preview.config.base_path
+    content_root = preview.config.content_dir.resolve()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "site-builder"
         sys_version = ""
+        protocol_version = "HTTP/1.1"
 
         def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for builds
             pass
@@ -152,52 +177,65 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
         def _respond(self, send_body: bool) -> None:
             if _host_of(self.headers.get("Host") or "") not in allowed_hosts:
                 return self._plain(HTTPStatus.FORBIDDEN, "Host not allowed\n", send_body)
-            if self.path.startswith(RELOAD_PATH):
-                return self._reload_channel(send_body)
-            if self.path in ("/", "") and base_path != "/":
+            if self.path.startswith(CHANNEL):
+                return self._channel(send_body)
+            if self.path == "/" and base_path != "/":
                 return self._redirect(base_path)
-            root = preview.current
-            found = resolve_request_path(root, self.path, base_path) if root else None
-            if isinstance(found, str):
-                return self._redirect(found)
-            if found is None:
-                page = root / "404.html" if root else None
-                body = page.read_bytes() if page and page.is_file() else b"Not found\n"
-                return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
-            kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-            if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
-                kind += "; charset=utf-8"
-            self._send(HTTPStatus.OK, found.read_bytes(), kind, send_body)
+            snapshot = preview.snapshot
+            rel = normalize_request_path(self.path, base_path)
+            if rel is None:
+                return self._not_found(snapshot, send_body)
+            key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+            if key in snapshot.files:
+                return self._send(HTTPStatus.OK, snapshot.files[key], _type(key), send_body)
+            source = snapshot.copies.get(key)
+            # checked again now: a symlink may have been swapped in since the build
+            if source is not None and source.resolve().is_relative_to(content_root):
+                with contextlib.suppress(OSError):
+                    return self._send_file(source, _type(key), send_body)
+            if f"{rel}/index.html" in snapshot.files:
+                return self._redirect(base_path + quote(rel) + "/")
+            return self._not_found(snapshot, send_body)
 
-        def _reload_channel(self, send_body: bool) -> None:
-            name = urlsplit(self.path).path[len(RELOAD_PATH) :]
+        def _not_found(self, snapshot: Snapshot, send_body: bool) -> None:
+            page = snapshot.files.get("404.html")
+            if page is None:  # before the first good build: say why, escaped
+                text = "\n".join(snapshot.errors) or "Not found"
+                page = f"<!doctype html><title>Not found</title><pre>{escape(text)}</pre>".encode()
+            self._send(HTTPStatus.NOT_FOUND, page, "text/html; charset=utf-8", send_body)
+
+        def _channel(self, send_body: bool) -> None:
+            name = urlsplit(self.path).path[len(CHANNEL) :]
             if name == "reload.js":
-                js = _RELOAD_JS % {"events": RELOAD_PATH + "events"}
                 return self._send(
-                    HTTPStatus.OK, js.encode(), "text/javascript; charset=utf-8", send_body
+                    HTTPStatus.OK, _RELOAD_JS.encode(), "text/javascript; charset=utf-8", send_body
                 )
             origin = self.headers.get("Origin")
             if name != "events" or (
-                origin and urlsplit(origin).hostname not in {h.strip("[]") for h in allowed_hosts}
+                origin and _host_of(urlsplit(origin).netloc) not in allowed_hosts
             ):
                 return self._plain(HTTPStatus.FORBIDDEN, "Forbidden\n", send_body)
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
             self.end_headers()
+            self.close_connection = True
             if not send_body:
                 return
-            seen = -1
+            sent = None
             with contextlib.suppress(OSError):
                 while True:
                     with preview.changed:
-                        if seen == preview.build_id:
+                        if sent is preview.snapshot:
                             preview.changed.wait(timeout=15)
-                        current = preview.build_id
-                    # the build number is all the channel ever says: never file contents
-                    self.wfile.write(f"data: {current}\n\n".encode())
+                        current = preview.snapshot
+                    if current is sent:
+                        self.wfile.write(b": still here\n\n")  # keeps proxies from closing
+                    else:
+                        self.wfile.write(f"data: {current.message()}\n\n".encode())
                     self.wfile.flush()
-                    seen = current
+                    sent = current
 
         def _redirect(self, location: str) -> None:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -218,7 +256,51 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
             if send_body:
                 self.wfile.write(body)
 
+        def _send_file(self, source: Path, kind: str, send_body: bool) -> None:
+            """A media file, with single byte ranges so that audio players can seek."""
+            size = source.stat().st_size
+            start, end = 0, size - 1
+            wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
+            if wanted and (wanted.group(1) or wanted.group(2)):
+                if wanted.group(1):
+                    start = int(wanted.group(1))
+                    end = min(int(wanted.group(2)), size - 1) if wanted.group(2) else size - 1
+                else:
+                    start = max(size - int(wanted.group(2)), 0)
+                if start > end or start >= size:
+                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+            partial = wanted is not None and (start, end) != (0, size - 1)
+            self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
+            self.send_header("Content-Type", kind)
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Content-Length", str(end - start + 1))
+            if partial:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if send_body:
+                with source.open("rb") as f:
+                    f.seek(start)
+                    self.wfile.write(f.read(end - start + 1))
+
     return Handler
+
+
+def _type(path: str) -> str:
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in (
+        "application/javascript",
+        "image/svg+xml",
+        "application/json",
+        "application/xml",
+    ):
+        kind += "; charset=utf-8"
+    return kind
 
 
 class _Server(ThreadingHTTPServer):
@@ -234,7 +316,6 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
     try:
         server = _Server((host, port), make_handler(preview, _allowed(host)))
     except OSError as exc:
-        preview.close()
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror}"
             " (try another --port, or --port 0 for any free one)"
@@ -246,20 +327,19 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
             file=sys.stderr,
         )
     debouncer = Debouncer()
-    observer = start_watching(config.root, debouncer.notify, poll=poll)
+    observer = _watch(config.root, debouncer.notify, poll)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     try:
         preview.rebuild()
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        shown_host = f"[{host}]" if ":" in host else host
+        shown = f"[{host}]" if ":" in host else host
         print(
-            f"serving http://{shown_host}:{server.server_address[1]}{config.base_path} "
-            "(Ctrl-C to stop)",
+            f"serving http://{shown}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)",
             flush=True,
         )
-        while debouncer.wait():
-            preview.rebuild()
+        while (changed := debouncer.wait()) is not None:
+            preview.rebuild(changed)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     finally:
@@ -269,8 +349,23 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
         observer.stop()
         server.shutdown()
         server.server_close()
-        preview.close()
     return 0
+
+
+def _watch(root: Path, notify, poll: bool):
+    """Native file events, or polling: when asked, or when the system runs out of watches."""
+    try:
+        return start_watching(root, notify, poll=poll)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EMFILE):
+            raise
+        print(
+            "warning: the system ran out of file watches (raise fs.inotify.max_user_watches, "
+            "e.g. `sudo sysctl fs.inotify.max_user_watches=524288`); polling for changes "
+            "instead",
+            file=sys.stderr,
+        )
+        return start_watching(root, notify, poll=True)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -14,8 +14,9 @@ from site_builder.conceptmap import Node, layout, neighbourhood_map, site_map
 
 def graph(n: int):
     rng = random.Random(n)
-    nodes = [Node(f"glossary/c{i:03d}", f"Concept {i}", f"/glossary/c{i:03d}/", i % 7)
-             for i in range(n)]
+    nodes = [
+        Node(f"glossary/c{i:03d}", f"Concept {i}", f"/glossary/c{i:03d}/", i % 7) for i in range(n)
+    ]
     edges = sorted({(nodes[i].key, nodes[rng.randrange(n)].key) for i in range(n)})
     return nodes, [(a, b) for a, b in edges if a != b]
 

@@ -41,6 +41,7 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "site_builder/theme/base.html" in names
     assert "site_builder/theme/static/style.css" in names
+    assert "site_builder/reload.js" in names
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=False)
