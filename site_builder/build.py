@@ -18,8 +18,8 @@ from pathlib import Path
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
-from .feeds import atom_feed, json_feed
-from .incremental import BuildCache, affected_outputs, parse_env, site_shape
+from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
+from .incremental import BuildCache, affected_pages, parse_env, site_shape
 from .link import Links, build_index, build_matcher, link_site, newest_first
 from .load import load_content, read_head
 from .markdown import Mention, Parsed, make_markdown
@@ -133,11 +133,15 @@ def make_site(
     with _phase(timings, "render"):
         themes = theme_dirs(config)
         assets = collect_assets(themes)
-        shape = site_shape(config, index, parsed, themes, (drafts, live_reload)) if cache else None
-        wanted = None
+        shape = (
+            site_shape(config, index, parsed, themes, (drafts, live_reload), cache.outlines)
+            if cache
+            else None
+        )
+        wanted = dirty = None
         if cache is not None and cache.outputs and cache.shape == shape:
-            dirty = [k for k, body in parsed.items() if cache.rendered.get(k) is not body]
-            wanted = affected_outputs(dirty, index, parsed, config.podcast is not None)
+            dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
+            wanted = affected_pages(dirty, index, parsed, cache.rendered)
         menu = sorted(
             (i for i in items if isinstance(i, Page) and i.menu is not None),
             key=lambda p: (p.menu, p.path),
@@ -152,9 +156,8 @@ def make_site(
             glossary_facts,
             live_reload=live_reload,
         )
-        files = renderer.render_all(items, wanted)
-        pages = len(renderer.jobs(items))
-        files.update(_feeds(config, renderer, links, items, wanted))
+        files, pages = renderer.render_all(items, wanted)
+        files.update(_feeds(config, renderer, links, items, dirty))
         if wanted is None:
             files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
             files.update({out: data for out, data in assets.values()})
@@ -185,48 +188,66 @@ def _feeds(
     renderer: Renderer,
     links: Links,
     items: list[Item],
-    wanted: set[str] | None = None,
+    dirty: set[str] | None = None,
 ) -> dict[str, bytes]:
     """Atom and JSON feeds of the site, of each tag and of each concept; the podcast feed and
-    each episode's chapters. With `wanted`, only those files."""
+    each episode's chapters. With `dirty`, only the feeds that carry one of those items."""
     files: dict[str, bytes] = {}
+    made: dict[str, str] = {}  # item key -> its content with absolute links, made once
 
-    def want(path: str) -> bool:
-        return wanted is None or path in wanted
+    def content(view) -> str:
+        if view.key not in made:
+            made[view.key] = absolute_html(
+                view.html, config.base_url.removesuffix(config.base_path)
+            )
+        return made[view.key]
+
+    def stale(views) -> bool:
+        return dirty is None or any(v.key in dirty for v in views[:FEED_SIZE])
 
     stream = [
         renderer.view(i) for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))
     ]
-    if want("feed.xml"):
-        files["feed.xml"] = atom_feed(config, stream, "feed.xml", config.title, config.base_path)
-    if want("feed.json"):
-        files["feed.json"] = json_feed(config, stream, "feed.json", config.title, config.base_path)
+    if stale(stream):
+        files["feed.xml"] = atom_feed(
+            config, stream, "feed.xml", config.title, config.base_path, content
+        )
+        files["feed.json"] = json_feed(
+            config, stream, "feed.json", config.title, config.base_path, content
+        )
     for slug, (label, tagged) in links.tags.items():
-        path = f"tags/{slug}/feed.xml"
-        if want(path):
+        views = renderer.views(tagged)
+        if stale(views):
+            path = f"tags/{slug}/feed.xml"
             files[path] = atom_feed(
                 config,
-                renderer.views(tagged),
+                views,
                 path,
                 f"{config.title}: {label}",
                 f"{config.base_path}tags/{slug}/",
+                content,
             )
     for concept, refs in links.referrers.items():
-        item = renderer.index.by_key[concept]
-        path = item.url_path + "feed.xml"
-        if want(path):
-            about = [renderer.view(r.item) for r in refs if r.item.kind in ("essay", "episode")]
+        about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
+        if stale(about):
+            about = renderer.views(about)
+            item = renderer.index.by_key[concept]
+            path = item.url_path + "feed.xml"
             files[path] = atom_feed(
-                config, about, path, f"{config.title}: {item.title}", renderer.index.url(item)
+                config,
+                about,
+                path,
+                f"{config.title}: {item.title}",
+                renderer.index.url(item),
+                content,
             )
     if config.podcast:
         episodes = [v for v in stream if isinstance(v.item, Episode)]
-        if want(FEED_PATH):
-            files[FEED_PATH] = podcast_feed(config, episodes)
+        if dirty is None or any(v.key in dirty for v in episodes):
+            files[FEED_PATH] = podcast_feed(config, episodes, content)
         for view in episodes:
-            path = episode_files(view.item).get("chapters")
-            if path and want(path):
-                files[path] = chapters_json(config, view.item)
+            if view.item.chapters and dirty is None:
+                files[episode_files(view.item)["chapters"]] = chapters_json(config, view.item)
     return files
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import Diagnostic, did_you_mean
-from .link import Links, Reference, SiteIndex
+from .link import Links, SiteIndex
 from .model import Concept
 from .slugs import fold
 
@@ -44,7 +44,7 @@ class Glossary:
     """Per-concept facts for pages, the index, the map and glossary.json."""
 
     mentions: Mapping[str, int]  # concept key -> number of mentions across the site
-    often_with: Mapping[str, tuple[tuple[Concept, int], ...]]  # top concepts sharing pages
+    on_page: Mapping[str, frozenset[str]]  # item key -> the concepts it refers to
     relations: Mapping[str, tuple[tuple[str, tuple[Concept, ...]], ...]]  # label -> concepts
     edges: tuple[tuple[str, str, str], ...]  # (from key, to key, kind) for the concept map
 
@@ -70,28 +70,25 @@ def study_glossary(index: SiteIndex, links: Links) -> tuple[Glossary, list[Diagn
                 )
             )
     relations, edges = _relations(index, concepts, links, problems)
-    return Glossary(mentions, _often_with(index, links.referrers), relations, edges), problems
-
-
-def _often_with(
-    index: SiteIndex, referrers: Mapping[str, tuple[Reference, ...]]
-) -> dict[str, tuple[tuple[Concept, int], ...]]:
-    """For each concept, the concepts that share the most pages with it (ties by name)."""
     on_page: dict[str, set[str]] = defaultdict(set)
-    for concept, refs in referrers.items():
+    for concept, refs in links.referrers.items():
         for ref in refs:
             on_page[ref.item.key].add(concept)
-    shared: dict[str, Counter[str]] = defaultdict(Counter)
-    for concepts in on_page.values():
-        for a in concepts:
-            for b in concepts:
-                if a != b:
-                    shared[a][b] += 1
-    result = {}
-    for key, counts in shared.items():
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], fold(index.by_key[kv[0]].title)))
-        result[key] = tuple((index.by_key[k], n) for k, n in ranked[:OFTEN_WITH])
-    return result
+    frozen = {key: frozenset(found) for key, found in on_page.items()}
+    return Glossary(mentions, frozen, relations, edges), problems
+
+
+def often_with(
+    glossary: Glossary, links: Links, index: SiteIndex, key: str
+) -> tuple[tuple[Concept, int], ...]:
+    """The concepts that share the most pages with this one (ties by name): computed for the
+    pages being rendered only, from the pages that refer to it."""
+    shared: Counter[str] = Counter()
+    for ref in links.referrers.get(key, ()):
+        shared.update(glossary.on_page.get(ref.item.key, ()))
+    shared.pop(key, None)
+    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], fold(index.by_key[kv[0]].title)))
+    return tuple((index.by_key[k], n) for k, n in ranked[:OFTEN_WITH])
 
 
 def _relations(index: SiteIndex, concepts: list[Concept], links: Links, problems: list[Diagnostic]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from .config import SiteConfig
@@ -37,7 +37,12 @@ def _updated(views: Sequence[View]) -> datetime | None:
 
 
 def atom_feed(
-    config: SiteConfig, views: Sequence[View], self_path: str, title: str, alternate: str
+    config: SiteConfig,
+    views: Sequence[View],
+    self_path: str,
+    title: str,
+    alternate: str,
+    content: Callable[[View], str],
 ) -> bytes:
     """An Atom feed; `views` newest first. No build time goes in: `updated` is the newest item's."""
     ET.register_namespace("", ATOM)
@@ -88,7 +93,7 @@ def atom_feed(
             sub(entry, "summary", view.summary)
         for tag in view.tags:
             sub(entry, "category", term=tag)
-        sub(entry, "content", absolute_html(view.html, origin), type="html")
+        sub(entry, "content", content(view), type="html")
     return (
         b'<?xml version="1.0" encoding="utf-8"?>\n'
         + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
@@ -97,7 +102,12 @@ def atom_feed(
 
 
 def json_feed(
-    config: SiteConfig, views: Sequence[View], self_path: str, title: str, alternate: str
+    config: SiteConfig,
+    views: Sequence[View],
+    self_path: str,
+    title: str,
+    alternate: str,
+    content: Callable[[View], str],
 ) -> bytes:
     origin = config.base_url[: -len(config.base_path)]
     items = []
@@ -107,7 +117,7 @@ def json_feed(
             "id": url,
             "url": url,
             "title": view.title,
-            "content_html": absolute_html(view.html, origin),
+            "content_html": content(view),
         }
         if view.summary:
             entry["summary"] = view.summary

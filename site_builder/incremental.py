@@ -23,10 +23,10 @@ from .link import SiteIndex
 from .load import FileCache
 from .markdown import Parsed
 from .model import Concept, Episode, Item
-from .podcast import FEED_PATH
+from .render import excerpt
 from .slugs import slugify
 
-LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html", "feed.xml", "feed.json")
+LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
 
 
 @dataclass(slots=True)
@@ -36,6 +36,7 @@ class BuildCache:
     parse_env: str | None = None
     shape: str | None = None
     rendered: dict[str, Parsed] = field(default_factory=dict)  # as of the last good build
+    outlines: dict[str, tuple[Item, Parsed, object]] = field(default_factory=dict)
     outputs: dict[str, bytes] = field(default_factory=dict)  # the last good build's files
 
 
@@ -77,15 +78,23 @@ def site_shape(
     parsed: Mapping[str, Parsed],
     theme: tuple[Path, ...],
     extra: tuple,
+    memo: dict[str, tuple[Item, Parsed, object]],
 ) -> str:
-    """A digest of everything but the bodies: if it is unchanged, only bodies changed."""
+    """A digest of everything but the bodies: if it is unchanged, only bodies changed.
+
+    `memo` keeps each item's outline while the item and its parse are the same objects."""
 
     def outline(item: Item) -> object:
+        known = memo.get(item.key)
+        if known is not None and known[0] is item and known[1] is parsed[item.key]:
+            return known[2]
         bare = replace(item, body="")
         if isinstance(bare, Episode):
             bare = replace(bare, transcript=None)
         mentions = Counter(m.key for m in parsed[item.key].mentions)
-        return (repr(bare), sorted(mentions.items()))
+        found = (repr(bare), sorted(mentions.items()))
+        memo[item.key] = (item, parsed[item.key], found)
+        return found
 
     stats = []
     for folder in theme:
@@ -103,24 +112,38 @@ def site_shape(
     )
 
 
-def affected_outputs(
-    dirty: Iterable[str], index: SiteIndex, parsed: Mapping[str, Parsed], podcast: bool
+def affected_pages(
+    dirty: Iterable[str],
+    index: SiteIndex,
+    parsed: Mapping[str, Parsed],
+    before: Mapping[str, Parsed],
 ) -> set[str]:
-    """The output files that show the bodies of the `dirty` items (the site's shape unchanged)."""
+    """The pages that show the bodies of the `dirty` items (the site's shape unchanged): their
+    own pages; the concept pages quoting a sentence that changed; and, when an excerpt made from
+    the body changed, the lists and concept pages that show it. (Feeds decide for themselves.)"""
     paths: set[str] = set()
     for key in dirty:
         item = index.by_key[key]
+        new, old = parsed[key], before.get(key)
         paths.add(f"{item.url_path}index.html")
-        paths.update(LIST_PAGES)
-        if podcast and isinstance(item, Episode):
-            paths.add(FEED_PATH)
-        concepts = {m.key for m in parsed[key].mentions}
-        concepts.update(f"glossary/{slug}" for slug in item.concepts)
-        for concept in concepts:
-            if concept in index.by_key:
-                url = index.by_key[concept].url_path
-                paths.update((f"{url}index.html", f"{url}feed.xml"))
-        for tag in item.tags:
-            slug = slugify(tag, "tag")
-            paths.update((f"tags/{slug}/index.html", f"tags/{slug}/feed.xml"))
+        quoted = _quotes(new)
+        for concept in quoted.keys() | (_quotes(old).keys() if old else set()):
+            if old is None or quoted.get(concept) != _quotes(old).get(concept):
+                paths.add(f"{index.by_key[concept].url_path}index.html")
+        if item.summary is None and (old is None or excerpt(old.html) != excerpt(new.html)):
+            paths.update(LIST_PAGES)
+            paths.update(f"tags/{slugify(tag, 'tag')}/index.html" for tag in item.tags)
+            paths.update(
+                f"{index.by_key[f'glossary/{slug}'].url_path}index.html"
+                for slug in item.concepts
+                if f"glossary/{slug}" in index.by_key
+            )
     return paths
+
+
+def _quotes(parsed: Parsed) -> dict[str, list[tuple]]:
+    """What concept pages show of a page's mentions, by concept."""
+    found: dict[str, list[tuple]] = {}
+    for m in parsed.mentions:
+        found.setdefault(m.key, []).append((m.before, m.text, m.after, m.at))
+    return found

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Diagnostic, did_you_mean
@@ -202,9 +205,10 @@ def build_matcher(index: SiteIndex) -> Matcher:
     return matcher
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """An item that refers to a concept: by front matter, and/or by these mentions."""
+class Reference(NamedTuple):
+    """An item that refers to a concept: by front matter, and/or by these mentions.
+
+    (A named tuple: a large site makes tens of thousands per build, and these are cheap.)"""
 
     item: Item
     mentions: tuple[Mention, ...]
@@ -296,12 +300,10 @@ def link_site(
     return Links(
         episode_of=episode_of,
         essays_of={k: tuple(v) for k, v in essays_of.items()},
+        # items were visited newest first, so each concept's references already are in order
         referrers={
             concept: tuple(
-                sorted(
-                    (Reference(index.by_key[key], tuple(found)) for key, found in refs.items()),
-                    key=lambda r: newest_first(r.item),
-                )
+                Reference(index.by_key[key], tuple(found)) for key, found in refs.items()
             )
             for concept, refs in referrers.items()
         },
@@ -312,8 +314,13 @@ def link_site(
 
 def newest_first(item: Item) -> tuple:
     """Sort key: newest first, ties broken by source path so order never depends on the disk."""
-    stamp = item.date.timestamp() if item.date else float("-inf")
-    return (-stamp, item.path)
+    return (-_stamp(item.date), item.path)
+
+
+@functools.cache
+def _stamp(when: datetime | None) -> float:
+    # aware datetimes make .timestamp() slow, and lists are sorted by it many times a build
+    return when.timestamp() if when else float("-inf")
 
 
 def _find_episode(index: SiteIndex, ref: str) -> Episode | None:

@@ -113,8 +113,9 @@ def load_content(
 def _stats(path: Path, deps: tuple[Path, ...]) -> tuple:
     """What says a file (and the files it pulls in) changed: size, time and inode of each.
 
-    The sibling .vtt and .srt are always included, so a transcript that appears is noticed."""
-    watched = (path, path.with_suffix(".vtt"), path.with_suffix(".srt"), *deps)
+    An episode's sibling .vtt and .srt are included, so a transcript that appears is noticed."""
+    siblings = (path.with_suffix(".vtt"), path.with_suffix(".srt"))
+    watched = (path, *(siblings if path.parent.name == "episodes" else ()), *deps)
     out = []
     for file in watched:
         try:

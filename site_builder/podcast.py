@@ -6,11 +6,11 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.utils import format_datetime
 
 from .config import SiteConfig
-from .feeds import absolute_html, media_url
+from .feeds import media_url
 from .model import Episode
 from .render import View
 
@@ -81,7 +81,9 @@ def episode_files(episode: Episode) -> dict[str, str]:
     return files
 
 
-def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
+def podcast_feed(
+    config: SiteConfig, episodes: Sequence[View], content: Callable[[View], str]
+) -> bytes:
     """The feed; `episodes` newest first (the build has checked that each has audio)."""
     show = config.podcast
     assert show is not None
@@ -149,7 +151,7 @@ def podcast_feed(config: SiteConfig, episodes: Sequence[View]) -> bytes:
             sub(item, "pubDate", format_datetime(episode.date))
         sub(item, "link", origin + view.url)
         sub(item, "description", view.summary or episode.title)
-        sub(item, "content:encoded", absolute_html(view.html, origin))
+        sub(item, "content:encoded", content(view))
         if episode.duration is not None:
             sub(item, "itunes:duration", str(episode.duration))
         if episode.image:

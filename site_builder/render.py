@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .conceptmap import Node, neighbourhood_map, site_map
-from .concepts import Glossary
+from .concepts import Glossary, often_with
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic
 from .fields import format_duration
@@ -190,8 +190,11 @@ class Renderer:
     def views(self, items) -> list[View]:
         return [self.view(i) for i in items]
 
-    def render_all(self, items: list[Item], wanted: set[str] | None = None) -> dict[str, bytes]:
-        """The site's pages keyed by output path: all of them, or those in `wanted`."""
+    def render_all(
+        self, items: list[Item], wanted: set[str] | None = None
+    ) -> tuple[dict[str, bytes], int]:
+        """The site's pages keyed by output path (all of them, or those in `wanted`), and how
+        many pages the site has."""
         pages: dict[str, bytes] = {}
         problems: list[Diagnostic] = []
         jobs = self.jobs(items)
@@ -203,7 +206,7 @@ class Renderer:
                     problems.extend(exc.diagnostics)
         if problems:
             raise ContentError(problems)
-        return pages
+        return pages, len(jobs)
 
     def jobs(self, items: list[Item]) -> list[tuple[str, str, Item | None, Callable[[], dict]]]:
         """Every page as (output path, template, item, context): contexts are built only for
@@ -363,7 +366,10 @@ class Renderer:
         dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
         first = min(dated, key=lambda i: (i.date, i.path)) if dated else None
         related = self.views(self.links.related.get(concept.key, ()))
-        often = [(self.view(c), n) for c, n in self.glossary.often_with.get(concept.key, ())]
+        often = [
+            (self.view(c), n)
+            for c, n in often_with(self.glossary, self.links, self.index, concept.key)
+        ]
         relations = [
             (label, self.views(cs)) for label, cs in self.glossary.relations.get(concept.key, ())
         ]

@@ -14,7 +14,7 @@ from watchdog.observers.polling import PollingObserver
 from .config import CONFIG_FILE
 from .load import is_scratch_file
 
-QUIET_SECONDS = 0.05
+QUIET_SECONDS = 0.03  # an editor's write-and-rename takes a few milliseconds
 
 
 def is_relevant(path: str, root: Path) -> bool:

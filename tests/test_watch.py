@@ -1,0 +1,158 @@
+"""Watching: which changes count, how bursts are coalesced, and how editors' saves look."""
+
+from __future__ import annotations
+
+import errno
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder import serve, watch
+from site_builder.load import is_scratch_file
+from site_builder.watch import Debouncer, is_relevant
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "4913",
+        ".post.md.swp",
+        ".post.md.swx",
+        "post.md~",
+        "x.bck",
+        "x___jb_tmp___",
+        "x___jb_old___",
+        ".goutputstream-XYZ12",
+        "#post.md#",
+        ".DS_Store",
+    ],
+)
+def test_editor_scratch_files_are_ignored(name, tmp_path):
+    assert is_scratch_file(name)
+    assert not is_relevant(str(tmp_path / "content" / "essays" / name), tmp_path)
+
+
+def test_what_counts_as_a_change(tmp_path):
+    assert is_relevant(str(tmp_path / "content/essays/a.md"), tmp_path)
+    assert is_relevant(str(tmp_path / "templates/static/style.css"), tmp_path)
+    assert is_relevant(str(tmp_path / "site.yaml"), tmp_path)
+    assert not is_relevant(str(tmp_path / "output/index.html"), tmp_path)
+    assert not is_relevant(str(tmp_path / ".git/index"), tmp_path)
+    assert not is_relevant("/elsewhere/content/a.md", tmp_path)
+    assert not is_scratch_file("2026-03-14-post.md")
+
+
+def test_twenty_saves_in_fifty_milliseconds_are_one_wake_up():
+    debouncer = Debouncer(quiet=0.05)
+    for i in range(20):
+        debouncer.notify(f"/site/content/essays/{i % 3}.md")
+        time.sleep(0.0025)
+    started = time.monotonic()
+    changed = debouncer.wait()
+    assert changed == {f"/site/content/essays/{i}.md" for i in range(3)}
+    assert time.monotonic() - started < 0.2
+    debouncer.stop()
+    assert debouncer.wait() is None
+
+
+def test_a_save_during_a_build_wakes_the_loop_again():
+    debouncer = Debouncer(quiet=0.02)
+    debouncer.notify("/site/content/a.md")
+    assert debouncer.wait() == {"/site/content/a.md"}
+    # "building": another save arrives before the loop waits again
+    debouncer.notify("/site/content/b.md")
+    assert debouncer.wait() == {"/site/content/b.md"}
+
+
+def test_stop_wakes_a_waiting_loop():
+    debouncer = Debouncer()
+    result = []
+    waiter = threading.Thread(target=lambda: result.append(debouncer.wait()))
+    waiter.start()
+    time.sleep(0.05)
+    debouncer.stop()
+    waiter.join(timeout=1)
+    assert result == [None]
+
+
+def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def fake_start(root, notify, poll=False):
+        calls.append(poll)
+        if not poll:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return "polling observer"
+
+    monkeypatch.setattr(serve, "start_watching", fake_start)
+    assert serve._watch(tmp_path, lambda path: None, poll=False) == "polling observer"
+    assert calls == [False, True]
+    assert "fs.inotify.max_user_watches" in capsys.readouterr().err
+
+
+def collect(tmp_path: Path, actions, poll: bool = False) -> set[str]:
+    """The changed paths one burst of real file operations produces, through watchdog."""
+    (tmp_path / "content/essays").mkdir(parents=True, exist_ok=True)
+    debouncer = Debouncer(quiet=0.2)
+    observer = watch.start_watching(tmp_path, debouncer.notify, poll=poll)
+    try:
+        time.sleep(0.1)
+        actions(tmp_path / "content/essays")
+        return debouncer.wait() or set()
+    finally:
+        debouncer.stop()
+        observer.stop()
+        observer.join()
+
+
+def test_vim_save_without_backupcopy_is_one_change_of_the_file(tmp_path):
+    def vim(folder: Path) -> None:  # write 4913 probe, rename original to backup, write, delete
+        post = folder / "post.md"
+        post.write_text("old")
+        (folder / "4913").write_text("")
+        (folder / "4913").unlink()
+        post.rename(folder / "post.md~")
+        post.write_text("new")
+        (folder / "post.md~").unlink()
+
+    changed = collect(tmp_path, vim)
+    assert changed == {str(tmp_path / "content/essays/post.md")}
+
+
+def test_jetbrains_safe_write_is_one_change_of_the_file(tmp_path):
+    def jetbrains(folder: Path) -> None:
+        post = folder / "post.md"
+        post.write_text("old")
+        (folder / "post.md___jb_tmp___").write_text("new")
+        post.rename(folder / "post.md___jb_old___")
+        (folder / "post.md___jb_tmp___").rename(post)
+        (folder / "post.md___jb_old___").unlink()
+
+    assert collect(tmp_path, jetbrains) == {str(tmp_path / "content/essays/post.md")}
+
+
+def test_gedit_temporary_file_moved_into_place(tmp_path):
+    def gedit(folder: Path) -> None:
+        (folder / ".goutputstream-ABCDEF").write_text("new")
+        (folder / ".goutputstream-ABCDEF").rename(folder / "post.md")
+
+    assert collect(tmp_path, gedit) == {str(tmp_path / "content/essays/post.md")}
+
+
+def test_a_branch_switch_is_one_burst(tmp_path):
+    def checkout(folder: Path) -> None:
+        for i in range(300):
+            (folder / f"2026-01-01-post-{i}.md").write_text(f"post {i}")
+
+    changed = collect(tmp_path, checkout)
+    assert len(changed) == 300  # one wake-up for all of them
+
+
+def test_polling_sees_changes_too(tmp_path):
+    def save(folder: Path) -> None:
+        time.sleep(0.6)  # let the poller take its first look
+        (folder / "post.md").write_text("new")
+
+    assert collect(tmp_path, save, poll=True) == {str(tmp_path / "content/essays/post.md")}
