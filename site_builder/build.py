@@ -155,6 +155,7 @@ def make_site(
             menu,
             glossary_facts,
             live_reload=live_reload,
+            env=cache.environment(themes) if cache else None,
         )
         files, pages = renderer.render_all(items, wanted)
         files.update(_feeds(config, renderer, links, items, dirty))

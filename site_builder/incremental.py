@@ -18,12 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+
 from .config import SiteConfig
 from .link import SiteIndex
 from .load import FileCache
 from .markdown import Parsed
 from .model import Concept, Episode, Item
-from .render import excerpt
+from .render import excerpt, make_environment
 from .slugs import slugify
 
 LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
@@ -37,6 +39,14 @@ class BuildCache:
     shape: str | None = None
     rendered: dict[str, Parsed] = field(default_factory=dict)  # as of the last good build
     outlines: dict[str, tuple[Item, Parsed, object]] = field(default_factory=dict)
+    environments: dict[tuple[Path, ...], jinja2.Environment] = field(default_factory=dict)
+
+    def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
+        """One Jinja2 environment per theme, kept so templates compile once."""
+        if themes not in self.environments:
+            self.environments[themes] = make_environment(themes)
+        return self.environments[themes]
+
     outputs: dict[str, bytes] = field(default_factory=dict)  # the last good build's files
 
 

@@ -3,9 +3,11 @@
 // change) the new stylesheet addresses. Errors show in an overlay; a good build reloads the
 // page where it was scrolled to, or swaps the stylesheets in place.
 (() => {
+  // The build this page came from: a newer one may be done before this script connects.
+  const served = new URL(document.currentScript.src).searchParams.get("build");
+  let build = served === null ? null : Number(served);
   const events = new EventSource("/__site-builder/events");
   const key = "site-builder-scroll";
-  let build = null;
 
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {

@@ -125,6 +125,19 @@ class View:
         return getattr(self.item, name)
 
 
+def make_environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """The Jinja2 environment for a theme. `serve` keeps one between builds: it compiles each
+    template once, and again only when its file changes."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,  # every template, .xml and .txt included
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 class Renderer:
     """Holds the Jinja2 environment and renders every page of one build."""
 
@@ -138,18 +151,12 @@ class Renderer:
         menu: list[Page],
         glossary: Glossary,
         live_reload: str | None = None,
+        env: jinja2.Environment | None = None,
     ):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
         self.glossary = glossary
         self._views: dict[str, View] = {}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config)]),
-            autoescape=True,  # every template, .xml and .txt included
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = env or make_environment(theme_dirs(config))
         base = config.base_path
         self.env.globals.update(
             site=config,

@@ -36,6 +36,7 @@ from .incremental import BuildCache
 from .watch import Debouncer, start_watching
 
 CHANNEL = "/__site-builder/"
+RELOAD_SCRIPT = CHANNEL.encode() + b"reload.js"
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 _RELOAD_JS = (Path(__file__).parent / "reload.js").read_text(encoding="utf-8")
 mimetypes.add_type("text/vtt", ".vtt")
@@ -187,7 +188,12 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
                 return self._not_found(snapshot, send_body)
             key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
             if key in snapshot.files:
-                return self._send(HTTPStatus.OK, snapshot.files[key], _type(key), send_body)
+                body = snapshot.files[key]
+                if key.endswith(".html"):  # the page says which build it is from
+                    body = body.replace(
+                        RELOAD_SCRIPT, b"%s?build=%d" % (RELOAD_SCRIPT, snapshot.build)
+                    )
+                return self._send(HTTPStatus.OK, body, _type(key), send_body)
             source = snapshot.copies.get(key)
             # checked again now: a symlink may have been swapped in since the build
             if source is not None and source.resolve().is_relative_to(content_root):
