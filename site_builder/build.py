@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .incremental import BuildCache, affected_pages, parse_env, site_shape
-from .link import Links, build_index, build_matcher, link_site, newest_first
+from .link import Links, build_index, build_matcher, link_site, newest_first, relink
 from .load import load_content, read_head
 from .markdown import Mention, Parsed, make_markdown
 from .model import Episode, Essay, Item, Page
@@ -118,30 +118,38 @@ def make_site(
             cache.parse_env = env
             cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
     with _phase(timings, "link"):
-        links, unresolved = link_site(
-            index, parsed, _known_paths(index.by_key.values(), loaded.media, config)
+        themes = theme_dirs(config)
+        known = _known_paths(index.by_key.values(), loaded.media, config)
+        shape = (
+            site_shape(
+                config, index, parsed, themes, (drafts, live_reload, sorted(known)), cache.outlines
+            )
+            if cache
+            else None
         )
-        problems += unresolved
-        glossary_facts, unused = study_glossary(index, links)
-        problems += unused
-        if config.podcast:
-            episodes = [i for i in index.by_key.values() if isinstance(i, Episode)]
-            problems += check_podcast(config, episodes, partial(read_head, config.content_dir))
+        dirty: set[str] | None = None
+        if cache is not None and cache.outputs and cache.shape == shape and cache.links:
+            # only bodies changed: the graph is the same but for what the dirty items say
+            dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
+            links, unresolved = relink(cache.links, index, parsed, dirty, known)
+            glossary_facts = cache.glossary_facts
+            problems += unresolved + cache.link_warnings
+        else:
+            links, unresolved = link_site(index, parsed, known)
+            glossary_facts, unused = study_glossary(index, links)
+            found = unresolved + unused
+            if config.podcast:
+                episodes = [i for i in index.by_key.values() if isinstance(i, Episode)]
+                found += check_podcast(config, episodes, partial(read_head, config.content_dir))
+            problems += found
+            if cache is not None:
+                cache.link_warnings = [d for d in found if d.severity != "error"]
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
     with _phase(timings, "render"):
-        themes = theme_dirs(config)
         assets = collect_assets(themes)
-        shape = (
-            site_shape(config, index, parsed, themes, (drafts, live_reload), cache.outlines)
-            if cache
-            else None
-        )
-        wanted = dirty = None
-        if cache is not None and cache.outputs and cache.shape == shape:
-            dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
-            wanted = affected_pages(dirty, index, parsed, cache.rendered)
+        wanted = None if dirty is None else affected_pages(dirty, index, parsed, cache.rendered)
         menu = sorted(
             (i for i in items if isinstance(i, Page) and i.menu is not None),
             key=lambda p: (p.menu, p.path),
@@ -166,6 +174,7 @@ def make_site(
             files = {**cache.outputs, **files}
     if cache is not None:
         cache.shape, cache.outputs, cache.rendered = shape, files, dict(parsed)
+        cache.links, cache.glossary_facts = links, glossary_facts
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
     for item in items:
         if isinstance(item, Episode) and item.transcript:

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import jinja2
 
+from .concepts import Glossary
 from .config import SiteConfig
-from .link import SiteIndex
+from .errors import Diagnostic
+from .link import Links, SiteIndex
 from .load import FileCache
 from .markdown import Parsed
 from .model import Concept, Episode, Item
@@ -40,6 +42,9 @@ class BuildCache:
     rendered: dict[str, Parsed] = field(default_factory=dict)  # as of the last good build
     outlines: dict[str, tuple[Item, Parsed, object]] = field(default_factory=dict)
     environments: dict[tuple[Path, ...], jinja2.Environment] = field(default_factory=dict)
+    links: Links | None = None  # the last good build's link graph, and what was learnt from it
+    glossary_facts: Glossary | None = None
+    link_warnings: list[Diagnostic] = field(default_factory=list)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
         """One Jinja2 environment per theme, kept so templates compile once."""

@@ -6,7 +6,7 @@ import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
@@ -310,6 +310,37 @@ def link_site(
         related=sorted_related,
         tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
     ), problems
+
+
+def relink(
+    previous: Links,
+    index: SiteIndex,
+    parsed: Mapping[str, Parsed],
+    dirty: set[str],
+    known_paths: frozenset[str],
+) -> tuple[Links, list[Diagnostic]]:
+    """The previous graph with what the `dirty` items now say, when only bodies changed (the
+    same items, front matter and number of mentions per concept): their references carry the
+    new sentences, and their links are checked again."""
+    problems: list[Diagnostic] = []
+    referrers = dict(previous.referrers)
+    for key in sorted(dirty):
+        item, body = index.by_key[key], parsed[key]
+        said: dict[str, list[Mention]] = defaultdict(list)
+        for mention in body.mentions:
+            said[mention.key].append(mention)
+        named = {f"glossary/{slug}" for slug in item.concepts} & index.by_key.keys()
+        for concept in said.keys() | named:
+            referrers[concept] = tuple(
+                Reference(item, tuple(said.get(concept, ()))) if ref.item.key == key else ref
+                for ref in referrers[concept]
+            )
+        for ref in body.wikilinks:
+            if ref.anchor:
+                problems += _check_anchor(item, ref.anchor, ref.line, index.by_key[ref.key], parsed)
+        for href, line in body.root_links:
+            problems += _check_root_link(item, href, line, known_paths)
+    return replace(previous, referrers=referrers), problems
 
 
 def newest_first(item: Item) -> tuple:
