@@ -402,8 +402,9 @@ def test_ctrl_c_and_sigterm_stop_quickly_leaving_nothing(tmp_path):
 def test_served_pages_carry_the_reload_script_and_built_pages_do_not(served, tmp_path, cli):
     _, port, _ = served
     # each page names the build it came from, so a tab that connects late still reloads
-    assert re.search(rb'<script src="/__site-builder/reload\.js\?build=\d+" defer>',
-                     request(port, "/sub/")[2])
+    assert re.search(
+        rb'<script src="/__site-builder/reload\.js\?build=\d+" defer>', request(port, "/sub/")[2]
+    )
     assert cli("build", "--root", SITE, "--output", tmp_path / "out").code == 0
     assert "__site-builder" not in (tmp_path / "out" / "index.html").read_text()
 
@@ -457,3 +458,51 @@ def test_overlay_escapes_what_it_shows(served, browser):
         "[[<script>window.hacked=1</script>]]" in page.locator("#site-builder-errors").inner_text()
     )
     assert page.evaluate("window.hacked") is None
+
+
+def test_requests_during_rebuilds_get_whole_pages(served):
+    root, port, _ = served
+    essay = root / ESSAY
+    text = essay.read_text()
+    stop = time.monotonic() + 2.0
+    seen = 0
+    i = 0
+    while time.monotonic() < stop:
+        if seen % 5 == 0:
+            i += 1
+            essay.write_text(text.replace("Paper promises", f"Paper promises {i}"))
+        status, _, body = request(port, "/sub/essays/paper-promises/")
+        assert status == 200 and body.rstrip().endswith(b"</html>")
+        seen += 1
+    assert seen > 20
+
+
+def test_browser_swaps_a_changed_stylesheet_without_reloading(served, browser):
+    root, port, _ = served
+    (root / "templates/static").mkdir(parents=True)
+    style = root / "templates/static/style.css"
+    style.write_text("body { background: rgb(1, 2, 3); }\n")
+    wait_for(lambda: "rgb(1, 2, 3)" in stylesheet(port))
+    time.sleep(0.3)
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{port}/sub/")
+    page.evaluate("window.keptAcrossTheSwap = true")
+    style.write_text("body { background: rgb(4, 5, 6); }\n")
+    page.wait_for_function(
+        "getComputedStyle(document.body).backgroundColor === 'rgb(4, 5, 6)'", timeout=10_000
+    )
+    assert page.evaluate("window.keptAcrossTheSwap") is True  # no reload happened
+
+
+def test_template_errors_name_the_template_line_and_the_page(cli, site):
+    root = site(
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\nHi.\n",
+            "templates/page.html": '{% extends "base.html" %}\n{% block content %}\n'
+            "{{ page.title | nosuchfilter }}\n{% endblock %}\n",
+        }
+    )
+    run = cli("check", "--root", root)
+    assert run.code == 1
+    assert "site/templates/page.html:3: error: No filter named 'nosuchfilter'." in run.err
+    assert "(while rendering about/index.html) [template]" in run.err
