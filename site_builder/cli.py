@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build_site, make_site
-from .config import SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import ContentError, Diagnostic, UsageError
 from .scaffold import KINDS, new_file
 from .write import check_output_dir
@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config(root: Path, base_url: str | None = None) -> SiteConfig:
+    if not (root / CONFIG_FILE).is_file():
+        raise UsageError(f"no {CONFIG_FILE} in {_shown(root)}: run this in a site's folder, "
+                         "or pass --root PATH")
     config = load_config(root)
     if base_url:
         try:
