@@ -104,8 +104,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config(root: Path, base_url: str | None = None) -> SiteConfig:
     if not (root / CONFIG_FILE).is_file():
-        raise UsageError(f"no {CONFIG_FILE} in {_shown(root)}: run this in a site's folder, "
-                         "or pass --root PATH")
+        raise UsageError(
+            f"no {CONFIG_FILE} in {_shown(root)}: run this in a site's folder, or pass --root PATH"
+        )
     config = load_config(root)
     if base_url:
         try:

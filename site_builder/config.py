@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic
 from .fields import FieldReader
-from .frontmatter import Source, decode, parse_yaml
+from .frontmatter import Source, decode, key_line, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 AUTOLINK_MODES = ("first", "all", "off")
@@ -53,11 +53,7 @@ class SiteConfig:
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
 
     def line_of(self, *key: str | int) -> int:
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return 1
+        return key_line(self.lines, key)
 
     @property
     def base_path(self) -> str:

@@ -35,12 +35,16 @@ class Source:
     has_front_matter: bool = False
 
     def line_of(self, *key: str | int) -> int:
-        """The line of a key (or of its nearest located parent), else the first line."""
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return 1
+        return key_line(self.lines, key)
+
+
+def key_line(lines: dict[Path_, int], key: Path_) -> int:
+    """The line of a key (or of its nearest located parent), else the first line."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return 1
 
 
 def decode(raw: bytes, path: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .frontmatter import key_line
 from .transcripts import Transcript
 
 # kind -> the URL section its items live under; pages live at the site root.
@@ -45,11 +46,7 @@ class Item:
         return f"{section}/{self.slug}/" if section else f"{self.slug}/"
 
     def line_of(self, *key: str | int) -> int:
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return 1
+        return key_line(self.lines, key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,21 @@ def fixture_site(tmp_path):
     return copy
 
 
+@pytest.fixture
+def case_copy(tmp_path, monkeypatch):
+    """case_copy(folder) -> a copy of a broken-site folder (without its expected.txt), made the
+    current folder so that diagnostics print paths as an author in that site would see them."""
+
+    def copy(source: Path) -> Path:
+        root = tmp_path / source.name
+        shutil.copytree(source, root)
+        (root / "expected.txt").unlink()
+        monkeypatch.chdir(root)
+        return root
+
+    return copy
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -19,17 +19,9 @@ CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file
 
 
 @pytest.fixture
-def broken(tmp_path, monkeypatch):
+def broken(case_copy):
     """broken(case) -> a copy of tests/sites_invalid/<case>, made the current folder."""
-
-    def copy(case: str) -> Path:
-        root = tmp_path / case
-        shutil.copytree(INVALID / case, root)
-        (root / "expected.txt").unlink()
-        monkeypatch.chdir(root)
-        return root
-
-    return copy
+    return lambda case: case_copy(INVALID / case)
 
 
 def expected(case: str) -> str:

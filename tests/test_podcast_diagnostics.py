@@ -13,7 +13,6 @@ them. To remake one: `Path(...).write_bytes(png(1400, 1400))`.
 
 from __future__ import annotations
 
-import shutil
 import struct
 import xml.etree.ElementTree as ET
 import zlib
@@ -95,17 +94,9 @@ def episode(title: str, date: str, extra: str = "", url: str = "001.mp3") -> str
 
 
 @pytest.fixture
-def broken(tmp_path, monkeypatch):
+def broken(case_copy):
     """broken(case) -> a copy of tests/sites_invalid_podcast/<case>, made the current folder."""
-
-    def copy(case: str) -> Path:
-        root = tmp_path / case
-        shutil.copytree(INVALID / case, root)
-        (root / "expected.txt").unlink()
-        monkeypatch.chdir(root)
-        return root
-
-    return copy
+    return lambda case: case_copy(INVALID / case)
 
 
 def expected(case: str) -> str:
