@@ -116,6 +116,7 @@ ENCLOSURE_TYPES = (
     "video/x-m4v",
     "application/pdf",
 )
+_UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _NUMBER_IN_TITLE = re.compile(r"(?i)(?:\bep(?:isode)?\.?\s*|#\s*)\d+")
 MAX_DESCRIPTION_BYTES = 4000
@@ -169,9 +170,29 @@ def check_podcast(
                 message,
                 "Apple needs a square JPEG or PNG of 1400 to 3000 pixels, in RGB",
             )
+    if show.guid and not _UUID.fullmatch(show.guid):
+        config_problem(
+            ("guid",),
+            f"podcast guid '{show.guid}' is not a UUID",
+            "delete the line to use the one derived from the feed's address",
+        )
     guids: dict[str, Episode] = {}
+    enclosures: dict[str, Episode] = {}
     channel = show_guid(config)
     for episode in episodes:
+        if episode.audio and episode.audio.url in enclosures:
+            problems.append(
+                Diagnostic(
+                    episode.path,
+                    episode.line_of("audio", "url"),
+                    f"the audio URL is also the audio of {enclosures[episode.audio.url].path}",
+                    hint="Apple ignores an audio URL it has seen before",
+                    severity="warning",
+                    code="podcast",
+                )
+            )
+        if episode.audio:
+            enclosures.setdefault(episode.audio.url, episode)
         problems += _check_episode(episode, show.type, show.title, image)
         guid = episode_guid(channel, episode)
         # a derived guid repeats only when the number does, which is reported already
@@ -300,6 +321,9 @@ def _check_episode(
                 f"audio type '{audio.type}' is not one podcast apps play",
                 f"use one of {', '.join(ENCLOSURE_TYPES)}",
             )
+    for i, guest in enumerate(episode.guests):
+        if len(guest) > 128:
+            problem(("guests", i), "a guest's name is over 128 characters (podcast:person)")
     if show_type == "serial" and episode.number is None:
         problem(("number",), "a serial show needs a number on every episode", "add `number:`")
     if episode.image:

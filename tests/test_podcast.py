@@ -285,3 +285,21 @@ def test_episode_page_player_chapters_and_navigation(out):
     assert 'href="/show/essays/after-the-talk/"' in html  # the essay that names it
     trailer = (out / "episodes/s2-trailer/index.html").read_text(encoding="utf-8")
     assert "Trailer, season 2" in trailer
+
+
+def test_show_guid_must_be_a_uuid_and_audio_urls_should_be_unique(tmp_path, cli):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    episode = root / "content/episodes/003-season-two.md"
+    episode.write_text(episode.read_text().replace("s2e1.mp3", "002.mp3"))
+    run = cli("check", "--root", root)
+    assert run.code == 0
+    assert (
+        "site/content/episodes/003-season-two.md:5: warning: the audio URL is also the audio "
+        "of content/episodes/002-guarantees.md [podcast]"
+    ) in run.err
+    yaml = root / "site.yaml"
+    yaml.write_text(yaml.read_text() + "  guid: not-a-uuid\n")
+    run = cli("check", "--root", root)
+    assert run.code == 1
+    assert "site/site.yaml:15: error: podcast guid 'not-a-uuid' is not a UUID [podcast]" in run.err
