@@ -295,7 +295,7 @@ def test_show_guid_must_be_a_uuid_and_audio_urls_should_be_unique(tmp_path, cli)
     run = cli("check", "--root", root)
     assert run.code == 0
     assert (
-        "site/content/episodes/003-season-two.md:5: warning: the audio URL is also the audio "
+        "site/content/episodes/003-season-two.md:6: warning: the audio URL is also the audio "
         "of content/episodes/002-guarantees.md [podcast]"
     ) in run.err
     yaml = root / "site.yaml"
