@@ -27,6 +27,7 @@ from .model import Episode, Essay, Item, Page
 from .parse import parse_item
 from .podcast import FEED_PATH, chapters_json, episode_files, podcast_feed
 from .podcast_checks import check_podcast
+from .pool import run_sliced
 from .render import Renderer, collect_assets, theme_dirs
 from .slugs import slugify
 from .write import write_site
@@ -80,11 +81,13 @@ def make_site(
     now: datetime | None = None,
     live_reload: str | None = None,
     cache: BuildCache | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the whole site in memory; raises ContentError listing every problem.
 
     With a `cache` from the previous build (as `serve` keeps one), unchanged files are not
-    read, unchanged items not parsed, and pages that cannot have changed not rendered.
+    read, unchanged items not parsed, and pages that cannot have changed not rendered. With
+    `jobs` > 1, parsing and rendering are spread over that many processes.
     """
     timings: dict[str, float] = {}
     now = now or build_now()
@@ -98,17 +101,16 @@ def make_site(
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
     problems += collisions
     with _phase(timings, "parse"):
-        md = make_markdown()
         glossary = build_matcher(index)
         env = parse_env(config, index)
         reusable = cache.parsed if cache and cache.parse_env == env else {}
+        changed = [
+            k for k, item in index.by_key.items() if k not in reusable or reusable[k][0] != item
+        ]
+        fresh = run_sliced(_parse_slice, (index, glossary, config.autolink), changed, jobs)
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
-            known = reusable.get(item.key)
-            if known is not None and known[0] == item:
-                body = known[1]
-            else:
-                body = parse_item(item, md, index, glossary, config.autolink)
+            body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
             parsed[item.key] = body
             problems += [
                 Diagnostic(item.path, line, message, hint=hint, code="reference")
@@ -165,7 +167,9 @@ def make_site(
             live_reload=live_reload,
             env=cache.environment(themes) if cache else None,
         )
-        files, pages = renderer.render_all(items, wanted)
+        paths = [job[0] for job in renderer.jobs(items)]
+        todo = paths if wanted is None else [p for p in paths if p in wanted]
+        files, pages = run_sliced(_render_slice, (renderer, items), todo, jobs), len(paths)
         files.update(_feeds(config, renderer, links, items, dirty))
         if wanted is None:
             files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
@@ -191,6 +195,17 @@ def make_site(
         if m.autolink and m.linked
     ]
     return BuildResult(files, copies, problems, timings, pages, autolinks)
+
+
+def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
+    index, matcher, mode = shared
+    md = make_markdown()
+    return {key: parse_item(index.by_key[key], md, index, matcher, mode) for key in keys}
+
+
+def _render_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
+    renderer, items = shared
+    return renderer.render_all(items, set(paths))[0]
 
 
 def _feeds(
@@ -261,9 +276,11 @@ def _feeds(
     return files
 
 
-def build_site(config: SiteConfig, output: Path, *, drafts: bool = False) -> BuildResult:
+def build_site(
+    config: SiteConfig, output: Path, *, drafts: bool = False, jobs: int = 1
+) -> BuildResult:
     """Build and write atomically into `output` (checked by the caller)."""
-    result = make_site(config, drafts=drafts)
+    result = make_site(config, drafts=drafts, jobs=jobs)
     with _phase(result.timings, "write"):
         write_site(output, result.files, result.copies)
     return result

@@ -16,6 +16,7 @@ from . import __version__
 from .build import build_site, make_site
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import ContentError, Diagnostic, UsageError
+from .pool import default_jobs
 from .scaffold import KINDS, new_file
 from .write import check_output_dir
 
@@ -74,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an output folder that site-builder did not make",
     )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        metavar="N",
+        help="processes to parse and render with (default: one per CPU); the output is the same",
+    )
     build.set_defaults(run=_build)
 
     check = sub.add_parser(
@@ -120,7 +128,9 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     config = _config(root, args.base_url)
     output = Path(args.output).expanduser().absolute() if args.output else root / "output"
     check_output_dir(output, root, force=args.force)
-    result = build_site(config, output, drafts=args.drafts)
+    if args.jobs < 1:
+        raise UsageError("--jobs takes a number of processes, 1 or more")
+    result = build_site(config, output, drafts=args.drafts, jobs=args.jobs)
     _report(result.warnings, root)
     total = sum(result.timings.values())
     phases = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
@@ -139,7 +149,7 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     autolinks = []
     for drafts in (False, True):
         try:
-            result = make_site(config, drafts=drafts)
+            result = make_site(config, drafts=drafts, jobs=default_jobs())
             pages, autolinks = max(pages, result.pages), result.autolinks
             found.update({(d.path, d.line, d.message): d for d in result.warnings})
         except ContentError as exc:

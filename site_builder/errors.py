@@ -42,6 +42,9 @@ class ContentError(Exception):
         self.diagnostics = tuple(sorted(diagnostics, key=lambda d: d.sort_key))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self):  # so that it crosses from a worker process intact
+        return (ContentError, (self.diagnostics,))
+
 
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == "error"]

@@ -37,3 +37,14 @@ def test_bad_base_url_is_a_usage_error(cli):
         2,
         "site-builder: error: --base-url: 'example.org' is not an absolute http(s) URL\n",
     )
+
+
+def test_jobs_must_be_positive(cli):
+    from pathlib import Path
+
+    root = Path(__file__).parent / "sites" / "basic"
+    run = cli("build", "--root", root, "--jobs", "0")
+    assert (run.code, run.err) == (
+        2,
+        "site-builder: error: --jobs takes a number of processes, 1 or more\n",
+    )

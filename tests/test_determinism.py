@@ -57,3 +57,34 @@ def test_same_output_when_files_are_created_in_another_order(tmp_path):
         shutil.copyfile(path, target)
         os.utime(target, (1_000_000 + i, 1_000_000 + i))
     assert build(SITE, tmp_path / "a") == build(copy, tmp_path / "b")
+
+
+def test_same_bytes_whatever_the_number_of_jobs(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from generate import generate
+
+    root = tmp_path / "corpus"
+    generate(root, 120, 20, 30)
+    serial = tree_with_jobs(root, tmp_path / "one", 1)
+    assert serial == tree_with_jobs(root, tmp_path / "two", 2)
+    assert len(serial) > 150
+
+
+def tree_with_jobs(root: Path, out: Path, jobs: int) -> dict[str, bytes]:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--root",
+            str(root),
+            "--output",
+            str(out),
+            "--jobs",
+            str(jobs),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return tree(out)
