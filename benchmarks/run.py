@@ -3,7 +3,8 @@
     python benchmarks/run.py                 # example site, 100 and 1,000 essays
     python benchmarks/run.py --sizes 100 1000 10000 --concepts 2000
 
-Each build runs in a fresh process so its peak RSS is its own. After the clean build the script
+Each build runs in a fresh process (with one worker per CPU, as `site-builder build` does) so
+its peak RSS is its own (the main process's; workers' are not counted). After the clean build the script
 times a rebuild with nothing changed and one after a single essay changed (each a full build in
 a new process, as `site-builder build` does).
 """
@@ -27,9 +28,10 @@ def child(root: Path, output: Path) -> None:
     """Build once in this process and print the figures as JSON."""
     from site_builder.build import build_site
     from site_builder.config import load_config
+    from site_builder.pool import default_jobs
 
     start = time.perf_counter()
-    result = build_site(load_config(root), output)
+    result = build_site(load_config(root), output, jobs=default_jobs())
     wall = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
