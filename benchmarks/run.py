@@ -3,10 +3,10 @@
     python benchmarks/run.py                 # example site, 100 and 1,000 essays
     python benchmarks/run.py --sizes 100 1000 10000 --concepts 2000
 
-Each build runs in a fresh process (with one worker per CPU, as `site-builder build` does) so
-its peak RSS is its own (the main process's; workers' are not counted). After the clean build the script
-times a rebuild with nothing changed and one after a single essay changed (each a full build in
-a new process, as `site-builder build` does).
+Each build runs in a fresh process, with one worker per CPU as `site-builder build` does, so
+its peak RSS is its own (the main process's; the workers' are not counted). After the clean
+build the script times a rebuild with nothing changed and one after a single essay changed
+(each a full build in a new process, as `site-builder build` does).
 """
 
 from __future__ import annotations
