@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -170,7 +170,8 @@ def make_site(
         paths = [job[0] for job in renderer.jobs(items)]
         todo = paths if wanted is None else [p for p in paths if p in wanted]
         files, pages = run_sliced(_render_slice, (renderer, items), todo, jobs), len(paths)
-        files.update(_feeds(config, renderer, links, items, dirty))
+        shared = (config, renderer, links, items, dirty)
+        files.update(run_sliced(_feed_slice, shared, list(_feed_jobs(*shared)), jobs))
         if wanted is None:
             files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
             files.update({out: data for out, data in assets.values()})
@@ -208,45 +209,44 @@ def _render_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
     return renderer.render_all(items, set(paths))[0]
 
 
-def _feeds(
+def _feed_jobs(
     config: SiteConfig,
     renderer: Renderer,
     links: Links,
     items: list[Item],
     dirty: set[str] | None = None,
-) -> dict[str, bytes]:
-    """Atom and JSON feeds of the site, of each tag and of each concept; the podcast feed and
-    each episode's chapters. With `dirty`, only the feeds that carry one of those items."""
-    files: dict[str, bytes] = {}
+) -> dict[str, Callable[[], bytes]]:
+    """The site's feeds, each made when called: Atom and JSON feeds of the site, of each tag and
+    of each concept; the podcast feed and each episode's chapters. With `dirty`, only the feeds
+    that carry one of those items."""
+    jobs: dict[str, Callable[[], bytes]] = {}
     made: dict[str, str] = {}  # item key -> its content with absolute links, made once
+    origin = config.base_url.removesuffix(config.base_path)
 
     def content(view) -> str:
         if view.key not in made:
-            made[view.key] = absolute_html(
-                view.html, config.base_url.removesuffix(config.base_path)
-            )
+            made[view.key] = absolute_html(view.html, origin)
         return made[view.key]
 
-    def stale(views) -> bool:
-        return dirty is None or any(v.key in dirty for v in views[:FEED_SIZE])
+    def stale(entries) -> bool:
+        return dirty is None or any(e.key in dirty for e in entries[:FEED_SIZE])
 
-    stream = [
-        renderer.view(i) for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))
-    ]
+    stream = [i for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))]
     if stale(stream):
-        files["feed.xml"] = atom_feed(
-            config, stream, "feed.xml", config.title, config.base_path, content
+        views = renderer.views(stream)
+        jobs["feed.xml"] = partial(
+            atom_feed, config, views, "feed.xml", config.title, config.base_path, content
         )
-        files["feed.json"] = json_feed(
-            config, stream, "feed.json", config.title, config.base_path, content
+        jobs["feed.json"] = partial(
+            json_feed, config, views, "feed.json", config.title, config.base_path, content
         )
     for slug, (label, tagged) in links.tags.items():
-        views = renderer.views(tagged)
-        if stale(views):
+        if stale(tagged):
             path = f"tags/{slug}/feed.xml"
-            files[path] = atom_feed(
+            jobs[path] = partial(
+                atom_feed,
                 config,
-                views,
+                renderer.views(tagged),
                 path,
                 f"{config.title}: {label}",
                 f"{config.base_path}tags/{slug}/",
@@ -255,25 +255,30 @@ def _feeds(
     for concept, refs in links.referrers.items():
         about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
         if stale(about):
-            about = renderer.views(about)
             item = renderer.index.by_key[concept]
             path = item.url_path + "feed.xml"
-            files[path] = atom_feed(
+            jobs[path] = partial(
+                atom_feed,
                 config,
-                about,
+                renderer.views(about),
                 path,
                 f"{config.title}: {item.title}",
                 renderer.index.url(item),
                 content,
             )
     if config.podcast:
-        episodes = [v for v in stream if isinstance(v.item, Episode)]
-        if dirty is None or any(v.key in dirty for v in episodes):
-            files[FEED_PATH] = podcast_feed(config, episodes, content)
-        for view in episodes:
-            if view.item.chapters and dirty is None:
-                files[episode_files(view.item)["chapters"]] = chapters_json(config, view.item)
-    return files
+        episodes = [i for i in stream if isinstance(i, Episode)]
+        if dirty is None or any(e.key in dirty for e in episodes):
+            jobs[FEED_PATH] = partial(podcast_feed, config, renderer.views(episodes), content)
+        for episode in episodes if dirty is None else ():
+            if episode.chapters:
+                jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
+    return jobs
+
+
+def _feed_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
+    jobs = _feed_jobs(*shared)
+    return {path: jobs[path]() for path in paths}
 
 
 def build_site(
