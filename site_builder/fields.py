@@ -147,6 +147,21 @@ class FieldReader:
             return None
         return value.strip() if value is not None else None
 
+    def url(self, key: str) -> str | None:
+        """A link target: http(s), mailto, or a path; never javascript:, data: and the like."""
+        value = self.text(key)
+        if value is None:
+            return None
+        scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
+        if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+            self.error(
+                key,
+                f"'{self.name(key)}' must be an http(s) or mailto link or a path, "
+                f"not a {scheme.group(1)}: address",
+            )
+            return None
+        return value
+
     def integer(self, key: str, required: bool = False, minimum: int | None = None) -> int | None:
         value = self._typed(key, int, required)
         if value is not None and minimum is not None and value < minimum:

@@ -403,7 +403,7 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
         elif title:
             if chapters and start <= chapters[-1].start:
                 c.error("start", "chapters must be in order of their start times")
-            chapters.append(Chapter(start, title, c.text("url")))
+            chapters.append(Chapter(start, title, c.url("url")))
     return tuple(chapters)
 
 
@@ -448,5 +448,5 @@ def _sources(r: FieldReader) -> tuple[SourceRef, ...]:
     for s in r.mappings("sources"):
         author, title = s.text("author", required=True), s.text("title", required=True)
         if author and title:
-            refs.append(SourceRef(author, title, s.integer("year"), s.text("url")))
+            refs.append(SourceRef(author, title, s.integer("year"), s.url("url")))
     return tuple(refs)
