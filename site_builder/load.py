@@ -52,10 +52,13 @@ def load_content(
     problems: list[Diagnostic] = []
     claimed: set[Path] = set()  # transcript files that belong to an episode
     unreadable: list[str] = []
+    transcripts: list[Path] = []  # found in the same walk; checked once every episode is read
     fresh: FileCache = {}
     for path in _walk(content_dir, problems, root, prune="media"):
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
+        if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
+            transcripts.append(path)
         if path.suffix != ".md":
             continue
         kind = SECTION_DIRS.get(parts[0]) if len(parts) == 2 else None
@@ -89,8 +92,8 @@ def load_content(
     if cache is not None:
         cache.clear()
         cache.update(fresh)
-    for path in _walk(content_dir / "episodes", problems, root):
-        if path.suffix in (".vtt", ".srt") and path not in claimed:
+    for path in transcripts:
+        if path not in claimed:
             problems.append(
                 Diagnostic(
                     path.relative_to(root).as_posix(),

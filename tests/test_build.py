@@ -271,16 +271,19 @@ def test_deleted_source_disappears_from_output(cli, fixture_site, tmp_path):
     assert not (out / "tags/security").exists()
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:x", "data:text/html,x",
-                                 "vbscript:x"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:x", "data:text/html,x", "vbscript:x"]
+)
 def test_link_fields_refuse_script_addresses(cli, site, url):
-    root = site({
-        "content/glossary/x.md": f"---\nterm: X\ndefinition: D.\nsources:\n"
-                                 f"  - {{author: A, title: B, url: \"{url}\"}}\n---\n",
-        "content/episodes/001-a.md": f"---\ntitle: A\ndate: 2026-01-01\nchapters:\n"
-                                     f"  - {{start: \"0:00\", title: Start, url: \"{url}\"}}\n"
-                                     f"concepts: [x]\n---\n",
-    })
+    root = site(
+        {
+            "content/glossary/x.md": f"---\nterm: X\ndefinition: D.\nsources:\n"
+            f'  - {{author: A, title: B, url: "{url}"}}\n---\n',
+            "content/episodes/001-a.md": f"---\ntitle: A\ndate: 2026-01-01\nchapters:\n"
+            f'  - {{start: "0:00", title: Start, url: "{url}"}}\n'
+            f"concepts: [x]\n---\n",
+        }
+    )
     run = cli("check", "--root", root)
     assert run.code == 1
     assert "content/glossary/x.md:5: error: 'sources.0.url' must be an http(s)" in run.err

@@ -1,7 +1,8 @@
 """What an author sees when a site is broken: `path:line: message`, a hint, exit status 1.
 
-Each folder in tests/sites_invalid/ is a small complete site plus `expected.txt`, the exact
-text `site-builder check` (and `build`) must print on stderr. Cases from RELIABILITY.md groups
+Each folder in tests/sites_invalid/ (and in tests/sites_invalid_podcast/, whose own module adds
+the podcast-only checks) is a small complete site plus `expected.txt`, the exact text
+`site-builder check` (and `build`) must print on stderr. Cases from RELIABILITY.md groups
 E (front matter), F3 (encoding) and G6/G7 (references) live there; the tests below cover what a
 golden file cannot (nothing executed, speed, paths printed relative to the current folder).
 """
@@ -16,6 +17,13 @@ import pytest
 
 INVALID = Path(__file__).parent / "sites_invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
+# every broken site of both suites (warning- folders build, and are tested where they live)
+BROKEN = [
+    folder
+    for suite in (INVALID, Path(__file__).parent / "sites_invalid_podcast")
+    for folder in sorted(suite.iterdir())
+    if (folder / "expected.txt").is_file() and not folder.name.startswith("warning-")
+]
 
 
 @pytest.fixture
@@ -24,8 +32,9 @@ def broken(case_copy):
     return lambda case: case_copy(INVALID / case)
 
 
-def expected(case: str) -> str:
-    return (INVALID / case / "expected.txt").read_text(encoding="utf-8")
+def expected(case: str | Path) -> str:
+    folder = case if isinstance(case, Path) else INVALID / case
+    return (folder / "expected.txt").read_text(encoding="utf-8")
 
 
 def test_the_suite_covers_the_cases_it_promises():
@@ -33,9 +42,9 @@ def test_the_suite_covers_the_cases_it_promises():
     assert all(e.endswith("nothing was written.\n") for e in map(expected, CASES))
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_check_prints_exactly_the_expected_diagnostics(case, broken, cli):
-    root = broken(case)
+@pytest.mark.parametrize("case", BROKEN, ids=lambda folder: folder.name)
+def test_check_prints_exactly_the_expected_diagnostics(case, case_copy, cli):
+    root = case_copy(case)
     run = cli("check")
     assert run.err == expected(case)
     assert run.code == 1
@@ -43,15 +52,15 @@ def test_check_prints_exactly_the_expected_diagnostics(case, broken, cli):
     assert not (root / "output").exists()
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_build_fails_with_the_same_diagnostics_and_writes_nothing(case, broken, cli):
-    root = broken(case)
+@pytest.mark.parametrize("case", BROKEN, ids=lambda folder: folder.name)
+def test_build_fails_with_the_same_diagnostics_and_writes_nothing(case, case_copy, cli):
+    root = case_copy(case)
     run = cli("build")
     assert run.err == expected(case)
     assert run.code == 1
     assert not (root / "output").exists()
     left = sorted(p.name for p in root.iterdir())
-    assert left == sorted(p.name for p in (INVALID / case).iterdir() if p.name != "expected.txt")
+    assert left == sorted(p.name for p in case.iterdir() if p.name != "expected.txt")
 
 
 def test_paths_are_shown_relative_to_the_current_folder_with_root(tmp_path, monkeypatch, cli):

@@ -115,25 +115,8 @@ def test_the_suite_covers_the_cases_it_promises():
             assert f"\n  {key}: " in config, (case, key)
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_check_prints_exactly_the_expected_diagnostics(case, broken, cli):
-    root = broken(case)
-    run = cli("check")
-    assert run.err == expected(case)
-    assert run.code == 1
-    assert run.out == ""
-    assert not (root / "output").exists()
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_build_fails_with_the_same_diagnostics_and_writes_nothing(case, broken, cli):
-    root = broken(case)
-    run = cli("build")
-    assert run.err == expected(case)
-    assert run.code == 1
-    assert not (root / "output").exists()
-    left = sorted(p.name for p in root.iterdir())
-    assert left == sorted(p.name for p in (INVALID / case).iterdir() if p.name != "expected.txt")
+# The broken sites here are checked and built, diagnostic for diagnostic, by the shared
+# broken-site tests in test_diagnostics.py.
 
 
 # SHOULD rules of PODCAST.md §4.3 (and a stray transcript) warn, and the site is still built.
