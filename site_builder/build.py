@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+from .cache import load_cache, save_cache, unchanged_copies
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
@@ -29,6 +30,7 @@ from .podcast import FEED_PATH, chapters_json, episode_files, podcast_feed
 from .podcast_checks import check_podcast
 from .pool import run_sliced
 from .render import Renderer, collect_assets, theme_dirs
+from .search import index_site
 from .slugs import slugify
 from .write import write_site
 
@@ -44,16 +46,21 @@ FIXED_PATHS = (
     "sitemap.xml",
     "robots.txt",
     "404.html",
+    "search/",
 )
+
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 @dataclass(slots=True)
 class BuildResult:
     files: dict[str, bytes]
-    copies: dict[str, Path]
+    copies: dict[str, Path]  # output path -> a source file, or the previous output's copy
     warnings: list[Diagnostic]
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
+    rendered: int = 0  # of them, the pages rendered in this build (the rest were cached)
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
 
 
@@ -82,18 +89,24 @@ def make_site(
     live_reload: str | None = None,
     cache: BuildCache | None = None,
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the whole site in memory; raises ContentError listing every problem.
 
     With a `cache` from the previous build (as `serve` keeps one), unchanged files are not
     read, unchanged items not parsed, and pages that cannot have changed not rendered. With
-    `jobs` > 1, parsing and rendering are spread over that many processes.
+    `jobs` > 1, parsing and rendering are spread over that many processes. `progress(phase,
+    done, total)` is told how far parsing and rendering have got.
     """
     timings: dict[str, float] = {}
     now = now or build_now()
     with _phase(timings, "load"):
         loaded = load_content(
-            config.content_dir, config.root, config.tz, cache.files if cache else None
+            config.content_dir,
+            config.root,
+            config.tz,
+            cache.files if cache else None,
+            by_content=cache is not None and cache.by_content,
         )
     problems = list(loaded.diagnostics)
     published = [i for i in loaded.items if is_published(i, drafts, now)]
@@ -107,7 +120,13 @@ def make_site(
         changed = [
             k for k, item in index.by_key.items() if k not in reusable or reusable[k][0] != item
         ]
-        fresh = run_sliced(_parse_slice, (index, glossary, config.autolink), changed, jobs)
+        fresh = run_sliced(
+            _parse_slice,
+            (index, glossary, config.autolink),
+            changed,
+            jobs,
+            _counter(progress, "parse", len(changed)),
+        )
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
             body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
@@ -169,18 +188,24 @@ def make_site(
         )
         paths = [job[0] for job in renderer.jobs(items)]
         todo = paths if wanted is None else [p for p in paths if p in wanted]
-        files, pages = run_sliced(_render_slice, (renderer, items), todo, jobs), len(paths)
         shared = (config, renderer, links, items, dirty)
-        files.update(run_sliced(_feed_slice, shared, list(_feed_jobs(*shared)), jobs))
+        feeds = list(_feed_jobs(*shared))
+        count = _counter(progress, "render", len(todo) + len(feeds))
+        files = run_sliced(_render_slice, (renderer, items), todo, jobs, count)
+        files.update(run_sliced(_feed_slice, shared, feeds, jobs, count))
+        pages = len(paths)
         if wanted is None:
             files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
             files.update({out: data for out, data in assets.values()})
-        else:
-            files = {**cache.outputs, **files}
+            reused = {}
+        else:  # the rest is as the last build made it: bytes in memory, or files on disk
+            reused = {rel: was for rel, was in cache.outputs.items() if rel not in files}
     if cache is not None:
-        cache.shape, cache.outputs, cache.rendered = shape, files, dict(parsed)
+        cache.shape, cache.outputs, cache.rendered = shape, {**reused, **files}, dict(parsed)
         cache.links, cache.glossary_facts = links, glossary_facts
-    copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media}
+    files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})
+    copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
+    copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
     for item in items:
         if isinstance(item, Episode) and item.transcript:
             copies[episode_files(item)["transcript"]] = config.root / item.transcript.path
@@ -195,7 +220,20 @@ def make_site(
         for m in parsed[item.key].mentions
         if m.autolink and m.linked
     ]
-    return BuildResult(files, copies, problems, timings, pages, autolinks)
+    return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks)
+
+
+def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    done = 0
+
+    def count(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(phase, done, total)
+
+    return count
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
@@ -250,7 +288,7 @@ def _feed_jobs(
                 path,
                 f"{config.title}: {label}",
                 f"{config.base_path}tags/{slug}/",
-                content,
+                None,
             )
     for concept, refs in links.referrers.items():
         about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
@@ -264,7 +302,7 @@ def _feed_jobs(
                 path,
                 f"{config.title}: {item.title}",
                 renderer.index.url(item),
-                content,
+                None,
             )
     if config.podcast:
         episodes = [i for i in stream if isinstance(i, Episode)]
@@ -282,12 +320,48 @@ def _feed_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
 
 
 def build_site(
-    config: SiteConfig, output: Path, *, drafts: bool = False, jobs: int = 1
+    config: SiteConfig,
+    output: Path,
+    *,
+    drafts: bool = False,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Build and write atomically into `output` (checked by the caller)."""
-    result = make_site(config, drafts=drafts, jobs=jobs)
+    """Build and write atomically into `output` (checked by the caller).
+
+    With `use_cache`, the build cache in the site folder saves reading, parsing and rendering
+    what has not changed since the last build into the same `output`."""
+    timings: dict[str, float] = {}
+    with _phase(timings, "cache"):
+        cache, copied, notes = load_cache(config.root, output) if use_cache else (None, {}, [])
+    standing = set(cache.outputs) | set(copied) if cache else set()  # in `output` as written
+    result = make_site(config, drafts=drafts, jobs=jobs, cache=cache, progress=progress)
+    result.warnings += notes
+    result.timings = {**timings, **result.timings}
+    sources = {rel: src for rel, src in result.copies.items() if not src.is_relative_to(output)}
+    same = unchanged_copies(sources, copied)
+    copies = {rel: output / rel if rel in same else src for rel, src in result.copies.items()}
+    if (
+        not result.files
+        and standing == set(copies)
+        and all(copies[r] == output / r for r in copies)
+    ):
+        return result  # the output already is this build, and the cache already says so
+
+    def finish(folder: Path) -> None:
+        if config.search:
+            if progress:
+                progress("search", 0, 0)
+            with _phase(result.timings, "search"):
+                index_site(folder, config.language)
+
     with _phase(result.timings, "write"):
-        write_site(output, result.files, result.copies)
+        write_site(output, result.files, copies, finish)
+    result.timings["write"] -= result.timings.get("search", 0.0)  # timed on its own
+    if cache is not None:
+        with _phase(result.timings, "cache"):
+            save_cache(config.root, output, cache, sources)
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from .build import build_site, make_site
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import ContentError, Diagnostic, UsageError
 from .pool import default_jobs
-from .scaffold import KINDS, new_file
+from .scaffold import KINDS, keep_gitignore, new_file
 from .write import check_output_dir
 
 
@@ -82,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes to parse and render with (default: one per CPU); the output is the same",
     )
+    build.add_argument("--quiet", action="store_true", help="print only problems")
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build from scratch, ignoring (and not updating) .site-builder-cache/",
+    )
     build.set_defaults(run=_build)
 
     check = sub.add_parser(
@@ -130,15 +137,57 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     check_output_dir(output, root, force=args.force)
     if args.jobs < 1:
         raise UsageError("--jobs takes a number of processes, 1 or more")
-    result = build_site(config, output, drafts=args.drafts, jobs=args.jobs)
+    start = time.perf_counter()
+    line = _ProgressLine(sys.stdout, start) if sys.stdout.isatty() and not args.quiet else None
+    try:
+        result = build_site(
+            config,
+            output,
+            drafts=args.drafts,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+            progress=line,
+        )
+    finally:
+        if line:
+            line.clear()
+    took = time.perf_counter() - start
     _report(result.warnings, root)
-    total = sum(result.timings.values())
-    phases = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
-    print(
-        f"built {result.pages} pages and {len(result.files) + len(result.copies) - result.pages}"
-        f" other files into {_shown(output)} in {total:.2f} s ({phases})"
-    )
+    if not args.quiet:
+        phases = ", ".join(f"{k} {_seconds(v)}" for k, v in result.timings.items() if v >= 0.0005)
+        cached = result.pages - result.rendered
+        print(
+            f"Built {result.pages:,} pages in {_seconds(took)}: {result.pages / took:,.0f} pages/s"
+            f" into {_shown(output)}" + (f", {cached:,} of them cached" if cached else "")
+        )
+        print(f"  {phases}")
     return 0
+
+
+class _ProgressLine:
+    """One line on the terminal, rewritten as a long build goes: phase, pages done of total.
+
+    Nothing is drawn in the first second, so quick builds print only their summary."""
+
+    def __init__(self, stream, start: float):
+        self.stream, self.start, self.drawn = stream, start, False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if time.perf_counter() - self.start < 1.0:
+            return
+        text = f"{phase}: {done:,} of {total:,}" if total else f"{phase}…"
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
@@ -172,6 +221,7 @@ def _new(args: argparse.Namespace, root: Path) -> int:
         config.content_dir, args.kind, args.title, datetime.now(config.tz), force=args.force
     )
     print(_shown(path))
+    keep_gitignore(root)  # silently: stdout is the new file's path alone, for scripts
     if args.kind in ("essay", "episode"):
         print(
             "it is a draft: `site-builder serve` shows it; set `draft: false` to publish",

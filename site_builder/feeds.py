@@ -42,9 +42,13 @@ def atom_feed(
     self_path: str,
     title: str,
     alternate: str,
-    content: Callable[[View], str],
+    content: Callable[[View], str] | None,
 ) -> bytes:
-    """An Atom feed; `views` newest first. No build time goes in: `updated` is the newest item's."""
+    """An Atom feed; `views` newest first. No build time goes in: `updated` is the newest item's.
+
+    Without `content`, entries carry their summary and link only: a tag's or a concept's feed
+    announces new pieces, and the site's own feed carries them in full (300 concept feeds of 30
+    full essays each would be most of a site's bytes)."""
     ET.register_namespace("", ATOM)
     origin = config.base_url[: -len(config.base_path)]
     feed = ET.Element(
@@ -93,7 +97,8 @@ def atom_feed(
             sub(entry, "summary", view.summary)
         for tag in view.tags:
             sub(entry, "category", term=tag)
-        sub(entry, "content", content(view), type="html")
+        if content is not None:
+            sub(entry, "content", content(view), type="html")
     return (
         b'<?xml version="1.0" encoding="utf-8"?>\n'
         + ET.tostring(feed, encoding="utf-8", xml_declaration=False)

@@ -36,6 +36,7 @@ LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
 @dataclass(slots=True)
 class BuildCache:
     files: FileCache = field(default_factory=dict)
+    by_content: bool = False  # files are known by their hash (on disk), else by their stat
     parsed: dict[str, tuple[Item, Parsed]] = field(default_factory=dict)
     parse_env: str | None = None
     shape: str | None = None
@@ -52,7 +53,8 @@ class BuildCache:
             self.environments[themes] = make_environment(themes)
         return self.environments[themes]
 
-    outputs: dict[str, bytes] = field(default_factory=dict)  # the last good build's files
+    # the last good build's files: their bytes (in memory), or where they are (on disk)
+    outputs: dict[str, bytes | Path] = field(default_factory=dict)
 
 
 def _digest(parts: Iterable[object]) -> str:
@@ -115,8 +117,7 @@ def site_shape(
     for folder in theme:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                st = path.stat()
-                stats.append((str(path), st.st_mtime_ns, st.st_size))
+                stats.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
     return _digest(
         [
             repr(config),

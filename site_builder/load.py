@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -41,12 +42,16 @@ FileCache = dict[Path, tuple[tuple, Item | None, tuple[Diagnostic, ...], tuple[P
 
 
 def load_content(
-    content_dir: Path, root: Path, tz: tzinfo, cache: FileCache | None = None
+    content_dir: Path,
+    root: Path,
+    tz: tzinfo,
+    cache: FileCache | None = None,
+    by_content: bool = False,
 ) -> Loaded:
     """Read every content file under `content_dir`; problems are collected, not raised.
 
-    With a `cache` (kept by `serve` between builds), a file whose stat and whose transcript's
-    and local audio's stats are unchanged is not read again.
+    With a `cache` (kept between builds), a file is not loaded again while its fingerprint, and
+    its transcript's and local audio's, are unchanged: their stats, or `by_content` their hashes.
     """
     items: list[Item] = []
     problems: list[Diagnostic] = []
@@ -75,12 +80,12 @@ def load_content(
             )
             continue
         known = cache.get(path) if cache is not None else None
-        if known is not None and known[0] == _stats(path, known[3]):
+        if known is not None and known[0] == _fingerprint(path, known[3], by_content):
             entry = known
         else:
             found: list[Diagnostic] = []
             item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
-            entry = (_stats(path, deps), item, tuple(found), deps)
+            entry = (_fingerprint(path, deps, by_content), item, tuple(found), deps)
         fresh[path] = entry
         _, item, found_problems, deps = entry
         problems.extend(found_problems)
@@ -113,17 +118,23 @@ def load_content(
     return Loaded(tuple(items), media, tuple(problems), tuple(unreadable))
 
 
-def _stats(path: Path, deps: tuple[Path, ...]) -> tuple:
-    """What says a file (and the files it pulls in) changed: size, time and inode of each.
+def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
+    """What says a file (and the files it pulls in) changed.
 
-    An episode's sibling .vtt and .srt are included, so a transcript that appears is noticed."""
+    Size, time and inode of each (`serve`, which must not read every file on every save), or
+    for the text files the hash of their content (the build cache on disk, which must not be
+    fooled by a checkout that restores old times; audio is still known by its stat). An
+    episode's sibling .vtt and .srt are included, so a transcript that appears is noticed."""
     siblings = (path.with_suffix(".vtt"), path.with_suffix(".srt"))
     watched = (path, *(siblings if path.parent.name == "episodes" else ()), *deps)
-    out = []
+    out: list[object] = []
     for file in watched:
         try:
-            st = file.stat()
-            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            if by_content and file.suffix in (".md", ".vtt", ".srt"):
+                out.append(hashlib.sha256(file.read_bytes()).digest())
+            else:
+                st = file.stat()
+                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
         except OSError:
             out.append(None)
     return tuple(out)

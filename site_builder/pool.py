@@ -24,21 +24,33 @@ def default_jobs() -> int:
 
 
 def run_sliced(
-    work: Callable[[Any, Sequence[str]], dict[str, T]], shared: Any, keys: Sequence[str], jobs: int
+    work: Callable[[Any, Sequence[str]], dict[str, T]],
+    shared: Any,
+    keys: Sequence[str],
+    jobs: int,
+    done: Callable[[int], None] | None = None,
 ) -> dict[str, T]:
-    """`work(shared, slice_of_keys)` for every slice of `keys`, in `jobs` processes or here."""
+    """`work(shared, slice_of_keys)` for every slice of `keys`, in `jobs` processes or here;
+    `done(n)` is told as each slice of n keys is finished (for a progress line)."""
     jobs = min(jobs, max(1, len(keys) // MIN_SLICE))
+    results: dict[str, T] = {}
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return work(shared, keys)
+        size = MIN_SLICE if done else len(keys) or 1
+        for i in range(0, len(keys), size):
+            results.update(work(shared, keys[i : i + size]))
+            if done:
+                done(len(keys[i : i + size]))
+        return results
     size = -(-len(keys) // (jobs * 4))  # four slices per worker evens out slow pages
     slices = [keys[i : i + size] for i in range(0, len(keys), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_share, initargs=(work, shared)
     ) as pool:
-        results: dict[str, T] = {}
-        for part in pool.map(_run, slices):
+        for keys_done, part in zip(slices, pool.map(_run, slices), strict=True):
             results.update(part)
+            if done:
+                done(len(keys_done))
     return results
 
 

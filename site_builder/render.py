@@ -292,6 +292,8 @@ class Renderer:
             if isinstance(item, Page):
                 page(self._path(item), "page.html", item)
         page("404.html", "404.html")
+        if self.config.search:
+            page("search/index.html", "search.html")
         page_paths = [job[0] for job in jobs]
         page(
             "sitemap.xml",
@@ -453,7 +455,7 @@ class Renderer:
         return sorted(
             (self.abs_url(quote(path.removesuffix("index.html"))), lastmod.get(path, ""))
             for path in pages
-            if path.endswith("index.html")
+            if path.endswith("index.html") and path != "search/index.html"
         )
 
 

@@ -81,3 +81,20 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
 def _next_episode_number(section: Path) -> int:
     numbers = [int(m.group(1)) for p in section.glob("*.md") if (m := re.match(r"(\d+)-", p.name))]
     return max(numbers, default=0) + 1
+
+
+# What a site's .gitignore must list: generated folders, never the author's work.
+IGNORED = ("/output/", ".site-builder-cache/")
+
+
+def keep_gitignore(root: Path) -> None:
+    """Add what is missing of IGNORED to `root/.gitignore`, made if need be."""
+    path = root / ".gitignore"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [
+        entry for entry in IGNORED if entry not in present and entry.strip("/") not in present
+    ]
+    if missing:
+        lead = "" if not text or text.endswith("\n") else "\n"
+        path.write_text(text + lead + "".join(f"{entry}\n" for entry in missing), encoding="utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import UsageError
@@ -40,8 +40,18 @@ def check_output_dir(output: Path, root: Path, force: bool = False) -> None:
         raise UsageError(f"refusing to build into {output}: it is a file")
 
 
-def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> None:
-    """Write `files` (bytes) and `copies` (source files) as the new contents of `output`."""
+def write_site(
+    output: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Write `files` (bytes) and `copies` (source files) as the new contents of `output`;
+    `finish(folder)` runs on the complete new folder before it replaces the old (to index it).
+
+    A copy of a file in the current `output` (an unchanged page the build cache vouches for)
+    is a hard link: the previous build's file is never written to again, only unlinked from
+    the old folder, so the new folder gets the same bytes for the price of a directory entry."""
     output = output.absolute()
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +66,9 @@ def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Pa
             target.write_bytes(data)
         for rel, source in sorted(copies.items()):
             target = _ensure_parent(tmp, rel, made)
-            shutil.copyfile(source, target)
+            _copy(source, target, from_output=source.is_relative_to(output))
+        if finish is not None:
+            finish(tmp)
         git = output / ".git"  # a deploy checkout (or worktree file) inside output/ survives
         if git.exists() or git.is_symlink():
             git.rename(tmp / ".git")
@@ -67,6 +79,16 @@ def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Pa
             kept.rename(output / ".git")
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _copy(source: Path, target: Path, from_output: bool) -> None:
+    if from_output:
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # a filesystem without hard links: copy after all
+            pass
+    shutil.copyfile(source, target)
 
 
 def _ensure_parent(top: Path, rel: str, made: set[Path]) -> Path:

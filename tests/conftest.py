@@ -34,7 +34,8 @@ def cli(capsys):
     return run
 
 
-SITE_YAML = "title: Test Site\nbase_url: https://example.org/\n"
+# Search is off in these small sites: indexing is tested on its own (test_search.py).
+SITE_YAML = "title: Test Site\nbase_url: https://example.org/\nsearch: false\n"
 
 
 def write_site(root: Path, files: dict[str, str | bytes], site_yaml: str = SITE_YAML) -> Path:

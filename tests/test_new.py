@@ -65,7 +65,7 @@ def test_new_essay_writes_a_dated_file_and_prints_its_path(project, cli):
     match = re.fullmatch(r"content/essays/(\d{4}-\d\d-\d\d)-hello\.md", printed)
     assert match, printed
     assert match.group(1) in today()
-    assert files(project) == {"site.yaml", printed}
+    assert files(project) == {"site.yaml", ".gitignore", printed}
     data = front_matter(project / printed)
     assert data["title"] == "Hello"
     assert data["draft"] is True
@@ -91,7 +91,8 @@ def test_path_like_titles_stay_inside_content(project, cli, tmp_path, title, kin
     section = (project / "content" / {"essay": "essays", "page": "pages"}[kind]).resolve()
     assert created.parent == section
     assert SAFE.fullmatch(created.stem.removeprefix(created.stem[:11] if kind == "essay" else ""))
-    assert files(tmp_path) - before == {created.relative_to(tmp_path).as_posix()}
+    gitignore = (project / ".gitignore").relative_to(tmp_path).as_posix()
+    assert files(tmp_path) - before - {gitignore} == {created.relative_to(tmp_path).as_posix()}
     assert front_matter(created)["title"] == " ".join(title.split())
 
 
@@ -269,3 +270,11 @@ def test_empty_title_is_a_usage_error(project, cli):
     assert run.code == 2
     assert run.err.startswith("site-builder: error: ")
     assert files(project) == {"site.yaml"}
+
+
+def test_new_keeps_the_generated_folders_in_gitignore(project, cli):
+    (project / ".gitignore").write_text("notes/\n/output/", encoding="utf-8")  # no final newline
+    new_path(cli("new", "essay", "One"))
+    new_path(cli("new", "page", "Two"))
+    lines = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert lines == ["notes/", "/output/", ".site-builder-cache/"]  # added once, nothing lost

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.cache import CACHE_DIR
+
 PAGES = {
     "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\n\nAbout us.\n",
     "content/essays/2024-01-15-first.md": (
@@ -31,7 +33,9 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if ".site-builder-" in p.name)
+    return sorted(
+        p.name for p in parent.iterdir() if ".site-builder-" in p.name and p.name != CACHE_DIR
+    )
 
 
 @pytest.fixture

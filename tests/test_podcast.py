@@ -248,6 +248,10 @@ def test_tag_and_concept_feeds_are_advertised_on_their_pages(out):
     concept_feed = feedparser.parse((out / "glossary/ceasefire/feed.xml").read_bytes())
     assert not concept_feed.bozo
     assert sorted(e.title for e in concept_feed.entries) == ["A new season", HOSTILE_TITLE]
+    # term feeds announce (summary and link); the site feed carries the full text
+    assert all(e.summary and "content" not in e for e in concept_feed.entries + tag_feed.entries)
+    site_feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert all(e.content[0].value for e in site_feed.entries)
 
 
 def test_hostile_text_survives_in_pages_feeds_and_json_ld(out):

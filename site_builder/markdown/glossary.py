@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -28,6 +29,7 @@ from markdown_it.token import Token
 
 WORD = re.compile(r"\w+(?:[-\u2010\u2011'\u2019]\w+)*")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVE_ENDINGS = ("'s", "\u2019s")  # of a casefolded word
 _SENTENCE_END = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*\\s")
 # A full stop after these does not end a sentence ("I. William Zartman", "Dr. Carvalho").
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|cf|eg|ie|e\.g|i\.e|No))$")
@@ -46,8 +48,7 @@ class Target:
     definition: str
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: a site has tens of thousands, made, cached and pickled
     """One reference to a concept on a page, with the sentence it sits in."""
 
     key: str
@@ -107,38 +108,41 @@ class Matcher:
         # casefolding keeps offsets for nearly all text; where it does not (ß -> ss), fold
         # word by word instead
         aligned = len(folded_text) == len(text)
-        words = list(WORD.finditer(folded_text if aligned else text))
-        i, count = 0, len(words)
-        while i < count:
-            first = words[i].group()
-            if trie.get(first if aligned else first.casefold()) is None and not (
-                first[-1] in "sS" and _has_possessive(first)
-            ):
-                i += 1  # the common case: a word no concept name starts with
+        source = folded_text if aligned else text
+        # most words start no concept name: find the few that may, at C speed, before
+        # walking the trie from each of them
+        strings = WORD.findall(source) if aligned else [w.casefold() for w in WORD.findall(text)]
+        starts = [
+            k
+            for k, word in enumerate(strings)
+            if word in trie or (word[-2:] in _POSSESSIVE_ENDINGS and word[:-2] in trie)
+        ]
+        if not starts:
+            return
+        words = list(WORD.finditer(source))
+        count, resume = len(words), 0
+        for i in starts:
+            if i < resume:
                 continue
             node, best, j = trie, None, i
             while j < count:
                 word = words[j]
                 if j > i and not _is_gap(text[words[j - 1].end() : word.start()]):
                     break
-                folded = word.group() if aligned else word.group().casefold()
+                folded = strings[j]
                 key = self._accept(node.get(folded), text, words, i, j, False)
-                if key is None and _has_possessive(folded):
-                    key = self._accept(
-                        node.get(_POSSESSIVE.sub("", folded)), text, words, i, j, True
-                    )
+                if key is None and folded[-2:] in _POSSESSIVE_ENDINGS:
+                    key = self._accept(node.get(folded[:-2]), text, words, i, j, True)
                 if key is not None:
                     best = (j, key)
                 node = node.get(folded)
                 if node is None:
                     break
                 j += 1
-            if best is None:
-                i += 1
-                continue
-            last, key = best
-            yield words[i].start(), words[last].end(), key
-            i = last + 1
+            if best is not None:
+                last, key = best
+                yield words[i].start(), words[last].end(), key
+                resume = last + 1
 
     @staticmethod
     def _accept(
@@ -153,10 +157,6 @@ class Matcher:
         if possessive:
             typed = (*typed[:-1], _POSSESSIVE.sub("", typed[-1]))
         return next((key for exact, key in entries if exact is None or exact == typed), None)
-
-
-def _has_possessive(word: str) -> bool:
-    return word.endswith(("'s", "\u2019s", "'S", "\u2019S"))
 
 
 def _is_gap(between: str) -> bool:

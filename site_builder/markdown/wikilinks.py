@@ -10,6 +10,7 @@ text is kept, so one pass reports every broken link in a page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -24,8 +25,7 @@ class WikiTarget:
     css_class: str = "wikilink"
 
 
-@dataclass(frozen=True, slots=True)
-class WikiRef:
+class WikiRef(NamedTuple):
     key: str
     anchor: str | None
     line: int

@@ -1,0 +1,244 @@
+"""The build cache on disk: a cached build is the clean build, byte for byte, whatever happened
+to the site in between; a damaged cache is discarded with a warning; `--no-cache` ignores it."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from site_builder.build import build_site
+from site_builder.cache import CACHE_DIR
+from site_builder.config import load_config
+from site_builder.errors import ContentError
+
+SITE_YAML = "title: Cache Test\nbase_url: https://example.org/sub/\nsearch: false\n"
+START = {
+    "content/glossary/ripeness.md": (
+        "---\nterm: Ripeness\ndefinition: The moment a conflict can be settled.\n"
+        "aliases: [ripe moment]\n---\n\nA glossary entry.\n"
+    ),
+    "content/glossary/stalemate.md": (
+        "---\nterm: Stalemate\ndefinition: Neither side can win.\nrelated: [ripeness]\n---\n\n"
+        "Often said of ripeness.\n"
+    ),
+    "content/essays/2024-01-01-first.md": (
+        "---\ntitle: First\ndate: 2024-01-01\ntags: [talks]\n---\n\n"
+        "The stalemate made ripeness possible.\n"
+    ),
+    "content/essays/2024-02-01-second.md": (
+        "---\ntitle: Second\ndate: 2024-02-01\n---\n\nA ripe moment, said [[first]].\n"
+    ),
+    "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\n\nAbout the stalemate.\n",
+    "content/media/note.txt": "notes\n",
+}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build(root: Path, output: Path, use_cache: bool) -> dict[str, bytes] | tuple:
+    """The output's files, or the diagnostics if the build failed."""
+    try:
+        build_site(load_config(root), output, use_cache=use_cache)
+    except ContentError as exc:
+        return exc.diagnostics
+    return tree(output)
+
+
+def essays(root: Path) -> list[Path]:
+    return sorted((root / "content/essays").glob("*.md"))
+
+
+# Each edit is a function of the site and a number that picks what it touches.
+def edit_body(root: Path, n: int) -> None:
+    files = essays(root) or [root / "content/pages/about.md"]
+    path = files[n % len(files)]
+    words = ["More on the stalemate.", "A plain line.", "Ripeness again.", "See [[ripeness]]."]
+    path.write_text(path.read_text() + "\n" + words[n % 4] + "\n")
+
+
+def edit_title(root: Path, n: int) -> None:
+    files = essays(root)
+    if files:
+        path = files[n % len(files)]
+        text = path.read_text().replace("title: ", f"title: Re{n} ", 1)
+        path.write_text(text)
+
+
+def add_essay(root: Path, n: int) -> None:
+    path = root / f"content/essays/2024-03-{n % 28 + 1:02d}-added-{n}.md"
+    path.write_text(
+        f"---\ntitle: Added {n}\ndate: 2024-03-{n % 28 + 1:02d}\ntags: [new{n % 2}]\n---\n\n"
+        "The stalemate, and a ripe moment.\n"
+    )
+
+
+def rename_essay(root: Path, n: int) -> None:
+    files = essays(root)
+    if files:
+        path = files[n % len(files)]
+        path.rename(path.with_name(path.name.replace(".md", f"-r{n}.md")))
+
+
+def delete_essay(root: Path, n: int) -> None:
+    files = essays(root)
+    if len(files) > 1:  # `second` links [[first]]: deleting it is an error both builds report
+        files[n % len(files)].unlink()
+
+
+def edit_definition(root: Path, n: int) -> None:
+    path = root / "content/glossary/stalemate.md"
+    text = path.read_text()
+    path.write_text(text.replace("definition: ", f"definition: ({n}) ", 1))
+
+
+def add_alias(root: Path, n: int) -> None:
+    path = root / "content/glossary/ripeness.md"
+    path.write_text(path.read_text().replace("aliases: [", f"aliases: [moment {n}, ", 1))
+
+
+def edit_template(root: Path, n: int) -> None:
+    path = root / "templates/page.html"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ page.title }}</h1>'
+        f"<p>v{n}</p>{{{{ page.html|safe }}}}{{% endblock %}}\n"
+    )
+
+
+def edit_config(root: Path, n: int) -> None:
+    (root / "site.yaml").write_text(SITE_YAML.replace("Cache Test", f"Cache Test {n}"))
+
+
+def edit_media(root: Path, n: int) -> None:
+    (root / "content/media/note.txt").write_text(f"notes {n}\n")
+
+
+def break_and_mend(root: Path, n: int) -> None:
+    path = root / "content/pages/about.md"
+    if "[[nowhere]]" in path.read_text():
+        path.write_text(path.read_text().replace("[[nowhere]]", "nowhere"))
+    else:
+        path.write_text(path.read_text() + "\nSee [[nowhere]].\n")
+
+
+EDITS = [
+    edit_body,
+    edit_title,
+    add_essay,
+    rename_essay,
+    delete_essay,
+    edit_definition,
+    add_alias,
+    edit_template,
+    edit_config,
+    edit_media,
+    break_and_mend,
+]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5))
+def test_a_cached_build_is_the_clean_build_after_any_edits(tmp_path_factory, edits):
+    work = tmp_path_factory.mktemp("cache")
+    root = write_site(work / "site", START, SITE_YAML)
+    cached, clean = work / "cached", work / "clean"
+    assert isinstance(build(root, cached, use_cache=True), dict)
+    for edit, n in edits:
+        edit(root, n)
+        expected = build(root, clean, use_cache=False)
+        assert build(root, cached, use_cache=True) == expected, edit.__name__
+        shutil.rmtree(clean, ignore_errors=True)
+    assert (root / CACHE_DIR).is_dir()
+
+
+@pytest.fixture
+def project(site):
+    return site(START, SITE_YAML)
+
+
+def test_nothing_changed_writes_nothing(project, cli):
+    assert cli("build", "--root", project).code == 0
+    page = project / "output/essays/first/index.html"
+    stamp = page.stat().st_mtime_ns, (project / "output").stat().st_ino
+    run = cli("build", "--root", project)
+    assert run.code == 0 and re.match(r"Built (\d+) pages .*, \1 of them cached", run.out)
+    assert (page.stat().st_mtime_ns, (project / "output").stat().st_ino) == stamp
+
+
+def test_one_changed_essay_renders_only_what_shows_it(project, cli):
+    assert cli("build", "--root", project).code == 0
+    out = project / "output"
+    before = {
+        rel: (out / rel).stat().st_ino for rel in ("about/index.html", "tags/talks/index.html")
+    }
+    essay = project / "content/essays/2024-02-01-second.md"
+    essay.write_text(essay.read_text() + "\nOne more line.\n")
+    run = cli("build", "--root", project)
+    assert run.code == 0 and "of them cached" in run.out, run.out
+    # unchanged pages are the same files, linked into the new output, not written again
+    assert {rel: (out / rel).stat().st_ino for rel in before} == before
+    assert "One more line." in (out / "essays/second/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "damage, why",
+    [
+        (b"not a pickle at all", "it cannot be read"),
+        (pickle.dumps({"some": "thing else"}), "it was not written by site-builder"),
+        (b"", "it cannot be read"),
+    ],
+)
+def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(project, cli, damage, why):
+    assert cli("build", "--root", project).code == 0
+    expected = tree(project / "output")
+    (project / CACHE_DIR / "build.pickle").write_bytes(damage)
+    run = cli("build", "--root", project)
+    assert run.code == 0
+    assert f"build cache discarded: {why}" in run.err and "warning" in run.err
+    assert tree(project / "output") == expected
+    assert cli("build", "--root", project).err == ""  # and a good one is written in its place
+
+
+def test_an_output_changed_by_hand_is_not_trusted(project, cli):
+    assert cli("build", "--root", project).code == 0
+    expected = tree(project / "output")
+    (project / "output/about/index.html").write_text("edited by hand")
+    (project / "output/essays/first/index.html").unlink()
+    assert cli("build", "--root", project).code == 0
+    assert tree(project / "output") == expected
+
+
+def test_no_cache_neither_reads_nor_writes_it(project, cli):
+    assert cli("build", "--root", project, "--no-cache").code == 0
+    assert not (project / CACHE_DIR).exists()
+    assert cli("build", "--root", project).code == 0
+    (project / CACHE_DIR / "build.pickle").write_bytes(b"garbage")
+    run = cli("build", "--root", project, "--no-cache")
+    assert run.code == 0 and run.err == ""
+    assert (project / CACHE_DIR / "build.pickle").read_bytes() == b"garbage"
+
+
+def test_the_cache_folder_may_be_deleted_at_any_time(project, cli):
+    assert cli("build", "--root", project).code == 0
+    expected = tree(project / "output")
+    shutil.rmtree(project / CACHE_DIR)
+    run = cli("build", "--root", project)
+    assert run.code == 0 and run.err == "" and "cached" not in run.out
+    assert tree(project / "output") == expected

@@ -1,0 +1,165 @@
+"""Search: the example site indexed by the real Pagefind binary, used in headless Chromium
+through a plain static server under the site's subpath, as a reader on the host would."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parent.parent
+BASE = "/companion/"  # the example site's base_url is https://example.org/companion/
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from site_builder.cli import main
+
+    root = tmp_path_factory.mktemp("search") / "site"
+    root.mkdir()
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root)
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    return root / "output"
+
+
+@pytest.fixture
+def origin(built, static_server):
+    return static_server(built, BASE)
+
+
+def search_from_header(browser, origin: str, words: str):
+    page = browser.new_page()
+    page.goto(origin + BASE + "essays/")
+    page.fill("header input[type=search]", words)
+    page.press("header input[type=search]", "Enter")
+    page.wait_for_selector(".search-result")
+    return page
+
+
+def results(page) -> list[tuple[str, str]]:
+    """(href, kind) of each result shown."""
+    return [
+        (li.locator("h2 a").get_attribute("href"), li.locator(".kind").text_content())
+        for li in page.locator(".search-result").all()
+    ]
+
+
+@pytest.mark.parametrize("words", ["ripeness", "Ripeness", "ripe moment"])
+def test_header_box_lists_the_concept_page_first(browser, origin, words):
+    page = search_from_header(browser, origin, words)
+    found = results(page)
+    assert found[0] == (BASE + "glossary/ripeness/", "Concept")
+    assert len(found) > 3  # and the essays and episodes that discuss it after
+    assert {kind for _, kind in found[1:]} >= {"Essay", "Episode"}
+    assert page.url.endswith("/search/?q=" + words.replace(" ", "+"))
+
+
+def test_episode_filter_leaves_only_episodes(browser, origin):
+    page = search_from_header(browser, origin, "ripeness")
+    page.check("input[name=kind][value=Episode]")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.search-result .kind')]"
+        ".every(k => k.textContent === 'Episode')"
+    )
+    found = results(page)
+    assert len(found) >= 2 and all(href.startswith(BASE + "episodes/") for href, _ in found)
+    assert "kind=Episode" in page.url
+
+
+def test_tag_filter_and_result_details(browser, origin):
+    page = search_from_header(browser, origin, "stalemate")
+    options = page.locator("#search-tag option").all_inner_texts()
+    assert "negotiation" in options
+    page.select_option("#search-tag", "negotiation")
+    page.wait_for_function("location.search.includes('tag=negotiation')")
+    page.wait_for_function(
+        "document.querySelector('.search-status').textContent.includes('result')"
+    )
+    first = page.locator(".search-result").first
+    assert first.locator(".meta").inner_text().strip()  # kind and date
+    assert first.locator(".excerpt mark").count() >= 1  # the matched words, highlighted
+
+
+def test_every_result_link_resolves_under_the_subpath(browser, origin):
+    page = search_from_header(browser, origin, "ceasefire")
+    hrefs = [href for href, _ in results(page)]
+    assert len(hrefs) >= 5
+    for href in hrefs:
+        assert href.startswith(BASE)
+        assert page.request.get(origin + href).status == 200, href
+
+
+def test_search_loads_nothing_from_other_hosts(browser, origin):
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(origin + BASE + "search/?q=guarantees")
+    page.wait_for_selector(".search-result")
+    assert requested and all(url.startswith(origin + BASE) for url in requested), requested
+
+
+def test_transcripts_are_indexed(browser, origin):
+    page = browser.new_page()
+    page.goto(origin + BASE + "search/?q=conscription")  # said only in episode 1's transcript
+    page.wait_for_selector(".search-result")
+    assert results(page) == [(BASE + "episodes/ripe-for-what/", "Episode")]
+
+
+def test_without_javascript_the_page_says_so_and_links_the_glossary_and_tags(browser, origin):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(origin + BASE + "search/?q=ripeness")
+    notice = page.locator(".notice")
+    assert "needs JavaScript" in notice.inner_text()
+    links = notice.locator("a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        BASE + "glossary/",
+        BASE + "tags/",
+    ]
+    context.close()
+
+
+def test_only_the_content_itself_is_indexed(built):
+    entry = json.loads((built / "pagefind/pagefind-entry.json").read_text())
+    content = REPO / "content"
+    pages = sum(
+        len(list((content / section).glob("*.md")))
+        for section in ("essays", "episodes", "glossary", "pages")
+    )
+    assert entry["languages"]["en"]["page_count"] == pages  # no lists, tags, home or 404
+    concept = (built / "glossary/ripeness/index.html").read_text(encoding="utf-8")
+    for section in ("backlinks", "relations", "sources"):
+        opening = concept.split(f'<section class="{section}"')[1].split(">")[0]
+        assert opening.endswith("data-pagefind-ignore"), section
+    assert "data-pagefind-body" not in (built / "essays/index.html").read_text(encoding="utf-8")
+    assert not (built / "pagefind/pagefind-ui.js").exists()  # the theme has its own page
+    sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/search/" not in sitemap
+
+
+def test_search_can_be_turned_off(site, cli):
+    root = site(
+        {"content/essays/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n\nRipe.\n"},
+        site_yaml="title: T\nbase_url: https://example.org/\nsearch: false\n",
+    )
+    run = cli("build", "--root", root)
+    assert run.code == 0, run.err
+    assert not re.search(r"search \d", run.out)
+    assert not (root / "output/pagefind").exists()
+    assert not (root / "output/search").exists()
+    assert 'role="search"' not in (root / "output/essays/a/index.html").read_text()
+
+
+def test_search_is_its_own_phase_in_the_summary(site, cli):
+    root = site(
+        {"content/essays/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n\nRipe.\n"},
+        site_yaml="title: T\nbase_url: https://example.org/\n",
+    )
+    run = cli("build", "--root", root, "--no-cache")
+    assert run.code == 0, run.err
+    assert re.search(r"search \d+ ms", run.out) and (root / "output/pagefind/pagefind.js").is_file()
