@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from .cache import load_cache, save_cache, unchanged_copies
+from .cache import CACHE_DIR, load_cache, save_cache, unchanged_copies
+from .charts import data_digest, has_chart
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
@@ -116,13 +117,20 @@ def make_site(
     with _phase(timings, "parse"):
         glossary = build_matcher(index)
         env = parse_env(config, index)
+        media_dir = config.content_dir / "media"
+        data = data_digest(media_dir)
         reusable = cache.parsed if cache and cache.parse_env == env else {}
         changed = [
-            k for k, item in index.by_key.items() if k not in reusable or reusable[k][0] != item
+            k
+            for k, item in index.by_key.items()
+            if k not in reusable
+            or reusable[k][0] != item
+            or (cache.chart_data != data and has_chart(item.body))
         ]
+        chart_cache = config.root / CACHE_DIR / "charts" if cache is not None else None
         fresh = run_sliced(
             _parse_slice,
-            (index, glossary, config.autolink),
+            (index, glossary, config.autolink, media_dir, chart_cache),
             changed,
             jobs,
             _counter(progress, "parse", len(changed)),
@@ -132,11 +140,11 @@ def make_site(
             body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
             parsed[item.key] = body
             problems += [
-                Diagnostic(item.path, line, message, hint=hint, code="reference")
-                for line, message, hint in body.problems
+                Diagnostic(item.path, line, message, hint=hint, code=code)
+                for line, message, hint, code in body.problems
             ]
         if cache is not None:
-            cache.parse_env = env
+            cache.parse_env, cache.chart_data = env, data
             cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
     with _phase(timings, "link"):
         themes = theme_dirs(config)
@@ -237,9 +245,12 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode = shared
+    index, matcher, mode, media_dir, chart_cache = shared
     md = make_markdown()
-    return {key: parse_item(index.by_key[key], md, index, matcher, mode) for key in keys}
+    return {
+        key: parse_item(index.by_key[key], md, index, matcher, mode, media_dir, chart_cache)
+        for key in keys
+    }
 
 
 def _render_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:

@@ -39,6 +39,7 @@ class BuildCache:
     by_content: bool = False  # files are known by their hash (on disk), else by their stat
     parsed: dict[str, tuple[Item, Parsed]] = field(default_factory=dict)
     parse_env: str | None = None
+    chart_data: str | None = None  # the media folder's data files, as the charts last read them
     shape: str | None = None
     rendered: dict[str, Parsed] = field(default_factory=dict)  # as of the last good build
     outlines: dict[str, tuple[Item, Parsed, object]] = field(default_factory=dict)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from html import escape
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .charts import chart_drawer
 from .fields import format_duration
 from .link import SiteIndex
 from .markdown import Matcher, Parsed, render_markdown
@@ -27,9 +29,17 @@ def autolink_mode(site_mode: str, page_setting: bool | None) -> str:
 
 
 def parse_item(
-    item: Item, md: MarkdownIt, index: SiteIndex, matcher: Matcher, site_mode: str
+    item: Item,
+    md: MarkdownIt,
+    index: SiteIndex,
+    matcher: Matcher,
+    site_mode: str,
+    media_dir: Path | None = None,
+    chart_cache: Path | None = None,
 ) -> Parsed:
+    """One item's body (and transcript); ```chart fences are drawn from data in `media_dir`."""
     mode = autolink_mode(site_mode, item.autolink)
+    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache)
     body = render_markdown(
         md,
         item.body,
@@ -39,6 +49,7 @@ def parse_item(
         self_key=item.key,
         glossary=matcher,
         autolink=mode,
+        chart=draw or None,
     )
     if isinstance(item, Episode) and item.transcript and item.transcript.cues:
         html, mentions = transcript_html(item, index.base_path, matcher, mode, set(body.linked))

@@ -83,7 +83,7 @@ def test_fixture(line, title, text, expected):
 def test_unknown_wikilink_is_reported_at_its_line_counting_the_front_matter():
     body = "First paragraph.\n\nSecond, with a\nbroken [[ripenes]] link.\n"
     parsed = render(body, first_line=5)
-    assert [(line, message, hint) for line, message, hint in parsed.problems] == [
+    assert [(line, message, hint) for line, message, hint, _ in parsed.problems] == [
         (8, "unknown link target [[ripenes]]", "did you mean 'ripeness'?")
     ]
 
@@ -110,7 +110,7 @@ def test_ambiguous_slug_asks_for_kind():
     parsed = render_markdown(
         MD, "[[ripeness]]", first_line=1, base_path="/", resolve_wikilink=index.resolve_wikilink
     )
-    ((_, message, hint),) = parsed.problems
+    ((_, message, hint, _),) = parsed.problems
     assert message == "[[ripeness]] is ambiguous"
     assert "[[glossary/ripeness]]" in hint and "[[essays/ripeness]]" in hint
 

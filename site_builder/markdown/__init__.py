@@ -22,6 +22,7 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..errors import ContentError
 from .glossary import Matcher, Mention, Target, glossary_plugin
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
@@ -54,7 +55,7 @@ class Parsed:
     headings: tuple[Heading, ...]
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
-    problems: tuple[tuple[int, str, str | None], ...]  # (line, message, hint)
+    problems: tuple[tuple[int, str, str | None, str], ...]  # (line, message, hint, code)
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
     transcript_html: str = ""  # an episode's transcript, rendered (see parse.py)
@@ -70,6 +71,25 @@ def make_markdown() -> MarkdownIt:
     md.use(urls_plugin)
     md.use(glossary_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
+    code_fence = md.renderer.rules["fence"]
+
+    def fence(self, tokens, idx, options, env) -> str:
+        """A ```chart fence is drawn by `env["chart"]`; any other fence is code."""
+        token, draw = tokens[idx], env.get("chart")
+        if draw is None or token.info.split()[:1] != ["chart"]:
+            return code_fence(tokens, idx, options, env)
+        first_line = env["_offset"] + (token.map[0] if token.map else 0) + 1
+        try:
+            return draw(token.content, first_line)
+        except ContentError as exc:
+            last = first_line + max(token.content.count("\n") - 1, 0)  # YAML may blame the end
+            env.setdefault("diagnostics", []).extend(
+                (min(d.line or first_line, last), d.message, d.hint, d.code)
+                for d in exc.diagnostics
+            )
+            return ""
+
+    md.add_render_rule("fence", fence)
     return md
 
 
@@ -83,11 +103,13 @@ def render_markdown(
     self_key: str = "",
     glossary: Matcher | None = None,
     autolink: str = "off",
+    chart: Callable[[str, int], str] | None = None,
 ) -> Parsed:
     """Parse and render one body; `first_line` is the body's first line number in its file.
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
-    or none (mentions through wikilinks are recorded either way).
+    or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
+    draws ```chart fences (see charts.py); without it they are shown as code.
     """
     env: dict = {
         "_offset": first_line,
@@ -96,6 +118,7 @@ def render_markdown(
         "self_key": self_key,
         "glossary": glossary,
         "autolink": autolink,
+        "chart": chart,
     }
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)

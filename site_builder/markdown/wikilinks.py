@@ -63,7 +63,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     try:
         found: WikiTarget = env["resolve_wikilink"](target or env.get("self_key", ""))
     except UnknownTarget as exc:
-        env.setdefault("diagnostics", []).append((line, exc.message, exc.hint))
+        env.setdefault("diagnostics", []).append((line, exc.message, exc.hint, "reference"))
         token = state.push("text", "", 0)
         token.content = src[start : end + 2]
         state.pos = end + 2
