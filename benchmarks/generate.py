@@ -105,7 +105,7 @@ def generate(out: Path, essays: int, episodes: int, concepts: int, seed: int = 1
     out.mkdir(parents=True, exist_ok=True)
     (out / "site.yaml").write_text(
         "title: Synthetic Companion\nbase_url: https://example.org/synthetic/\n"
-        "author: {name: Bench Mark}\nglossary: {autolink: first}\nsearch: false\n",
+        "author: {name: Bench Mark}\nglossary: {autolink: first}\nsearch: true\n",
         encoding="utf-8",
     )
     for folder in ("essays", "episodes", "glossary", "pages"):

@@ -1,12 +1,15 @@
 """Build the example site and synthetic corpora; print pages/s, peak memory and phase times.
 
-    python benchmarks/run.py                 # example site, 100 and 1,000 essays
-    python benchmarks/run.py --sizes 100 1000 10000 --concepts 2000
+    python benchmarks/run.py                        # example site, 100 and 1,000 essays
+    python benchmarks/run.py --sizes 100 1000 10000 --concepts 300 300 2000 --hugo
 
-Each build runs in a fresh process, with one worker per CPU as `site-builder build` does, so
-its peak RSS is its own (the main process's; the workers' are not counted). After the clean
-build the script times a rebuild with nothing changed and one after a single essay changed
-(each a full build in a new process, as `site-builder build` does).
+For each site, each build runs in a fresh process, as `site-builder build` does, with one
+worker per CPU:
+- clean: no output and no build cache (search included; "no search" is the same minus it);
+- nothing changed: the same build again, with the cache the clean build left;
+- one essay changed: a sentence added to one essay, then built with the cache.
+Peak RSS is the largest of the building process and its workers. With `--hugo`, the same
+corpus is also written for Hugo (benchmarks/hugo_site.py) and built twice by it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,40 +37,41 @@ def child(root: Path, output: Path) -> None:
     start = time.perf_counter()
     result = build_site(load_config(root), output, jobs=default_jobs())
     wall = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps(
-            {
-                "pages": result.pages,
-                "wall": wall,
-                "peak_mib": peak_kib / 1024,
-                "phases": result.timings,
-            }
-        )
+    peak_kib = max(
+        resource.getrusage(who).ru_maxrss
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     )
+    figures = {"pages": result.pages, "wall": wall, "peak_mib": peak_kib / 1024}
+    print(json.dumps({**figures, "phases": result.timings}))
 
 
 def measure(root: Path, output: Path) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--child", str(root), str(output)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"run.py: the build of {root} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout)
 
 
 def report(label: str, figures: dict) -> None:
-    phases = "  ".join(f"{k} {v:.2f}s" for k, v in figures["phases"].items())
+    phases = "  ".join(f"{k} {v:.2f}" for k, v in figures["phases"].items())
+    search = figures["phases"].get("search", 0.0)
     print(
-        f"{label:<28} {figures['pages']:>6} pages  {figures['wall']:6.2f} s  "
-        f"{figures['pages'] / figures['wall']:7.0f} pages/s  peak {figures['peak_mib']:6.0f} MiB"
-        f"  | {phases}"
+        f"{label:<30} {figures['pages']:>6} pages {figures['wall']:6.2f} s "
+        f"(no search {figures['wall'] - search:5.2f} s) "
+        f"{figures['pages'] / figures['wall']:6.0f} pages/s  peak {figures['peak_mib']:5.0f} MiB"
+        f"  | {phases}",
+        flush=True,
     )
 
 
 def bench_site(label: str, root: Path, work: Path) -> None:
-    output = work / f"out-{label.replace(' ', '-')}"
+    output = root / "output"
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(root / ".site-builder-cache", ignore_errors=True)
     report(f"{label}: clean", measure(root, output))
     report(f"{label}: nothing changed", measure(root, output))
     essays = sorted((root / "content" / "essays").glob("*.md"))
@@ -77,11 +82,25 @@ def bench_site(label: str, root: Path, work: Path) -> None:
         report(f"{label}: one essay changed", measure(root, output))
 
 
+def bench_hugo(label: str, corpus: Path, work: Path) -> None:
+    from hugo_site import time_hugo, write_hugo_site
+
+    site = work / f"hugo-{label.split()[0]}"
+    write_hugo_site(corpus, site)
+    figures = time_hugo(site)
+    print(
+        f"{label + ': Hugo':<30} {figures['pages']:>6} pages {figures['wall']:6.2f} s "
+        f"(second build {figures['second_wall']:.2f} s; CPU {figures['cpu']:.2f} s)",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
-    parser.add_argument("--episodes", type=int, default=200)
-    parser.add_argument("--concepts", type=int, default=300)
+    parser.add_argument("--episodes", type=int, default=200, help="at most; a fifth of essays")
+    parser.add_argument("--concepts", type=int, nargs="*", default=[300], help="one per size")
+    parser.add_argument("--hugo", action="store_true", help="also time Hugo on each corpus")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -92,25 +111,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as tmp:
         work = Path(tmp)
         example = work / "example"
-        subprocess.run(
-            [
-                "cp",
-                "-r",
-                str(HERE.parent / "content"),
-                str(HERE.parent / "templates"),
-                str(HERE.parent / "site.yaml"),
-                "--target-directory",
-                str(example),
-            ]
-            if example.mkdir() is None
-            else [],
-            check=True,
-        )
+        example.mkdir()
+        for name in ("content", "templates", "site.yaml"):
+            source = HERE.parent / name
+            copy = shutil.copytree if source.is_dir() else shutil.copy
+            copy(source, example / name)
         bench_site("example site", example, work)
-        for size in args.sizes:
+        for i, size in enumerate(args.sizes):
+            concepts = args.concepts[min(i, len(args.concepts) - 1)]
             root = work / f"corpus-{size}"
-            generate(root, size, min(args.episodes, max(size // 5, 1)), args.concepts)
-            bench_site(f"{size} essays", root, work)
+            generate(root, size, min(args.episodes, max(size // 5, 1)), concepts)
+            label = f"{size} essays, {concepts} concepts"
+            if args.hugo:
+                bench_hugo(label, root, work)
+            bench_site(label, root, work)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ def make_site(
                 Diagnostic(item.path, line, message, hint=hint, code=code)
                 for line, message, hint, code in body.problems
             ]
+            problems += body.elsewhere
         if cache is not None:
             cache.parse_env, cache.chart_data = env, data
             cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
@@ -246,9 +247,11 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
     index, matcher, mode, media_dir, chart_cache = shared
-    md = make_markdown()
+    md, md_safe = make_markdown(), make_markdown(html=False)
     return {
-        key: parse_item(index.by_key[key], md, index, matcher, mode, media_dir, chart_cache)
+        key: parse_item(
+            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe
+        )
         for key in keys
     }
 

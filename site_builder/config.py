@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,10 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         timezone = "UTC"
     glossary = r.within("glossary") if isinstance(r.get("glossary"), dict) else None
     responses = r.within("responses") if isinstance(r.get("responses"), dict) else None
+    email = responses.text("email") if responses else None
+    if email and not re.fullmatch(r"[^@\s<>\"'?&]+@[^@\s<>\"'?&]+\.[^@\s<>\"'?&]+", email):
+        responses.error("email", f"'responses.email': {email!r} is not an email address")
+        email = None
     config = SiteConfig(
         root=root,
         title=title,
@@ -153,7 +158,7 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         podcast=_podcast(r.within("podcast")) if isinstance(r.get("podcast"), dict) else None,
         autolink=glossary.choice("autolink", AUTOLINK_MODES, "first") if glossary else "first",
         search=bool(r.boolean("search", default=True)),
-        responses_email=responses.text("email") if responses else None,
+        responses_email=email,
         extra={k: v for k, v in source.data.items() if k not in _KNOWN},
         lines=dict(source.lines),
     )

@@ -97,9 +97,10 @@ def split(text: str, path: str) -> Source:
 
 
 def parse_yaml(
-    text: str, path: str, first_line: int = 1
-) -> tuple[dict[str, Any], dict[Path_, int]]:
-    """Parse a YAML mapping; returns the data and the line of every key (by key path)."""
+    text: str, path: str, first_line: int = 1, listing: bool = False
+) -> tuple[Any, dict[Path_, int]]:
+    """Parse a YAML mapping (or with `listing`, a list); returns the data and the line of every
+    key and list item (by key path)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -112,8 +113,16 @@ def parse_yaml(
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
         raise _error(path, first_line, f"YAML syntax: {exc}", None, "yaml") from None
     if node is None:
-        return {}, {}
-    if not isinstance(node, yaml.MappingNode):
+        return ([] if listing else {}), {}
+    if listing and not isinstance(node, yaml.SequenceNode):
+        raise _error(
+            path,
+            first_line + node.start_mark.line,
+            "this file must be a list (each item starting with `- `)",
+            "write `- name: …` for the first entry, and indent its other keys under it",
+            "yaml",
+        )
+    if not listing and not isinstance(node, yaml.MappingNode):
         hint = "write one `key: value` per line"
         if re.search(r"^\s*\w+\s*=", text, re.M):
             hint = "this looks like TOML; front matter is YAML: write `key: value`"

@@ -15,6 +15,8 @@ from .fields import FieldReader, parse_duration
 from .frontmatter import decode, split
 from .media import audio_duration
 from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
+from .responses import SUFFIX as RESPONSES
+from .responses import essay_of, read_responses, responses_file
 from .slugs import slug_problem
 from .transcripts import Transcript, parse_transcript
 
@@ -58,12 +60,15 @@ def load_content(
     claimed: set[Path] = set()  # transcript files that belong to an episode
     unreadable: list[str] = []
     transcripts: list[Path] = []  # found in the same walk; checked once every episode is read
+    letters: list[Path] = []  # responses files, likewise checked against the essays
     fresh: FileCache = {}
     for path in _walk(content_dir, problems, root, prune="media"):
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
         if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
             transcripts.append(path)
+        if path.name.endswith(RESPONSES) and parts[0] == "essays":
+            letters.append(path)
         if path.suffix != ".md":
             continue
         kind = SECTION_DIRS.get(parts[0]) if len(parts) == 2 else None
@@ -89,7 +94,7 @@ def load_content(
         fresh[path] = entry
         _, item, found_problems, deps = entry
         problems.extend(found_problems)
-        claimed.update(d for d in deps if d.suffix in (".vtt", ".srt"))
+        claimed.update(deps)
         if item is not None:
             items.append(item)
         else:
@@ -109,6 +114,17 @@ def load_content(
                     code="transcript",
                 )
             )
+    for path in letters:
+        if path not in claimed:
+            problems.append(
+                Diagnostic(
+                    path.relative_to(root).as_posix(),
+                    1,
+                    f"responses without an essay: there is no {essay_of(path).name}",
+                    hint="name it after its essay: <essay file name>.responses.yaml",
+                    code="responses",
+                )
+            )
     media_dir = content_dir / "media"
     media = (
         tuple(p.relative_to(media_dir).as_posix() for p in _walk(media_dir, problems, root))
@@ -124,13 +140,17 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
     Size, time and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
     fooled by a checkout that restores old times; audio is still known by its stat). An
-    episode's sibling .vtt and .srt are included, so a transcript that appears is noticed."""
-    siblings = (path.with_suffix(".vtt"), path.with_suffix(".srt"))
-    watched = (path, *(siblings if path.parent.name == "episodes" else ()), *deps)
+    episode's sibling .vtt and .srt, and an essay's responses file, are included, so one that
+    appears is noticed."""
+    siblings = {
+        "episodes": (path.with_suffix(".vtt"), path.with_suffix(".srt")),
+        "essays": (responses_file(path),),
+    }.get(path.parent.name, ())
+    watched = (path, *siblings, *deps)
     out: list[object] = []
     for file in watched:
         try:
-            if by_content and file.suffix in (".md", ".vtt", ".srt"):
+            if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
                 out.append(hashlib.sha256(file.read_bytes()).digest())
             else:
                 st = file.stat()
@@ -160,6 +180,20 @@ def _load_file(
         return None, ()
     if isinstance(item, Episode):
         return _episode_files(item, path, content_dir, root, problems)
+    letters = responses_file(path)
+    if isinstance(item, Essay) and letters.is_file():
+        rel_letters = letters.relative_to(root).as_posix()
+        try:
+            responses, found = read_responses(rel_letters, letters.read_bytes(), tz)
+            item = replace(item, responses=responses)
+            problems.extend(found)
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
+        except OSError as exc:
+            problems.append(
+                Diagnostic(rel_letters, None, f"cannot read: {exc.strerror}", code="io")
+            )
+        return item, (letters,)
     return item, ()
 
 

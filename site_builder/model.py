@@ -52,6 +52,21 @@ class Item:
 @dataclass(frozen=True, slots=True)
 class Essay(Item):
     episode: str | None = None  # episode slug or number as written
+    responses: tuple[Response, ...] = ()  # oldest first (see responses.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A reader's letter published under an essay, and the author's reply."""
+
+    name: str
+    date: datetime
+    body: str
+    body_line: int  # in the responses file
+    anchor: str  # unique on the page, kept when other responses are added
+    url: str | None = None
+    reply: str | None = None
+    reply_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,13 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .charts import chart_drawer
+from .errors import Diagnostic
 from .fields import format_duration
 from .link import SiteIndex
-from .markdown import Matcher, Parsed, render_markdown
+from .markdown import Matcher, Parsed, make_markdown, render_markdown
 from .markdown.glossary import link_text
-from .model import Episode, Item
+from .model import Episode, Essay, Item
+from .responses import responses_file
 from .transcripts import paragraphs
 
 
@@ -36,8 +38,10 @@ def parse_item(
     site_mode: str,
     media_dir: Path | None = None,
     chart_cache: Path | None = None,
+    md_safe: MarkdownIt | None = None,
 ) -> Parsed:
-    """One item's body (and transcript); ```chart fences are drawn from data in `media_dir`."""
+    """One item's body (and transcript, or readers' responses, which `md_safe` reads with raw
+    HTML off); ```chart fences are drawn from data in `media_dir`."""
     mode = autolink_mode(site_mode, item.autolink)
     draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache)
     body = render_markdown(
@@ -54,7 +58,44 @@ def parse_item(
     if isinstance(item, Episode) and item.transcript and item.transcript.cues:
         html, mentions = transcript_html(item, index.base_path, matcher, mode, set(body.linked))
         body = replace(body, transcript_html=html, mentions=body.mentions + tuple(mentions))
+    if isinstance(item, Essay) and item.responses:
+        body = _with_responses(
+            item, body, md_safe or make_markdown(html=False), index, matcher, mode
+        )
     return body
+
+
+def _with_responses(
+    essay: Essay, body: Parsed, md: MarkdownIt, index: SiteIndex, matcher: Matcher, mode: str
+) -> Parsed:
+    """Render each response and reply; concept names are linked as in prose (a concept linked
+    in the essay is not linked again), but only the author's prose counts as a mention."""
+    letters = responses_file(Path(essay.path)).as_posix()
+    linked = set(body.linked)
+    rendered, problems = [], []
+    for response in essay.responses:
+        texts = []
+        for text, line in (
+            (response.body, response.body_line),
+            (response.reply, response.reply_line),
+        ):
+            if not text:
+                texts.append("")
+                continue
+            part = render_markdown(
+                md,
+                text,
+                first_line=line,
+                base_path=index.base_path,
+                resolve_wikilink=index.resolve_wikilink,
+                glossary=matcher,
+                autolink=mode,
+                linked=linked,
+            )
+            texts.append(part.html)
+            problems += [Diagnostic(letters, *p[:2], hint=p[2], code=p[3]) for p in part.problems]
+        rendered.append((texts[0], texts[1]))
+    return replace(body, responses_html=tuple(rendered), elsewhere=tuple(problems))
 
 
 def transcript_html(

@@ -305,7 +305,17 @@ class Renderer:
 
     def _essay_context(self, essay: Essay) -> dict[str, Any]:
         episode = self.links.episode_of.get(essay.key)
-        return dict(episode=episode and self.view(episode), concepts=self._concepts_of(essay))
+        responses = [
+            (r, Markup(body), Markup(reply))
+            for r, (body, reply) in zip(
+                essay.responses, self.parsed[essay.key].responses_html, strict=True
+            )
+        ]
+        return dict(
+            episode=episode and self.view(episode),
+            concepts=self._concepts_of(essay),
+            responses=responses,
+        )
 
     def _episode_context(
         self, episode: Episode, previous: Episode | None, following: Episode | None

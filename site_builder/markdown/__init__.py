@@ -22,7 +22,7 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..errors import ContentError
+from ..errors import ContentError, Diagnostic
 from .glossary import Matcher, Mention, Target, glossary_plugin
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
@@ -59,11 +59,14 @@ class Parsed:
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
     transcript_html: str = ""  # an episode's transcript, rendered (see parse.py)
+    responses_html: tuple[tuple[str, str], ...] = ()  # an essay's (response, reply), rendered
+    elsewhere: tuple[Diagnostic, ...] = ()  # problems in the item's other files (responses)
 
 
-def make_markdown() -> MarkdownIt:
-    """The one parser a build uses; build it once and pass it around."""
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+def make_markdown(html: bool = True) -> MarkdownIt:
+    """The parser a build uses; build it once and pass it around. Without `html`, raw HTML is
+    text (for what readers wrote: see responses.py)."""
+    md = MarkdownIt("commonmark", {"html": html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(wikilinks_plugin)
@@ -104,12 +107,14 @@ def render_markdown(
     glossary: Matcher | None = None,
     autolink: str = "off",
     chart: Callable[[str, int], str] | None = None,
+    linked: set[str] | None = None,
 ) -> Parsed:
     """Parse and render one body; `first_line` is the body's first line number in its file.
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
     or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
-    draws ```chart fences (see charts.py); without it they are shown as code.
+    draws ```chart fences (see charts.py); without it they are shown as code. `linked`, the
+    concepts already linked on the page, is shared and added to.
     """
     env: dict = {
         "_offset": first_line,
@@ -119,6 +124,7 @@ def render_markdown(
         "glossary": glossary,
         "autolink": autolink,
         "chart": chart,
+        "linked": set() if linked is None else linked,
     }
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)

@@ -2,7 +2,7 @@
 
 Shaped like markdown-it's own `linkify` rule: it walks each inline block's children, skips
 everything inside links (wikilinks included), raw HTML elements, code and images, and replaces
-runs of plain text with text and link tokens. Headings are never touched.
+each run of plain text that names a concept with one token of HTML. Headings are never touched.
 
 One `Matcher` serves every page of a build: a trie over words, so finding terms costs time in
 proportion to a page's length, never to the number of concepts. Whole words only: a word is a
@@ -24,6 +24,7 @@ from html import escape
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -112,6 +113,8 @@ class Matcher:
         # most words start no concept name: find the few that may, at C speed, before
         # walking the trie from each of them
         strings = WORD.findall(source) if aligned else [w.casefold() for w in WORD.findall(text)]
+        if trie.keys().isdisjoint(strings) and "'" not in source and "\u2019" not in source:
+            return  # most paragraphs name no concept at all
         starts = [
             k
             for k, word in enumerate(strings)
@@ -164,10 +167,8 @@ def _is_gap(between: str) -> bool:
 
 
 def glossary_plugin(md: MarkdownIt) -> None:
-    """Register the rule (after root URLs are rewritten) and silent mention tokens."""
+    """Register the rule, after root URLs are rewritten."""
     md.core.ruler.after("root_urls", "glossary", glossary_rule)
-    md.add_render_rule("mention_open", lambda *args: "")
-    md.add_render_rule("mention_close", lambda *args: "")
 
 
 def glossary_rule(state: StateCore) -> None:
@@ -247,67 +248,66 @@ def _link_run(
     run: list[Token], matcher: Matcher, mode: str, linked: set[str], self_key: str
 ) -> list[Token]:
     """Link the names in a run of text; a name already linked on the page (mode "first") is
-    wrapped in invisible mention tokens instead, so backlinks still count it."""
+    left as text but still recorded, so backlinks count it.
+
+    A run with names becomes one `html_inline` token (tens of thousands of small tokens would
+    cost more to make and render than the rest of the page), carrying in `meta` the plain
+    text and the (concept, start, end, linked) spans that `_mentions` reads."""
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
-    out: list[Token] = []
+    pieces: list[str] = []
+    spans: list[tuple[str, int, int, bool]] = []
     pos = 0
     for start, end, key in matcher.find(text):
         if key == self_key:
             continue
-        out.extend(_text_tokens(text[pos:start]))
+        pieces.append(escapeHtml(text[pos:start]))
+        words = escapeHtml(text[start:end])
         if mode == "first" and key in linked:
-            opener, closer = Token("mention_open", "", 1), Token("mention_close", "", -1)
+            pieces.append(words)
+            spans.append((key, start, end, False))
         else:
             linked.add(key)
             target = matcher.targets[key]
-            opener, closer = Token("link_open", "a", 1), Token("link_close", "a", -1)
-            opener.attrs = {
-                "href": target.href,
-                "class": "concept-link autolink",
-                "title": target.definition,
-            }
-        opener.meta = {"concept": key}
-        out.append(opener)
-        out.extend(_text_tokens(text[start:end]))
-        out.append(closer)
+            pieces.append(
+                f'<a href="{escapeHtml(target.href)}" class="concept-link autolink" '
+                f'title="{escapeHtml(target.definition)}">{words}</a>'
+            )
+            spans.append((key, start, end, True))
         pos = end
-    if pos == 0:
+    if not spans:
         return run
-    out.extend(_text_tokens(text[pos:]))
-    return out
-
-
-def _text_tokens(text: str) -> list[Token]:
-    out: list[Token] = []
-    for i, piece in enumerate(text.split("\n")):
-        if i:
-            out.append(Token("softbreak", "br", 0))
-        if piece:
-            token = Token("text", "", 0)
-            token.content = piece
-            out.append(token)
-    return out
+    pieces.append(escapeHtml(text[pos:]))
+    token = Token("html_inline", "", 0)
+    token.content = "".join(pieces)
+    token.meta = {"text": text, "autolinks": spans}
+    return [token]
 
 
 def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
     """Concept mentions in one block, each with its line and the sentence it sits in."""
     parts: list[str] = []
     spans: list[tuple[str, int, int, int, bool, bool]] = []
-    opened: tuple[str, int, int, bool, bool] | None = None
+    opened: tuple[str, int, int] | None = None
     length = breaks = 0
     for token in children:
-        if token.type in ("link_open", "mention_open"):
-            key = token.meta.get("concept") or token.meta.get("wikilink", "")
+        if token.type == "link_open":
+            key = token.meta.get("wikilink", "")
             if key.startswith("glossary/") and key != self_key:
-                is_link = token.type == "link_open"
-                opened = (key, line + breaks, length, "concept" in token.meta and is_link, is_link)
-        elif token.type in ("link_close", "mention_close") and opened:
-            key, at, start, autolink, is_link = opened
-            spans.append((key, at, start, length, autolink, is_link))
+                opened = (key, line + breaks, length)
+        elif token.type == "link_close" and opened:
+            key, at, start = opened
+            spans.append((key, at, start, length, False, True))
             opened = None
         if token.type in ("softbreak", "hardbreak"):
             breaks += 1
             piece = " "
+        elif "autolinks" in token.meta:  # a run of text with concept names (`_link_run`)
+            text = token.meta["text"]
+            for key, start, end, is_link in token.meta["autolinks"]:
+                at = line + breaks + text.count("\n", 0, start)
+                spans.append((key, at, length + start, length + end, is_link, is_link))
+            breaks += text.count("\n")
+            piece = text.replace("\n", " ")
         else:
             piece = token.content if token.type in ("text", "code_inline") else ""
         parts.append(piece)
