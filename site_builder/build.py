@@ -6,6 +6,7 @@ whole site, and a build with any error writes nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -33,7 +34,7 @@ from .pool import run_sliced
 from .render import Renderer, collect_assets, theme_dirs
 from .search import index_site
 from .slugs import slugify
-from .write import write_site
+from .write import OutputWriter
 
 FIXED_PATHS = (
     "glossary.json",
@@ -91,13 +92,16 @@ def make_site(
     cache: BuildCache | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    sink: Callable[[dict[str, bytes]], None] | None = None,
 ) -> BuildResult:
     """Build the whole site in memory; raises ContentError listing every problem.
 
     With a `cache` from the previous build (as `serve` keeps one), unchanged files are not
     read, unchanged items not parsed, and pages that cannot have changed not rendered. With
     `jobs` > 1, parsing and rendering are spread over that many processes. `progress(phase,
-    done, total)` is told how far parsing and rendering have got.
+    done, total)` is told how far parsing and rendering have got. With `sink`, the files made
+    are handed to it as they come instead of being kept (so a large site is never all in
+    memory at once): `build` writes them straight into the new output folder.
     """
     timings: dict[str, float] = {}
     now = now or build_now()
@@ -128,12 +132,14 @@ def make_site(
             or (cache.chart_data != data and has_chart(item.body))
         ]
         chart_cache = config.root / CACHE_DIR / "charts" if cache is not None else None
-        fresh = run_sliced(
+        fresh: dict[str, Parsed] = {}
+        count = _counter(progress, "parse", len(changed))
+        run_sliced(
             _parse_slice,
             (index, glossary, config.autolink, media_dir, chart_cache),
             changed,
             jobs,
-            _counter(progress, "parse", len(changed)),
+            lambda part: (fresh.update(part), count(len(part))),
         )
         parsed: dict[str, Parsed] = {}
         for item in index.by_key.values():
@@ -158,9 +164,14 @@ def make_site(
             else None
         )
         dirty: set[str] | None = None
-        if cache is not None and cache.outputs and cache.shape == shape and cache.links:
-            # only bodies changed: the graph is the same but for what the dirty items say
+        if cache is not None and cache.outputs and cache.shape == shape:
             dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
+        settled = cache is not None and dirty == set() and cache.pages > 0  # nothing changed
+        if settled:  # the last build's pages stand as they are, and so do its warnings
+            links, glossary_facts = cache.links, cache.glossary_facts
+            problems += cache.link_warnings
+        elif dirty is not None and cache.links:
+            # only bodies changed: the graph is the same but for what the dirty items say
             links, unresolved = relink(cache.links, index, parsed, dirty, known)
             glossary_facts = cache.glossary_facts
             problems += unresolved + cache.link_warnings
@@ -177,41 +188,53 @@ def make_site(
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
-    with _phase(timings, "render"):
-        assets = collect_assets(themes)
-        wanted = None if dirty is None else affected_pages(dirty, index, parsed, cache.rendered)
-        menu = sorted(
-            (i for i in items if isinstance(i, Page) and i.menu is not None),
-            key=lambda p: (p.menu, p.path),
-        )
-        renderer = Renderer(
-            config,
-            index,
-            parsed,
-            links,
-            {k: v[0] for k, v in assets.items()},
-            menu,
-            glossary_facts,
-            live_reload=live_reload,
-            env=cache.environment(themes) if cache else None,
-        )
-        paths = [job[0] for job in renderer.jobs(items)]
-        todo = paths if wanted is None else [p for p in paths if p in wanted]
-        shared = (config, renderer, links, items, dirty)
-        feeds = list(_feed_jobs(*shared))
-        count = _counter(progress, "render", len(todo) + len(feeds))
-        files = run_sliced(_render_slice, (renderer, items), todo, jobs, count)
-        files.update(run_sliced(_feed_slice, shared, feeds, jobs, count))
-        pages = len(paths)
-        if wanted is None:
-            files["glossary.json"] = glossary_json(index, links, glossary_facts, config.base_url)
-            files.update({out: data for out, data in assets.values()})
-            reused = {}
-        else:  # the rest is as the last build made it: bytes in memory, or files on disk
-            reused = {rel: was for rel, was in cache.outputs.items() if rel not in files}
+    files: dict[str, bytes] = {}
+    made: dict[str, None] = {}  # every file made, kept in `files` or given to `sink`
+    todo: list[str] = []
+
+    def keep(part: dict[str, bytes]) -> None:
+        made.update(dict.fromkeys(part))
+        (sink or files.update)(part)
+
+    if settled:
+        pages, reused = cache.pages, dict(cache.outputs)
+    else:
+        with _phase(timings, "render"):
+            wanted = None if dirty is None else affected_pages(dirty, index, parsed, cache.rendered)
+            assets = collect_assets(themes)
+            renderer = Renderer(
+                config,
+                index,
+                parsed,
+                links,
+                {k: v[0] for k, v in assets.items()},
+                sorted(
+                    (i for i in items if isinstance(i, Page) and i.menu is not None),
+                    key=lambda p: (p.menu, p.path),
+                ),
+                glossary_facts,
+                live_reload=live_reload,
+                env=cache.environment(themes) if cache else None,
+            )
+            paths = [job[0] for job in renderer.jobs(items)]
+            todo = paths if wanted is None else [p for p in paths if p in wanted]
+            pages = len(paths)
+            shared = (config, renderer, links, items, dirty)
+            feeds = list(_feed_jobs(*shared))
+            count = _counter(progress, "render", len(todo) + len(feeds))
+            _render_files(renderer, items, todo, feeds, shared, jobs, keep, count)
+            if wanted is None:
+                keep(
+                    {"glossary.json": glossary_json(index, links, glossary_facts, config.base_url)}
+                )
+                keep({out: data for out, data in assets.values()})
+                reused = {}
+            else:  # the rest is as the last build made it: bytes in memory, or files on disk
+                reused = {rel: was for rel, was in cache.outputs.items() if rel not in made}
     if cache is not None:
-        cache.shape, cache.outputs, cache.rendered = shape, {**reused, **files}, dict(parsed)
-        cache.links, cache.glossary_facts = links, glossary_facts
+        outputs = {**reused, **made, **files}  # None: given to `sink`, not kept here
+        cache.shape, cache.outputs, cache.rendered = shape, outputs, dict(parsed)
+        cache.links, cache.glossary_facts, cache.pages = links, glossary_facts, pages
     files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})
     copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
@@ -232,15 +255,34 @@ def make_site(
     return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks)
 
 
-def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int], None] | None:
-    if progress is None:
-        return None
+def _render_files(
+    renderer: Renderer,
+    items: list[Item],
+    todo: list[str],
+    feeds: list[str],
+    shared: tuple,
+    jobs: int,
+    keep: Callable[[dict[str, bytes]], None],
+    count: Callable[[int], None],
+) -> None:
+    """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes."""
+
+    def take(part: dict[str, bytes]) -> None:
+        keep(part)
+        count(len(part))
+
+    run_sliced(_render_slice, (renderer, items), todo, jobs, take)
+    run_sliced(_feed_slice, shared, feeds, jobs, take)
+
+
+def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int], None]:
     done = 0
 
     def count(n: int) -> None:
         nonlocal done
         done += n
-        progress(phase, done, total)
+        if progress is not None:
+            progress(phase, done, total)
 
     return count
 
@@ -346,22 +388,36 @@ def build_site(
 
     With `use_cache`, the build cache in the site folder saves reading, parsing and rendering
     what has not changed since the last build into the same `output`."""
+    # A build makes millions of objects that live until it ends, and almost no reference
+    # cycles: the cyclic collector's passes over them cost a quarter of a large build (and
+    # half of reading the cache back) for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(config, output, drafts, jobs, use_cache, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_site(
+    config: SiteConfig,
+    output: Path,
+    drafts: bool,
+    jobs: int,
+    use_cache: bool,
+    progress: Progress | None,
+) -> BuildResult:
     timings: dict[str, float] = {}
     with _phase(timings, "cache"):
         cache, copied, notes = load_cache(config.root, output) if use_cache else (None, {}, [])
     standing = set(cache.outputs) | set(copied) if cache else set()  # in `output` as written
-    result = make_site(config, drafts=drafts, jobs=jobs, cache=cache, progress=progress)
-    result.warnings += notes
-    result.timings = {**timings, **result.timings}
-    sources = {rel: src for rel, src in result.copies.items() if not src.is_relative_to(output)}
-    same = unchanged_copies(sources, copied)
-    copies = {rel: output / rel if rel in same else src for rel, src in result.copies.items()}
-    if (
-        not result.files
-        and standing == set(copies)
-        and all(copies[r] == output / r for r in copies)
-    ):
-        return result  # the output already is this build, and the cache already says so
+    writer = OutputWriter(output)
+    writing = {"write": 0.0}
+
+    def sink(files: dict[str, bytes]) -> None:
+        with _phase(writing, "write"):
+            writer.write(files)
 
     def finish(folder: Path) -> None:
         if config.search:
@@ -370,12 +426,32 @@ def build_site(
             with _phase(result.timings, "search"):
                 index_site(folder, config.language)
 
-    with _phase(result.timings, "write"):
-        write_site(output, result.files, copies, finish)
-    result.timings["write"] -= result.timings.get("search", 0.0)  # timed on its own
+    try:
+        result = make_site(
+            config, drafts=drafts, jobs=jobs, cache=cache, progress=progress, sink=sink
+        )
+        result.warnings += notes
+        result.timings = {**timings, **result.timings}
+        result.timings["render"] = result.timings.get("render", 0.0) - writing["write"]
+        sources = {r: src for r, src in result.copies.items() if not src.is_relative_to(output)}
+        same = unchanged_copies(sources, copied)
+        copies = {r: output / r if r in same else src for r, src in result.copies.items()}
+        if (
+            not writer.written
+            and standing == set(copies)
+            and all(copies[r] == output / r for r in copies)
+        ):
+            return result  # the output already is this build, and the cache already says so
+        with _phase(writing, "write"):
+            writer.commit(copies, finish)
+    finally:
+        writer.discard()  # a no-op once committed
     if cache is not None:
         with _phase(result.timings, "cache"):
             save_cache(config.root, output, cache, sources)
+    with _phase(writing, "write"):
+        writer.wait()
+    result.timings["write"] = writing["write"] - result.timings.get("search", 0.0)
     return result
 
 

@@ -1,19 +1,23 @@
 """The build cache on disk: what `build` keeps between runs in `.site-builder-cache/`.
 
 It holds the same `BuildCache` that `serve` keeps in memory (loaded files keyed by their
-content hash, parsed bodies keyed by the item and everything its parse read, the last link
-graph and the site's shape digest), minus the rendered bytes: those are already in the output
+content hash, parsed bodies keyed by the item and everything its parse read, and the site's
+shape digest), minus the link graph (made again: quicker than read back) and the rendered
+bytes: those are already in the output
 folder, and a record of each file written there (size, time, inode) says whether they still
 are. An unchanged page is then hard-linked from the previous output instead of rendered again.
 
-The folder may be deleted at any time. A cache written by another version of site-builder or
-Python, or for another site, is ignored; one that cannot be read is discarded with a warning.
+The folder may be deleted at any time. A cache written by other code (another version of
+site-builder, down to its source files, or of Python), or for another site or output folder, is
+ignored; one that cannot be read is discarded with a warning.
 Nothing in it is trusted that a later check does not confirm: every reuse is conditional on
 the same comparisons a warm `serve` makes.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 import platform
@@ -27,25 +31,50 @@ from .errors import Diagnostic
 from .incremental import BuildCache
 
 CACHE_DIR = ".site-builder-cache"
-_FILE = "build.pickle"
-# Bump when what is pickled changes shape in a way the version number would not show.
-_FORMAT = 1
+_BASE, _STATE = "base.pickle", "state.pickle"
+# Bump when what is pickled changes shape in a way the code digest would not show.
+_FORMAT = 2
+# A build that leaves more than this share of the entries (or this many) changed since the
+# base rewrites it; until then each build writes only the changes since the base.
+_REBASE, _SMALL = 0.1, 32
 
 Written = dict[str, tuple[int, int, int]]  # output path -> (size, mtime_ns, inode) as written
 
 
 @dataclass(slots=True)
-class _Stored:
+class _Base:
+    """The bulk: every loaded file and parsed body. Rewritten only when much has changed."""
+
     stamp: tuple
-    cache: BuildCache
+    token: str  # names this base; a state applies only to the base it was made against
+    files: dict
+    parsed: dict
+
+
+@dataclass(slots=True)
+class _State:
+    """The rest, small, rewritten by every build: what changed since the base, the digests
+    that decide what may be reused, and what the output folder holds."""
+
+    stamp: tuple
+    token: str
+    files: dict  # entries new or changed since the base
+    parsed: dict
+    gone_files: set
+    gone_parsed: set
+    facts: dict  # BuildCache's small fields: parse_env, chart_data, shape, pages, link_warnings
     written: Written  # every file of the output folder
     copied: dict[str, tuple[int, int]]  # copied output path -> its source's (size, mtime_ns)
+
+
+_FACTS = ("parse_env", "chart_data", "shape", "pages", "link_warnings")
 
 
 def _stamp(root: Path, output: Path) -> tuple:
     return (
         _FORMAT,
         __version__,
+        _code_digest(),
         platform.python_implementation(),
         platform.python_version(),
         str(root.resolve()),
@@ -53,33 +82,51 @@ def _stamp(root: Path, output: Path) -> tuple:
     )
 
 
+@functools.cache
+def _code_digest() -> str:
+    """The generator's own code: what it pickled is only read back by the same code."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return h.hexdigest()
+
+
 def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnostic]]:
     """The cache for building `root` into `output`, with what it says of the output folder.
 
     Returns the cache (empty when there is none to trust), the record of the files copied into
     the output (when the output is still as written), and warnings."""
-    path = root / CACHE_DIR / _FILE
+    folder = root / CACHE_DIR
+    empty = BuildCache(by_content=True)
     try:
-        with path.open("rb") as f:
-            stored = pickle.load(f)
+        with (folder / _STATE).open("rb") as f:
+            state = pickle.load(f)
+        with (folder / _BASE).open("rb") as f:
+            base = pickle.load(f)
     except FileNotFoundError:
-        return BuildCache(by_content=True), {}, []
+        return empty, {}, []
     except Exception as exc:  # anything a damaged pickle can raise
-        warning = _discarded(f"it cannot be read ({type(exc).__name__})")
-        return BuildCache(by_content=True), {}, [warning]
-    if not isinstance(stored, _Stored):
-        warning = _discarded("it was not written by site-builder")
-        return BuildCache(by_content=True), {}, [warning]
-    if stored.stamp != _stamp(root, output):  # another version or another site: start afresh
-        return BuildCache(by_content=True), {}, []
-    cache = stored.cache
-    standing = _still_there(output, stored.written)
-    cache.outputs = {rel: path for rel, path in standing.items() if rel not in stored.copied}
-    return cache, stored.copied if standing else {}, []
+        return empty, {}, [_discarded(f"it cannot be read ({type(exc).__name__})")]
+    if not isinstance(state, _State) or not isinstance(base, _Base):
+        return empty, {}, [_discarded("it was not written by site-builder")]
+    stamp = _stamp(root, output)
+    if state.stamp != stamp or base.stamp != stamp or state.token != base.token:
+        return empty, {}, []  # other code, another site or output, or a torn write: afresh
+    files = {k: v for k, v in base.files.items() if k not in state.gone_files} | state.files
+    parsed = {k: v for k, v in base.parsed.items() if k not in state.gone_parsed} | state.parsed
+    cache = BuildCache(by_content=True, files=files, parsed=parsed, **state.facts)
+    cache.rendered = {key: body for key, (_, body) in parsed.items()}  # as the last build left
+    cache.stored = (base.token, base.files, base.parsed)
+    standing = _still_there(output, state.written)
+    cache.outputs = {rel: path for rel, path in standing.items() if rel not in state.copied}
+    return cache, state.copied if standing else {}, []
 
 
 def save_cache(root: Path, output: Path, cache: BuildCache, copies: Mapping[str, Path]) -> None:
-    """Record `cache` and what now stands in `output`; atomic, and best effort."""
+    """Record `cache` and what now stands in `output`; atomic, and best effort.
+
+    Only what changed since the base is written, unless that is much: then a new base."""
     folder = root / CACHE_DIR
     written: Written = {}
     copied = {}
@@ -92,22 +139,40 @@ def save_cache(root: Path, output: Path, cache: BuildCache, copies: Mapping[str,
             copied[rel] = (st.st_size, st.st_mtime_ns)
     except OSError:
         return
-    kept, cache.outputs = cache.outputs, {}
-    envs, cache.environments = cache.environments, {}
+    stamp = _stamp(root, output)
+    token, base_files, base_parsed = cache.stored or ("", {}, {})
+    files = {k: v for k, v in cache.files.items() if not _same(base_files.get(k), v)}
+    parsed = {k: v for k, v in cache.parsed.items() if not _same(base_parsed.get(k), v)}
+    gone_files, gone_parsed = (
+        set(base_files) - set(cache.files),
+        set(base_parsed) - set(cache.parsed),
+    )
+    changed = len(files) + len(parsed) + len(gone_files) + len(gone_parsed)
+    total = len(cache.files) + len(cache.parsed)
     try:
         folder.mkdir(exist_ok=True)
-        tmp = folder / f"{_FILE}.tmp-{os.getpid()}"
-        with tmp.open("wb") as f:
-            pickle.dump(
-                _Stored(_stamp(root, output), cache, written, copied),
-                f,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        os.replace(tmp, folder / _FILE)
+        if not token or changed > max(_REBASE * total, _SMALL):
+            token = os.urandom(8).hex()
+            _dump(folder / _BASE, _Base(stamp, token, cache.files, cache.parsed))
+            cache.stored = (token, dict(cache.files), dict(cache.parsed))
+            files, parsed, gone_files, gone_parsed = {}, {}, set(), set()
+        facts = {name: getattr(cache, name) for name in _FACTS}
+        state = _State(stamp, token, files, parsed, gone_files, gone_parsed, facts, written, copied)
+        _dump(folder / _STATE, state)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)  # a cache we cannot write is no cache
-    finally:
-        cache.outputs, cache.environments = kept, envs
+
+
+def _same(stored: tuple | None, now: tuple) -> bool:
+    """The same objects (not merely equal ones): what the last load or parse reused as is."""
+    return stored is not None and all(a is b for a, b in zip(stored, now, strict=True))
+
+
+def _dump(path: Path, value: object) -> None:
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 def unchanged_copies(copies: Mapping[str, Path], record: Mapping[str, tuple[int, int]]) -> set[str]:
@@ -143,7 +208,7 @@ def _still_there(output: Path, written: Written) -> dict:
 
 def _discarded(why: str) -> Diagnostic:
     return Diagnostic(
-        f"{CACHE_DIR}/{_FILE}",
+        f"{CACHE_DIR}/",
         None,
         f"build cache discarded: {why}",
         hint=f"nothing to do: it is rebuilt now; `{CACHE_DIR}/` may be deleted at any time",

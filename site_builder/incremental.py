@@ -47,6 +47,8 @@ class BuildCache:
     links: Links | None = None  # the last good build's link graph, and what was learnt from it
     glossary_facts: Glossary | None = None
     link_warnings: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0  # as of the last good build
+    stored: tuple | None = None  # what the cache on disk holds already (see cache.py)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
         """One Jinja2 environment per theme, kept so templates compile once."""
@@ -54,8 +56,9 @@ class BuildCache:
             self.environments[themes] = make_environment(themes)
         return self.environments[themes]
 
-    # the last good build's files: their bytes (in memory), or where they are (on disk)
-    outputs: dict[str, bytes | Path] = field(default_factory=dict)
+    # the last good build's files: their bytes (in memory), where they are (on disk), or None
+    # (written out as they were made, by `build`; `save_cache` records where)
+    outputs: dict[str, bytes | Path | None] = field(default_factory=dict)
 
 
 def _digest(parts: Iterable[object]) -> str:

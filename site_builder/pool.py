@@ -28,18 +28,19 @@ def run_sliced(
     shared: Any,
     keys: Sequence[str],
     jobs: int,
-    done: Callable[[int], None] | None = None,
+    each: Callable[[dict[str, T]], None] | None = None,
 ) -> dict[str, T]:
-    """`work(shared, slice_of_keys)` for every slice of `keys`, in `jobs` processes or here;
-    `done(n)` is told as each slice of n keys is finished (for a progress line)."""
+    """`work(shared, slice_of_keys)` for every slice of `keys`, in `jobs` processes or here.
+
+    The results are merged and returned; or with `each`, handed to it slice by slice as they
+    come (and not kept), so that a caller can write them out, or count them, as it goes."""
     jobs = min(jobs, max(1, len(keys) // MIN_SLICE))
     results: dict[str, T] = {}
+    take = each or results.update
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        size = MIN_SLICE if done else len(keys) or 1
+        size = MIN_SLICE if each else len(keys) or 1
         for i in range(0, len(keys), size):
-            results.update(work(shared, keys[i : i + size]))
-            if done:
-                done(len(keys[i : i + size]))
+            take(work(shared, keys[i : i + size]))
         return results
     size = -(-len(keys) // (jobs * 4))  # four slices per worker evens out slow pages
     slices = [keys[i : i + size] for i in range(0, len(keys), size)]
@@ -47,10 +48,8 @@ def run_sliced(
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_share, initargs=(work, shared)
     ) as pool:
-        for keys_done, part in zip(slices, pool.map(_run, slices), strict=True):
-            results.update(part)
-            if done:
-                done(len(keys_done))
+        for part in pool.map(_run, slices):
+            take(part)
     return results
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -40,45 +41,80 @@ def check_output_dir(output: Path, root: Path, force: bool = False) -> None:
         raise UsageError(f"refusing to build into {output}: it is a file")
 
 
-def write_site(
-    output: Path,
-    files: Mapping[str, bytes],
-    copies: Mapping[str, Path],
-    finish: Callable[[Path], None] | None = None,
-) -> None:
-    """Write `files` (bytes) and `copies` (source files) as the new contents of `output`;
-    `finish(folder)` runs on the complete new folder before it replaces the old (to index it).
+class OutputWriter:
+    """A new build of `output`, written into a sibling temporary folder as pages are made.
+
+    Nothing is created until the first file comes. `commit(copies, finish)` adds the copied
+    files, runs `finish(folder)` on the complete new folder (to index it for search) and swaps
+    it in; `discard()` (or any exception in `commit`) removes it and leaves `output` as it was.
 
     A copy of a file in the current `output` (an unchanged page the build cache vouches for)
     is a hard link: the previous build's file is never written to again, only unlinked from
-    the old folder, so the new folder gets the same bytes for the price of a directory entry."""
-    output = output.absolute()
-    parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(parent, output.name)
-    tmp = parent / f".{output.name}{_TMP}{os.getpid()}"
-    try:
-        tmp.mkdir()
-        (tmp / MARKER).write_bytes(b"Made by site-builder; replaced on every build.\n")
-        made: set[Path] = {tmp}
+    the old folder, so the new folder gets the same bytes for the price of a directory entry.
+    """
+
+    def __init__(self, output: Path):
+        self.output = output.absolute()
+        self.tmp = self.output.parent / f".{self.output.name}{_TMP}{os.getpid()}"
+        self.made: set[Path] = set()
+        self.written = 0
+        self.cleaning: threading.Thread | None = None
+
+    def write(self, files: Mapping[str, bytes]) -> None:
+        if not self.made:
+            self._start()
         for rel, data in sorted(files.items()):
-            target = _ensure_parent(tmp, rel, made)
-            target.write_bytes(data)
-        for rel, source in sorted(copies.items()):
-            target = _ensure_parent(tmp, rel, made)
-            _copy(source, target, from_output=source.is_relative_to(output))
-        if finish is not None:
-            finish(tmp)
-        git = output / ".git"  # a deploy checkout (or worktree file) inside output/ survives
-        if git.exists() or git.is_symlink():
-            git.rename(tmp / ".git")
-        _swap(tmp, output)
-    except BaseException:
-        kept = tmp / ".git"
-        if (kept.exists() or kept.is_symlink()) and output.is_dir():
-            kept.rename(output / ".git")
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            _ensure_parent(self.tmp, rel, self.made).write_bytes(data)
+        self.written += len(files)
+
+    def commit(
+        self, copies: Mapping[str, Path], finish: Callable[[Path], None] | None = None
+    ) -> None:
+        output, tmp = self.output, self.tmp
+        try:
+            if not self.made:
+                self._start()
+            for rel, source in sorted(copies.items()):
+                target = _ensure_parent(tmp, rel, self.made)
+                _copy(source, target, from_output=source.is_relative_to(output))
+            if finish is not None:
+                finish(tmp)
+            git = output / ".git"  # a deploy checkout (or worktree file) inside output/ survives
+            if git.exists() or git.is_symlink():
+                git.rename(tmp / ".git")
+            old = _swap(tmp, output)
+            self.made.clear()  # it is the output now
+            if old is not None:  # unlinking the old tree is slow: let it overlap what follows
+                self.cleaning = threading.Thread(
+                    target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}
+                )
+                self.cleaning.start()
+        except BaseException:
+            kept = tmp / ".git"
+            if (kept.exists() or kept.is_symlink()) and output.is_dir():
+                kept.rename(output / ".git")
+            self.discard()
+            raise
+
+    def wait(self) -> None:
+        """Until the previous output is gone (it no longer is the output: nothing waits on it
+        but the end of the build)."""
+        if self.cleaning is not None:
+            self.cleaning.join()
+            self.cleaning = None
+
+    def discard(self) -> None:
+        if self.made:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.made.clear()
+
+    def _start(self) -> None:
+        parent = self.output.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(parent, self.output.name)
+        self.tmp.mkdir()
+        self.made.add(self.tmp)
+        (self.tmp / MARKER).write_bytes(b"Made by site-builder; replaced on every build.\n")
 
 
 def _copy(source: Path, target: Path, from_output: bool) -> None:
@@ -99,14 +135,15 @@ def _ensure_parent(top: Path, rel: str, made: set[Path]) -> Path:
     return target
 
 
-def _swap(new: Path, output: Path) -> None:
+def _swap(new: Path, output: Path) -> Path | None:
+    """Put `new` in place of `output`; returns the old folder, now aside, to be removed."""
     if not output.exists():
         new.rename(output)
-        return
+        return None
     old = output.parent / f".{output.name}{_OLD}{os.getpid()}"
     output.rename(old)
     new.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:

@@ -134,7 +134,18 @@ def break_and_mend(root: Path, n: int) -> None:
         path.write_text(path.read_text() + "\nSee [[nowhere]].\n")
 
 
+def add_response(root: Path, n: int) -> None:
+    files = essays(root)
+    if files:
+        letters = files[n % len(files)].with_suffix(".responses.yaml")
+        before = letters.read_text() if letters.exists() else ""
+        letters.write_text(
+            before + f"- {{name: Reader {n}, date: 2024-05-01, body: A stalemate.}}\n"
+        )
+
+
 EDITS = [
+    add_response,
     edit_body,
     edit_title,
     add_essay,
@@ -208,7 +219,7 @@ def test_one_changed_essay_renders_only_what_shows_it(project, cli):
 def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(project, cli, damage, why):
     assert cli("build", "--root", project).code == 0
     expected = tree(project / "output")
-    (project / CACHE_DIR / "build.pickle").write_bytes(damage)
+    (project / CACHE_DIR / "state.pickle").write_bytes(damage)
     run = cli("build", "--root", project)
     assert run.code == 0
     assert f"build cache discarded: {why}" in run.err and "warning" in run.err
@@ -229,10 +240,10 @@ def test_no_cache_neither_reads_nor_writes_it(project, cli):
     assert cli("build", "--root", project, "--no-cache").code == 0
     assert not (project / CACHE_DIR).exists()
     assert cli("build", "--root", project).code == 0
-    (project / CACHE_DIR / "build.pickle").write_bytes(b"garbage")
+    (project / CACHE_DIR / "state.pickle").write_bytes(b"garbage")
     run = cli("build", "--root", project, "--no-cache")
     assert run.code == 0 and run.err == ""
-    assert (project / CACHE_DIR / "build.pickle").read_bytes() == b"garbage"
+    assert (project / CACHE_DIR / "state.pickle").read_bytes() == b"garbage"
 
 
 def test_the_cache_folder_may_be_deleted_at_any_time(project, cli):
