@@ -163,3 +163,16 @@ def test_search_is_its_own_phase_in_the_summary(site, cli):
     run = cli("build", "--root", root, "--no-cache")
     assert run.code == 0, run.err
     assert re.search(r"search \d+ ms", run.out) and (root / "output/pagefind/pagefind.js").is_file()
+
+
+def test_the_preview_says_search_comes_with_build(site):
+    from site_builder.build import make_site
+    from site_builder.config import load_config
+
+    root = site(
+        {"content/essays/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n\nRipe.\n"},
+        site_yaml="title: T\nbase_url: https://example.org/\n",
+    )
+    result = make_site(load_config(root), live_reload="/__site-builder/reload.js")
+    page = result.files["search/index.html"].decode()
+    assert "site-builder build</code> indexes" in page and "search." not in page.split("<main")[1]
