@@ -20,7 +20,6 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -254,31 +253,11 @@ def _link_run(
     cost more to make and render than the rest of the page), carrying in `meta` the plain
     text and the (concept, start, end, linked) spans that `_mentions` reads."""
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
-    pieces: list[str] = []
-    spans: list[tuple[str, int, int, bool]] = []
-    pos = 0
-    for start, end, key in matcher.find(text):
-        if key == self_key:
-            continue
-        pieces.append(escapeHtml(text[pos:start]))
-        words = escapeHtml(text[start:end])
-        if mode == "first" and key in linked:
-            pieces.append(words)
-            spans.append((key, start, end, False))
-        else:
-            linked.add(key)
-            target = matcher.targets[key]
-            pieces.append(
-                f'<a href="{escapeHtml(target.href)}" class="concept-link autolink" '
-                f'title="{escapeHtml(target.definition)}">{words}</a>'
-            )
-            spans.append((key, start, end, True))
-        pos = end
+    html, spans = _linked_html(text, matcher, mode, linked, self_key)
     if not spans:
         return run
-    pieces.append(escapeHtml(text[pos:]))
     token = Token("html_inline", "", 0)
-    token.content = "".join(pieces)
+    token.content = html
     token.meta = {"text": text, "autolinks": spans}
     return [token]
 
@@ -360,28 +339,41 @@ def link_text(
 
     Shares `linked` with the rest of the page, so `first` means first on the page.
     """
-    out: list[str] = []
-    spans: list[tuple[str, int, int, bool]] = []
-    pos = 0
-    for start, end, key in matcher.find(text) if mode != "off" else ():
-        out.append(escape(text[pos:start], quote=False))
-        words = escape(text[start:end], quote=False)
-        if mode == "first" and key in linked:
-            out.append(words)
-            spans.append((key, start, end, False))
-        else:
-            linked.add(key)
-            target = matcher.targets[key]
-            out.append(
-                f'<a href="{escape(target.href)}" class="concept-link autolink" '
-                f'title="{escape(target.definition)}">{words}</a>'
-            )
-            spans.append((key, start, end, True))
-        pos = end
-    out.append(escape(text[pos:], quote=False))
+    if mode == "off":
+        return escapeHtml(text), []
+    html, spans = _linked_html(text, matcher, mode, linked)
     ends = _sentence_ends(text) if spans else []
     mentions = [
         Mention(key, line, *_sentence(text, ends, start, end), True, is_link, at)
         for key, start, end, is_link in spans
     ]
-    return "".join(out), mentions
+    return html, mentions
+
+
+def _linked_html(
+    text: str, matcher: Matcher, mode: str, linked: set[str], self_key: str = ""
+) -> tuple[str, list[tuple[str, int, int, bool]]]:
+    """`text` as escaped HTML with its concept names linked (a name already linked on the page,
+    in mode "first", stays text), and the (concept, start, end, linked) span of each name."""
+    pieces: list[str] = []
+    spans: list[tuple[str, int, int, bool]] = []
+    pos = 0
+    for start, end, key in matcher.find(text):
+        if key == self_key:
+            continue
+        pieces.append(escapeHtml(text[pos:start]))
+        words = escapeHtml(text[start:end])
+        if mode == "first" and key in linked:
+            pieces.append(words)
+            spans.append((key, start, end, False))
+        else:
+            linked.add(key)
+            target = matcher.targets[key]
+            pieces.append(
+                f'<a href="{escapeHtml(target.href)}" class="concept-link autolink" '
+                f'title="{escapeHtml(target.definition)}">{words}</a>'
+            )
+            spans.append((key, start, end, True))
+        pos = end
+    pieces.append(escapeHtml(text[pos:]))
+    return "".join(pieces), spans
