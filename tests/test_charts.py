@@ -544,7 +544,7 @@ def test_style_css_colours_every_class_the_charts_use():
     for role in charts.COLOUR_CLASSES.values():
         for attr in ("fill", "stroke"):
             assert re.search(rf"\.chart-{attr}-{role} {{ {attr}: var\(--", css), (attr, role)
-    block = css[css.index("/* Charts (site_builder/charts.py)") :]
+    block = css[css.index("/* Charts (site_builder/charts/)") :]
     light = dict(re.findall(r"--chart-(\d): (#[0-9a-f]{6})", block.split("@media")[0]))
     assert [light.get(str(i), "") for i in range(2, 9)] == list(charts.PALETTE[1:])
 
@@ -562,7 +562,7 @@ def _contrast(a: str, b: str) -> float:
 
 def test_series_colours_stand_out_from_the_page_in_light_and_dark():
     css = STYLE.read_text()
-    charts_block = css[css.index("/* Charts (site_builder/charts.py)") :]
+    charts_block = css[css.index("/* Charts (site_builder/charts/)") :]
     dark_block = charts_block[charts_block.index("@media (prefers-color-scheme: dark)") :]
     dark = re.findall(r"--chart-\d: (#[0-9a-f]{6})", dark_block.split("}")[0])
     assert len(dark) == 7

@@ -113,7 +113,7 @@ def render_markdown(
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
     or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
-    draws ```chart fences (see charts.py); without it they are shown as code. `linked`, the
+    draws ```chart fences (see charts/); without it they are shown as code. `linked`, the
     concepts already linked on the page, is shared and added to.
     """
     env: dict = {
