@@ -1,10 +1,20 @@
-"""Checks over a built site that several tests share: every internal link must resolve."""
+"""Checks over a built site that several tests share: its files, and every internal link must
+resolve."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by its path relative to it, with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 class _Links(HTMLParser):

@@ -12,6 +12,7 @@ import pytest
 from conftest import write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sitecheck import tree
 
 from site_builder.build import build_site
 from site_builder.cache import CACHE_DIR
@@ -38,14 +39,6 @@ START = {
     "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\n\nAbout the stalemate.\n",
     "content/media/note.txt": "notes\n",
 }
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def build(root: Path, output: Path, use_cache: bool) -> dict[str, bytes] | tuple:

@@ -8,15 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sitecheck import tree
+
 SITE = Path(__file__).parent / "sites" / "basic"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def build(root: Path, out: Path, **env: str) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sitecheck import tree
 
 from site_builder import load
 from site_builder.errors import ContentError
@@ -30,14 +31,6 @@ def source(text: str | bytes, path: str = "content/pages/x.md") -> Source:
 
 def fm(*lines: str) -> dict:
     return source("---\n" + "\n".join(lines) + "\n---\n").data
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 # E3: clock times stay text; durations are converted by the field that wants them.

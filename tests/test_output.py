@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sitecheck import tree
 
 from site_builder.cache import CACHE_DIR
 
@@ -22,14 +23,6 @@ PAGES = {
     "content/media/note.txt": "a media file\n",
     "notes.txt": "the author's own notes, next to site.yaml\n",
 }
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def leftovers(parent: Path) -> list[str]:
