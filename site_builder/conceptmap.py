@@ -1,8 +1,8 @@
 """Concept maps as inline SVG, laid out at build time: no JavaScript, same bytes every build.
 
 The site map uses a force-directed layout (Fruchterman-Reingold) with a fixed start (a circle in
-key order), a fixed number of steps and a grid for the repulsion, so it costs about
-O(concepts x steps). The canvas grows with the square root of the number of concepts, which
+key order), a fixed number of steps and a grid for the repulsion whose range shrinks when a
+densely related glossary crowds the middle, so it costs about O(concepts x steps). The canvas grows with the square root of the number of concepts, which
 keeps labels apart with 15 concepts or 200. A concept's own map is radial: the concept in the
 middle and its neighbours around it. Colours come from the theme's CSS classes, so the maps
 follow light and dark mode.
@@ -47,13 +47,27 @@ def layout(
     index = {node.key: i for i, node in enumerate(nodes)}
     pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index and a != b]
     k = size / math.sqrt(n) * 0.75
-    cell = 2 * k
     margin = max(size * 0.08, 70.0)  # room for a label on either side of a dot
+    k2 = k * k
+    cell = 2 * k
+    pull = 0.5 * k / size  # a gentle pull to the middle keeps loose concepts on the canvas
+    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+    low, high = margin, size - margin
     for step in range(steps):
-        disp = [[0.0, 0.0] for _ in range(n)]
+        # repulsion dx/d * k²/d is dx * k²/d²: no square root for the many close pairs
+        ax = [(centre - x) * pull for x in xs]
+        ay = [(centre - y) * pull for y in ys]
         grid: dict[tuple[int, int], list[int]] = {}
-        for i, (x, y) in enumerate(pos):
-            grid.setdefault((int(x // cell), int(y // cell)), []).append(i)
+        for i in range(n):
+            grid.setdefault((int(xs[i] // cell), int(ys[i] // cell)), []).append(i)
+        # a crowded grid would make this step quadratic: repel over a shorter range instead
+        crowd = sum(len(members) ** 2 for members in grid.values()) / n
+        if crowd > 6:
+            cell /= math.sqrt(crowd / 6)
+            grid = {}
+            for i in range(n):
+                grid.setdefault((int(xs[i] // cell), int(ys[i] // cell)), []).append(i)
+        cell2 = cell * cell
         for (cx, cy), members in grid.items():
             near = [
                 j
@@ -62,40 +76,38 @@ def layout(
                 for j in grid.get((cx + dx, cy + dy), ())
             ]
             for i in members:
+                x, y = xs[i], ys[i]
+                fx = fy = 0.0
                 for j in near:
-                    if i == j:
-                        continue
-                    dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-                    d = math.hypot(dx, dy) or 0.01
-                    if d < cell:
-                        force = k * k / d
-                        disp[i][0] += dx / d * force
-                        disp[i][1] += dy / d * force
+                    dx, dy = x - xs[j], y - ys[j]
+                    d2 = dx * dx + dy * dy
+                    if d2 < cell2 and i != j:
+                        f = k2 / (d2 or 0.0001)
+                        fx += dx * f
+                        fy += dy * f
+                ax[i] += fx
+                ay[i] += fy
         for i, j in pairs:
-            dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-            d = math.hypot(dx, dy) or 0.01
-            force = d * d / k
-            disp[i][0] -= dx / d * force
-            disp[i][1] -= dy / d * force
-            disp[j][0] += dx / d * force
-            disp[j][1] += dy / d * force
-        for i in range(n):  # a gentle pull to the middle keeps loose concepts on the canvas
-            disp[i][0] += (centre - pos[i][0]) * 0.05 * k / size * 10
-            disp[i][1] += (centre - pos[i][1]) * 0.05 * k / size * 10
+            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+            f = math.sqrt(dx * dx + dy * dy) / k  # dx/d * d²/k
+            ax[i] -= dx * f
+            ay[i] -= dy * f
+            ax[j] += dx * f
+            ay[j] += dy * f
         heat = size / 10 * (1 - step / steps) + 1
         for i in range(n):
-            dx, dy = disp[i]
-            d = math.hypot(dx, dy) or 1.0
-            pos[i][0] = min(size - margin, max(margin, pos[i][0] + dx / d * min(d, heat)))
-            pos[i][1] = min(size - margin, max(margin, pos[i][1] + dy / d * min(d, heat)))
+            dx, dy = ax[i], ay[i]
+            d = math.sqrt(dx * dx + dy * dy) or 1.0
+            scale = min(d, heat) / d
+            xs[i] = min(high, max(low, xs[i] + dx * scale))
+            ys[i] = min(high, max(low, ys[i] + dy * scale))
     # stretch the result to fill the canvas: the forces settle on a shape, not a size
-    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     inner = size - 2 * margin
     return {
         node.key: (
-            round(margin + (pos[i][0] - min(xs)) / span_x * inner, 1) if n > 1 else centre,
-            round(margin + (pos[i][1] - min(ys)) / span_y * inner, 1) if n > 1 else centre,
+            round(margin + (xs[i] - min(xs)) / span_x * inner, 1) if n > 1 else centre,
+            round(margin + (ys[i] - min(ys)) / span_y * inner, 1) if n > 1 else centre,
         )
         for i, node in enumerate(nodes)
     }
