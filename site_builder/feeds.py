@@ -1,4 +1,4 @@
-"""Atom 1.0 and JSON Feed 1.1 of essays and episodes, built with real serializers."""
+"""Atom 1.0 and JSON Feed 1.1 of essays and episodes, built as trees and serialized."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 from .config import SiteConfig
 from .model import Episode
 from .render import View
+from .xmlout import XML_NS, xml_document
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30
@@ -49,11 +50,8 @@ def atom_feed(
     Without `content`, entries carry their summary and link only: a tag's or a concept's feed
     announces new pieces, and the site's own feed carries them in full (300 concept feeds of 30
     full essays each would be most of a site's bytes)."""
-    ET.register_namespace("", ATOM)
     origin = config.base_url[: -len(config.base_path)]
-    feed = ET.Element(
-        f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language}
-    )
+    feed = ET.Element(f"{{{ATOM}}}feed", {f"{{{XML_NS}}}lang": config.language})
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
@@ -99,11 +97,7 @@ def atom_feed(
             sub(entry, "category", term=tag)
         if content is not None:
             sub(entry, "content", content(view), type="html")
-    return (
-        b'<?xml version="1.0" encoding="utf-8"?>\n'
-        + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
-        + b"\n"
-    )
+    return xml_document(feed, {"": ATOM})
 
 
 def json_feed(

@@ -13,6 +13,7 @@ from .config import SiteConfig
 from .feeds import media_url
 from .model import Episode
 from .render import View
+from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -87,8 +88,6 @@ def podcast_feed(
     """The feed; `episodes` newest first (the build has checked that each has audio)."""
     show = config.podcast
     assert show is not None
-    for prefix, uri in NAMESPACES.items():
-        ET.register_namespace(prefix, uri)
     origin = config.base_url[: -len(config.base_path)]
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -189,4 +188,4 @@ def podcast_feed(
                 sub(item, "podcast:person", host, role="host")
             for guest in episode.guests:
                 sub(item, "podcast:person", guest, role="guest")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8") + b"\n"
+    return xml_document(rss, NAMESPACES)

@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from site_builder.podcast import podcast_guid
+from site_builder.podcast import CONTENT, podcast_guid
 
 SITE = Path(__file__).parent / "sites" / "podcast"
 NS = {
@@ -29,7 +29,8 @@ HOSTILE_GUEST = "Dr. A & B <c>"
 def build(root: Path, out: Path) -> Path:
     from site_builder.cli import main
 
-    assert main(["build", "--root", str(root), "--output", str(out)]) == 0
+    # no cache: the fixture site stays as it is in git
+    assert main(["build", "--root", str(root), "--output", str(out), "--no-cache"]) == 0
     return out
 
 
@@ -307,3 +308,23 @@ def test_show_guid_must_be_a_uuid_and_audio_urls_should_be_unique(tmp_path, cli)
     run = cli("check", "--root", root)
     assert run.code == 1
     assert "site/site.yaml:15: error: podcast guid 'not-a-uuid' is not a UUID [podcast]" in run.err
+
+
+def test_control_characters_pasted_into_an_episode_leave_every_feed_readable(tmp_path):
+    # a stray U+0001 or vertical tab, invisible in an editor, is not allowed in XML at all
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    episode = root / "content/episodes/002-guarantees.md"
+    episode.write_text(
+        episode.read_text()
+        .replace('title: "Guarantees', 'title: "\\x01Guarantees')
+        .replace("Notes on the guarantee.", "Notes on\x0b the\x1f guarantee.")
+    )
+    out = build(root, tmp_path / "out")
+    rss = items(ET.parse(out / "podcast.xml").getroot().find("channel"))
+    assert "Notes on the guarantee." in rss[HOSTILE_EPISODE].findtext(f"{{{CONTENT}}}encoded")
+    atom = ET.parse(out / "feed.xml").getroot()
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in atom]
+    assert HOSTILE_EPISODE in titles
+    feed = json.loads((out / "feed.json").read_text())  # JSON escapes them: \u0001
+    assert "\x01" + HOSTILE_EPISODE in [i["title"] for i in feed["items"]]
