@@ -150,3 +150,16 @@ def static_server(tmp_path):
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixture_sites_stay_as_in_git():
+    """Tests build copies of tests/sites*, or build them with --no-cache: a build cache left in
+    one would be copied into later tests' sites and change what they see."""
+
+    def caches() -> set[Path]:
+        return set(TESTS.glob("sites*/*/.site-builder-cache"))
+
+    before = caches()
+    yield
+    assert caches() == before, "a test left a build cache in a fixture site"

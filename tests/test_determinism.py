@@ -16,7 +16,17 @@ SITE = Path(__file__).parent / "sites" / "basic"
 def build(root: Path, out: Path, **env: str) -> dict[str, bytes]:
     full_env = {**os.environ, **env}
     subprocess.run(
-        [sys.executable, "-m", "site_builder", "build", "--root", str(root), "--output", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--no-cache",
+            "--root",
+            str(root),
+            "--output",
+            str(out),
+        ],
         check=True,
         env=full_env,
         capture_output=True,
@@ -77,6 +87,7 @@ def tree_with_jobs(root: Path, out: Path, jobs: int) -> dict[str, bytes]:
             str(out),
             "--jobs",
             str(jobs),
+            "--no-cache",
         ],
         check=True,
         capture_output=True,

@@ -16,7 +16,7 @@ def built(tmp_path_factory):
     from site_builder.cli import main
 
     out = tmp_path_factory.mktemp("previews") / "out"
-    assert main(["build", "--root", str(SITE), "--output", str(out)]) == 0
+    assert main(["build", "--root", str(SITE), "--output", str(out), "--no-cache"]) == 0
     return out
 
 

@@ -405,7 +405,7 @@ def test_served_pages_carry_the_reload_script_and_built_pages_do_not(served, tmp
     assert re.search(
         rb'<script src="/__site-builder/reload\.js\?build=\d+" defer>', request(port, "/sub/")[2]
     )
-    assert cli("build", "--root", SITE, "--output", tmp_path / "out").code == 0
+    assert cli("build", "--root", SITE, "--output", tmp_path / "out", "--no-cache").code == 0
     assert "__site-builder" not in (tmp_path / "out" / "index.html").read_text()
 
 
