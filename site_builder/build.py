@@ -31,7 +31,7 @@ from .parse import parse_item
 from .podcast import FEED_PATH, chapters_json, episode_files, podcast_feed
 from .podcast_checks import check_podcast
 from .pool import run_sliced
-from .render import Renderer, collect_assets, theme_dirs
+from .render import Job, Renderer, collect_assets, theme_dirs
 from .search import index_site
 from .slugs import slugify
 from .write import OutputWriter
@@ -216,13 +216,12 @@ def make_site(
                 live_reload=live_reload,
                 env=cache.environment(themes) if cache else None,
             )
-            paths = [job[0] for job in renderer.jobs(items)]
-            todo = paths if wanted is None else [p for p in paths if p in wanted]
-            pages = len(paths)
-            shared = (config, renderer, links, items, dirty)
-            feeds = list(_feed_jobs(*shared))
+            every = {job[0]: job for job in renderer.jobs(items)}
+            todo = list(every) if wanted is None else [p for p in every if p in wanted]
+            pages = len(every)
+            feeds = _feed_jobs(config, renderer, links, items, dirty)
             count = _counter(progress, "render", len(todo) + len(feeds))
-            _render_files(renderer, items, todo, feeds, shared, jobs, keep, count)
+            _render_files(renderer, every, todo, feeds, jobs, keep, count)
             if wanted is None:
                 keep(
                     {"glossary.json": glossary_json(index, links, glossary_facts, config.base_url)}
@@ -257,10 +256,9 @@ def make_site(
 
 def _render_files(
     renderer: Renderer,
-    items: list[Item],
+    every: dict[str, Job],
     todo: list[str],
-    feeds: list[str],
-    shared: tuple,
+    feeds: dict[str, Callable[[], bytes]],
     jobs: int,
     keep: Callable[[dict[str, bytes]], None],
     count: Callable[[int], None],
@@ -271,8 +269,8 @@ def _render_files(
         keep(part)
         count(len(part))
 
-    run_sliced(_render_slice, (renderer, items), todo, jobs, take)
-    run_sliced(_feed_slice, shared, feeds, jobs, take)
+    run_sliced(_render_slice, (renderer, every), todo, jobs, take)
+    run_sliced(_feed_slice, feeds, list(feeds), jobs, take)
 
 
 def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int], None]:
@@ -299,8 +297,8 @@ def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
 
 
 def _render_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
-    renderer, items = shared
-    return renderer.render_all(items, set(paths))[0]
+    renderer, every = shared
+    return renderer.render(every[path] for path in paths)
 
 
 def _feed_jobs(
@@ -327,7 +325,7 @@ def _feed_jobs(
 
     stream = [i for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))]
     if stale(stream):
-        views = renderer.views(stream)
+        views = renderer.views(stream[:FEED_SIZE])
         jobs["feed.xml"] = partial(
             atom_feed, config, views, "feed.xml", config.title, config.base_path, content
         )
@@ -340,7 +338,7 @@ def _feed_jobs(
             jobs[path] = partial(
                 atom_feed,
                 config,
-                renderer.views(tagged),
+                renderer.views(tagged[:FEED_SIZE]),
                 path,
                 f"{config.title}: {label}",
                 f"{config.base_path}tags/{slug}/",
@@ -354,7 +352,7 @@ def _feed_jobs(
             jobs[path] = partial(
                 atom_feed,
                 config,
-                renderer.views(about),
+                renderer.views(about[:FEED_SIZE]),
                 path,
                 f"{config.title}: {item.title}",
                 renderer.index.url(item),
@@ -370,8 +368,7 @@ def _feed_jobs(
     return jobs
 
 
-def _feed_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
-    jobs = _feed_jobs(*shared)
+def _feed_slice(jobs: dict[str, Callable[[], bytes]], paths: list[str]) -> dict[str, bytes]:
     return {path: jobs[path]() for path in paths}
 
 

@@ -1,11 +1,11 @@
 """Concept maps as inline SVG, laid out at build time: no JavaScript, same bytes every build.
 
 The site map uses a force-directed layout (Fruchterman-Reingold) with a fixed start (a circle in
-key order), a fixed number of steps and a grid for the repulsion whose range shrinks when a
-densely related glossary crowds the middle, so it costs about O(concepts x steps). The canvas grows with the square root of the number of concepts, which
-keeps labels apart with 15 concepts or 200. A concept's own map is radial: the concept in the
-middle and its neighbours around it. Colours come from the theme's CSS classes, so the maps
-follow light and dark mode.
+key order), a fixed number of steps and a grid for the repulsion, whose range shrinks when a
+densely related glossary crowds the middle, so it costs about O(concepts x steps). The canvas
+grows with the square root of the number of concepts, which keeps labels apart with 15 concepts
+or 200. A concept's own map is radial: the concept in the middle and its neighbours around it.
+Colours come from the theme's CSS classes, so the maps follow light and dark mode.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import chain
 
 from .errors import Diagnostic, did_you_mean
 from .link import Links, SiteIndex
@@ -83,11 +84,16 @@ def often_with(
 ) -> tuple[tuple[Concept, int], ...]:
     """The concepts that share the most pages with this one (ties by name): computed for the
     pages being rendered only, from the pages that refer to it."""
-    shared: Counter[str] = Counter()
-    for ref in links.referrers.get(key, ()):
-        shared.update(glossary.on_page.get(ref.item.key, ()))
+    pages = (glossary.on_page.get(ref.item.key, ()) for ref in links.referrers.get(key, ()))
+    shared = Counter(chain.from_iterable(pages))
     shared.pop(key, None)
-    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], fold(index.by_key[kv[0]].title)))
+    counts = sorted(shared.values(), reverse=True)
+    floor = counts[OFTEN_WITH - 1] if len(counts) >= OFTEN_WITH else 0
+    # only the few with a count that can make the list are ordered by name
+    ranked = sorted(
+        ((k, n) for k, n in shared.items() if n >= floor),
+        key=lambda kv: (-kv[1], fold(index.by_key[kv[0]].title)),
+    )
     return tuple((index.by_key[k], n) for k, n in ranked[:OFTEN_WITH])
 
 

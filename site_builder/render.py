@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import jinja2
@@ -94,22 +94,19 @@ def excerpt(body_html: str, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:\u2014\u2013-") + "…"
 
 
-@dataclass(frozen=True, slots=True)
-class _Backlink:
+class _Backlink(NamedTuple):
     """One item on a concept page: the sentence to quote and the transcript moments."""
 
     item: View
     mentions: tuple
+    quote: Any  # the first mention in prose, else the first in the transcript
+    moments: list
 
-    @property
-    def quote(self):
-        """The first mention in prose, else the first in the transcript."""
-        prose = [m for m in self.mentions if m.at is None]
-        return (prose or list(self.mentions) or [None])[0]
 
-    @property
-    def moments(self) -> list:
-        return [m for m in self.mentions if m.at is not None]
+def _backlink(item: View, mentions: tuple) -> _Backlink:
+    moments = [m for m in mentions if m.at is not None]
+    quote = next((m for m in mentions if m.at is None), mentions[0] if mentions else None)
+    return _Backlink(item, mentions, quote, moments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +118,20 @@ class View:
     html: str
     summary: str
 
+    # the attributes templates read most, without the cost of a failed lookup first
+    title = property(lambda self: self.item.title)
+    date = property(lambda self: self.item.date)
+    key = property(lambda self: self.item.key)
+    kind = property(lambda self: self.item.kind)
+    tags = property(lambda self: self.item.tags)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.item, name)
+
+
+# A page to render: output path, template, the item it shows (if any), and its context, made
+# only when the page is rendered (a rebuild of a few pages costs a few pages).
+Job = tuple[str, str, Item | None, Callable[[], dict]]
 
 
 def make_environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -197,33 +206,27 @@ class Renderer:
     def views(self, items) -> list[View]:
         return [self.view(i) for i in items]
 
-    def render_all(
-        self, items: list[Item], wanted: set[str] | None = None
-    ) -> tuple[dict[str, bytes], int]:
-        """The site's pages keyed by output path (all of them, or those in `wanted`), and how
-        many pages the site has."""
+    def render(self, jobs: Iterable[Job]) -> dict[str, bytes]:
+        """The pages of `jobs` keyed by output path; every template problem is reported."""
         pages: dict[str, bytes] = {}
         problems: list[Diagnostic] = []
-        jobs = self.jobs(items)
         for path, template, item, context in jobs:
-            if wanted is None or path in wanted:
-                try:
-                    pages[path] = self._render(template, path, item, context()).encode()
-                except ContentError as exc:
-                    problems.extend(exc.diagnostics)
+            try:
+                pages[path] = self._render(template, path, item, context()).encode()
+            except ContentError as exc:
+                problems.extend(exc.diagnostics)
         if problems:
             raise ContentError(problems)
-        return pages, len(jobs)
+        return pages
 
-    def jobs(self, items: list[Item]) -> list[tuple[str, str, Item | None, Callable[[], dict]]]:
-        """Every page as (output path, template, item, context): contexts are built only for
-        the pages that are rendered, so a rebuild of a few pages costs a few pages."""
+    def jobs(self, items: list[Item]) -> list[Job]:
+        """Every page of the site, in a fixed order."""
         ordered = sorted(items, key=newest_first)
         essays = [i for i in ordered if isinstance(i, Essay)]
         episodes = [i for i in ordered if isinstance(i, Episode)]
         concepts = sorted((i for i in items if isinstance(i, Concept)), key=lambda c: fold(c.title))
         in_order = episodes[::-1]  # oldest first, for previous / next
-        jobs: list[tuple[str, str, Item | None, Callable[[], dict]]] = []
+        jobs: list[Job] = []
 
         def page(
             path: str, template: str, item: Item | None = None, context: Callable[[], dict] = dict
@@ -270,7 +273,9 @@ class Renderer:
             page(
                 f"tags/{slug}/index.html",
                 "tag.html",
-                context=partial(dict, tag=label, items=self.views(tagged), feeds=[feed]),
+                context=lambda label=label, tagged=tagged, feed=feed: dict(
+                    tag=label, items=self.views(tagged), feeds=[feed]
+                ),
             )
         for item in essays:
             page(self._path(item), "essay.html", item, partial(self._essay_context, item))
@@ -378,7 +383,7 @@ class Renderer:
             ("concept", "Concepts"),
         ):
             members = [
-                _Backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind
+                _backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind
             ]
             if members:
                 groups.append((label, members))
