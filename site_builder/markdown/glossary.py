@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -28,6 +29,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 WORD = re.compile(r"\w+(?:[-\u2010\u2011'\u2019]\w+)*")
+_SPLIT = re.compile(f"({WORD.pattern})")  # words and the gaps between them, in one pass
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _POSSESSIVE_ENDINGS = ("'s", "\u2019s")  # of a casefolded word
 _SENTENCE_END = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*\\s")
@@ -105,36 +107,36 @@ class Matcher:
         """(start, end, concept key) of each match, left to right, longest first."""
         trie = self._trie
         folded_text = text.casefold()
-        # casefolding keeps offsets for nearly all text; where it does not (ß -> ss), fold
-        # word by word instead
-        aligned = len(folded_text) == len(text)
-        source = folded_text if aligned else text
-        # most words start no concept name: find the few that may, at C speed, before
-        # walking the trie from each of them
-        strings = WORD.findall(source) if aligned else [w.casefold() for w in WORD.findall(text)]
-        if trie.keys().isdisjoint(strings) and "'" not in source and "\u2019" not in source:
+        # casefolding keeps offsets for nearly all text; where it does not (ß -> ss), split
+        # the text itself and fold word by word
+        if len(folded_text) == len(text):
+            parts = _SPLIT.split(folded_text)
+            strings = parts[1::2]
+        else:
+            parts = _SPLIT.split(text)
+            strings = [w.casefold() for w in parts[1::2]]
+        # `parts` is gap, word, gap, ..., word, gap. Most words start no concept name: find
+        # the few that may with set operations, at C speed, before walking the trie from them
+        unique = set(strings)
+        firsts = trie.keys() & unique
+        if "'" in folded_text or "\u2019" in folded_text:
+            firsts.update(w for w in unique if w[-2:] in _POSSESSIVE_ENDINGS and w[:-2] in trie)
+        if not firsts:
             return  # most paragraphs name no concept at all
-        starts = [
-            k
-            for k, word in enumerate(strings)
-            if word in trie or (word[-2:] in _POSSESSIVE_ENDINGS and word[:-2] in trie)
-        ]
-        if not starts:
-            return
-        words = list(WORD.finditer(source))
-        count, resume = len(words), 0
+        starts = sorted(k for word in firsts for k in _positions(strings, word))
+        ends = list(accumulate(map(len, parts)))  # word k is text[ends[2k] : ends[2k + 1]]
+        count, resume = len(strings), 0
         for i in starts:
             if i < resume:
                 continue
             node, best, j = trie, None, i
             while j < count:
-                word = words[j]
-                if j > i and not _is_gap(text[words[j - 1].end() : word.start()]):
+                if j > i and not parts[2 * j].isspace():  # words apart only by spaces
                     break
                 folded = strings[j]
-                key = self._accept(node.get(folded), text, words, i, j, False)
+                key = self._accept(node.get(folded), text, ends, i, j, False)
                 if key is None and folded[-2:] in _POSSESSIVE_ENDINGS:
-                    key = self._accept(node.get(folded[:-2]), text, words, i, j, True)
+                    key = self._accept(node.get(folded[:-2]), text, ends, i, j, True)
                 if key is not None:
                     best = (j, key)
                 node = node.get(folded)
@@ -143,26 +145,33 @@ class Matcher:
                 j += 1
             if best is not None:
                 last, key = best
-                yield words[i].start(), words[last].end(), key
+                yield ends[2 * i], ends[2 * last + 1], key
                 resume = last + 1
 
     @staticmethod
     def _accept(
-        node: dict | None, text: str, words: list, i: int, j: int, possessive: bool
+        node: dict | None, text: str, ends: list[int], i: int, j: int, possessive: bool
     ) -> str | None:
         if not node or _TERMINAL not in node:
             return None
         entries = node[_TERMINAL]  # acronyms (exact words) sort first
         if entries[0][0] is None:
             return entries[0][1]
-        typed = tuple(text[m.start() : m.end()] for m in words[i : j + 1])
+        typed = tuple(text[ends[2 * k] : ends[2 * k + 1]] for k in range(i, j + 1))
         if possessive:
             typed = (*typed[:-1], _POSSESSIVE.sub("", typed[-1]))
         return next((key for exact, key in entries if exact is None or exact == typed), None)
 
 
-def _is_gap(between: str) -> bool:
-    return bool(between) and between.isspace()
+def _positions(items: list[str], value: str) -> Iterator[int]:
+    """Every index of `value` in `items`, found by list.index at C speed."""
+    k = -1
+    while True:
+        try:
+            k = items.index(value, k + 1)
+        except ValueError:
+            return
+        yield k
 
 
 def glossary_plugin(md: MarkdownIt) -> None:
