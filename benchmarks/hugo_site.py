@@ -379,12 +379,13 @@ def run_hugo(binary: str, site: Path, destination: Path) -> tuple[float, float]:
 
 
 def time_hugo(site: Path) -> dict:
-    """A clean build and a second full build; pages are the index.html files written.
+    """A clean build and a second full build; pages are the index.html files written. Hugo
+    writes beside the site, on the same disk as our builds.
 
     CPU seconds (user + system, all of Hugo's threads) help read the wall time on a busy machine.
     """
     binary = hugo_binary()
-    with tempfile.TemporaryDirectory(prefix="hugo-bench-out-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="hugo-bench-out-", dir=site.parent) as tmp:
         destination = Path(tmp) / "public"
         wall, cpu = run_hugo(binary, site, destination)
         second_wall, second_cpu = run_hugo(binary, site, destination)

@@ -2,14 +2,17 @@
 
     python benchmarks/run.py                        # example site, 100 and 1,000 essays
     python benchmarks/run.py --sizes 100 1000 10000 --concepts 300 300 2000 --hugo
+    python benchmarks/run.py --hugo --tmp /dev/shm   # in memory: without the disk's variance
 
 For each site, each build runs in a fresh process, as `site-builder build` does, with one
 worker per CPU:
 - clean: no output and no build cache (search included; "no search" is the same minus it);
 - nothing changed: the same build again, with the cache the clean build left;
 - one essay changed: a sentence added to one essay, then built with the cache.
-Peak RSS is the largest of the building process and its workers. With `--hugo`, the same
-corpus is also written for Hugo (benchmarks/hugo_site.py) and built twice by it.
+Peak RSS is the largest of the building process and its children (its workers, and Pagefind),
+followed by the building process's own. With `--hugo`, the same
+corpus is also written for Hugo (benchmarks/hugo_site.py) and built twice by it, and the floor
+of any Python build of it is timed (benchmarks/floor.py).
 """
 
 from __future__ import annotations
@@ -37,11 +40,14 @@ def child(root: Path, output: Path) -> None:
     start = time.perf_counter()
     result = build_site(load_config(root), output, jobs=default_jobs())
     wall = time.perf_counter() - start
-    peak_kib = max(
-        resource.getrusage(who).ru_maxrss
-        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-    )
-    figures = {"pages": result.pages, "wall": wall, "peak_mib": peak_kib / 1024}
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # workers, Pagefind
+    figures = {
+        "pages": result.pages,
+        "wall": wall,
+        "peak_mib": max(own, children) / 1024,
+        "own_peak_mib": own / 1024,
+    }
     print(json.dumps({**figures, "phases": result.timings}))
 
 
@@ -62,7 +68,8 @@ def report(label: str, figures: dict) -> None:
     print(
         f"{label:<30} {figures['pages']:>6} pages {figures['wall']:6.2f} s "
         f"(no search {figures['wall'] - search:5.2f} s) "
-        f"{figures['pages'] / figures['wall']:6.0f} pages/s  peak {figures['peak_mib']:5.0f} MiB"
+        f"{figures['pages'] / figures['wall']:6.0f} pages/s  peak {figures['peak_mib']:5.0f} MiB "
+        f"(building process {figures['own_peak_mib']:4.0f})"
         f"  | {phases}",
         flush=True,
     )
@@ -80,6 +87,17 @@ def bench_site(label: str, root: Path, work: Path) -> None:
             essays[0].read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8"
         )
         report(f"{label}: one essay changed", measure(root, output))
+
+
+def bench_floor(label: str, corpus: Path) -> None:
+    from floor import time_floor
+
+    from site_builder.pool import default_jobs
+
+    files, wall = time_floor(corpus, default_jobs())
+    print(
+        f"{label + ': floor':<30} {files:>6} files {wall:6.2f} s (read, YAML, bare Markdown, write)"
+    )
 
 
 def bench_hugo(label: str, corpus: Path, work: Path) -> None:
@@ -101,6 +119,12 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=200, help="at most; a fifth of essays")
     parser.add_argument("--concepts", type=int, nargs="*", default=[300], help="one per size")
     parser.add_argument("--hugo", action="store_true", help="also time Hugo on each corpus")
+    parser.add_argument(
+        "--tmp",
+        type=Path,
+        help="where to write the corpora and their output (default: the system's temporary "
+        "folder); a RAM disk such as /dev/shm takes the disk's own variance out of the figures",
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -108,7 +132,7 @@ def main() -> None:
         return
     from generate import generate
 
-    with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="site-builder-bench-", dir=args.tmp) as tmp:
         work = Path(tmp)
         example = work / "example"
         example.mkdir()
@@ -124,6 +148,7 @@ def main() -> None:
             label = f"{size} essays, {concepts} concepts"
             if args.hugo:
                 bench_hugo(label, root, work)
+                bench_floor(label, root)
             bench_site(label, root, work)
 
 
