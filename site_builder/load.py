@@ -22,6 +22,8 @@ from .transcripts import Transcript, parse_transcript
 
 SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
+# Invisible characters pasted from word processors; XML feeds may not carry them at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 # Files editors and operating systems leave beside the ones authors write.
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
@@ -318,6 +320,18 @@ def read_item(
             )
         )
         return None
+    control = _CONTROL.search(source.body)
+    if control:
+        problems.append(
+            Diagnostic(
+                rel,
+                source.body_line + source.body.count("\n", 0, control.start()),
+                f"invisible control character U+{ord(control.group()):04X} in the text",
+                hint="delete it: feeds leave it out, and browsers may show it as a box",
+                severity="warning",
+                code="control-character",
+            )
+        )
     r = FieldReader(source, problems)
     stem = Path(rel).stem
     common = dict(

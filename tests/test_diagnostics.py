@@ -218,3 +218,22 @@ def test_out_of_range_values_are_positioned_errors_not_tracebacks(site, cli, mon
     assert run.code == 1
     assert run.err.startswith("content/pages/p.md:3: error: "), run.err
     assert run.err.endswith("1 error; nothing was written.\n")
+
+
+def test_an_invisible_control_character_is_a_warning_on_its_line(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/essays/2024-01-15-pasted.md": (
+                "---\ntitle: Pasted\ndate: 2024-01-15\n---\n\nFine.\n\nPasted from\x0b a memo.\n"
+            )
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("build")
+    assert run.code == 0
+    assert run.err.splitlines()[:2] == [
+        "content/essays/2024-01-15-pasted.md:8: warning: invisible control character U+000B "
+        "in the text [control-character]",
+        "    hint: delete it: feeds leave it out, and browsers may show it as a box",
+    ]
+    assert "Pasted from a memo." in (root / "output/feed.xml").read_text(encoding="utf-8")
