@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .build import build_site, make_site
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import ContentError, Diagnostic, UsageError
 from .pool import default_jobs
@@ -132,6 +131,8 @@ def _config(root: Path, base_url: str | None = None) -> SiteConfig:
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:
+    from .build import build_site  # the pipeline's imports are most of a start-up: only here
+
     config = _config(root, args.base_url)
     output = Path(args.output).expanduser().absolute() if args.output else root / "output"
     check_output_dir(output, root, force=args.force)
@@ -192,6 +193,8 @@ def _seconds(value: float) -> str:
 
 def _check(args: argparse.Namespace, root: Path) -> int:
     """Check the site as `build` publishes it and as `serve` shows it (drafts included)."""
+    from .build import make_site
+
     config = _config(root)
     found: dict[tuple, Diagnostic] = {}
     pages = 0

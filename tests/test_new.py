@@ -278,3 +278,21 @@ def test_new_keeps_the_generated_folders_in_gitignore(project, cli):
     new_path(cli("new", "page", "Two"))
     lines = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert lines == ["notes/", "/output/", ".site-builder-cache/"]  # added once, nothing lost
+
+
+def test_new_starts_without_the_build_pipeline(tmp_path):
+    # importing the pipeline (Markdown, Jinja, the cache) is half of a start-up; `new`, `--help`
+    # and `--version` need none of it
+    probe = (
+        "import sys; from site_builder.cli import main; main(['new', 'essay', 'Quick']);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('site_builder', 'jinja2', 'markdown_it')))"
+    )
+    (tmp_path / "site.yaml").write_text("title: T\nbase_url: https://example.org/\n")
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    loaded = done.stdout.splitlines()[-1]
+    assert "site_builder.scaffold" in loaded
+    for heavy in ("site_builder.build", "jinja2", "markdown_it"):
+        assert f"'{heavy}'" not in loaded, loaded
