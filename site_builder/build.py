@@ -263,14 +263,14 @@ def _render_files(
     keep: Callable[[dict[str, bytes]], None],
     count: Callable[[int], None],
 ) -> None:
-    """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes."""
+    """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes.
+    One pool does both, so no worker waits for the last pages before the feeds start."""
 
     def take(part: dict[str, bytes]) -> None:
         keep(part)
         count(len(part))
 
-    run_sliced(_render_slice, (renderer, every), todo, jobs, take)
-    run_sliced(_feed_slice, feeds, list(feeds), jobs, take)
+    run_sliced(_render_slice, (renderer, every, feeds), [*todo, *feeds], jobs, take)
 
 
 def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int], None]:
@@ -297,8 +297,10 @@ def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
 
 
 def _render_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
-    renderer, every = shared
-    return renderer.render(every[path] for path in paths)
+    renderer, every, feeds = shared
+    made = renderer.render(every[path] for path in paths if path in every)
+    made.update((path, feeds[path]()) for path in paths if path in feeds)
+    return made
 
 
 def _feed_jobs(
@@ -366,10 +368,6 @@ def _feed_jobs(
             if episode.chapters:
                 jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
     return jobs
-
-
-def _feed_slice(jobs: dict[str, Callable[[], bytes]], paths: list[str]) -> dict[str, bytes]:
-    return {path: jobs[path]() for path in paths}
 
 
 def build_site(
