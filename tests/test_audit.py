@@ -1,0 +1,114 @@
+"""The default theme audited in headless Chromium, in light and in dark mode, on every kind of
+page of the example site: text contrast (HTML and SVG, charts and concept maps included), names
+and labels, heading order, unique ids, landmarks, and a visible keyboard focus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parent.parent
+BASE = "/companion/"
+AUDIT = (Path(__file__).parent / "audit.js").read_text(encoding="utf-8")
+PAGES = [
+    "",
+    "essays/",
+    "essays/reading-the-stalemate/",  # responses, footnotes, an episode link
+    "essays/the-long-middle/",  # a chart
+    "episodes/",
+    "episodes/ripe-for-what/",  # chapters and a transcript
+    "glossary/",  # the concept map
+    "glossary/ripeness/",  # backlinks with quotes, a local map
+    "tags/",
+    "tags/negotiation/",
+    "about/",
+    "subscribe/",
+    "search/?q=ripeness",
+    "404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from site_builder.cli import main
+
+    root = tmp_path_factory.mktemp("audit") / "site"
+    root.mkdir()
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root)
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    return root / "output"
+
+
+@pytest.fixture
+def origin(built, static_server):
+    return static_server(built, BASE)
+
+
+def open_page(browser, origin: str, path: str, scheme: str):
+    page = browser.new_page(color_scheme=scheme)
+    visit(page, origin, path)
+    return page
+
+
+def visit(page, origin: str, path: str) -> None:
+    page.goto(origin + BASE + path)
+    if path.startswith("search/"):
+        page.wait_for_selector(".search-result")
+    page.add_script_tag(content=AUDIT)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_text_has_enough_contrast(browser, origin, scheme):
+    page = browser.new_page(color_scheme=scheme)
+    found = {}
+    for path in PAGES:
+        visit(page, origin, path)
+        found[path] = page.evaluate("contrast()")
+    assert {path: failures for path, failures in found.items() if failures} == {}
+    page.close()
+
+
+def test_names_labels_headings_ids_and_a_visible_focus(browser, origin):
+    page = browser.new_page()
+    found = {}
+    for path in PAGES:
+        visit(page, origin, path)
+        problems = page.evaluate("structure()")
+        page.keyboard.press("Tab")  # the first stop is the skip link, and it shows
+        focus = page.evaluate(
+            "(() => { const el = document.activeElement, s = getComputedStyle(el);"
+            " return [el.textContent.trim(), s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+        )
+        if focus[0] != "Skip to content" or focus[1] == "none" or focus[2] < 2:
+            problems.append(f"first focus: {focus}")
+        found[path] = problems
+    assert {path: problems for path, problems in found.items() if problems} == {}
+    page.close()
+
+
+def test_the_audit_finds_what_it_looks_for(browser, origin):
+    # faint text, an unlabelled field, a skipped heading level and a repeated id are reported
+    page = open_page(browser, origin, "essays/", "dark")
+    taken = page.evaluate("document.querySelector('[id]').id")
+    page.evaluate(
+        """(taken) => {
+        const main = document.querySelector("main");
+        main.insertAdjacentHTML("beforeend",
+          '<p style="color:#333">faint words</p><input name="nameless">' +
+          '<h4>too deep</h4><span id="' + taken + '">again</span>' +
+          '<svg><text style="fill:#222">dim label</text></svg>');
+    }""",
+        taken,
+    )
+    faint = {(f["text"], f["need"]) for f in page.evaluate("contrast()")}
+    assert faint == {("faint words", 4.5), ("dim label", 4.5)}
+    assert page.evaluate("structure()") == [
+        "heading jumps from h2 to h4: too deep",
+        "form field without a label: nameless",
+        f"id used 2 times: {taken}",
+    ]
+    page.close()
