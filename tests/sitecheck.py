@@ -1,11 +1,22 @@
-"""Checks over a built site that several tests share: its files, and every internal link must
-resolve."""
+"""What several tests share: a copy of the example site, a built site's files, and the check
+that every internal link resolves."""
 
 from __future__ import annotations
 
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).parent.parent
+
+
+def copy_example(root: Path) -> Path:
+    """The example site (the repository's content, templates and site.yaml) copied to `root`."""
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root)
+    return root
 
 
 def tree(root: Path) -> dict[str, bytes]:

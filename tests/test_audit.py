@@ -4,12 +4,11 @@ and labels, heading order, unique ids, landmarks, and a visible keyboard focus."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from sitecheck import copy_example
 
-REPO = Path(__file__).parent.parent
 BASE = "/companion/"
 AUDIT = (Path(__file__).parent / "audit.js").read_text(encoding="utf-8")
 PAGES = [
@@ -34,11 +33,7 @@ PAGES = [
 def built(tmp_path_factory):
     from site_builder.cli import main
 
-    root = tmp_path_factory.mktemp("audit") / "site"
-    root.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yaml", root)
+    root = copy_example(tmp_path_factory.mktemp("audit") / "site")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
     return root / "output"
 

@@ -4,12 +4,10 @@ changes, and quoted as text only where a concept page cites the essay around the
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
+from sitecheck import REPO, copy_example
 
-REPO = Path(__file__).parent.parent
 SITE_YAML = "title: Charts\nbase_url: https://example.org/sub/\nsearch: false\n"
 CHART = """
 ```chart
@@ -97,9 +95,7 @@ def test_a_missing_data_file_added_later_is_picked_up(project, cli):
 
 
 def test_the_example_essay_chart_is_text_only_on_the_concept_page(tmp_path, cli):
-    root = tmp_path / "example"
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_example(tmp_path / "example")
     (root / "site.yaml").write_text(
         (REPO / "site.yaml").read_text(encoding="utf-8").replace("search: true", "search: false")
     )

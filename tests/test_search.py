@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
+from sitecheck import REPO, copy_example
 
-REPO = Path(__file__).parent.parent
 BASE = "/companion/"  # the example site's base_url is https://example.org/companion/
 
 
@@ -18,11 +16,7 @@ BASE = "/companion/"  # the example site's base_url is https://example.org/compa
 def built(tmp_path_factory):
     from site_builder.cli import main
 
-    root = tmp_path_factory.mktemp("search") / "site"
-    root.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yaml", root)
+    root = copy_example(tmp_path_factory.mktemp("search") / "site")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
     return root / "output"
 
