@@ -194,14 +194,16 @@ def _seconds(value: float) -> str:
 def _check(args: argparse.Namespace, root: Path) -> int:
     """Check the site as `build` publishes it and as `serve` shows it (drafts included)."""
     from .build import make_site
+    from .incremental import BuildCache
 
     config = _config(root)
     found: dict[tuple, Diagnostic] = {}
     pages = 0
     autolinks = []
+    cache = BuildCache()  # the second pass reads, and mostly parses, nothing twice
     for drafts in (False, True):
         try:
-            result = make_site(config, drafts=drafts, jobs=default_jobs())
+            result = make_site(config, drafts=drafts, jobs=default_jobs(), cache=cache)
             pages, autolinks = max(pages, result.pages), result.autolinks
             found.update({(d.path, d.line, d.message): d for d in result.warnings})
         except ContentError as exc:

@@ -237,3 +237,34 @@ def test_an_invisible_control_character_is_a_warning_on_its_line(site, cli, monk
         "    hint: delete it: feeds leave it out, and browsers may show it as a box",
     ]
     assert "Pasted from a memo." in (root / "output/feed.xml").read_text(encoding="utf-8")
+
+
+def test_check_reads_and_parses_each_file_once_for_both_views(site, cli, monkeypatch):
+    # `check` looks at the site as published and as previewed (drafts included): the second
+    # look reuses the first one's reading and parsing, as a rebuild would
+    from site_builder import build, load
+
+    root = site(
+        {
+            "content/essays/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n\nOne.\n",
+            "content/essays/2024-01-02-b.md": "---\ntitle: B\ndate: 2024-01-02\n---\n\nTwo.\n",
+            "content/pages/c.md": "---\ntitle: C\n---\n\nThree.\n",
+        }
+    )
+    reads, parses = [], []
+    read_item, parse_item = load.read_item, build.parse_item
+    monkeypatch.setattr(load, "read_item", lambda *a: reads.append(a[1]) or read_item(*a))
+    monkeypatch.setattr(
+        build, "parse_item", lambda item, *a: parses.append(item.path) or parse_item(item, *a)
+    )
+    monkeypatch.chdir(root)
+    assert cli("check").code == 0
+    assert (
+        sorted(reads)
+        == sorted(parses)
+        == [
+            "content/essays/2024-01-01-a.md",
+            "content/essays/2024-01-02-b.md",
+            "content/pages/c.md",
+        ]
+    )
