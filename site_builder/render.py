@@ -115,8 +115,12 @@ class View:
 
     item: Item
     url: str
-    html: str
+    parsed: Parsed | None  # not `body`: that is the item's Markdown, as templates know it
     summary: str
+
+    @property
+    def html(self) -> str:  # decoded when a page or feed shows it, not kept
+        return self.parsed.html if self.parsed else ""
 
     # the attributes templates read most, without the cost of a failed lookup first
     title = property(lambda self: self.item.title)
@@ -195,11 +199,10 @@ class Renderer:
         found = self._views.get(item.key)
         if found is None:
             body = self.parsed.get(item.key)
-            body_html = body.html if body else ""
             summary = item.summary or (
-                item.definition if isinstance(item, Concept) else excerpt(body_html)
+                item.definition if isinstance(item, Concept) else excerpt(body.html if body else "")
             )
-            found = View(item, self.index.url(item), body_html, summary)
+            found = View(item, self.index.url(item), body, summary)
             self._views[item.key] = found
         return found
 

@@ -51,7 +51,9 @@ class Heading(NamedTuple):
 class Parsed:
     """What one Markdown body turned into, and what it refers to."""
 
-    html: str
+    # UTF-8: a page with one curly quote or dash would otherwise take two bytes a character,
+    # and a large site keeps every body from parsing to the end of the build (and its cache)
+    encoded: bytes
     headings: tuple[Heading, ...]
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
@@ -61,6 +63,10 @@ class Parsed:
     transcript_html: str = ""  # an episode's transcript, rendered (see parse.py)
     responses_html: tuple[tuple[str, str], ...] = ()  # an essay's (response, reply), rendered
     elsewhere: tuple[Diagnostic, ...] = ()  # problems in the item's other files (responses)
+
+    @property
+    def html(self) -> str:
+        return self.encoded.decode()
 
 
 def make_markdown(html: bool = True) -> MarkdownIt:
@@ -134,7 +140,7 @@ def render_markdown(
         if tok.type == "heading_open"
     )
     return Parsed(
-        html,
+        html.encode(),
         headings,
         tuple(env.get("wikilinks", ())),
         tuple(env.get("root_links", ())),
