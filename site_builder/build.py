@@ -22,7 +22,14 @@ from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
-from .incremental import BuildCache, affected_pages, parse_env, site_shape
+from .incremental import (
+    BuildCache,
+    affected_pages,
+    parse_env,
+    retitled,
+    shows_title_of,
+    site_shape,
+)
 from .link import Links, build_index, build_matcher, link_site, newest_first, relink
 from .load import load_content, read_head
 from .markdown import Mention, Parsed, make_markdown
@@ -124,12 +131,14 @@ def make_site(
         media_dir = config.content_dir / "media"
         data = data_digest(media_dir)
         reusable = cache.parsed if cache and cache.parse_env == env else {}
+        renamed = retitled(index, reusable)
         changed = [
             k
             for k, item in index.by_key.items()
             if k not in reusable
             or reusable[k][0] != item
             or (cache.chart_data != data and has_chart(item.body))
+            or shows_title_of(item, reusable[k][1], renamed)
         ]
         chart_cache = config.root / CACHE_DIR / "charts" if cache is not None else None
         fresh: dict[str, Parsed] = {}

@@ -2,8 +2,9 @@
 
 Three layers, each checked, never trusted blindly:
 - load: a file is read again only when its stat (or its transcript's or audio's) changed;
-- parse: an item is parsed again only when it changed, or when anything it could link to did
-  (any title, URL, term, alias or definition: the "parse environment");
+- parse: an item is parsed again only when it changed, when anything it could link to did
+  (any item added or removed, any concept's term, alias or definition: the "parse
+  environment"), or when an item it links to has a new title (a link shows its target's title);
 - render: when only bodies changed (the site's *shape* is the same: the same items, front
   matter, mentions per concept, configuration and theme), only the pages that show those
   bodies are rendered again: the items' own pages, the concept pages quoting them, the lists
@@ -70,7 +71,8 @@ def _digest(parts: Iterable[object]) -> str:
 
 
 def parse_env(config: SiteConfig, index: SiteIndex) -> str:
-    """Everything outside an item that its parse reads: what every link target looks like."""
+    """Everything outside an item that its parse reads, but the titles of essays, episodes and
+    pages: those only the items linking to them show (see `retitled`)."""
 
     def facts(item: Item) -> tuple:
         if isinstance(item, Concept):
@@ -82,7 +84,7 @@ def parse_env(config: SiteConfig, index: SiteIndex) -> str:
                 item.quiet_aliases,
                 item.forms,
             )
-        return (item.key, item.title)
+        return (item.key,)
 
     return _digest(
         [
@@ -90,6 +92,23 @@ def parse_env(config: SiteConfig, index: SiteIndex) -> str:
             config.autolink,
             *(facts(i) for i in sorted(index.by_key.values(), key=lambda i: i.key)),
         ]
+    )
+
+
+def retitled(index: SiteIndex, previous: Mapping[str, tuple[Item, Parsed]]) -> set[str]:
+    """The items whose title is not the one they had when `previous` was parsed."""
+    return {
+        key
+        for key, item in index.by_key.items()
+        if key in previous and previous[key][0].title != item.title
+    }
+
+
+def shows_title_of(item: Item, parsed: Parsed, keys: set[str]) -> bool:
+    """Whether a parsed body may show the title of one of `keys`: it links to one, or it is an
+    essay with readers' responses, whose links are not recorded."""
+    return bool(keys) and (
+        any(ref.key in keys for ref in parsed.wikilinks) or bool(getattr(item, "responses", ()))
     )
 
 

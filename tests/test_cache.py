@@ -246,3 +246,25 @@ def test_the_cache_folder_may_be_deleted_at_any_time(project, cli):
     run = cli("build", "--root", project)
     assert run.code == 0 and run.err == "" and "cached" not in run.out
     assert tree(project / "output") == expected
+
+
+def test_a_new_title_reparses_only_the_pages_that_link_to_it(project, monkeypatch):
+    # a link shows its target's title: `second` links [[first]], nothing links `second`
+    from site_builder import build as pipeline
+
+    out = project / "output"
+    assert isinstance(build(project, out, use_cache=True), dict)
+    parsed: list[str] = []
+    parse_item = pipeline.parse_item
+    monkeypatch.setattr(
+        pipeline, "parse_item", lambda item, *a: parsed.append(item.key) or parse_item(item, *a)
+    )
+    for essay, expected in (("first", ["essays/first", "essays/second"]), ("second", None)):
+        path = next((project / "content/essays").glob(f"*-{essay}.md"))
+        path.write_text(path.read_text().replace("title: ", "title: New ", 1))
+        parsed.clear()
+        cached = build(project, out, use_cache=True)
+        assert sorted(parsed) == (expected or [f"essays/{essay}"])
+        assert cached == build(project, project / "clean", use_cache=False)
+        shutil.rmtree(project / "clean")
+    assert ">New First</a>" in (out / "essays/second/index.html").read_text()
