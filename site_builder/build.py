@@ -173,8 +173,15 @@ def make_site(
             else None
         )
         dirty: set[str] | None = None
+        renamed: set[str] = set()
         if cache is not None and cache.outputs and cache.shape == shape:
+            # the shape leaves out essays', episodes' and pages' titles: the pages that showed
+            # a renamed item are known from the last build
+            renamed = {
+                k for k, i in index.by_key.items() if cache.titles.get(k, i.title) != i.title
+            }
             dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
+            dirty |= renamed
         settled = cache is not None and dirty == set() and cache.pages > 0  # nothing changed
         if settled:  # the last build's pages stand as they are, and so do its warnings
             links, glossary_facts = cache.links, cache.glossary_facts
@@ -209,7 +216,12 @@ def make_site(
         pages, reused = cache.pages, dict(cache.outputs)
     else:
         with _phase(timings, "render"):
-            wanted = None if dirty is None else affected_pages(dirty, index, parsed, cache.rendered)
+            wanted = (
+                None
+                if dirty is None
+                else affected_pages(dirty, index, parsed, cache.rendered)
+                | {path for path, keys in cache.shown.items() if not keys.isdisjoint(renamed)}
+            )
             assets = collect_assets(themes)
             renderer = Renderer(
                 config,
@@ -230,7 +242,7 @@ def make_site(
             pages = len(every)
             feeds = _feed_jobs(config, renderer, links, items, dirty)
             count = _counter(progress, "render", len(todo) + len(feeds))
-            _render_files(renderer, every, todo, feeds, jobs, keep, count)
+            shown = _render_files(renderer, every, todo, feeds, jobs, keep, count)
             if wanted is None:
                 keep(
                     {"glossary.json": glossary_json(index, links, glossary_facts, config.base_url)}
@@ -241,6 +253,9 @@ def make_site(
                 reused = {rel: was for rel, was in cache.outputs.items() if rel not in made}
     if cache is not None:
         outputs = {**reused, **made, **files}  # None: given to `sink`, not kept here
+        if not settled:
+            cache.shown = shown if wanted is None else {**cache.shown, **shown}
+            cache.titles = {k: i.title for k, i in index.by_key.items()}
         cache.shape, cache.outputs, cache.rendered = shape, outputs, dict(parsed)
         cache.links, cache.glossary_facts, cache.pages = links, glossary_facts, pages
     files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})
@@ -275,11 +290,15 @@ def _render_files(
     """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes.
     One pool does both, so no worker waits for the last pages before the feeds start."""
 
-    def take(part: dict[str, bytes]) -> None:
-        keep(part)
-        count(len(part))
+    shown: dict[str, frozenset[str]] = {}
+
+    def take(part: tuple[dict[str, bytes], dict[str, frozenset[str]]]) -> None:
+        keep(part[0])
+        shown.update(part[1])
+        count(len(part[0]))
 
     run_sliced(_render_slice, (renderer, every, feeds), [*todo, *feeds], jobs, take)
+    return shown
 
 
 def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int], None]:
@@ -305,11 +324,11 @@ def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
     }
 
 
-def _render_slice(shared: tuple, paths: list[str]) -> dict[str, bytes]:
+def _render_slice(shared: tuple, paths: list[str]) -> tuple[dict, dict[str, frozenset[str]]]:
     renderer, every, feeds = shared
-    made = renderer.render(every[path] for path in paths if path in every)
+    made, shown = renderer.render(every[path] for path in paths if path in every)
     made.update((path, feeds[path]()) for path in paths if path in feeds)
-    return made
+    return made, shown
 
 
 def _feed_jobs(

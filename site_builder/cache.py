@@ -67,7 +67,7 @@ class _State:
     copied: dict[str, tuple[int, int]]  # copied output path -> its source's (size, mtime_ns)
 
 
-_FACTS = ("parse_env", "chart_data", "shape", "pages", "link_warnings")
+_FACTS = ("parse_env", "chart_data", "shape", "pages", "link_warnings", "shown")
 
 
 def _stamp(root: Path, output: Path) -> tuple:
@@ -117,6 +117,7 @@ def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnos
     parsed = {k: v for k, v in base.parsed.items() if k not in state.gone_parsed} | state.parsed
     cache = BuildCache(by_content=True, files=files, parsed=parsed, **state.facts)
     cache.rendered = {key: body for key, (_, body) in parsed.items()}  # as the last build left
+    cache.titles = {key: item.title for key, (item, _) in parsed.items()}
     cache.stored = (base.token, base.files, base.parsed)
     standing = _still_there(output, state.written)
     cache.outputs = {rel: path for rel, path in standing.items() if rel not in state.copied}

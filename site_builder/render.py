@@ -169,6 +169,7 @@ class Renderer:
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
         self.glossary = glossary
         self._views: dict[str, View] = {}
+        self._seen: set[str] | None = None  # items the page being rendered has shown
         self.env = env or make_environment(theme_dirs(config))
         base = config.base_path
         self.env.globals.update(
@@ -196,8 +197,12 @@ class Renderer:
         return self.config.base_url + path.lstrip("/")
 
     def view(self, item: Item) -> View:
+        if self._seen is not None:
+            self._seen.add(item.key)
         found = self._views.get(item.key)
         if found is None:
+            # the item as it is now: a link graph kept from the last build holds it as it was
+            item = self.index.by_key.get(item.key, item)
             body = self.parsed.get(item.key)
             summary = item.summary or (
                 item.definition if isinstance(item, Concept) else excerpt(body.html if body else "")
@@ -209,18 +214,25 @@ class Renderer:
     def views(self, items) -> list[View]:
         return [self.view(i) for i in items]
 
-    def render(self, jobs: Iterable[Job]) -> dict[str, bytes]:
-        """The pages of `jobs` keyed by output path; every template problem is reported."""
+    def render(self, jobs: Iterable[Job]) -> tuple[dict[str, bytes], dict[str, frozenset[str]]]:
+        """The pages of `jobs` keyed by output path, and the items each page shows (so that a
+        later build knows which pages a new title changes); every template problem is reported.
+        """
         pages: dict[str, bytes] = {}
+        shown: dict[str, frozenset[str]] = {}
         problems: list[Diagnostic] = []
         for path, template, item, context in jobs:
+            self._seen = set()
             try:
                 pages[path] = self._render(template, path, item, context()).encode()
+                shown[path] = frozenset(self._seen)
             except ContentError as exc:
                 problems.extend(exc.diagnostics)
+            finally:
+                self._seen = None
         if problems:
             raise ContentError(problems)
-        return pages
+        return pages, shown
 
     def jobs(self, items: list[Item]) -> list[Job]:
         """Every page of the site, in a fixed order."""

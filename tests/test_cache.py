@@ -201,6 +201,31 @@ def test_one_changed_essay_renders_only_what_shows_it(project, cli):
     assert "One more line." in (out / "essays/second/index.html").read_text()
 
 
+def test_a_new_title_renders_only_the_pages_that_show_it(project, cli):
+    assert cli("build", "--root", project).code == 0
+    out = project / "output"
+    pages = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("index.html")}
+    essay = project / "content/essays/2024-01-01-first.md"
+    essay.write_text(essay.read_text().replace("title: First", "title: Renamed"))
+    run = cli("build", "--root", project)
+    assert run.code == 0 and "of them cached" in run.out, run.out
+    written = {rel for rel, inode in pages.items() if (out / rel).stat().st_ino != inode}
+    showing = {
+        "essays/first/index.html",  # its own page
+        "essays/second/index.html",  # links [[first]]
+        "index.html",  # lists it
+        "essays/index.html",
+        "tags/talks/index.html",
+        "glossary/ripeness/index.html",  # quote it where it mentions them
+        "glossary/stalemate/index.html",
+    }
+    # and the lists again, as `second`'s excerpt (which shows the link) changed
+    assert written == showing | {"episodes/index.html"}
+    for rel in showing:
+        assert "Renamed" in (out / rel).read_text(), rel
+    assert tree(out) == build(project, project / "clean", use_cache=False)
+
+
 @pytest.mark.parametrize(
     "damage, why",
     [
