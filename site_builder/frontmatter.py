@@ -231,9 +231,21 @@ def _yaml_hint(text: str, mark: Any) -> str | None:
     if "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
     key, sep, value = line.partition(": ")
-    if (sep and ": " in value) or value.rstrip().endswith(":"):
-        return f'quote the value when it contains a colon: {key.strip()}: "{value.strip()}"'
+    key, value = key.strip(), value.strip()
+    if (sep and ": " in value) or value.endswith(":"):
+        if value[:1] in ("'", '"'):
+            return f"a quoted value ends at its closing quote: put all of {key} inside the quotes"
+        return f"quote the value when it contains a colon: {key}: {_quoted(value)}"
     return "quote values that contain ':', '#', or start with a special character"
+
+
+def _quoted(value: str) -> str:
+    """`value` as a YAML string that reads back as typed."""
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _error(path: str, line: int, message: str, hint: str | None, code: str) -> ContentError:

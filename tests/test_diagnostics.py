@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 INVALID = Path(__file__).parent / "sites_invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
@@ -267,4 +268,38 @@ def test_check_reads_and_parses_each_file_once_for_both_views(site, cli, monkeyp
             "content/essays/2024-01-02-b.md",
             "content/pages/c.md",
         ]
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ripe for what? Reading: a stalemate",
+        'Retitled "The long middle: attrition"',
+        'It\'s "odd": yes',
+    ],
+)
+def test_the_colon_hint_is_a_line_that_works(site, cli, monkeypatch, title):
+    # the suggested line, pasted in place of the broken one, reads back as the title typed
+    essay = "content/essays/2024-01-01-a.md"
+    root = site({essay: f"---\ntitle: {title}\ndate: 2024-01-01\n---\n\nText.\n"})
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 1
+    hint = run.err.splitlines()[1]
+    assert hint.startswith("    hint: quote the value when it contains a colon: title: "), hint
+    fixed = hint.split("contains a colon: ", 1)[1]
+    path = root / essay
+    path.write_text(path.read_text().replace(f"title: {title}", fixed))
+    assert cli("build").code == 0
+    page = (root / "output/essays/a/index.html").read_text()
+    assert f">{escape(title)}</h1>" in page  # as Jinja escapes it
+
+
+def test_a_quoted_value_with_more_after_its_quote_gets_its_own_hint(site, cli, monkeypatch):
+    root = site({"content/pages/p.md": '---\ntitle: "Ripe: or not" revised\n---\n'})
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert "hint: a quoted value ends at its closing quote: put all of title inside the quotes" in (
+        run.err
     )
