@@ -8,7 +8,8 @@ For each site, each build runs in a fresh process, as `site-builder build` does,
 worker per CPU:
 - clean: no output and no build cache (search included; "no search" is the same minus it);
 - nothing changed: the same build again, with the cache the clean build left;
-- one essay changed: a sentence added to one essay, then built with the cache.
+- one essay changed: a sentence added to one essay, then built with the cache;
+- one title changed: the same essay's title changed, then built with the cache.
 Peak RSS is the largest of the building process and its children (its workers, and Pagefind),
 followed by the building process's own. With `--hugo`, the same
 corpus is also written for Hugo (benchmarks/hugo_site.py) and built twice by it, and the floor
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import shutil
 import subprocess
@@ -87,6 +89,10 @@ def bench_site(label: str, root: Path, work: Path) -> None:
             essays[0].read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8"
         )
         report(f"{label}: one essay changed", measure(root, output))
+        text = essays[0].read_text(encoding="utf-8")
+        retitled = re.sub(r"^title: ([\"']?)", r"title: \1Retitled ", text, count=1, flags=re.M)
+        essays[0].write_text(retitled, encoding="utf-8")
+        report(f"{label}: one title changed", measure(root, output))
 
 
 def bench_floor(label: str, corpus: Path) -> None:
