@@ -25,6 +25,7 @@ from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .incremental import (
     BuildCache,
     affected_pages,
+    labels,
     parse_env,
     retitled,
     shows_title_of,
@@ -131,14 +132,14 @@ def make_site(
         media_dir = config.content_dir / "media"
         data = data_digest(media_dir)
         reusable = cache.parsed if cache and cache.parse_env == env else {}
-        renamed = retitled(index, reusable)
+        new_titles = retitled(index, reusable)
         changed = [
             k
             for k, item in index.by_key.items()
             if k not in reusable
             or reusable[k][0] != item
             or (cache.chart_data != data and has_chart(item.body))
-            or shows_title_of(item, reusable[k][1], renamed)
+            or shows_title_of(item, reusable[k][1], new_titles)
         ]
         chart_cache = config.root / CACHE_DIR / "charts" if cache is not None else None
         fresh: dict[str, Parsed] = {}
@@ -173,15 +174,15 @@ def make_site(
             else None
         )
         dirty: set[str] | None = None
-        renamed: set[str] = set()
+        relabelled: set[str] = set()
         if cache is not None and cache.outputs and cache.shape == shape:
-            # the shape leaves out essays', episodes' and pages' titles: the pages that showed
-            # a renamed item are known from the last build
-            renamed = {
-                k for k, i in index.by_key.items() if cache.titles.get(k, i.title) != i.title
+            # the shape leaves out essays', episodes' and pages' titles and summaries: the
+            # pages that showed a relabelled item are known from the last build
+            relabelled = {
+                k for k, i in index.by_key.items() if cache.labels.get(k, labels(i)) != labels(i)
             }
             dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
-            dirty |= renamed
+            dirty |= relabelled
         settled = cache is not None and dirty == set() and cache.pages > 0  # nothing changed
         if settled:  # the last build's pages stand as they are, and so do its warnings
             links, glossary_facts = cache.links, cache.glossary_facts
@@ -220,7 +221,7 @@ def make_site(
                 None
                 if dirty is None
                 else affected_pages(dirty, index, parsed, cache.rendered)
-                | {path for path, keys in cache.shown.items() if not keys.isdisjoint(renamed)}
+                | {path for path, keys in cache.shown.items() if not keys.isdisjoint(relabelled)}
             )
             assets = collect_assets(themes)
             renderer = Renderer(
@@ -255,7 +256,7 @@ def make_site(
         outputs = {**reused, **made, **files}  # None: given to `sink`, not kept here
         if not settled:
             cache.shown = shown if wanted is None else {**cache.shown, **shown}
-            cache.titles = {k: i.title for k, i in index.by_key.items()}
+            cache.labels = {k: labels(i) for k, i in index.by_key.items()}
         cache.shape, cache.outputs, cache.rendered = shape, outputs, dict(parsed)
         cache.links, cache.glossary_facts, cache.pages = links, glossary_facts, pages
     files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Diagnostic
-from .incremental import BuildCache
+from .incremental import BuildCache, labels
 
 CACHE_DIR = ".site-builder-cache"
 _BASE, _STATE = "base.pickle", "state.pickle"
@@ -117,7 +117,7 @@ def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnos
     parsed = {k: v for k, v in base.parsed.items() if k not in state.gone_parsed} | state.parsed
     cache = BuildCache(by_content=True, files=files, parsed=parsed, **state.facts)
     cache.rendered = {key: body for key, (_, body) in parsed.items()}  # as the last build left
-    cache.titles = {key: item.title for key, (item, _) in parsed.items()}
+    cache.labels = {key: labels(item) for key, (item, _) in parsed.items()}
     cache.stored = (base.token, base.files, base.parsed)
     standing = _still_there(output, state.written)
     cache.outputs = {rel: path for rel, path in standing.items() if rel not in state.copied}

@@ -8,9 +8,10 @@ Three layers, each checked, never trusted blindly:
 - render: when only bodies changed (the site's *shape* is the same: the same items, front
   matter, mentions per concept, configuration and theme), only the pages that show those
   bodies are rendered again: the items' own pages, the concept pages quoting them, the lists
-  and feeds that carry their excerpts. The shape leaves out the titles of essays, episodes and
-  pages outside the menu: each build records which items every page shows, so a new title
-  renders again only the pages that showed the item. Any other change renders everything.
+  and feeds that carry their excerpts. The shape leaves out the titles and summaries of
+  essays, episodes and pages outside the menu: each build records which items every page
+  shows, so a new title or summary renders again only the pages that showed the item. Any
+  other change renders everything.
 """
 
 from __future__ import annotations
@@ -62,9 +63,10 @@ class BuildCache:
     # the last good build's files: their bytes (in memory), where they are (on disk), or None
     # (written out as they were made, by `build`; `save_cache` records where)
     outputs: dict[str, bytes | Path | None] = field(default_factory=dict)
-    # as of the last good build: each page's items (see Renderer.render), and each item's title
+    # as of the last good build: each page's items (see Renderer.render), and what `labels`
+    # says of each item
     shown: dict[str, frozenset[str]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, tuple] = field(default_factory=dict)
 
 
 def _digest(parts: Iterable[object]) -> str:
@@ -98,6 +100,12 @@ def parse_env(config: SiteConfig, index: SiteIndex) -> str:
             *(facts(i) for i in sorted(index.by_key.values(), key=lambda i: i.key)),
         ]
     )
+
+
+def labels(item: Item) -> tuple:
+    """What pages show of an item beside its own page, and the shape leaves out (see
+    `site_shape`): its title and summary."""
+    return (item.title, item.summary)
 
 
 def retitled(index: SiteIndex, previous: Mapping[str, tuple[Item, Parsed]]) -> set[str]:
@@ -136,8 +144,8 @@ def site_shape(
         bare = replace(item, body="")
         if not isinstance(item, Concept) and getattr(item, "menu", None) is None:
             # shown only where the page is (see `shown` in BuildCache), not on every page
-            meta = {k: v for k, v in item.meta.items() if k != "title"}
-            bare = replace(bare, title="", meta=meta)
+            meta = {k: v for k, v in item.meta.items() if k not in ("title", "summary")}
+            bare = replace(bare, title="", summary=None, meta=meta)
         if isinstance(bare, Episode):
             bare = replace(bare, transcript=None)
         mentions = Counter(m.key for m in parsed[item.key].mentions)

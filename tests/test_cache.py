@@ -70,6 +70,18 @@ def edit_title(root: Path, n: int) -> None:
         path.write_text(text)
 
 
+def edit_summary(root: Path, n: int) -> None:
+    files = essays(root)
+    if files:
+        path = files[n % len(files)]
+        text = path.read_text()
+        if "\nsummary: " in text:
+            text = text.replace("\nsummary: ", f"\nsummary: Again {n}. ", 1)
+        else:
+            text = text.replace("\ntitle: ", f"\nsummary: In short {n}.\ntitle: ", 1)
+        path.write_text(text)
+
+
 def add_essay(root: Path, n: int) -> None:
     path = root / f"content/essays/2024-03-{n % 28 + 1:02d}-added-{n}.md"
     path.write_text(
@@ -141,6 +153,7 @@ EDITS = [
     add_response,
     edit_body,
     edit_title,
+    edit_summary,
     add_essay,
     rename_essay,
     delete_essay,
