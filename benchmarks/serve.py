@@ -79,7 +79,7 @@ def measure(root: Path, edits: int) -> None:
             f"  edit a body -> tab told and page served: median {statistics.median(times):.0f} ms,"
             f" max {max(times):.0f} ms ({edits} edits)"
         )
-        print(f"  edit a title (every list and link changes): {retitled:.0f} ms")
+        print(f"  edit a title (lists, links and backlinks show it): {retitled:.0f} ms")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
