@@ -72,6 +72,7 @@ class BuildResult:
     pages: int = 0
     rendered: int = 0  # of them, the pages rendered in this build (the rest were cached)
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
+    withheld: int = 0  # items left out: drafts, and items dated in the future
 
 
 @contextmanager
@@ -276,7 +277,7 @@ def make_site(
         for m in parsed[item.key].mentions
         if m.autolink and m.linked
     ]
-    return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks)
+    return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks, len(withheld))
 
 
 def _render_files(

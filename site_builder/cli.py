@@ -206,6 +206,8 @@ def _check(args: argparse.Namespace, root: Path) -> int:
             result = make_site(config, drafts=drafts, jobs=default_jobs(), cache=cache)
             pages, autolinks = max(pages, result.pages), result.autolinks
             found.update({(d.path, d.line, d.message): d for d in result.warnings})
+            if not result.withheld:
+                break  # no drafts: the preview's site is the published one
         except ContentError as exc:
             found.update({(d.path, d.line, d.message): d for d in exc.diagnostics})
     problems = list(found.values())
