@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sitecheck import EXAMPLE_BASE, copy_example
 
 from site_builder.cli import main
 
@@ -163,3 +164,17 @@ def fixture_sites_stay_as_in_git():
     before = caches()
     yield
     assert caches() == before, "a test left a build cache in a fixture site"
+
+
+@pytest.fixture(scope="session")
+def example_built(tmp_path_factory):
+    """The example site built once, search included, for the tests that read it in a browser."""
+    root = copy_example(tmp_path_factory.mktemp("example") / "site")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    return root / "output"
+
+
+@pytest.fixture
+def example_origin(example_built, static_server):
+    """The origin of a plain static server that serves the built example under its subpath."""
+    return static_server(example_built, EXAMPLE_BASE)

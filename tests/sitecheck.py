@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 REPO = Path(__file__).parent.parent
+EXAMPLE_BASE = "/companion/"  # the example site's base_url is https://example.org/companion/
 
 
 def copy_example(root: Path) -> Path:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitecheck import copy_example
+from sitecheck import EXAMPLE_BASE as BASE
 
-BASE = "/companion/"
 AUDIT = (Path(__file__).parent / "audit.js").read_text(encoding="utf-8")
 PAGES = [
     "",
@@ -29,49 +28,35 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from site_builder.cli import main
-
-    root = copy_example(tmp_path_factory.mktemp("audit") / "site")
-    assert main(["build", "--root", str(root), "--quiet"]) == 0
-    return root / "output"
-
-
-@pytest.fixture
-def origin(built, static_server):
-    return static_server(built, BASE)
-
-
-def open_page(browser, origin: str, path: str, scheme: str):
+def open_page(browser, example_origin: str, path: str, scheme: str):
     page = browser.new_page(color_scheme=scheme)
-    visit(page, origin, path)
+    visit(page, example_origin, path)
     return page
 
 
-def visit(page, origin: str, path: str) -> None:
-    page.goto(origin + BASE + path)
+def visit(page, example_origin: str, path: str) -> None:
+    page.goto(example_origin + BASE + path)
     if path.startswith("search/"):
         page.wait_for_selector(".search-result")
     page.add_script_tag(content=AUDIT)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_text_has_enough_contrast(browser, origin, scheme):
+def test_every_text_has_enough_contrast(browser, example_origin, scheme):
     page = browser.new_page(color_scheme=scheme)
     found = {}
     for path in PAGES:
-        visit(page, origin, path)
+        visit(page, example_origin, path)
         found[path] = page.evaluate("contrast()")
     assert {path: failures for path, failures in found.items() if failures} == {}
     page.close()
 
 
-def test_names_labels_headings_ids_and_a_visible_focus(browser, origin):
+def test_names_labels_headings_ids_and_a_visible_focus(browser, example_origin):
     page = browser.new_page()
     found = {}
     for path in PAGES:
-        visit(page, origin, path)
+        visit(page, example_origin, path)
         problems = page.evaluate("structure()")
         page.keyboard.press("Tab")  # the first stop is the skip link, and it shows
         focus = page.evaluate(
@@ -85,9 +70,9 @@ def test_names_labels_headings_ids_and_a_visible_focus(browser, origin):
     page.close()
 
 
-def test_the_audit_finds_what_it_looks_for(browser, origin):
+def test_the_audit_finds_what_it_looks_for(browser, example_origin):
     # faint text, an unlabelled field, a skipped heading level and a repeated id are reported
-    page = open_page(browser, origin, "essays/", "dark")
+    page = open_page(browser, example_origin, "essays/", "dark")
     taken = page.evaluate("document.querySelector('[id]').id")
     page.evaluate(
         """(taken) => {

@@ -7,28 +7,13 @@ import json
 import re
 
 import pytest
-from sitecheck import REPO, copy_example
-
-BASE = "/companion/"  # the example site's base_url is https://example.org/companion/
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from site_builder.cli import main
-
-    root = copy_example(tmp_path_factory.mktemp("search") / "site")
-    assert main(["build", "--root", str(root), "--quiet"]) == 0
-    return root / "output"
+from sitecheck import EXAMPLE_BASE as BASE
+from sitecheck import REPO
 
 
-@pytest.fixture
-def origin(built, static_server):
-    return static_server(built, BASE)
-
-
-def search_from_header(browser, origin: str, words: str):
+def search_from_header(browser, example_origin: str, words: str):
     page = browser.new_page()
-    page.goto(origin + BASE + "essays/")
+    page.goto(example_origin + BASE + "essays/")
     page.fill("header input[type=search]", words)
     page.press("header input[type=search]", "Enter")
     page.wait_for_selector(".search-result")
@@ -44,8 +29,8 @@ def results(page) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("words", ["ripeness", "Ripeness", "ripe moment"])
-def test_header_box_lists_the_concept_page_first(browser, origin, words):
-    page = search_from_header(browser, origin, words)
+def test_header_box_lists_the_concept_page_first(browser, example_origin, words):
+    page = search_from_header(browser, example_origin, words)
     found = results(page)
     assert found[0] == (BASE + "glossary/ripeness/", "Concept")
     assert len(found) > 3  # and the essays and episodes that discuss it after
@@ -53,8 +38,8 @@ def test_header_box_lists_the_concept_page_first(browser, origin, words):
     assert page.url.endswith("/search/?q=" + words.replace(" ", "+"))
 
 
-def test_episode_filter_leaves_only_episodes(browser, origin):
-    page = search_from_header(browser, origin, "ripeness")
+def test_episode_filter_leaves_only_episodes(browser, example_origin):
+    page = search_from_header(browser, example_origin, "ripeness")
     page.check("input[name=kind][value=Episode]")
     page.wait_for_function(
         "[...document.querySelectorAll('.search-result .kind')]"
@@ -65,8 +50,8 @@ def test_episode_filter_leaves_only_episodes(browser, origin):
     assert "kind=Episode" in page.url
 
 
-def test_tag_filter_and_result_details(browser, origin):
-    page = search_from_header(browser, origin, "stalemate")
+def test_tag_filter_and_result_details(browser, example_origin):
+    page = search_from_header(browser, example_origin, "stalemate")
     options = page.locator("#search-tag option").all_inner_texts()
     assert "negotiation" in options
     page.select_option("#search-tag", "negotiation")
@@ -79,35 +64,37 @@ def test_tag_filter_and_result_details(browser, origin):
     assert first.locator(".excerpt mark").count() >= 1  # the matched words, highlighted
 
 
-def test_every_result_link_resolves_under_the_subpath(browser, origin):
-    page = search_from_header(browser, origin, "ceasefire")
+def test_every_result_link_resolves_under_the_subpath(browser, example_origin):
+    page = search_from_header(browser, example_origin, "ceasefire")
     hrefs = [href for href, _ in results(page)]
     assert len(hrefs) >= 5
     for href in hrefs:
         assert href.startswith(BASE)
-        assert page.request.get(origin + href).status == 200, href
+        assert page.request.get(example_origin + href).status == 200, href
 
 
-def test_search_loads_nothing_from_other_hosts(browser, origin):
+def test_search_loads_nothing_from_other_hosts(browser, example_origin):
     page = browser.new_page()
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
-    page.goto(origin + BASE + "search/?q=guarantees")
+    page.goto(example_origin + BASE + "search/?q=guarantees")
     page.wait_for_selector(".search-result")
-    assert requested and all(url.startswith(origin + BASE) for url in requested), requested
+    assert requested and all(url.startswith(example_origin + BASE) for url in requested), requested
 
 
-def test_transcripts_are_indexed(browser, origin):
+def test_transcripts_are_indexed(browser, example_origin):
     page = browser.new_page()
-    page.goto(origin + BASE + "search/?q=uncompromising")  # said only in a transcript
+    page.goto(example_origin + BASE + "search/?q=uncompromising")  # said only in a transcript
     page.wait_for_selector(".search-result")
     assert results(page) == [(BASE + "episodes/ripe-for-what/", "Episode")]
 
 
-def test_without_javascript_the_page_says_so_and_links_the_glossary_and_tags(browser, origin):
+def test_without_javascript_the_page_says_so_and_links_the_glossary_and_tags(
+    browser, example_origin
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(origin + BASE + "search/?q=ripeness")
+    page.goto(example_origin + BASE + "search/?q=ripeness")
     notice = page.locator(".notice")
     assert "needs JavaScript" in notice.inner_text()
     links = notice.locator("a")
@@ -118,21 +105,23 @@ def test_without_javascript_the_page_says_so_and_links_the_glossary_and_tags(bro
     context.close()
 
 
-def test_only_the_content_itself_is_indexed(built):
-    entry = json.loads((built / "pagefind/pagefind-entry.json").read_text())
+def test_only_the_content_itself_is_indexed(example_built):
+    entry = json.loads((example_built / "pagefind/pagefind-entry.json").read_text())
     content = REPO / "content"
     pages = sum(
         len(list((content / section).glob("*.md")))
         for section in ("essays", "episodes", "glossary", "pages")
     )
     assert entry["languages"]["en"]["page_count"] == pages  # no lists, tags, home or 404
-    concept = (built / "glossary/ripeness/index.html").read_text(encoding="utf-8")
+    concept = (example_built / "glossary/ripeness/index.html").read_text(encoding="utf-8")
     for section in ("backlinks", "relations", "sources"):
         opening = concept.split(f'<section class="{section}"')[1].split(">")[0]
         assert opening.endswith("data-pagefind-ignore"), section
-    assert "data-pagefind-body" not in (built / "essays/index.html").read_text(encoding="utf-8")
-    assert not (built / "pagefind/pagefind-ui.js").exists()  # the theme has its own page
-    sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in (example_built / "essays/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert not (example_built / "pagefind/pagefind-ui.js").exists()  # the theme has its own page
+    sitemap = (example_built / "sitemap.xml").read_text(encoding="utf-8")
     assert "/search/" not in sitemap
 
 
