@@ -200,7 +200,7 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     found: dict[tuple, Diagnostic] = {}
     pages = 0
     autolinks = []
-    cache = BuildCache()  # the second pass reads, and mostly parses, nothing twice
+    cache = BuildCache()  # the second pass reads nothing twice
     for drafts in (False, True):
         try:
             result = make_site(config, drafts=drafts, jobs=default_jobs(), cache=cache)
