@@ -288,10 +288,10 @@ def _render_files(
     jobs: int,
     keep: Callable[[dict[str, bytes]], None],
     count: Callable[[int], None],
-) -> None:
-    """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes.
-    One pool does both, so no worker waits for the last pages before the feeds start."""
-
+) -> dict[str, frozenset[str]]:
+    """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes;
+    returns the items each page showed. One pool does both, so no worker waits for the last
+    pages before the feeds start."""
     shown: dict[str, frozenset[str]] = {}
 
     def take(part: tuple[dict[str, bytes], dict[str, frozenset[str]]]) -> None:

@@ -57,16 +57,12 @@ def layout(
         # repulsion dx/d * k²/d is dx * k²/d²: no square root for the many close pairs
         ax = [(centre - x) * pull for x in xs]
         ay = [(centre - y) * pull for y in ys]
-        grid: dict[tuple[int, int], list[int]] = {}
-        for i in range(n):
-            grid.setdefault((int(xs[i] // cell), int(ys[i] // cell)), []).append(i)
+        grid = _grid(xs, ys, cell)
         # a crowded grid would make this step quadratic: repel over a shorter range instead
         crowd = sum(len(members) ** 2 for members in grid.values()) / n
         if crowd > 6:
             cell /= math.sqrt(crowd / 6)
-            grid = {}
-            for i in range(n):
-                grid.setdefault((int(xs[i] // cell), int(ys[i] // cell)), []).append(i)
+            grid = _grid(xs, ys, cell)
         cell2 = cell * cell
         for (cx, cy), members in grid.items():
             near = [
@@ -111,6 +107,14 @@ def layout(
         )
         for i, node in enumerate(nodes)
     }
+
+
+def _grid(xs: list[float], ys: list[float], cell: float) -> dict[tuple[int, int], list[int]]:
+    """The nodes in each square of side `cell`."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        grid.setdefault((int(x // cell), int(y // cell)), []).append(i)
+    return grid
 
 
 def site_map(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], title: str) -> str:
