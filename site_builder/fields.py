@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
@@ -64,6 +65,41 @@ def format_duration(seconds: int) -> str:
     hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+# What a browser does to an href before reading its scheme (WHATWG URL parser): trim C0 controls
+# and spaces from both ends, then drop every tab and newline, so `java<TAB>script:` is javascript:.
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_TABS_AND_NEWLINES = str.maketrans("", "", "\t\n\r")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*(?=:)")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def link_target(value: str) -> str:
+    """`value` as the browser would read it, if that is an http(s) or mailto address or a path.
+
+    What is checked is what is published: the normalised form, which a browser reads unchanged.
+    Raises ValueError(message, hint) for any other scheme or a control character left inside.
+    """
+    url = value.strip(_C0_AND_SPACE).translate(_TABS_AND_NEWLINES)
+    if not url:
+        raise ValueError("has only control characters", "write the address, or remove the line")
+    control = next((c for c in url if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(control):04X}",
+            "remove it: a link is an http(s) or mailto address or a path",
+        )
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group().lower() not in LINK_SCHEMES:
+        raise ValueError(
+            f"must be an http(s) or mailto link or a path, not a {scheme.group()}: address",
+            "write https://…, mailto:… or a path such as /glossary/ripeness/"
+            if url == value
+            else "browsers skip tabs, line breaks and leading control characters, "
+            f"so this link is read as {scheme.group()}:",
+        )
+    return url
 
 
 _TYPE_NAMES = {
@@ -147,20 +183,16 @@ class FieldReader:
             return None
         return value.strip() if value is not None else None
 
-    def url(self, key: str) -> str | None:
-        """A link target: http(s), mailto, or a path; never javascript:, data: and the like."""
-        value = self.text(key)
+    def url(self, key: str, required: bool = False) -> str | None:
+        """A link target as `link_target` publishes it; a refused one is an error at its line."""
+        value = self.text(key, required)
         if value is None:
             return None
-        scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
-        if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
-            self.error(
-                key,
-                f"'{self.name(key)}' must be an http(s) or mailto link or a path, "
-                f"not a {scheme.group(1)}: address",
-            )
+        try:
+            return link_target(value)
+        except ValueError as exc:
+            self.error(key, f"'{self.name(key)}' {exc.args[0]}", exc.args[1])
             return None
-        return value
 
     def integer(self, key: str, required: bool = False, minimum: int | None = None) -> int | None:
         value = self._typed(key, int, required)

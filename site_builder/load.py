@@ -444,7 +444,7 @@ def _audio(r: FieldReader) -> Audio | None:
         r.error("audio", "'audio' must be a mapping: `audio: {url: ..., length: ..., type: ...}`")
         return None
     a = r.within("audio")
-    url = a.text("url", required=True) or ""
+    url = a.url("url", required=True) or ""
     local = url.startswith(("/media/", "media/"))
     suffix = Path(url.split("?")[0]).suffix.lower()
     kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast

@@ -294,7 +294,8 @@ def _check_episode(
             "add the URL of the file, its size in bytes and its type (audio/mpeg)",
         )
     else:
-        if not audio.local and not audio.url.startswith(("https://", "http://")):
+        # (an empty URL is one that was missing or refused, and reported where it was read)
+        if audio.url and not audio.local and not audio.url.startswith(("https://", "http://")):
             problem(
                 ("audio", "url"),
                 f"audio URL '{audio.url}' is not an absolute http(s) URL",
