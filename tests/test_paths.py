@@ -289,3 +289,13 @@ def test_serve_publishes_nothing_of_a_transcript_that_links_out(podcast, tmp_pat
     assert status == 200 and SECRET.encode() not in page
     assert SECRET.encode() not in request(port, "/show/glossary/ripeness/")[2]
     assert request(port, "/show/episodes/talk/transcript.vtt")[0] == 404
+
+
+def test_serve_refuses_a_media_file_swapped_for_a_fifo_after_the_build(podcast, stop):
+    proc, port = serve(podcast)
+    stop(proc)
+    cover = podcast / "content/media/cover.png"
+    assert request(port, "/show/media/cover.png")[0] == 200
+    cover.unlink()
+    os.mkfifo(cover)  # no rebuild needed: the snapshot still names the file
+    assert request(port, "/show/media/cover.png")[0] == 404  # at once, not a timeout
