@@ -32,7 +32,7 @@ from .incremental import (
     site_shape,
 )
 from .link import Links, build_index, build_matcher, link_site, newest_first, relink
-from .load import load_content, read_head
+from .load import load_content, read_head, template_problems
 from .markdown import Mention, Parsed, make_markdown
 from .model import Episode, Essay, Item, Page
 from .parse import parse_item
@@ -122,7 +122,7 @@ def make_site(
             cache.files if cache else None,
             by_content=cache is not None and cache.by_content,
         )
-    problems = list(loaded.diagnostics)
+    problems = [*loaded.diagnostics, *template_problems(config.templates_dir, config.root)]
     published = [i for i in loaded.items if is_published(i, drafts, now)]
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)

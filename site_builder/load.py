@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from .errors import ContentError, Diagnostic
 from .fields import FieldReader, parse_duration
+from .files import inside, is_regular, read_regular, special_kind
 from .frontmatter import decode, split
 from .media import audio_duration
 from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
@@ -64,9 +66,13 @@ def load_content(
     transcripts: list[Path] = []  # found in the same walk; checked once every episode is read
     letters: list[Path] = []  # responses files, likewise checked against the essays
     fresh: FileCache = {}
-    for path in _walk(content_dir, problems, root, prune="media"):
+    media: list[str] = []  # paths under content/media, '/'-separated
+    for path in _walk(content_dir, problems, root):
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
+        if parts[0] == "media" and len(parts) > 1:
+            media.append("/".join(parts[1:]))
+            continue
         if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
@@ -127,13 +133,7 @@ def load_content(
                     code="responses",
                 )
             )
-    media_dir = content_dir / "media"
-    media = (
-        tuple(p.relative_to(media_dir).as_posix() for p in _walk(media_dir, problems, root))
-        if media_dir.is_dir()
-        else ()
-    )
-    return Loaded(tuple(items), media, tuple(problems), tuple(unreadable))
+    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable))
 
 
 def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
@@ -153,7 +153,7 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
     for file in watched:
         try:
             if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
-                out.append(hashlib.sha256(file.read_bytes()).digest())
+                out.append(hashlib.sha256(read_regular(file)).digest())
             else:
                 st = file.stat()
                 out.append((st.st_mtime_ns, st.st_size, st.st_ino))
@@ -173,7 +173,7 @@ def _load_file(
 ) -> tuple[Item | None, tuple[Path, ...]]:
     """One content file as an Item, and the other files it read (transcript, audio)."""
     try:
-        item = read_item(kind, rel, path.read_bytes(), tz, problems)
+        item = read_item(kind, rel, read_regular(path), tz, problems)
     except ContentError as exc:
         problems.extend(exc.diagnostics)
         return None, ()
@@ -182,11 +182,11 @@ def _load_file(
         return None, ()
     if isinstance(item, Episode):
         return _episode_files(item, path, content_dir, root, problems)
-    letters = responses_file(path)
-    if isinstance(item, Essay) and letters.is_file():
+    letters = _beside(path, responses_file(path).name)
+    if isinstance(item, Essay) and letters is not None:
         rel_letters = letters.relative_to(root).as_posix()
         try:
-            responses, found = read_responses(rel_letters, letters.read_bytes(), tz)
+            responses, found = read_responses(rel_letters, read_regular(letters), tz)
             item = replace(item, responses=responses)
             problems.extend(found)
         except ContentError as exc:
@@ -199,13 +199,39 @@ def _load_file(
     return item, ()
 
 
-def read_head(content_dir: Path, rel: str, size: int = 65536) -> bytes | None:
-    """The first bytes of a file under content/, or None when there is none (or it is outside)."""
-    path = (content_dir / rel).resolve()
-    if not path.is_relative_to(content_dir.resolve()) or not path.is_file():
+def read_head(content_dir: Path, url: str, size: int = 65536) -> bytes | str:
+    """The first bytes of the file in content/media a `media/...` path names (an image), or
+    what is wrong with the path."""
+    rel = url.lstrip("/")
+    if not rel.startswith("media/"):
+        return f"/{rel} is not in content/media/: write /media/ and its path there"
+    file = media_file(content_dir, rel)
+    if isinstance(file, str):
+        return f"image path {file}: /{rel}"
+    try:
+        return read_regular(file, size)
+    except OSError:
+        return f"no image file /{rel} in content/"
+
+
+def media_file(content_dir: Path, url: str) -> Path | str:
+    """The file a local `/media/...` URL (or `media/...`) names in content/media, or why it
+    may not be read (see `inside`)."""
+    return inside(content_dir / "media", url.lstrip("/").removeprefix("media/"), "content/media/")
+
+
+def _beside(path: Path, name: str) -> Path | None:
+    """The regular file `name` beside a content file (its transcript, its responses), unless
+    it is a symbolic link out of the folder (which the walk reports) or there is none."""
+    file = path.parent / name
+    try:
+        linked = stat.S_ISLNK(os.lstat(file).st_mode)
+    except OSError:
         return None
-    with path.open("rb") as f:
-        return f.read(size)
+    # the folder itself was walked, not reached through a link: only a link here can lead out
+    if linked and not isinstance(inside(path.parent, name, ""), Path):
+        return None
+    return file if is_regular(file) else None
 
 
 def _episode_files(
@@ -219,89 +245,164 @@ def _episode_files(
     changes: dict = {}
     deps: list[Path] = []
     named = episode.meta.get("transcript")
-    candidates = (
-        [path.parent / str(named)]
+    found = (
+        _named_transcript(episode, path, str(named), root, problems)
         if named
-        else [path.with_suffix(".vtt"), path.with_suffix(".srt")]
+        else _beside(path, path.with_suffix(".vtt").name)
+        or _beside(path, path.with_suffix(".srt").name)
     )
-    found = next((c for c in candidates if c.is_file()), None)
-    if named and (found is None or found.suffix not in (".vtt", ".srt")):
-        problems.append(
-            Diagnostic(
-                episode.path,
-                episode.line_of("transcript"),
-                f"no transcript file '{named}' beside the episode",
-                hint="give the name of a .vtt or .srt file in content/episodes/",
-                code="transcript",
-            )
-        )
-        found = None
     if found is not None:
         deps.append(found)
         rel = found.relative_to(root).as_posix()
         try:
-            text = decode(found.read_bytes(), rel)
+            text = decode(read_regular(found), rel)
             kind = found.suffix[1:]
             changes["transcript"] = Transcript(
                 rel, kind, parse_transcript(text, rel, kind, problems)
             )
         except ContentError as exc:
             problems.extend(exc.diagnostics)
+        except OSError as exc:
+            problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
     audio = episode.audio
     if audio is not None and audio.local:
-        file = content_dir / audio.url
-        deps.append(file)
-        if not file.is_file():
+        file = media_file(content_dir, audio.url)
+        if isinstance(file, Path):
+            deps.append(file)  # also when missing: one that appears is noticed
+        if isinstance(file, Path) and is_regular(file):
+            changes["audio"] = replace(audio, length=file.stat().st_size)
+            if episode.duration is None:
+                changes["duration"] = audio_duration(read_regular(file), file.suffix)
+        else:
+            message, hint = (
+                (f"audio path {file}: /{audio.url}", "keep it in content/media: url: /media/<name>")
+                if isinstance(file, str)
+                else (f"no audio file /{audio.url} in content/media", None)
+            )
             problems.append(
                 Diagnostic(
                     episode.path,
                     episode.line_of("audio", "url"),
-                    f"no audio file /{audio.url} in content/media",
+                    message,
+                    hint=hint,
                     code="reference",
                 )
             )
-        else:
-            changes["audio"] = replace(audio, length=file.stat().st_size)
-            if episode.duration is None:
-                changes["duration"] = audio_duration(file.read_bytes(), file.suffix)
     return (replace(episode, **changes) if changes else episode), tuple(deps)
 
 
-def _walk(top: Path, problems: list[Diagnostic], root: Path, prune: str = "") -> list[Path]:
-    """Regular files below `top`, sorted; symlinks that leave it, dangle or loop are skipped."""
+def _named_transcript(
+    episode: Episode, path: Path, named: str, root: Path, problems: list[Diagnostic]
+) -> Path | None:
+    """The transcript file `transcript:` names, relative to the episode's folder; an error at
+    its line when it leaves that folder or is not a .vtt or .srt file there."""
+    folder = path.parent.relative_to(root).as_posix() + "/"
+    found = inside(path.parent, named, folder)
+    if isinstance(found, str):
+        message = f"transcript path {found}: {named}"
+    elif found.suffix not in (".vtt", ".srt") or not is_regular(found):
+        message = f"no transcript file '{named}' beside the episode"
+    else:
+        return found
+    problems.append(
+        Diagnostic(
+            episode.path,
+            episode.line_of("transcript"),
+            message,
+            hint=f"give the name of a .vtt or .srt file in {folder}",
+            code="transcript",
+        )
+    )
+    return None
+
+
+def _walk(top: Path, problems: list[Diagnostic], root: Path, contain: bool = True) -> list[Path]:
+    """Regular files below `top`, sorted. Anything else is skipped with a warning before it is
+    opened: a FIFO, socket or device (opening a FIFO waits forever), a symbolic link that is
+    broken or loops. Links to folders are never followed, so the walk cannot loop. With
+    `contain`, a link to a file is followed only while it stays inside its section of `top`
+    (content/essays/, content/media/, ...), what lies outside is never read, and a link to a
+    folder is reported."""
     found: list[Path] = []
     if not top.is_dir():
         return found
-    real_top = top.resolve()
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and not (dirpath == str(top) and d == prune)
-        )
+        here = Path(dirpath)
+        folders = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in folders if not (here / d).is_symlink()]
+        for name in sorted(set(folders) - set(dirnames)) if contain else ():
+            problems.append(
+                _skipped(
+                    here / name,
+                    root,
+                    "symbolic link to a folder was skipped",
+                    "links to folders are not followed: move the folder itself into place",
+                )
+            )
         for name in sorted(filenames):
-            path = Path(dirpath, name)
             if is_scratch_file(name):
                 continue
-            if path.is_symlink():
-                try:
-                    target = path.resolve()
-                except (OSError, RuntimeError):  # a symlink loop
-                    target = None
-                if target is None or not target.is_file() or not target.is_relative_to(real_top):
-                    problems.append(
-                        Diagnostic(
-                            path.relative_to(root).as_posix(),
-                            None,
-                            "symbolic link that is broken or points outside "
-                            f"{top.relative_to(root).as_posix()}/ was skipped",
-                            severity="warning",
-                            code="layout",
-                        )
-                    )
-                    continue
-            found.append(path)
+            path = here / name
+            parts = path.relative_to(top).parts
+            section = top / parts[0] if contain and len(parts) > 1 else top
+            problem = _unreadable(path, section, root, contain)
+            if problem is None:
+                found.append(path)
+            else:
+                problems.append(problem)
     return sorted(found)
+
+
+def _unreadable(path: Path, section: Path, root: Path, contain: bool) -> Diagnostic | None:
+    """Why the walk skips a file, or None to read it (only `lstat` and `stat`: nothing opened)."""
+    label = section.relative_to(root).as_posix() + "/"
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve(strict=True)
+            if contain and not target.is_relative_to(section.resolve()):
+                return _skipped(
+                    path,
+                    root,
+                    f"symbolic link to a file outside {label} was skipped",
+                    f"copy the file into {label}: what lies outside it is never published",
+                )
+            mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        if not path.is_symlink():
+            return None  # deleted while the walk ran: it is simply not there
+        return _skipped(path, root, "broken symbolic link was skipped", None)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11 and 3.12)
+        return _skipped(path, root, "symbolic link that loops was skipped", None)
+    kind = special_kind(mode)
+    if kind is None:
+        return None
+    return _skipped(
+        path,
+        root,
+        f"{kind} was skipped: only regular files are read",
+        "delete it, or move it out of the site's folders",
+    )
+
+
+def _skipped(path: Path, root: Path, message: str, hint: str | None) -> Diagnostic:
+    return Diagnostic(
+        path.relative_to(root).as_posix(),
+        None,
+        message,
+        hint=hint,
+        severity="warning",
+        code="layout",
+    )
+
+
+def template_problems(templates_dir: Path, root: Path) -> list[Diagnostic]:
+    """Warnings for what the site's templates/ holds that cannot be read (a FIFO, a broken
+    link): the template loader and the copy of static files would pass over it in silence.
+    Links there may lead anywhere: the theme is the site's own code, not its content."""
+    problems: list[Diagnostic] = []
+    _walk(templates_dir, problems, root, contain=False)
+    return problems
 
 
 def read_item(

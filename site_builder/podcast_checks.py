@@ -123,12 +123,12 @@ MAX_DESCRIPTION_BYTES = 4000
 
 
 def check_podcast(
-    config: SiteConfig, episodes: Sequence[Episode], image: Callable[[str], bytes | None]
+    config: SiteConfig, episodes: Sequence[Episode], image: Callable[[str], bytes | str]
 ) -> list[Diagnostic]:
     """Every problem of the show and its published episodes.
 
-    `image(path)` gives the first bytes of a file under content/ (e.g. "media/cover.png"),
-    or None when there is no such file.
+    `image(path)` gives the first bytes of a file in content/media (e.g. "media/cover.png"),
+    or the message that says why it cannot (there is none, the path leads out of the folder).
     """
     show = config.podcast
     assert show is not None
@@ -245,11 +245,11 @@ def _check_categories(category: tuple[str, ...], problem: Callable) -> None:
         problem(("category",), f"'{category[1]}' is not a subcategory of '{parent}'", hint)
 
 
-def _artwork_problems(path: str, image: Callable[[str], bytes | None]) -> list[str]:
+def _artwork_problems(path: str, image: Callable[[str], bytes | str]) -> list[str]:
     rel = path.lstrip("/")
     head = image(rel)
-    if head is None:
-        return [f"no image file /{rel} in content/"]
+    if isinstance(head, str):
+        return [head]
     info = image_info(head)
     if info is None:
         return [f"/{rel} is not a PNG or JPEG image"]
@@ -270,7 +270,7 @@ def _check_episode(
     episode: Episode,
     show_type: str,
     show_title: str,
-    image: Callable[[str], bytes | None],
+    image: Callable[[str], bytes | str],
 ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
 

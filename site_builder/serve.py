@@ -17,6 +17,7 @@ import contextlib
 import errno
 import json
 import mimetypes
+import os
 import re
 import signal
 import sys
@@ -27,11 +28,13 @@ from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from .build import make_site
 from .config import SiteConfig, load_config
 from .errors import ContentError, UsageError
+from .files import open_regular
 from .incremental import BuildCache
 from .watch import Debouncer, start_watching
 
@@ -263,8 +266,13 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
                 self.wfile.write(body)
 
         def _send_file(self, source: Path, kind: str, send_body: bool) -> None:
-            """A media file, with single byte ranges so that audio players can seek."""
-            size = source.stat().st_size
+            """A media file, with single byte ranges so that audio players can seek; a FIFO
+            swapped in since the build raises OSError here instead of hanging the request."""
+            with open_regular(source) as f:
+                self._send_range(f, os.fstat(f.fileno()).st_size, kind, send_body)
+
+        def _send_range(self, f: BinaryIO, size: int, kind: str, send_body: bool) -> None:
+            """The bytes of `f` (of `size`) that the Range header asks for, else all of them."""
             start, end = 0, size - 1
             wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
             if wanted and (wanted.group(1) or wanted.group(2)):
@@ -290,9 +298,8 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if send_body:
-                with source.open("rb") as f:
-                    f.seek(start)
-                    self.wfile.write(f.read(end - start + 1))
+                f.seek(start)
+                self.wfile.write(f.read(end - start + 1))
 
     return Handler
 

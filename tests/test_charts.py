@@ -420,7 +420,7 @@ def test_a_symlink_out_of_media_is_refused(tmp_path):
     (tmp_path / "secret.csv").write_text("a,b\n1,2\n")
     (media / "link.csv").symlink_to(tmp_path / "secret.csv")
     assert problems(HEAD + "data: {url: link.csv}\nmark: line\n", media_dir=media) == [
-        (PAGE, 12, "data url 'link.csv' leads outside content/media (a symlink)", "chart", None)
+        (PAGE, 12, "data url 'link.csv' leads outside content/media/ (a symbolic link)", "chart", None)
     ]
 
 

@@ -30,6 +30,7 @@ from urllib.parse import quote
 import yaml
 
 from ..errors import ContentError, Diagnostic, did_you_mean
+from ..files import read_regular
 from ..frontmatter import Path_, key_line, parse_yaml
 from .data import DATA_KINDS, Problem, Table, data_blocks, inline_data, load_tables
 from .drawing import COLOUR_CLASSES, MAX_ROWS, PALETTE, THEME_CONFIG, draw, themed_svg
@@ -135,7 +136,7 @@ def data_digest(media_dir: Path) -> str:
         for file in sorted(media_dir.rglob("*")):
             if file.suffix.lower() in DATA_KINDS and file.is_file():
                 h.update(file.relative_to(media_dir).as_posix().encode() + b"\0")
-                h.update(hashlib.sha256(file.read_bytes()).digest())
+                h.update(hashlib.sha256(read_regular(file)).digest())
     return h.hexdigest()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import did_you_mean
+from ..files import inside, is_regular, read_regular
 from ..frontmatter import Path_
 
 DATA_KINDS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json"}
@@ -79,7 +80,10 @@ def _load_table(data: dict[str, Any], at: Path_, media_dir: Path) -> Table:
         file = _media_file(data["url"], (*at, "url"), media_dir)
         name = PurePosixPath(data["url"]).as_posix()
         kind = fmt.get("type") or DATA_KINDS.get(file.suffix.lower())
-        raw = file.read_bytes()
+        try:
+            raw = read_regular(file)
+        except OSError as exc:
+            raise Problem((*at, "url"), f"cannot read {name}: {exc.strerror}") from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -116,10 +120,10 @@ def _media_file(url: Any, at: Path_, media_dir: Path) -> Path:
             "paths are relative to content/media"
             + (f": write url: {suggestion}" if suggestion else ", e.g. url: data/file.csv"),
         )
-    file = media_dir / url
-    if file.exists() and not file.resolve().is_relative_to(media_dir.resolve()):
-        raise Problem(at, f"data url '{url}' leads outside content/media (a symlink)")
-    if not file.is_file():
+    file = inside(media_dir, url, "content/media/")
+    if isinstance(file, str):
+        raise Problem(at, f"data url '{url}' {file}")
+    if not is_regular(file):
         raise Problem(at, f"no data file {url} in content/media", _nearby(url, media_dir))
     return file
 
