@@ -22,6 +22,7 @@ from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
+from .fields import parse_whole_number
 from .incremental import (
     BuildCache,
     affected_pages,
@@ -84,8 +85,10 @@ def _phase(timings: dict[str, float], name: str) -> Iterator[None]:
 
 def build_now() -> datetime:
     """'Now' for leaving out future-dated items; SOURCE_DATE_EPOCH pins it for reproducibility."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(parse_whole_number(os.environ["SOURCE_DATE_EPOCH"]), UTC)
+    except (KeyError, ValueError):  # unset, or not a number of seconds
+        return datetime.now(UTC)
 
 
 def is_published(item: Item, drafts: bool, now: datetime) -> bool:

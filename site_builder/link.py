@@ -12,6 +12,7 @@ from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Diagnostic, did_you_mean
+from .fields import parse_whole_number
 from .markdown import Matcher, Mention, Parsed, Target, UnknownTarget, WikiTarget
 from .model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
 from .slugs import RESERVED_PAGE_SLUGS, fold, slugify
@@ -355,9 +356,10 @@ def _stamp(when: datetime | None) -> float:
 
 
 def _find_episode(index: SiteIndex, ref: str) -> Episode | None:
-    if ref.isdigit():
-        return index.by_number.get(int(ref))
-    found = index.by_key.get(f"episodes/{ref}")
+    try:
+        return index.by_number.get(parse_whole_number(ref))
+    except ValueError:  # not a number: a slug
+        found = index.by_key.get(f"episodes/{ref}")
     return found if isinstance(found, Episode) else None
 
 
