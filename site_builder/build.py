@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from .cache import CACHE_DIR, load_cache, save_cache, unchanged_copies
 from .charts import data_digest, has_chart
@@ -22,6 +23,7 @@ from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
+from .fields import parse_whole_number
 from .incremental import (
     BuildCache,
     affected_pages,
@@ -36,29 +38,13 @@ from .load import load_content, read_head, template_problems
 from .markdown import Mention, Parsed, make_markdown
 from .model import Episode, Essay, Item, Page
 from .parse import parse_item
-from .podcast import FEED_PATH, chapters_json, episode_files, podcast_feed
+from .podcast import chapters_json, podcast_feed
 from .podcast_checks import check_podcast
 from .pool import run_sliced
 from .render import Job, Renderer, collect_assets, theme_dirs
+from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
-from .slugs import slugify
 from .write import OutputWriter
-
-FIXED_PATHS = (
-    "glossary.json",
-    "",
-    "essays/",
-    "episodes/",
-    "glossary/",
-    "tags/",
-    "feed.xml",
-    "feed.json",
-    "sitemap.xml",
-    "robots.txt",
-    "404.html",
-    "search/",
-)
-
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -84,8 +70,10 @@ def _phase(timings: dict[str, float], name: str) -> Iterator[None]:
 
 def build_now() -> datetime:
     """'Now' for leaving out future-dated items; SOURCE_DATE_EPOCH pins it for reproducibility."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(parse_whole_number(os.environ["SOURCE_DATE_EPOCH"]), UTC)
+    except (KeyError, ValueError):  # unset, or not a number of seconds
+        return datetime.now(UTC)
 
 
 def is_published(item: Item, drafts: bool, now: datetime) -> bool:
@@ -366,14 +354,14 @@ def _feed_jobs(
         )
     for slug, (label, tagged) in links.tags.items():
         if stale(tagged):
-            path = f"tags/{slug}/feed.xml"
-            jobs[path] = partial(
+            folder = tag_folder(slug)
+            jobs[f"{folder}feed.xml"] = partial(
                 atom_feed,
                 config,
                 renderer.views(tagged[:FEED_SIZE]),
-                path,
+                quote(f"{folder}feed.xml"),
                 f"{config.title}: {label}",
-                f"{config.base_path}tags/{slug}/",
+                config.base_path + quote(folder),
                 None,
             )
     for concept, refs in links.referrers.items():
@@ -393,7 +381,7 @@ def _feed_jobs(
     if config.podcast:
         episodes = [i for i in stream if isinstance(i, Episode)]
         if dirty is None or any(e.key in dirty for e in episodes):
-            jobs[FEED_PATH] = partial(podcast_feed, config, renderer.views(episodes), content)
+            jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
         for episode in episodes if dirty is None else ():
             if episode.chapters:
                 jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
@@ -482,10 +470,8 @@ def _build_site(
 
 def _known_paths(items, media: tuple[str, ...], config: SiteConfig) -> frozenset[str]:
     """Every path a root-relative link in the content may point at."""
-    paths = set(FIXED_PATHS)
+    paths = set(fixed_paths(podcast=bool(config.podcast)))
     paths.update(i.url_path for i in items)
-    paths.update(f"tags/{slugify(t, 'tag')}/" for i in items for t in i.tags)
+    paths.update(tag_folder(tag_slug(t)) for i in items for t in i.tags)
     paths.update(f"media/{m}" for m in media)
-    if config.podcast:
-        paths.add("podcast.xml")
     return frozenset(paths)

@@ -14,7 +14,20 @@ _DATE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?[ \t]*(Z|z|[-+]\d{2}(?::?\d{2})?)?)?"
 )
-_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?")
+_CLOCK = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2})(?:\.[0-9]+)?")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def parse_whole_number(text: str) -> int:
+    """A whole number written in ASCII digits; ValueError with a readable message otherwise.
+
+    Not `str.isdigit()`: it says yes to `²`, which `int()` refuses, and to `٣`."""
+    digits = text.strip()
+    if not _DIGITS.fullmatch(digits):
+        raise ValueError(f"'{text}' is not a whole number")
+    if len(digits) >= 100:  # past Python's 4,300-digit limit it cannot be a number anyone meant
+        raise ValueError(f"'{digits[:20]}…' is too large a number")
+    return int(digits)
 
 
 def parse_datetime(value: str, tz: tzinfo) -> datetime:
@@ -51,8 +64,8 @@ def parse_duration(value: Any) -> int:
             raise ValueError("a duration cannot be negative")
         return value
     text = str(value).strip()
-    if text.isdigit():
-        return int(text)
+    if _DIGITS.fullmatch(text):
+        return parse_whole_number(text)
     m = _CLOCK.fullmatch(text)
     if not m or int(m.group(3)) > 59 or (m.group(1) and int(m.group(2)) > 59):
         raise ValueError(f'\'{value}\' is not a duration (use "H:MM:SS", "MM:SS" or seconds)')
@@ -161,11 +174,12 @@ class FieldReader:
                     None, f"missing required key '{self.name(key)}'", f"add a line `{key}: ...`"
                 )
             return None
-        if kind is int and isinstance(value, str) and value.strip().isdigit():
-            if len(value.strip()) < 100:
-                return int(value)
-            self.error(key, f"'{self.name(key)}' is too large a number")
-            return None
+        if kind is int and isinstance(value, str):
+            try:
+                return parse_whole_number(value)
+            except ValueError as exc:
+                self.error(key, f"'{self.name(key)}': {exc}")
+                return None
         if kind is str and isinstance(value, (int, bool)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):

@@ -19,6 +19,10 @@ from .errors import ContentError, Diagnostic
 
 Path_ = tuple[str | int, ...]
 
+# How many levels of lists and mappings may sit below the top one: real front matter and charts
+# use a handful, and everything that later walks the values (templates, the cache's pickle)
+# recurses.
+MAX_NESTING = 50
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 
@@ -103,10 +107,14 @@ def parse_yaml(
     key and list item (by key path)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # PyYAML's own composer, without libyaml, recurses per level
+        raise _too_deep(path, first_line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         message = exc.problem or str(exc)
+        if message == "exceeded maximum nesting depth":  # libyaml's limit, a thousand levels
+            raise _too_deep(path, line) from None
         raise _error(
             path, line, f"YAML syntax: {message}", _yaml_hint(text, mark), "yaml"
         ) from None
@@ -172,6 +180,8 @@ def _construct(
             "yaml",
         )
     seen.add(id(node))
+    if isinstance(node, yaml.CollectionNode) and len(at) > MAX_NESTING:
+        raise _too_deep(path, first + node.start_mark.line)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
             return node.value
@@ -246,6 +256,16 @@ def _quoted(value: str) -> str:
     if "'" not in value:
         return f"'{value}'"
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _too_deep(path: str, line: int) -> ContentError:
+    return _error(
+        path,
+        line,
+        f"lists and mappings nested more than {MAX_NESTING} levels deep",
+        "flatten the structure: a few levels are all a site needs",
+        "yaml",
+    )
 
 
 def _error(path: str, line: int, message: str, hint: str | None, code: str) -> ContentError:

@@ -32,7 +32,7 @@ from .load import FileCache
 from .markdown import Parsed
 from .model import Concept, Episode, Item
 from .render import excerpt, make_environment
-from .slugs import slugify
+from .routes import tag_folder, tag_slug
 
 LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
 
@@ -188,7 +188,7 @@ def affected_pages(
                 paths.add(f"{index.by_key[concept].url_path}index.html")
         if item.summary is None and (old is None or excerpt(old.html) != excerpt(new.html)):
             paths.update(LIST_PAGES)
-            paths.update(f"tags/{slugify(tag, 'tag')}/index.html" for tag in item.tags)
+            paths.update(f"{tag_folder(tag_slug(tag))}index.html" for tag in item.tags)
             paths.update(
                 f"{index.by_key[f'glossary/{slug}'].url_path}index.html"
                 for slug in item.concepts

@@ -12,9 +12,11 @@ from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Diagnostic, did_you_mean
+from .fields import parse_whole_number
 from .markdown import Matcher, Mention, Parsed, Target, UnknownTarget, WikiTarget
 from .model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
-from .slugs import RESERVED_PAGE_SLUGS, fold, slugify
+from .routes import generated_clash, tag_slug
+from .slugs import fold
 
 _KIND_ALIASES = {
     **{s: k for s, k in KIND_OF_SECTION.items()},
@@ -111,6 +113,7 @@ def build_index(
     by_url: dict[str, Item] = {}
     by_term: dict[str, Concept] = {}
     numbered: dict[tuple[int | None, int], Episode] = {}
+    tags: dict[str, dict[str, tuple[str, Item]]] = {}  # see _tag_clashes
     for item in items:
         url = fold(item.url_path)
         if url in by_url:
@@ -125,13 +128,13 @@ def build_index(
                 )
             )
             continue
-        if item.kind == "page" and fold(item.slug) in RESERVED_PAGE_SLUGS:
+        if generated_clash(item.url_path):
             problems.append(
                 Diagnostic(
                     item.path,
                     item.line_of("slug"),
-                    f"the page slug '{item.slug}' is used by the site itself",
-                    hint="give the page another `slug:`",
+                    f"the {item.kind} slug '{item.slug}' is used by the site itself",
+                    hint=f"give the {item.kind} another `slug:`",
                     code="collision",
                 )
             )
@@ -139,6 +142,7 @@ def build_index(
         by_url[url] = item
         by_key[item.key] = item
         by_slug[fold(item.slug)].append(item)
+        problems += _tag_clashes(item, tags)
         if isinstance(item, Concept):
             for name, key in ((item.title, "term"), *((a, "aliases") for a in item.aliases)):
                 owner = by_term.setdefault(fold(name), item)
@@ -186,6 +190,33 @@ def build_index(
     return SiteIndex(
         base_path, by_key, {k: tuple(v) for k, v in by_slug.items()}, by_term, by_number, why
     ), problems
+
+
+def _tag_clashes(item: Item, seen: dict[str, dict[str, tuple[str, Item]]]) -> list[Diagnostic]:
+    """The tags of `item` that would share a page with another tag (not merely written in
+    another case), each where it is first met. `seen` holds, by slug, the tags met so far
+    (case-folded), each as first written and by whom."""
+    problems = []
+    for i, tag in enumerate(item.tags):
+        slug = tag_slug(tag)
+        tags = seen.setdefault(slug, {})
+        if fold(tag) in tags:
+            continue
+        if tags:
+            other, owner = next(iter(tags.values()))
+            problems.append(
+                Diagnostic(
+                    item.path,
+                    item.line_of("tags", i),
+                    f"tags '{tag}' and '{other}' (in {owner.path}) would share the page "
+                    f"tags/{slug}/",
+                    hint="write them alike if they are one tag, or tell them apart by a letter "
+                    "or digit",
+                    code="collision",
+                )
+            )
+        tags[fold(tag)] = (tag, item)
+    return problems
 
 
 def build_matcher(index: SiteIndex) -> Matcher:
@@ -281,7 +312,7 @@ def link_site(
                     related[item.key][other.key] = other
                     related[other.key].setdefault(item.key, item)
         for tag in item.tags:
-            _, tagged = tags.setdefault(slugify(tag, "tag"), (tag, []))
+            _, tagged = tags.setdefault(tag_slug(tag), (tag, []))
             tagged.append(item)
         body = parsed.get(item.key)
         if body is None:
@@ -355,9 +386,10 @@ def _stamp(when: datetime | None) -> float:
 
 
 def _find_episode(index: SiteIndex, ref: str) -> Episode | None:
-    if ref.isdigit():
-        return index.by_number.get(int(ref))
-    found = index.by_key.get(f"episodes/{ref}")
+    try:
+        return index.by_number.get(parse_whole_number(ref))
+    except ValueError:  # not a number: a slug
+        found = index.by_key.get(f"episodes/{ref}")
     return found if isinstance(found, Episode) else None
 
 

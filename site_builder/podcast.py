@@ -13,6 +13,7 @@ from .config import SiteConfig
 from .feeds import media_url
 from .model import Episode
 from .render import View
+from .routes import PODCAST_FEED, episode_files
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -20,7 +21,6 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
-FEED_PATH = "podcast.xml"
 _PODCAST_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 
@@ -33,7 +33,7 @@ def podcast_guid(feed_url: str) -> str:
 def show_guid(config: SiteConfig) -> str:
     """The guid set in site.yaml, else the one derived from the feed's URL."""
     assert config.podcast is not None
-    return config.podcast.guid or podcast_guid(config.base_url + FEED_PATH)
+    return config.podcast.guid or podcast_guid(config.base_url + PODCAST_FEED)
 
 
 def episode_guid(channel_guid: str, episode: Episode) -> str:
@@ -71,17 +71,6 @@ def chapters_json(config: SiteConfig, episode: Episode) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def episode_files(episode: Episode) -> dict[str, str]:
-    """Output paths of the files the feed points at for an episode: chapters and transcript."""
-    base = episode.url_path
-    files = {}
-    if episode.chapters:
-        files["chapters"] = f"{base}chapters.json"
-    if episode.transcript:
-        files["transcript"] = f"{base}transcript.{episode.transcript.kind}"
-    return files
-
-
 def podcast_feed(
     config: SiteConfig, episodes: Sequence[View], content: Callable[[View], str]
 ) -> bytes:
@@ -103,7 +92,7 @@ def podcast_feed(
     sub(
         channel,
         "atom:link",
-        href=config.base_url + FEED_PATH,
+        href=config.base_url + PODCAST_FEED,
         rel="self",
         type="application/rss+xml",
     )

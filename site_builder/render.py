@@ -24,7 +24,8 @@ from .fields import format_duration
 from .link import Links, SiteIndex, newest_first
 from .markdown import Parsed
 from .model import Concept, Episode, Essay, Item, Page
-from .slugs import fold, slugify
+from .routes import tag_folder, tag_slug
+from .slugs import fold
 
 _MONTHS = (
     "January",
@@ -185,7 +186,7 @@ class Renderer:
             date=format_date,
             duration=format_duration,
             isodate=lambda d: d.isoformat() if d else "",
-            tag_url=lambda tag: f"{base}tags/{slugify(tag, 'tag')}/",
+            tag_url=lambda tag: base + quote(tag_folder(tag_slug(tag))),
             episode_label=episode_label,
         )
 
@@ -278,15 +279,19 @@ class Renderer:
             "tags.html",
             context=lambda: dict(
                 tags=[
-                    (label, f"tags/{slug}/", len(tagged))
+                    (label, quote(tag_folder(slug)), len(tagged))
                     for slug, (label, tagged) in self.links.tags.items()
                 ]
             ),
         )
         for slug, (label, tagged) in self.links.tags.items():
-            feed = (f"{self.config.title}: {label}", f"{self.config.base_path}tags/{slug}/feed.xml")
+            folder = tag_folder(slug)
+            feed = (
+                f"{self.config.title}: {label}",
+                f"{self.config.base_path}{quote(folder)}feed.xml",
+            )
             page(
-                f"tags/{slug}/index.html",
+                f"{folder}index.html",
                 "tag.html",
                 context=lambda label=label, tagged=tagged, feed=feed: dict(
                     tag=label, items=self.views(tagged), feeds=[feed]

@@ -14,33 +14,34 @@ _RESERVED = {
     *(f"com{i}" for i in range(1, 10)),
     *(f"lpt{i}" for i in range(1, 10)),
 }
-# Top-level names the generator writes itself; a page with one of these slugs would clash.
-RESERVED_PAGE_SLUGS = {
-    "essays",
-    "episodes",
-    "glossary",
-    "tags",
-    "media",
-    "assets",
-    "search",
-    "feed.xml",
-    "feed.json",
-    "podcast.xml",
-    "sitemap.xml",
-    "robots.txt",
-    "404.html",
-    "index.html",
-}
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def slugify(title: str, fallback: str = "untitled") -> str:
-    """Lowercase ASCII words joined by '-': never empty, never '.', '..' or a reserved name."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+def slugify(title: str, fallback: str = "untitled", any_script: bool = False) -> str:
+    """Lowercase words joined by '-': never empty, never '.', '..' or a reserved name.
+
+    A letter with an ASCII form is written so (`é` -> `e`, `²` -> `2`); the others are dropped,
+    or with `any_script` kept as they are (`мир`, NFC, case-folded)."""
+    if any_script:
+        text = "".join(_ascii_form(c) or c for c in unicodedata.normalize("NFC", title))
+        words = unicodedata.normalize("NFC", text.casefold())
+        slug = "".join(c if _is_word_character(c) else "-" for c in words).strip("-")
+    else:
+        ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     slug = re.sub(r"-{2,}", "-", slug)[:80].strip("-")
     if not slug or slug in _RESERVED or slug == "index":
         return fallback if not slug else f"{slug}-{fallback}"
     return slug
+
+
+def _ascii_form(character: str) -> str:
+    return unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
+
+
+def _is_word_character(c: str) -> bool:
+    """ASCII letters and digits, and letters, digits and marks of every other script."""
+    return c in _ASCII_WORD if c.isascii() else unicodedata.category(c)[0] in "LMN"
 
 
 def slug_problem(slug: str) -> str | None:

@@ -8,6 +8,12 @@ import unicodedata
 import pytest
 from sitecheck import tree
 
+from site_builder.config import load_config
+from site_builder.load import load_content
+from site_builder.routes import GENERATED_FILES, GENERATED_FOLDERS, generated_clash
+from site_builder.slugs import fold
+from site_builder.write import MARKER
+
 
 def errors(err: str) -> list[str]:
     return [line for line in err.splitlines() if " error: " in line]
@@ -131,11 +137,56 @@ def test_a_page_cannot_take_a_section_name(checked):
     ]
 
 
-@pytest.mark.parametrize("name", ["tags", "glossary", "media", "search", "feed.xml"])
+GENERATED = ["tags", "glossary", "media", "search", "feed.xml", "glossary.json", "Glossary.JSON"]
+GENERATED += ["pagefind", "assets", "index.html", "404.html", "podcast.xml", "sitemap.xml"]
+
+
+@pytest.mark.parametrize("name", GENERATED)
 def test_a_page_file_named_like_a_generated_path_collides(checked, name):
     run = checked({f"content/pages/{name}.md": "---\ntitle: T\n---\n"})
     assert run.code == 1
-    assert f"the page slug '{name}' is used by the site itself" in run.err
+    assert errors(run.err) == [
+        f"content/pages/{name}.md:1: error: the page slug '{name}' is used by the site itself "
+        "[collision]"
+    ]
+
+
+@pytest.mark.parametrize("folder", ["about/", "essays/index/", "tagsx/", "glossary/json/"])
+def test_item_folders_beside_generated_paths_are_free(folder):
+    assert generated_clash(folder) is None
+
+
+# Issue 13: `slug: glossary.json` passed the checks, then the build crashed writing it.
+def test_a_slug_that_clashes_leaves_the_previous_output_as_it_was(site, cli, monkeypatch):
+    root = site({"content/pages/about.md": "---\ntitle: About\n---\n"})
+    monkeypatch.chdir(root)
+    assert cli("build").code == 0
+    before = tree(root / "output")
+    (root / "content/pages/data.md").write_text("---\ntitle: Data\nslug: glossary.json\n---\n")
+    run = cli("build")
+    assert run.code == 1
+    assert errors(run.err) == [
+        "content/pages/data.md:3: error: the page slug 'glossary.json' is used by the site "
+        "itself [collision]"
+    ]
+    assert "Traceback" not in run.err
+    assert tree(root / "output") == before
+
+
+def test_routes_list_every_file_the_build_makes_outside_the_items_folders(example_built):
+    root = example_built.parent
+    config = load_config(root)
+    loaded = load_content(config.content_dir, root, config.tz)
+    items = tuple(fold(i.url_path) for i in loaded.items)
+    unlisted = [
+        rel
+        for rel in tree(example_built)
+        if rel != MARKER  # the writer's; no slug may start with "."
+        and rel not in GENERATED_FILES
+        and not rel.startswith(GENERATED_FOLDERS)
+        and not fold(rel).startswith(items)
+    ]
+    assert unlisted == []
 
 
 # G5: slugs that would leave the output folder or break on Windows.

@@ -14,12 +14,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from sitecheck import tree
 
-from site_builder import load
+from site_builder import frontmatter, load
 from site_builder.errors import ContentError
-from site_builder.fields import parse_datetime, parse_duration
-from site_builder.frontmatter import Source, decode, split
+from site_builder.fields import parse_datetime, parse_duration, parse_whole_number
+from site_builder.frontmatter import MAX_NESTING, Source, decode, split
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -335,3 +336,84 @@ def test_output_has_no_carriage_returns(site, cli, tmp_path, newline):
     out = tree(root / "output")
     assert "Para one\ncontinues." in out["about/index.html"].decode()
     assert not [name for name, data in out.items() if b"\r" in data]
+
+
+# Numbers are written in ASCII digits: `str.isdigit()` says yes to "²", which `int()` refuses.
+@pytest.mark.parametrize("value", ["²", "٣", "1²", "¹⁹⁸⁵", "\uff11\uff12"])
+def test_whole_numbers_in_other_digits_are_errors_on_their_line(value):
+    problems: list = []
+    text = f'---\ntitle: About\nmenu: "{value}"\n---\n'
+    page = load.read_item("page", "content/pages/about.md", text.encode(), UTC, problems)
+    assert page.menu is None
+    assert [p.format() for p in problems] == [
+        f"content/pages/about.md:3: error: 'menu': '{value}' is not a whole number [front-matter]"
+    ]
+
+
+@pytest.mark.parametrize(("value", "number"), [("7", 7), (" 12 ", 12), ("007", 7)])
+def test_whole_numbers_in_ascii_digits_are_read(value, number):
+    assert parse_whole_number(value) == number
+
+
+def test_a_whole_number_of_a_hundred_digits_is_too_large():
+    with pytest.raises(ValueError, match=r"'1{20}…' is too large a number"):
+        parse_whole_number("1" * 100)
+
+
+# Nesting: everything that walks front matter later (templates, the cache's pickle) recurses.
+FLATTEN = "    hint: flatten the structure: a few levels are all a site needs"
+
+
+def deep_list(levels: int) -> str:
+    """`x:` holding a block list nested `levels` deep, one level a line."""
+    return "x:\n" + "".join(f"{'  ' * i}-\n" for i in range(1, levels)) + f"{'  ' * levels}- 1\n"
+
+
+@pytest.mark.parametrize("levels", [500, 989])
+def test_front_matter_nested_too_deep_is_an_error_where_it_goes_too_deep(levels):
+    with pytest.raises(ContentError) as caught:
+        source(f"---\ntitle: Deep\n{deep_list(levels)}---\n")
+    (problem,) = caught.value.diagnostics
+    # `x:` is on line 3 and its n-th list starts on line 3 + n: the first one too deep is
+    # MAX_NESTING + 1 levels below the top
+    assert problem.format() == (
+        f"content/pages/x.md:{3 + MAX_NESTING + 1}: error: lists and mappings nested more than "
+        f"{MAX_NESTING} levels deep [yaml]\n{FLATTEN}"
+    )
+
+
+def test_front_matter_nested_as_deep_as_allowed_is_read():
+    data = source(f"---\ntitle: Deep\n{deep_list(MAX_NESTING)}---\n").data
+    for _ in range(MAX_NESTING):
+        data = data["x"] if isinstance(data, dict) else data[0]
+    assert data == [1]
+
+
+def test_nesting_is_refused_by_pyyaml_own_composer_too(monkeypatch):
+    # without libyaml, PyYAML's composer recurses once a level and runs out of stack first
+    monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    with pytest.raises(ContentError) as caught:
+        source("---\ntitle: Deep\nx: " + "[" * 989 + "]" * 989 + "\n---\n")
+    (problem,) = caught.value.diagnostics
+    assert problem.format() == (
+        "content/pages/x.md:2: error: lists and mappings nested more than "
+        f"{MAX_NESTING} levels deep [yaml]\n{FLATTEN}"
+    )
+
+
+def test_deep_front_matter_never_reaches_the_output_or_the_cache(site, cli, monkeypatch):
+    root = site({"content/pages/about.md": "---\ntitle: About\n---\n"})
+    monkeypatch.chdir(root)
+    assert cli("build").code == 0
+    before = tree(root / "output")
+    deep = "---\ntitle: Deep\nx: " + "[" * 700 + "]" * 700 + "\n---\n"
+    (root / "content/pages/deep.md").write_text(deep)
+    for _ in range(2):  # and the next cached build does not trip over a cache it left
+        run = cli("build")
+        assert run.code == 1
+        assert run.err.startswith("content/pages/deep.md:3: error: lists and mappings nested")
+        assert "Traceback" not in run.err
+        assert tree(root / "output") == before
+        assert not list((root / ".site-builder-cache").glob("*.tmp-*"))
+    (root / "content/pages/deep.md").unlink()
+    assert cli("build").code == 0

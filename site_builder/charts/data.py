@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import did_you_mean
 from ..files import inside, is_regular, read_regular
-from ..frontmatter import Path_
+from ..frontmatter import MAX_NESTING, Path_
 
 DATA_KINDS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json"}
 _CELL_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+")
@@ -157,10 +157,32 @@ def _read(text: str, kind: Any, at: Path_, name: str) -> Table:
     if kind == "json":
         try:
             value = json.loads(text)
+            too_deep = _nesting(value) > MAX_NESTING
         except json.JSONDecodeError as exc:
             raise Problem(at, f"{name} is not valid JSON: {exc}") from None
+        except RecursionError:  # json's own limit, near a thousand levels
+            too_deep = True
+        if too_deep:
+            raise Problem(
+                at,
+                f"{name} has arrays and objects nested more than {MAX_NESTING} levels deep",
+                "a chart reads an array of records: [{year: 2020, area: 3.5}, ...]",
+            )
         return _read_records(value, at, name)
     raise Problem(at, f"cannot read {name} as data", "use CSV, TSV or JSON (an array of records)")
+
+
+def _nesting(value: Any) -> int:
+    """How many levels of arrays and objects sit below the top one (counted without recursing)."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            todo.extend(
+                (child, depth + 1) for child in (node.values() if isinstance(node, dict) else node)
+            )
+    return deepest
 
 
 def _read_delimited(text: str, delimiter: str, at: Path_, name: str) -> Table:
