@@ -353,3 +353,74 @@ def _root_urls(html: str) -> list[tuple[str, str]]:
 
     Parser().feed(html)
     return found
+
+
+def test_feeds_say_when_an_essay_was_updated(cli, site):
+    root = site(
+        {
+            "content/essays/2024-01-15-revised.md": (
+                "---\ntitle: Revised\ndate: 2024-01-15\nupdated: 2024-02-01\n---\n\nText.\n"
+            ),
+            "content/essays/2024-01-10-as-written.md": (
+                "---\ntitle: As written\ndate: 2024-01-10\n---\n\nText.\n"
+            ),
+        }
+    )
+    assert cli("build", "--root", root).code == 0
+    revised, as_written = json.loads(read(root / "output", "feed.json"))["items"]
+    assert (revised["date_published"], revised["date_modified"]) == (
+        "2024-01-15T00:00:00Z",
+        "2024-02-01T00:00:00Z",
+    )
+    assert "date_modified" not in as_written
+    atom = ET.fromstring((root / "output/feed.xml").read_bytes())
+    assert [e.findtext(f"{ATOM}updated") for e in atom.findall(f"{ATOM}entry")] == [
+        "2024-02-01T00:00:00Z",
+        "2024-01-10T00:00:00Z",
+    ]
+
+
+def test_a_root_link_to_a_folder_may_leave_out_its_trailing_slash(cli, site):
+    # a server answers /about with a redirect to /about/: the link works, so it is no error
+    root = site(
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\nUs.\n",
+            "content/essays/2024-01-15-e.md": (
+                "---\ntitle: E\ndate: 2024-01-15\n---\n\n[about](/about) and [all](/essays)\n"
+            ),
+        },
+        "title: T\nbase_url: https://example.org/sub/\nsearch: false\n",
+    )
+    run = cli("build", "--root", root)
+    assert (run.code, run.err) == (0, "")
+    page = read(root / "output", "essays/e/index.html")
+    assert '<a href="/sub/about">about</a> and <a href="/sub/essays">all</a>' in page
+
+
+def test_an_excerpt_is_the_whole_words_that_fit_in_200_characters(cli, site):
+    words = [f"w{'x' * (i % 7)}{i}" for i in range(80)]  # words of uneven length
+    root = site(
+        {"content/essays/2024-01-15-long.md": "---\ntitle: Long\ndate: 2024-01-15\n---\n\n"
+        + " ".join(words)
+        + "\n\nSecond paragraph.\n"}
+    )
+    assert cli("build", "--root", root).code == 0
+    fit = max(n for n in range(len(words)) if len(" ".join(words[:n])) <= 200)
+    (item,) = json.loads(read(root / "output", "feed.json"))["items"]
+    assert item["summary"] == " ".join(words[:fit]) + "…"
+    assert 190 < len(item["summary"]) <= 201
+    assert f'content="{" ".join(words[:fit])}…"' in read(root / "output", "essays/long/index.html")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("a" * 300, "a" * 200 + "…"),  # one long word: cut inside it, never over the limit
+        ("b" * 194 + " cdefg h", "b" * 194 + " cdefg…"),  # a word ending at the limit stays
+        ("d" * 195 + ", efghij", "d" * 195 + "…"),  # no dangling comma
+    ],
+)
+def test_an_excerpt_cuts_long_paragraphs_at_a_word_within_the_limit(text, expected):
+    from site_builder.render import excerpt
+
+    assert excerpt(f"<p>{text}</p>") == expected
