@@ -41,7 +41,8 @@ MUTANTS = (
     Mutant(
         "excerpt-tags",
         "site_builder/incremental.py",
-        "            paths.update(f\"tags/{slugify(tag, 'tag')}/index.html\" for tag in item.tags)\n",
+        "            paths.update("
+        "f\"tags/{slugify(tag, 'tag')}/index.html\" for tag in item.tags)\n",
         "",
         ("tests/test_incremental.py",),
     ),
