@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from .config import SiteConfig
+from .markdown.urls import rebase_root_urls
 from .model import Episode
 from .render import View
-from .xmlout import XML_NS, xml_document
+from .xmlout import XML_NS, feed_text, xml_document
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30
-_ROOT_ATTR = re.compile(r"""(\s(?:href|src)=["'])/(?!/)""")
 
 
 def absolute_html(body: str, origin: str) -> str:
     """Feed readers have no base URL: make root-relative links absolute."""
-    return _ROOT_ATTR.sub(lambda m: m.group(1) + origin + "/", body)
+    return rebase_root_urls(body, origin + "/")
 
 
 def media_url(config: SiteConfig, url: str, local: bool) -> str:
@@ -152,4 +152,16 @@ def json_feed(
         feed["description"] = config.description
     if config.author:
         feed["authors"] = [{"name": config.author.name}]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
+    return (json.dumps(_feed_texts(feed), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _feed_texts(value: Any) -> Any:
+    """A JSON value with what no feed carries dropped from its strings, as the XML writer does:
+    JSON could escape these, but the body's warning tells authors that feeds leave them out."""
+    if isinstance(value, str):
+        return feed_text(value)
+    if isinstance(value, list):
+        return [_feed_texts(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _feed_texts(v) for k, v in value.items()}
+    return value

@@ -352,7 +352,7 @@ def relink(
 ) -> tuple[Links, list[Diagnostic]]:
     """The previous graph with what the `dirty` items now say, when only bodies changed (the
     same items, front matter and number of mentions per concept): their references carry the
-    new sentences, and their links are checked again."""
+    new sentences, and their links, and the links to their headings, are checked again."""
     problems: list[Diagnostic] = []
     referrers = dict(previous.referrers)
     for key in sorted(dirty):
@@ -371,6 +371,15 @@ def relink(
                 problems += _check_anchor(item, ref.anchor, ref.line, index.by_key[ref.key], parsed)
         for href, line in body.root_links:
             problems += _check_root_link(item, href, line, known_paths)
+    # an edit may also take away a heading that an unchanged page links to
+    for key, body in parsed.items():
+        if key in dirty:
+            continue
+        for ref in body.wikilinks:
+            if ref.anchor and ref.key in dirty:
+                problems += _check_anchor(
+                    index.by_key[key], ref.anchor, ref.line, index.by_key[ref.key], parsed
+                )
     return replace(previous, referrers=referrers), problems
 
 

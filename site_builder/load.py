@@ -21,11 +21,10 @@ from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
 from .slugs import slug_problem
 from .transcripts import Transcript, parse_transcript
+from .xmlout import UNCARRIED
 
 SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
-# Invisible characters pasted from word processors; XML feeds may not carry them at all.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 # Files editors and operating systems leave beside the ones authors write.
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
@@ -421,7 +420,8 @@ def read_item(
             )
         )
         return None
-    control = _CONTROL.search(source.body)
+    # invisible characters pasted from word processors, which the feeds leave out
+    control = UNCARRIED.search(source.body)
     if control:
         problems.append(
             Diagnostic(

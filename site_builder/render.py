@@ -92,7 +92,8 @@ def excerpt(body_html: str, limit: int = 200) -> str:
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:\u2014\u2013-") + "…"
+    # one character more, so that a word ending right at the limit is kept
+    return text[: limit + 1].rsplit(" ", 1)[0][:limit].rstrip(",;:\u2014\u2013-") + "…"
 
 
 class _Backlink(NamedTuple):

@@ -289,3 +289,138 @@ def test_link_fields_refuse_script_addresses(cli, site, url):
     assert run.code == 1
     assert "content/glossary/x.md:5: error: 'sources.0.url' must be an http(s)" in run.err
     assert "content/episodes/001-a.md:5: error: 'chapters.0.url' must be an http(s)" in run.err
+
+
+RAW_ROOT_LINKS = """\
+---
+title: Raw
+date: 2024-03-01
+---
+
+<p><a HREF="/about/">upper</a> <a href = "/about/">spaced</a> <a href=/about/>bare</a>
+<img SRC='/media/a.svg' srcset="/media/a.svg 1x, /media/a2.svg 2x" alt="">
+<video poster="/media/p.svg" src="/media/v.mp4"></video></p>
+"""
+
+
+def test_raw_html_root_links_are_rebased_alike_in_pages_and_feeds(cli, site):
+    # one reading of HTML for both: a spelling the page rewrite accepts must not stay
+    # root-relative in the feeds, where it would point at the feed reader's own host
+    root = site(
+        {
+            "content/essays/2024-03-01-raw.md": RAW_ROOT_LINKS,
+            "content/pages/about.md": "---\ntitle: About\n---\n",
+        },
+        "title: T\nbase_url: https://example.org/sub/\nsearch: false\n",
+    )
+    assert cli("build", "--root", root, "--no-cache").code == 0
+    out = root / "output"
+    written = [
+        ("a", "/about/"),
+        ("a", "/about/"),
+        ("a", "/about/"),
+        ("img", "/media/a.svg"),
+        ("img", "/media/a.svg 1x, /media/a2.svg 2x"),
+        ("video", "/media/p.svg"),
+        ("video", "/media/v.mp4"),
+    ]
+
+    def under(prefix: str) -> list[tuple[str, str]]:
+        return [(tag, re.sub(r"(^|, )/", rf"\g<1>{prefix}", url)) for tag, url in written]
+
+    page = read(out, "essays/raw/index.html")
+    assert _root_urls(page[page.index("<main") : page.index("</main>")]) == under("/sub/")
+    atom = ET.fromstring((out / "feed.xml").read_bytes())
+    (entry,) = atom.findall(f"{ATOM}entry")
+    assert _root_urls(entry.findtext(f"{ATOM}content")) == under("https://example.org/sub/")
+    (item,) = json.loads(read(out, "feed.json"))["items"]
+    assert _root_urls(item["content_html"]) == under("https://example.org/sub/")
+
+
+def _root_urls(html: str) -> list[tuple[str, str]]:
+    """(tag, value) of every URL attribute in `html` but links to #fragments, in order."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, str]] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(
+                (tag, value)
+                for name, value in attrs
+                if name in ("href", "src", "srcset", "poster") and value and value[0] != "#"
+            )
+
+    Parser().feed(html)
+    return found
+
+
+def test_feeds_say_when_an_essay_was_updated(cli, site):
+    root = site(
+        {
+            "content/essays/2024-01-15-revised.md": (
+                "---\ntitle: Revised\ndate: 2024-01-15\nupdated: 2024-02-01\n---\n\nText.\n"
+            ),
+            "content/essays/2024-01-10-as-written.md": (
+                "---\ntitle: As written\ndate: 2024-01-10\n---\n\nText.\n"
+            ),
+        }
+    )
+    assert cli("build", "--root", root).code == 0
+    revised, as_written = json.loads(read(root / "output", "feed.json"))["items"]
+    assert (revised["date_published"], revised["date_modified"]) == (
+        "2024-01-15T00:00:00Z",
+        "2024-02-01T00:00:00Z",
+    )
+    assert "date_modified" not in as_written
+    atom = ET.fromstring((root / "output/feed.xml").read_bytes())
+    assert [e.findtext(f"{ATOM}updated") for e in atom.findall(f"{ATOM}entry")] == [
+        "2024-02-01T00:00:00Z",
+        "2024-01-10T00:00:00Z",
+    ]
+
+
+def test_a_root_link_to_a_folder_may_leave_out_its_trailing_slash(cli, site):
+    # a server answers /about with a redirect to /about/: the link works, so it is no error
+    root = site(
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\n\nUs.\n",
+            "content/essays/2024-01-15-e.md": (
+                "---\ntitle: E\ndate: 2024-01-15\n---\n\n[about](/about) and [all](/essays)\n"
+            ),
+        },
+        "title: T\nbase_url: https://example.org/sub/\nsearch: false\n",
+    )
+    run = cli("build", "--root", root)
+    assert (run.code, run.err) == (0, "")
+    page = read(root / "output", "essays/e/index.html")
+    assert '<a href="/sub/about">about</a> and <a href="/sub/essays">all</a>' in page
+
+
+def test_an_excerpt_is_the_whole_words_that_fit_in_200_characters(cli, site):
+    words = [f"w{'x' * (i % 7)}{i}" for i in range(80)]  # words of uneven length
+    root = site(
+        {"content/essays/2024-01-15-long.md": "---\ntitle: Long\ndate: 2024-01-15\n---\n\n"
+        + " ".join(words)
+        + "\n\nSecond paragraph.\n"}
+    )
+    assert cli("build", "--root", root).code == 0
+    fit = max(n for n in range(len(words)) if len(" ".join(words[:n])) <= 200)
+    (item,) = json.loads(read(root / "output", "feed.json"))["items"]
+    assert item["summary"] == " ".join(words[:fit]) + "…"
+    assert 190 < len(item["summary"]) <= 201
+    assert f'content="{" ".join(words[:fit])}…"' in read(root / "output", "essays/long/index.html")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("a" * 300, "a" * 200 + "…"),  # one long word: cut inside it, never over the limit
+        ("b" * 194 + " cdefg h", "b" * 194 + " cdefg…"),  # a word ending at the limit stays
+        ("d" * 195 + ", efghij", "d" * 195 + "…"),  # no dangling comma
+    ],
+)
+def test_an_excerpt_cuts_long_paragraphs_at_a_word_within_the_limit(text, expected):
+    from site_builder.render import excerpt
+
+    assert excerpt(f"<p>{text}</p>") == expected

@@ -240,6 +240,34 @@ def test_an_invisible_control_character_is_a_warning_on_its_line(site, cli, monk
     assert "Pasted from a memo." in (root / "output/feed.xml").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("char", ["\x01", "\x7f"])
+def test_the_control_character_warning_tells_what_the_feeds_do(site, cli, monkeypatch, char):
+    # one table says what feeds cannot carry: the warning's promise is the writers' behaviour
+    import json
+    import xml.etree.ElementTree as ET
+
+    root = site(
+        {
+            "content/essays/2024-01-15-pasted.md": (
+                f"---\ntitle: Pasted\ndate: 2024-01-15\n---\n\nPasted{char} here.\n"
+            )
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("build")
+    assert run.code == 0
+    assert f"warning: invisible control character U+{ord(char):04X} in the text" in run.err
+    assert "feeds leave it out" in run.err
+    atom = ET.fromstring((root / "output/feed.xml").read_bytes())
+    entry = atom.find("{http://www.w3.org/2005/Atom}entry")
+    assert "Pasted here." in entry.findtext("{http://www.w3.org/2005/Atom}content")
+    assert entry.findtext("{http://www.w3.org/2005/Atom}summary") == "Pasted here."
+    (item,) = json.loads((root / "output/feed.json").read_text(encoding="utf-8"))["items"]
+    assert "Pasted here." in item["content_html"]
+    assert item["summary"] == "Pasted here."
+    assert char in (root / "output/essays/pasted/index.html").read_text(encoding="utf-8")
+
+
 def test_check_reads_each_file_once_for_both_views(site, cli, monkeypatch):
     # `check` looks at the site as published and as previewed (drafts included): the second
     # look reuses what the first one read, as a rebuild would

@@ -10,6 +10,7 @@ import pytest
 
 from site_builder.build import make_site
 from site_builder.config import load_config
+from site_builder.errors import ContentError
 from site_builder.incremental import BuildCache
 
 SITES = Path(__file__).parent / "sites"
@@ -95,3 +96,78 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
     # the essay has a summary of its own, so lists do not change; one sentence quoted on the
     # stalemate page did
     assert sorted(rendered) == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
+
+
+def _podcast_site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "podcast", root)
+    return root
+
+
+ESSAY = "content/essays/2026-03-14-after-the-talk.md"
+
+
+def test_a_new_first_paragraph_renders_its_tag_pages_again(tmp_path):
+    # without a summary of its own, an essay's excerpt is its first paragraph, which the pages
+    # of its tags show
+    root = _podcast_site(tmp_path)
+    edit(root / ESSAY, "summary: \"A summary with & < > \\\" ' and </script>\"\n", "")
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    EDITS["essay body"](root)
+    again = make_site(load_config(root), now=NOW, cache=cache)
+    clean = make_site(load_config(root), now=NOW)
+    for tag in ("tags/negotiation/index.html", "tags/war-peace/index.html"):
+        assert b"looked very different" in clean.files[tag]
+        assert again.files[tag] == clean.files[tag]
+
+
+def _rebuild_fails_as_a_clean_build(root: Path, cache: BuildCache) -> list[str]:
+    """The messages of the errors that both a rebuild with `cache` and a clean build raise."""
+    with pytest.raises(ContentError) as clean:
+        make_site(load_config(root), now=NOW)
+    with pytest.raises(ContentError) as again:
+        make_site(load_config(root), now=NOW, cache=cache)
+    assert again.value.diagnostics == clean.value.diagnostics
+    return [d.message for d in again.value.diagnostics]
+
+
+def test_a_broken_anchor_written_in_an_edit_is_an_error_as_in_a_clean_build(tmp_path):
+    root = _podcast_site(tmp_path)
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    edit(root / ESSAY, "A ceasefire followed.", "A ceasefire followed [[episodes/talk#nowhere]].")
+    assert _rebuild_fails_as_a_clean_build(root, cache) == ["no heading #nowhere in episodes/talk"]
+
+
+def test_link_warnings_stay_on_rebuilds_that_reuse_the_links(tmp_path):
+    # a rebuild with nothing changed reuses the last build whole, and one after a body edit
+    # relinks only that body: both must still say what the first build warned about
+    root = _podcast_site(tmp_path)
+    (root / "content/glossary/orphan.md").write_text(
+        "---\nterm: Orphan\ndefinition: Linked from nowhere.\n---\n", encoding="utf-8"
+    )
+    cache = BuildCache()
+    builds = [make_site(load_config(root), now=NOW, cache=cache)]
+    builds.append(make_site(load_config(root), now=NOW, cache=cache))
+    assert builds[-1].rendered == 0  # settled: nothing was rendered again
+    EDITS["essay body"](root)
+    builds.append(make_site(load_config(root), now=NOW, cache=cache))
+    assert 0 < builds[-1].rendered < builds[0].rendered  # only what shows the body
+    for build in builds:
+        assert [w.format() for w in build.warnings] == [
+            "content/glossary/orphan.md:1: warning: 'Orphan' is not mentioned anywhere on the "
+            "site [unused]\n    hint: link it from an essay or episode, or list it in their `concepts:`"
+        ]
+
+
+def test_a_heading_taken_away_from_a_linked_page_is_an_error_as_in_a_clean_build(tmp_path):
+    # the page linking to the heading is unchanged: only the page that lost it was edited
+    root = _podcast_site(tmp_path)
+    talk = root / "content/episodes/001-talk.md"
+    talk.write_text(talk.read_text(encoding="utf-8") + "\n## Intro\n\nMore.\n", encoding="utf-8")
+    edit(root / ESSAY, "A ceasefire followed.", "A ceasefire followed [[episodes/talk#intro]].")
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    edit(talk, "## Intro", "Intro")
+    assert _rebuild_fails_as_a_clean_build(root, cache) == ["no heading #intro in episodes/talk"]

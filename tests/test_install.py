@@ -5,11 +5,36 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).parent.parent
+
+
+def _venv_with_the_running_dependencies(env_dir: Path) -> Path:
+    """Make a venv that imports the dependencies from the running interpreter, and nothing else.
+
+    system_site_packages would show the *base* interpreter, which on a fresh machine has none of
+    them. A plain path in a .pth file adds the running environment's site-packages to sys.path
+    without processing the .pth files inside it, so the editable install of site_builder there
+    stays out: site_builder can only come from the wheel.
+    """
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    own = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    running = sysconfig.get_paths()
+    dirs = dict.fromkeys((running["purelib"], running["platlib"]))
+    (Path(own) / "running-dependencies.pth").write_text(
+        "".join(f"{d}\n" for d in dirs), encoding="utf-8"
+    )
+    return python
 
 
 def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
@@ -44,8 +69,7 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     assert "site_builder/reload.js" in names
 
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
-    python = env_dir / "bin" / "python"
+    python = _venv_with_the_running_dependencies(env_dir)
     subprocess.run(
         [
             sys.executable,
@@ -54,6 +78,7 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
             "--python",
             str(python),
             "install",
+            "--no-index",
             "--no-deps",
             "-q",
             str(wheel),

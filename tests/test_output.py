@@ -169,6 +169,31 @@ def test_git_worktree_file_inside_output_survives_rebuilds(project, cli):
     assert (project / "output" / "index.html").is_file()
 
 
+def test_git_folder_inside_output_survives_a_build_that_fails_as_it_swaps(
+    project, cli, monkeypatch
+):
+    # the deploy checkout is moved into the new folder just before the swap: a swap that fails
+    # (a full disk, a folder held open on Windows) must put it back, not delete it with the rest
+    from site_builder import write
+
+    assert cli("build").code == 0
+    before = tree(project / "output")
+    git = project / "output" / ".git"
+    git.mkdir()
+    (git / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+
+    def full_disk(new, output):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "_swap", full_disk)
+    (project / "content/pages/about.md").write_text("---\ntitle: About\nmenu: 1\n---\n\nNew.\n")
+    with pytest.raises(OSError, match="No space left"):
+        cli("build")
+    assert (git / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert tree(project / "output") == {**before, ".git/HEAD": b"ref: refs/heads/gh-pages\n"}
+    assert leftovers(project) == []
+
+
 # A failed build leaves the previous output untouched.
 def test_failed_build_leaves_previous_output_byte_for_byte(project, cli):
     assert cli("build").code == 0

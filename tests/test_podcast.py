@@ -326,5 +326,6 @@ def test_control_characters_pasted_into_an_episode_leave_every_feed_readable(tmp
     atom = ET.parse(out / "feed.xml").getroot()
     titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in atom]
     assert HOSTILE_EPISODE in titles
-    feed = json.loads((out / "feed.json").read_text())  # JSON escapes them: \u0001
-    assert "\x01" + HOSTILE_EPISODE in [i["title"] for i in feed["items"]]
+    # JSON could escape them, but every feed leaves out the same characters (see xmlout.py)
+    feed = json.loads((out / "feed.json").read_text())
+    assert HOSTILE_EPISODE in [i["title"] for i in feed["items"]]

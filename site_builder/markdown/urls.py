@@ -1,8 +1,10 @@
 """Root-relative URLs (`/media/x.svg`) mean the site root: put them under the base path.
 
-A core rule after `inline`. It rewrites `href`/`src` of links and images, and of raw HTML
-attributes, and records every root-relative target in `env["root_links"]` (with its line) so the
-link phase can report links to pages that do not exist.
+A core rule after `inline`. It rewrites `href`/`src` of links and images, and the URL attributes
+of raw HTML tags, and records every root-relative target of a link or image in
+`env["root_links"]` (with its line) so the link phase can report links to pages that do not
+exist. The feeds make the same URLs absolute with `rebase_root_urls`, the one reading of HTML
+attributes both use.
 """
 
 from __future__ import annotations
@@ -13,11 +15,47 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-_HTML_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*["'])/(?!/)""", re.I)
+# a start tag, with quoted values that may hold '>'; possessive, so an unclosed tag costs no
+# backtracking
+_TAG = re.compile(r"""<[A-Za-z](?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
+# one attribute with a value, as HTML reads it: any case, spaces around '=', quoted or bare
+_ATTR = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+_URL_ATTRS = frozenset({"href", "src", "poster"})
+# each image candidate of a srcset: its URL (a data: URL may hold commas) and its descriptors
+_CANDIDATE = re.compile(r"([\s,]*)([^\s,](?:\S*[^\s,])?)([^,]*)")
 
 
 def urls_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "root_urls", _root_urls)
+
+
+def rebase_root_urls(html: str, prefix: str) -> str:
+    """`html` with the leading '/' of every root-relative URL in its tags' `href`, `src`,
+    `poster` and `srcset` replaced by `prefix` (the base path, or the origin and base path)."""
+    return _TAG.sub(lambda tag: _ATTR.sub(lambda a: _rebase_attr(a, prefix), tag.group()), html)
+
+
+def is_root_relative(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def _rebase_attr(attr: re.Match[str], prefix: str) -> str:
+    name, equals, value = attr.groups()
+    name_lower = name.lower()
+    if name_lower not in _URL_ATTRS and name_lower != "srcset":
+        return attr.group()
+    quote = value[0] if value[0] in "\"'" else ""
+    inner = value[len(quote) : len(value) - len(quote)]
+    if name_lower == "srcset":
+        inner = _CANDIDATE.sub(lambda c: _rebase_candidate(c, prefix), inner)
+    elif is_root_relative(inner):
+        inner = prefix + inner[1:]
+    return f"{name}{equals}{quote}{inner}{quote}"
+
+
+def _rebase_candidate(candidate: re.Match[str], prefix: str) -> str:
+    gap, url, descriptors = candidate.groups()
+    return gap + (prefix + url[1:] if is_root_relative(url) else url) + descriptors
 
 
 def _root_urls(state: StateCore) -> None:
@@ -33,12 +71,12 @@ def _root_urls(state: StateCore) -> None:
 
 def _rewrite(token: Token, base: str, found: list, line: int) -> None:
     if token.type in ("html_block", "html_inline"):
-        token.content = _HTML_ATTR.sub(lambda m: m.group(1) + base, token.content)
+        token.content = rebase_root_urls(token.content, base)
         return
     attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
     if attr is None or token.meta.get("wikilink"):
         return
     value = token.attrGet(attr)
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+    if isinstance(value, str) and is_root_relative(value):
         found.append((value, line))
         token.attrSet(attr, base + value[1:])

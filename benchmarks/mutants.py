@@ -1,0 +1,204 @@
+"""Break behaviours on purpose and report which breakages the tests miss (not run in CI).
+
+    .venv/bin/python benchmarks/mutants.py                # each mutant against the tests it names
+    .venv/bin/python benchmarks/mutants.py --all          # each mutant against the whole suite
+    .venv/bin/python benchmarks/mutants.py NAME...        # only these mutants
+    .venv/bin/python benchmarks/mutants.py --tests tests/test_build.py   # other tests for each
+
+A mutant is one exact replacement in one file. The repository's files (tracked, and untracked
+but not ignored, so uncommitted tests count) are copied once into a temporary folder; each mutant
+is applied there, pytest runs there with that copy first on PYTHONPATH, and the file is put back
+before the next. The checkout itself is never written to. A mutant is *caught* when pytest
+reports a failure (exit 1) and *survives* when everything passes; any other exit (say, a mutant
+that breaks collection) is shown as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Mutant:
+    name: str
+    file: str  # relative to the repository
+    old: str  # must occur exactly once in the file
+    new: str
+    tests: tuple[str, ...]  # the tests that should catch it
+
+
+MUTANTS = (
+    Mutant(
+        "excerpt-tags",
+        "site_builder/incremental.py",
+        "            paths.update("
+        "f\"tags/{slugify(tag, 'tag')}/index.html\" for tag in item.tags)\n",
+        "",
+        ("tests/test_incremental.py",),
+    ),
+    Mutant(
+        "relink-anchors",
+        "site_builder/link.py",
+        "                problems += _check_anchor("
+        "item, ref.anchor, ref.line, index.by_key[ref.key], parsed)",
+        "                pass",
+        ("tests/test_incremental.py",),
+    ),
+    Mutant(
+        "json-date-modified",
+        "site_builder/feeds.py",
+        '            entry["date_modified"] = _rfc3339(view.updated)',
+        "            pass",
+        ("tests/test_build.py",),
+    ),
+    Mutant(
+        "title-repeats-show",
+        "site_builder/podcast_checks.py",
+        "    if show_title.casefold() in episode.title.casefold():",
+        "    if False:",
+        ("tests/test_podcast_diagnostics.py",),
+    ),
+    Mutant(
+        "settled-warnings",
+        "site_builder/build.py",
+        "            links, glossary_facts = cache.links, cache.glossary_facts\n"
+        "            problems += cache.link_warnings\n",
+        "            links, glossary_facts = cache.links, cache.glossary_facts\n",
+        ("tests/test_incremental.py",),
+    ),
+    Mutant(
+        "git-restored-on-failure",
+        "site_builder/write.py",
+        "                kept.rename(output / \".git\")",
+        "                pass",
+        ("tests/test_output.py",),
+    ),
+    Mutant(
+        "root-folder-without-slash",
+        "site_builder/link.py",
+        'if path == "" or path in known or f"{path}/" in known:',
+        'if path == "" or path in known:',
+        ("tests/test_build.py",),
+    ),
+    Mutant(
+        "excerpt-limit",
+        "site_builder/render.py",
+        "def excerpt(body_html: str, limit: int = 200) -> str:",
+        "def excerpt(body_html: str, limit: int = 2000) -> str:",
+        ("tests/test_build.py",),
+    ),
+    Mutant(
+        "relink-anchors-into",
+        "site_builder/link.py",
+        "            if ref.anchor and ref.key in dirty:",
+        "            if False:",
+        ("tests/test_incremental.py",),
+    ),
+    Mutant(
+        "feeds-keep-del",
+        "site_builder/xmlout.py",
+        "\\x0e-\\x1f\\x7f\\ud800",
+        "\\x0e-\\x1f\\ud800",
+        ("tests/test_diagnostics.py",),
+    ),
+)
+
+
+def copy_repository(to: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for rel in filter(None, listed.split("\0")):
+        source = REPO / rel
+        if source.is_file():  # a tracked file deleted in the work tree is left out
+            (to / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, to / rel)
+
+
+def run_tests(copy: Path, tests: list[str]) -> tuple[int, str]:
+    """pytest's exit status and what to show of it (the test that failed, or its summary line),
+    run in `copy` on the copy's site_builder."""
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-rf", "-p", "no:cacheprovider", *tests],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    lines = done.stdout.strip().splitlines()
+    failed = [line.split(" - ")[0] for line in lines if line.startswith("FAILED ")]
+    shown = failed[0] if failed else lines[-1] if lines else done.stderr.strip()[-200:]
+    return done.returncode, shown
+
+
+def check_isolation(copy: Path) -> None:
+    """The copy's site_builder is the one imported, not the checkout's editable install."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import site_builder; print(site_builder.__file__)"],
+        cwd=copy,
+        env={**os.environ, "PYTHONPATH": str(copy)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not Path(where).is_relative_to(copy):
+        sys.exit(f"the mutants would run on {where}, not on the copy in {copy}")
+
+
+def outcome(status: int) -> str:
+    return {0: "SURVIVED", 1: "caught"}.get(status, f"exit {status}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="mutants to run (default: all)")
+    parser.add_argument("--all", action="store_true", help="run the whole suite for each mutant")
+    parser.add_argument("--tests", nargs="+", help="run these tests for each mutant instead")
+    args = parser.parse_args(argv)
+    known = {m.name: m for m in MUTANTS}
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        parser.error(f"unknown mutants: {', '.join(unknown)}; known: {', '.join(known)}")
+    chosen = [known[n] for n in args.names] if args.names else list(MUTANTS)
+    survivors = 0
+    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
+        copy = Path(tmp)
+        copy_repository(copy)
+        check_isolation(copy)
+        print(f"{'mutant':<28} {'result':<9} {'seconds':>7}  the failing test, or pytest's summary")
+        for mutant in chosen:
+            path = copy / mutant.file
+            original = path.read_text(encoding="utf-8")
+            if original.count(mutant.old) != 1:
+                print(f"{mutant.name:<28} {'STALE':<9} {'':>7}  not once in {mutant.file}")
+                survivors += 1
+                continue
+            tests = [] if args.all else args.tests or list(mutant.tests)
+            path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
+            started = time.monotonic()
+            try:
+                status, last = run_tests(copy, tests)
+            finally:
+                path.write_text(original, encoding="utf-8")
+            seconds = time.monotonic() - started
+            survivors += status != 1
+            print(f"{mutant.name:<28} {outcome(status):<9} {seconds:7.1f}  {last}", flush=True)
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
