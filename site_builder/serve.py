@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from html import escape
 from http import HTTPStatus
@@ -113,8 +114,22 @@ class Preview:
                 file=sys.stderr,
                 flush=True,
             )
-            self._publish(Snapshot(previous.build + 1, previous.files, previous.copies, lines))
-            return False
+            return self._keep_last_good(lines)
+        except Exception as exc:  # a bug must not end the session either
+            print(
+                "error: this is a bug in site-builder, not a problem in your site (please report"
+                " it with what follows); still serving the last good build",
+                file=sys.stderr,
+            )
+            traceback.print_exc()
+            sys.stderr.flush()
+            self.cache = BuildCache()  # what the failed build left in it cannot be trusted
+            return self._keep_last_good(
+                (
+                    f"internal error: {type(exc).__name__}: {exc} (this is a bug in"
+                    " site-builder; the terminal shows the traceback)",
+                )
+            )
         css_only = bool(changed) and all(
             p.endswith(".css") and "/static/" in p.replace("\\", "/") for p in changed
         )
@@ -142,6 +157,12 @@ class Preview:
             flush=True,
         )
         return True
+
+    def _keep_last_good(self, errors: tuple[str, ...]) -> bool:
+        """Go on serving the last good build, telling the open tabs what went wrong."""
+        previous = self.snapshot
+        self._publish(Snapshot(previous.build + 1, previous.files, previous.copies, errors))
+        return False
 
     def _publish(self, snapshot: Snapshot) -> None:
         with self.changed:
@@ -336,9 +357,10 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
     observer = _watch(config.root, debouncer.notify, poll)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
     try:
         preview.rebuild()
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serving.start()
         shown = f"[{host}]" if ":" in host else host
         print(
             f"serving http://{shown}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)",
@@ -353,7 +375,8 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
             signal.signal(signum, signal.SIG_IGN)
         debouncer.stop()
         observer.stop()
-        server.shutdown()
+        if serving.is_alive():  # shutdown() waits for serve_forever: forever, if it never ran
+            server.shutdown()
         server.server_close()
     return 0
 

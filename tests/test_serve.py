@@ -11,7 +11,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -24,18 +26,74 @@ SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"
 
 
-def start(root: Path, *args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "serve", "--root", str(root), "--port", "0", *args],
+# `serve` with its builds wrapped: "SLOW" in the about page makes a build hang (so that it can
+# be interrupted), "BOOM" makes it raise as a bug in site-builder would.
+FAULTY = """
+import sys, time
+from site_builder import cli, serve
+
+real = serve.make_site
+
+def make_site(config, **kwargs):
+    about = (config.content_dir / "pages/about.md").read_text()
+    if "SLOW" in about:
+        print("building slowly", file=sys.stderr, flush=True)
+        time.sleep(60)
+    if "BOOM" in about:
+        raise ValueError("a bug <b>in</b> the build")
+    return real(config, **kwargs)
+
+serve.make_site = make_site
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def launch(root: Path, *args: str, env: dict | None = None, faulty: bool = False):
+    program = ["-c", FAULTY] if faulty else ["-m", "site_builder"]
+    return subprocess.Popen(
+        [sys.executable, *program, "serve", "--root", str(root), "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PYTHONFAULTHANDLER": "1", **(env or {})},
     )
-    line = proc.stdout.readline()
+
+
+def read_line(stream, timeout: float = 20.0) -> str:
+    """The next line, or AssertionError after `timeout` seconds (a pipe's read cannot time out)."""
+    lines = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert lines, "timed out"
+    return lines[0]
+
+
+def start(root: Path, *args: str, env: dict | None = None, faulty: bool = False):
+    proc = launch(root, *args, env=env, faulty=faulty)
+    try:
+        line = read_line(proc.stdout)
+    except AssertionError:
+        proc.kill()
+        raise
     match = re.search(r"http://[^:]+:(\d+)/", line)
     assert match, line + proc.stderr.read()
     return proc, int(match.group(1))
+
+
+def stop(proc: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
+    """Stop the server as a terminal would; it must go within two seconds. Returns its stderr."""
+    started = time.monotonic()
+    proc.send_signal(signum)
+    try:
+        code = proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: where every thread was
+        proc.wait()
+        raise AssertionError("still running 5 s after the signal\n" + proc.stderr.read())
+    err = proc.stderr.read()
+    assert code == 0 and time.monotonic() - started < 2, err
+    return err
 
 
 @pytest.fixture
@@ -383,6 +441,23 @@ def test_atomic_rename_and_deletes(served):
     assert b"/sub/about/" not in request(port, "/sub/sitemap.xml")[2]
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["inotify", "poll"])
+def test_content_deleted_and_restored_is_still_watched(tmp_path, poll):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    proc, port = start(root, *(["--poll"] if poll else []))
+    try:
+        shutil.rmtree(root / "content")  # a checkout of a branch without it
+        wait_for(lambda: request(port, "/sub/about/")[0] == 404)
+        shutil.copytree(SITE / "content", root / "content")
+        wait_for(lambda: request(port, "/sub/about/")[0] == 200)
+        about = root / "content/pages/about.md"
+        about.write_text(about.read_text().replace("About this site", "Edited after the restore"))
+        wait_for(lambda: b"Edited after the restore" in request(port, "/sub/about/")[2])
+    finally:
+        stop(proc)
+
+
 def test_ctrl_c_and_sigterm_stop_quickly_leaving_nothing(tmp_path):
     root = tmp_path / "site"
     shutil.copytree(SITE, root)
@@ -397,6 +472,71 @@ def test_ctrl_c_and_sigterm_stop_quickly_leaving_nothing(tmp_path):
         assert "Traceback" not in proc.stderr.read()
     assert list(tmp.iterdir()) == []
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_first_build_stops_at_once_leaving_nothing(tmp_path, signum):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    (root / "content/pages/about.md").write_text("---\ntitle: About\n---\nSLOW\n")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = launch(root, env={"TMPDIR": str(tmp)}, faulty=True)
+    try:
+        assert read_line(proc.stderr) == "building slowly\n"
+    except AssertionError:
+        proc.kill()
+        raise
+    assert "Traceback" not in stop(proc, signum)
+    assert list(tmp.iterdir()) == []
+    assert sorted(p.name for p in root.iterdir()) == sorted(p.name for p in SITE.iterdir())
+
+
+ABOUT_BUG = (
+    "internal error: ValueError: a bug <b>in</b> the build"
+    " (this is a bug in site-builder; the terminal shows the traceback)"
+)
+
+
+def test_a_bug_in_the_first_build_is_shown_and_the_server_stays_up(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    about = root / "content/pages/about.md"
+    about.write_text("---\ntitle: About\n---\nBOOM\n")
+    proc, port = start(root, faulty=True)
+    try:
+        status, _, body = request(port, "/sub/about/")
+        assert status == 404 and escape(ABOUT_BUG).encode() in body  # escaped
+        about.write_text("---\ntitle: About\n---\nFixed.\n")
+        wait_for(lambda: b"Fixed." in request(port, "/sub/about/")[2])
+    finally:
+        err = stop(proc)
+    assert err.count("this is a bug in site-builder") == 1
+    assert "Traceback" in err and "ValueError: a bug <b>in</b> the build" in err
+
+
+def test_a_bug_in_a_rebuild_keeps_the_last_good_build_and_a_fix_reloads(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    about = root / "content/pages/about.md"
+    good = about.read_text()
+    proc, port = start(root, faulty=True)
+    try:
+        stream = events(port)
+        first = next(stream)
+        about.write_text(good + "BOOM\n")
+        broken = next(stream)
+        assert broken["build"] > first["build"] and broken["errors"] == [ABOUT_BUG]
+        status, _, body = request(port, "/sub/about/")
+        assert status == 200 and b"About this site" in body  # the last good page
+        about.write_text(good.replace("About this site", "About us now"))
+        fixed = next(stream)
+        assert fixed["errors"] == []
+        assert b"About us now" in request(port, "/sub/about/")[2]
+    finally:
+        err = stop(proc)
+    assert err.count("this is a bug in site-builder") == 1
+    assert err.count("Traceback") == 1
 
 
 def test_served_pages_carry_the_reload_script_and_built_pages_do_not(served, tmp_path, cli):
