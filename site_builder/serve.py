@@ -284,23 +284,19 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
                 self.wfile.write(body)
 
         def _send_file(self, source: Path, kind: str, send_body: bool) -> None:
-            """A media file, with single byte ranges so that audio players can seek."""
+            """A media file, with single byte ranges so that audio players can seek; streamed
+            from the disk (a 400 MB episode is never all in memory)."""
             size = source.stat().st_size
-            start, end = 0, size - 1
-            wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
-            if wanted and (wanted.group(1) or wanted.group(2)):
-                if wanted.group(1):
-                    start = int(wanted.group(1))
-                    end = min(int(wanted.group(2)), size - 1) if wanted.group(2) else size - 1
-                else:
-                    start = max(size - int(wanted.group(2)), 0)
-                if start > end or start >= size:
-                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    self.send_header("Content-Range", f"bytes */{size}")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-            partial = wanted is not None and (start, end) != (0, size - 1)
+            header = self.headers.get("Range")
+            wanted = byte_range(header, size) if header is not None else (0, size - 1)
+            if wanted is None:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            start, end = wanted
+            partial = (start, end) != (0, size - 1)
             self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
             self.send_header("Content-Type", kind)
             self.send_header("Accept-Ranges", "bytes")
@@ -310,12 +306,32 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
-            if send_body:
+            if send_body and end >= start:
                 with source.open("rb") as f:
-                    f.seek(start)
-                    self.wfile.write(f.read(end - start + 1))
+                    if self.connection.sendfile(f, start, end - start + 1) < end - start + 1:
+                        self.close_connection = True  # the file shrank: the length was a lie
 
     return Handler
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The bytes (first, last) a Range header asks of a file of `size` bytes, or None when it
+    asks only for bytes the file does not have (416). Anything but one plain range is the whole
+    file, as a server that ignores Range would answer."""
+    wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
+    if not wanted or not any(wanted.groups()):
+        return 0, size - 1
+    first, last = (_offset(g) if g else None for g in wanted.groups())
+    if first is None:  # the last `last` bytes
+        return (max(size - last, 0), size - 1) if last and size else None
+    if first >= size or (last is not None and last < first):
+        return None
+    return first, size - 1 if last is None else min(last, size - 1)
+
+
+def _offset(digits: str) -> int:
+    # more digits than any file has bytes: past every end (int() refuses 4,300 digits or more)
+    return int(digits) if len(digits) <= 18 else 10**18
 
 
 def _type(path: str) -> str:
@@ -332,6 +348,7 @@ def _type(path: str) -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a page and its assets, in many tabs at once, are not turned away
 
     def handle_error(self, request, client_address) -> None:  # a broken client is not news
         pass

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.serve import normalize_request_path
+from site_builder.serve import byte_range, normalize_request_path
 
 SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"
@@ -269,6 +269,93 @@ def test_media_supports_ranges_and_head(served):
     status, headers, body = request(port, "/sub/media/sketch.svg", "HEAD")
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 4
     assert request(port, "/sub/media/sketch.svg", headers={"Range": "bytes=9999-"})[0] == 416
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("bytes=0-3", (0, 3)),
+        ("bytes=-3", (97, 99)),
+        ("bytes=90-", (90, 99)),
+        ("bytes=90-500", (90, 99)),
+        ("bytes=100-", None),
+        ("bytes=5-2", None),
+        ("bytes=-0", None),
+        ("bytes=0-1,5-6", (0, 99)),  # several ranges: the whole file
+        ("items=0-3", (0, 99)),
+        ("bytes=" + "9" * 5000 + "-", None),
+        ("bytes=0-" + "9" * 5000, (0, 99)),
+        ("bytes=-" + "9" * 5000, (0, 99)),
+    ],
+)
+def test_byte_ranges(header, expected):
+    assert byte_range(header, 100) == expected
+
+
+def test_a_range_of_five_thousand_digits_is_answered(served):
+    _, port, _ = served
+    huge = "9" * 5000
+    status, headers, _ = request(port, "/sub/media/sketch.svg", headers={"Range": f"bytes={huge}-"})
+    assert status == 416 and headers["Content-Range"].startswith("bytes */")
+    status, _, body = request(port, "/sub/media/sketch.svg", headers={"Range": f"bytes=0-{huge}"})
+    assert status == 200 and body.startswith(b"<svg")
+
+
+def peak_memory(pid: int) -> int:
+    """The process's largest resident size so far, in kB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_large_media_is_streamed_not_read_into_memory(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    size = 400 * 2**20
+    with open(root / "content/media/episode.bin", "wb") as f:
+        f.truncate(size)  # sparse: no disk space, and reads are quick
+    proc, port = start(root)
+    try:
+        before = peak_memory(proc.pid)
+        for headers, status, length in (
+            ({}, 200, size),
+            ({"Range": "bytes=1-"}, 206, size - 1),
+            ({"Range": f"bytes=-{size // 2}"}, 206, size // 2),
+        ):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/sub/media/episode.bin", headers=headers)
+            response = conn.getresponse()
+            assert response.status == status
+            received = 0
+            while chunk := response.read(2**20):
+                received += len(chunk)
+            assert received == length
+            conn.close()
+        assert peak_memory(proc.pid) - before < 32 * 1024  # kB: not the file's 400 MB
+    finally:
+        stop(proc)
+
+
+def test_two_hundred_requests_at_once_are_all_answered_quickly(served):
+    _, port, _ = served
+    answers = []
+    together = threading.Barrier(200, timeout=10)
+
+    def fetch() -> None:
+        together.wait()  # every client connects at the same moment
+        try:
+            answers.append(request(port, "/sub/")[0])
+        except OSError as exc:
+            answers.append(exc)
+
+    clients = [threading.Thread(target=fetch) for _ in range(200)]
+    started = time.monotonic()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(timeout=10)
+    assert answers == [200] * 200
+    assert time.monotonic() - started < 5
 
 
 # --- B: exposure, methods, redirects ----------------------------------------------------------
