@@ -100,6 +100,7 @@ class _Handler(FileSystemEventHandler):
         if path.is_dir():
             self.watches[path] = self.observer.schedule(self, str(path), recursive=True)
 
+
 def start_watching(root: Path, on_change: Callable[[str], None], poll: bool = False):
     """Start an observer on content/, templates/ and site.yaml; returns it (call .stop())."""
     handler = _Handler(root, on_change)
