@@ -90,7 +90,7 @@ def stop(proc: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: where every thread was
         proc.wait()
-        raise AssertionError("still running 5 s after the signal\n" + proc.stderr.read())
+        raise AssertionError("still running 5 s after the signal\n" + proc.stderr.read()) from None
     err = proc.stderr.read()
     assert code == 0 and time.monotonic() - started < 2, err
     return err
@@ -624,6 +624,22 @@ def test_a_bug_in_a_rebuild_keeps_the_last_good_build_and_a_fix_reloads(tmp_path
         err = stop(proc)
     assert err.count("this is a bug in site-builder") == 1
     assert err.count("Traceback") == 1
+
+
+def test_a_session_writes_nothing_into_the_site(chart_site):
+    root = chart_site
+    before = sorted(root.rglob("*"))
+    proc, port = start(root)
+    try:
+        assert b'class="chart-svg"' in request(port, "/charted/")[2]
+        page = root / "content/pages/charted.md"
+        page.write_text(
+            page.read_text().replace("three in 2021", "four in 2021").replace("3}", "4}")
+        )
+        wait_for(lambda: b"four in 2021" in request(port, "/charted/")[2])
+    finally:
+        stop(proc)
+    assert sorted(root.rglob("*")) == before  # no .site-builder-cache/charts either
 
 
 def test_served_pages_carry_the_reload_script_and_built_pages_do_not(served, tmp_path, cli):
