@@ -20,7 +20,7 @@ from .cache import CACHE_DIR, load_cache, save_cache, unchanged_copies
 from .charts import ChartCache, data_digest, has_chart
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
-from .errors import ContentError, Diagnostic, errors_in
+from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .incremental import (
     BuildCache,
@@ -484,11 +484,14 @@ def _build_site(
             writer.commit(copies, finish)
     finally:
         writer.discard()  # a no-op once committed
-    if cache is not None:
-        with _phase(result.timings, "cache"):
-            save_cache(config.root, output, cache, sources)
-    with _phase(writing, "write"):
-        writer.wait()
+    try:
+        if cache is not None:
+            with _phase(result.timings, "cache"):
+                save_cache(config.root, output, cache, sources)
+        with _phase(writing, "write"):
+            writer.wait()
+    except KeyboardInterrupt:
+        raise InterruptedAfterWriting(output) from None
     result.timings["write"] = writing["write"] - result.timings.get("search", 0.0)
     return result
 
