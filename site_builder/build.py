@@ -18,10 +18,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .cache import CACHE_DIR, load_cache, save_cache, unchanged_copies
-from .charts import data_digest, has_chart
+from .charts import ChartCache, data_digest, has_chart
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
-from .errors import ContentError, Diagnostic, errors_in
+from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .fields import parse_whole_number
 from .incremental import (
@@ -90,6 +90,7 @@ def make_site(
     jobs: int = 1,
     progress: Progress | None = None,
     sink: Callable[[dict[str, bytes]], None] | None = None,
+    store_charts: bool = False,
 ) -> BuildResult:
     """Build the whole site in memory; raises ContentError listing every problem.
 
@@ -98,7 +99,9 @@ def make_site(
     `jobs` > 1, parsing and rendering are spread over that many processes. `progress(phase,
     done, total)` is told how far parsing and rendering have got. With `sink`, the files made
     are handed to it as they come instead of being kept (so a large site is never all in
-    memory at once): `build` writes them straight into the new output folder.
+    memory at once): `build` writes them straight into the new output folder. With a `cache`,
+    charts drawn before are read from .site-builder-cache/charts; only with `store_charts`
+    (`build`) are new drawings added there: `check` and `serve` write nothing.
     """
     timings: dict[str, float] = {}
     now = now or build_now()
@@ -130,7 +133,11 @@ def make_site(
             or (cache.chart_data != data and has_chart(item.body))
             or shows_title_of(item, reusable[k][1], new_titles)
         ]
-        chart_cache = config.root / CACHE_DIR / "charts" if cache is not None else None
+        chart_cache = (
+            ChartCache(config.root / CACHE_DIR / "charts", store_charts)
+            if cache is not None
+            else None
+        )
         fresh: dict[str, Parsed] = {}
         count = _counter(progress, "parse", len(changed))
         run_sliced(
@@ -441,7 +448,13 @@ def _build_site(
 
     try:
         result = make_site(
-            config, drafts=drafts, jobs=jobs, cache=cache, progress=progress, sink=sink
+            config,
+            drafts=drafts,
+            jobs=jobs,
+            cache=cache,
+            progress=progress,
+            sink=sink,
+            store_charts=True,
         )
         result.warnings += notes
         result.timings = {**timings, **result.timings}
@@ -459,11 +472,14 @@ def _build_site(
             writer.commit(copies, finish)
     finally:
         writer.discard()  # a no-op once committed
-    if cache is not None:
-        with _phase(result.timings, "cache"):
-            save_cache(config.root, output, cache, sources)
-    with _phase(writing, "write"):
-        writer.wait()
+    try:
+        if cache is not None:
+            with _phase(result.timings, "cache"):
+                save_cache(config.root, output, cache, sources)
+        with _phase(writing, "write"):
+            writer.wait()
+    except KeyboardInterrupt:
+        raise InterruptedAfterWriting(output) from None
     result.timings["write"] = writing["write"] - result.timings.get("search", 0.0)
     return result
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .errors import ContentError, Diagnostic, UsageError
+from .errors import ContentError, Diagnostic, InterruptedAfterWriting, UsageError
 from .pool import default_jobs
 from .scaffold import KINDS, keep_gitignore, new_file
 from .write import check_output_dir
@@ -41,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
         return 2
+    except InterruptedAfterWriting as exc:
+        print(f"interrupted; {_shown(exc.output)} holds the new build.", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
         return f"did you mean '{folded[word.casefold()]}'?"
     close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
     return f"did you mean '{folded[close[0]]}'?" if close else None
+
+
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C came once the new build had replaced the output folder: it holds the new build."""
+
+    def __init__(self, output: Path):
+        super().__init__()
+        self.output = output
 
 
 class UsageError(Exception):

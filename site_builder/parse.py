@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .charts import chart_drawer
+from .charts import ChartCache, chart_drawer
 from .errors import Diagnostic
 from .fields import format_duration
 from .link import SiteIndex
@@ -37,7 +37,7 @@ def parse_item(
     matcher: Matcher,
     site_mode: str,
     media_dir: Path | None = None,
-    chart_cache: Path | None = None,
+    chart_cache: ChartCache | None = None,
     md_safe: MarkdownIt | None = None,
 ) -> Parsed:
     """One item's body (and transcript, or readers' responses, which `md_safe` reads with raw

@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from html import escape
 from http import HTTPStatus
@@ -116,8 +117,22 @@ class Preview:
                 file=sys.stderr,
                 flush=True,
             )
-            self._publish(Snapshot(previous.build + 1, previous.files, previous.copies, lines))
-            return False
+            return self._keep_last_good(lines)
+        except Exception as exc:  # a bug must not end the session either
+            print(
+                "error: this is a bug in site-builder, not a problem in your site (please report"
+                " it with what follows); still serving the last good build",
+                file=sys.stderr,
+            )
+            traceback.print_exc()
+            sys.stderr.flush()
+            self.cache = BuildCache()  # what the failed build left in it cannot be trusted
+            return self._keep_last_good(
+                (
+                    f"internal error: {type(exc).__name__}: {exc} (this is a bug in"
+                    " site-builder; the terminal shows the traceback)",
+                )
+            )
         css_only = bool(changed) and all(
             p.endswith(".css") and "/static/" in p.replace("\\", "/") for p in changed
         )
@@ -145,6 +160,12 @@ class Preview:
             flush=True,
         )
         return True
+
+    def _keep_last_good(self, errors: tuple[str, ...]) -> bool:
+        """Go on serving the last good build, telling the open tabs what went wrong."""
+        previous = self.snapshot
+        self._publish(Snapshot(previous.build + 1, previous.files, previous.copies, errors))
+        return False
 
     def _publish(self, snapshot: Snapshot) -> None:
         with self.changed:
@@ -266,28 +287,24 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
                 self.wfile.write(body)
 
         def _send_file(self, source: Path, kind: str, send_body: bool) -> None:
-            """A media file, with single byte ranges so that audio players can seek; a FIFO
-            swapped in since the build raises OSError here instead of hanging the request."""
+            """A media file, with single byte ranges so that audio players can seek; streamed
+            from the disk (a 400 MB episode is never all in memory); a FIFO swapped in since the
+            build raises OSError here instead of hanging the request."""
             with open_regular(source) as f:
                 self._send_range(f, os.fstat(f.fileno()).st_size, kind, send_body)
 
         def _send_range(self, f: BinaryIO, size: int, kind: str, send_body: bool) -> None:
             """The bytes of `f` (of `size`) that the Range header asks for, else all of them."""
-            start, end = 0, size - 1
-            wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
-            if wanted and (wanted.group(1) or wanted.group(2)):
-                if wanted.group(1):
-                    start = int(wanted.group(1))
-                    end = min(int(wanted.group(2)), size - 1) if wanted.group(2) else size - 1
-                else:
-                    start = max(size - int(wanted.group(2)), 0)
-                if start > end or start >= size:
-                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    self.send_header("Content-Range", f"bytes */{size}")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-            partial = wanted is not None and (start, end) != (0, size - 1)
+            header = self.headers.get("Range")
+            wanted = byte_range(header, size) if header is not None else (0, size - 1)
+            if wanted is None:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            start, end = wanted
+            partial = (start, end) != (0, size - 1)
             self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
             self.send_header("Content-Type", kind)
             self.send_header("Accept-Ranges", "bytes")
@@ -297,11 +314,31 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
-            if send_body:
-                f.seek(start)
-                self.wfile.write(f.read(end - start + 1))
+            if send_body and end >= start:
+                if self.connection.sendfile(f, start, end - start + 1) < end - start + 1:
+                    self.close_connection = True  # the file shrank: the length was a lie
 
     return Handler
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The bytes (first, last) a Range header asks of a file of `size` bytes, or None when it
+    asks only for bytes the file does not have (416). Anything but one plain range is the whole
+    file, as a server that ignores Range would answer."""
+    wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
+    if not wanted or not any(wanted.groups()):
+        return 0, size - 1
+    first, last = (_offset(g) if g else None for g in wanted.groups())
+    if first is None:  # the last `last` bytes
+        return (max(size - last, 0), size - 1) if last and size else None
+    if first >= size or (last is not None and last < first):
+        return None
+    return first, size - 1 if last is None else min(last, size - 1)
+
+
+def _offset(digits: str) -> int:
+    # more digits than any file has bytes: past every end (int() refuses 4,300 digits or more)
+    return int(digits) if len(digits) <= 18 else 10**18
 
 
 def _type(path: str) -> str:
@@ -318,6 +355,7 @@ def _type(path: str) -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a page and its assets, in many tabs at once, are not turned away
 
     def handle_error(self, request, client_address) -> None:  # a broken client is not news
         pass
@@ -343,9 +381,10 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
     observer = _watch(config.root, debouncer.notify, poll)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
     try:
         preview.rebuild()
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serving.start()
         shown = f"[{host}]" if ":" in host else host
         print(
             f"serving http://{shown}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)",
@@ -360,7 +399,8 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
             signal.signal(signum, signal.SIG_IGN)
         debouncer.stop()
         observer.stop()
-        server.shutdown()
+        if serving.is_alive():  # shutdown() waits for serve_forever: forever, if it never ran
+            server.shutdown()
         server.server_close()
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_FILE
@@ -70,7 +72,7 @@ class _Handler(FileSystemEventHandler):
     def __init__(self, root: Path, on_change: Callable[[str], None]):
         self.root, self.on_change = root, on_change
         self.observer = None  # set by start_watching
-        self.watched: set[str] = set()
+        self.watches: dict[Path, ObservedWatch] = {}
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -83,11 +85,20 @@ class _Handler(FileSystemEventHandler):
                 self.on_change(str(path))
 
     def watch(self, path: Path) -> None:
-        """Watch content/ or templates/ (with all below) once it exists, even if made later."""
-        wanted = path.parent == self.root and path.name in ("content", "templates")
-        if wanted and path.is_dir() and str(path) not in self.watched and self.observer:
-            self.watched.add(str(path))
-            self.observer.schedule(self, str(path), recursive=True)
+        """Keep one live watch on content/ or templates/ (with all below) while it exists.
+
+        A folder deleted and made again (`git checkout`, a restore) is a new folder: the old
+        watch died with the old one (inotify stops it, the poller stops once it sees it gone),
+        so it is replaced. Events may come late, from a watch already replaced, so what the
+        disk holds now decides, not the kind of event."""
+        if path.parent != self.root or path.name not in ("content", "templates"):
+            return
+        old = self.watches.pop(path, None)
+        if old is not None:
+            with contextlib.suppress(KeyError):
+                self.observer.unschedule(old)
+        if path.is_dir():
+            self.watches[path] = self.observer.schedule(self, str(path), recursive=True)
 
 
 def start_watching(root: Path, on_change: Callable[[str], None], poll: bool = False):

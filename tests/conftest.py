@@ -64,6 +64,29 @@ def site(tmp_path):
 
 
 @pytest.fixture
+def chart_site(site):
+    """A site whose one page has a chart (drawn at build time, and cached by `build`)."""
+    return site(
+        {
+            "content/pages/charted.md": """\
+                ---
+                title: Charted
+                ---
+                ```chart
+                title: Meetings
+                description: Two meetings in 2020, three in 2021.
+                data: {values: [{year: "2020", n: 2}, {year: "2021", n: 3}]}
+                mark: bar
+                encoding:
+                  x: {field: year, type: ordinal, title: Year}
+                  y: {field: n, type: quantitative, title: Meetings}
+                ```
+                """
+        }
+    )
+
+
+@pytest.fixture
 def fixture_site(tmp_path):
     """A copy of tests/sites/<name> in tmp_path, so a test may build or change it freely."""
 

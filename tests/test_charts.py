@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import charts
-from site_builder.charts import render_chart
+from site_builder.charts import ChartCache, render_chart
 from site_builder.errors import ContentError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
@@ -481,16 +481,16 @@ def test_data_that_is_not_records_or_empty():
 def test_a_cached_chart_is_not_drawn_again(tmp_path, monkeypatch):
     import vl_convert
 
-    first = render(LINE, cache_dir=tmp_path)
+    first = render(LINE, cache=ChartCache(tmp_path))
     assert len(list(tmp_path.glob("*.svg"))) == 1
 
     def refuse(*args, **kwargs):
         raise AssertionError("vl-convert was called for a cached chart")
 
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
-    assert render(LINE, cache_dir=tmp_path) == first
+    assert render(LINE, cache=ChartCache(tmp_path)) == first
     # another place on the page: other ids, same drawing
-    moved = render(LINE, first_line=50, cache_dir=tmp_path)
+    moved = render(LINE, first_line=50, cache=ChartCache(tmp_path))
     old_id = parse(first).get("id")
     assert moved == first.replace(old_id, old_id.removesuffix("-10") + "-50")
 
@@ -502,7 +502,7 @@ def test_the_same_chart_is_the_same_bytes():
 def test_a_damaged_cache_entry_is_drawn_again(tmp_path, monkeypatch):
     import vl_convert
 
-    first = render(BAR, cache_dir=tmp_path)
+    first = render(BAR, cache=ChartCache(tmp_path))
     (entry,) = tmp_path.glob("*.svg")
     real, calls = vl_convert.vegalite_to_svg, []
 
@@ -513,10 +513,36 @@ def test_a_damaged_cache_entry_is_drawn_again(tmp_path, monkeypatch):
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
     for damage in (b"<svg xmlns='http://www.w3.org/2000/svg'><g>", b"\xff\xfe\x00", b""):
         entry.write_bytes(damage)
-        assert render(BAR, cache_dir=tmp_path) == first
+        assert render(BAR, cache=ChartCache(tmp_path)) == first
     assert len(calls) == 3
     assert entry.read_text(encoding="utf-8").startswith("<svg")
     assert not list(tmp_path.glob(".chart-*"))  # no temporary files left behind
+
+
+def test_a_cache_that_may_not_be_written_is_only_read(tmp_path, monkeypatch):
+    import vl_convert
+
+    read_only = ChartCache(tmp_path, store=False)  # as `check` and `serve` use it
+    drawn = render(LINE, cache=read_only)
+    assert list(tmp_path.iterdir()) == []
+    assert render(LINE, cache=ChartCache(tmp_path)) == drawn
+    (entry,) = tmp_path.iterdir()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("vl-convert was called for a cached chart")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    assert render(LINE, cache=read_only) == drawn
+    assert list(tmp_path.iterdir()) == [entry]
+
+
+def test_check_writes_no_chart_into_the_cache(cli, chart_site):
+    root = chart_site
+    run = cli("check", "--root", root)
+    assert run.code == 0, run.err
+    assert not (root / ".site-builder-cache").exists()
+    assert cli("build", "--root", root, "--quiet").code == 0
+    assert len(list((root / ".site-builder-cache/charts").glob("*.svg"))) == 1  # build keeps it
 
 
 def test_changed_data_is_drawn_again(tmp_path):
@@ -524,9 +550,9 @@ def test_changed_data_is_drawn_again(tmp_path):
     (media / "data").mkdir(parents=True)
     csv = media / "data" / "territory.csv"
     csv.write_text("year,area_km2,note\n2010,1200,\n2011,1300,\n")
-    render(LINE, media_dir=media, cache_dir=tmp_path / "cache")
+    render(LINE, media_dir=media, cache=ChartCache(tmp_path / "cache"))
     csv.write_text("year,area_km2,note\n2010,1200,\n2011,1900,\n")
-    render(LINE, media_dir=media, cache_dir=tmp_path / "cache")
+    render(LINE, media_dir=media, cache=ChartCache(tmp_path / "cache"))
     assert len(list((tmp_path / "cache").glob("*.svg"))) == 2
 
 

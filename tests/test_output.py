@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sitecheck import tree
 
+from site_builder import build
 from site_builder.cache import CACHE_DIR
 
 PAGES = {
@@ -205,6 +206,30 @@ def test_failed_build_leaves_previous_output_byte_for_byte(project, cli):
     assert run.err.startswith("content/pages/about.md:3: error: ")
     assert tree(project / "output") == before
     assert leftovers(project) == []
+
+
+def interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_before_the_swap_says_nothing_was_written(project, cli, monkeypatch):
+    assert cli("build").code == 0
+    before = tree(project / "output")
+    (project / "content/pages/about.md").write_text("---\ntitle: About\n---\nChanged.\n")
+    monkeypatch.setattr(build.OutputWriter, "commit", interrupt)
+    run = cli("build")
+    assert (run.code, run.err) == (130, "interrupted; nothing was written.\n")
+    assert tree(project / "output") == before
+    assert leftovers(project) == []
+
+
+def test_ctrl_c_after_the_swap_says_the_new_build_is_in_place(project, cli, monkeypatch):
+    assert cli("build").code == 0
+    (project / "content/pages/about.md").write_text("---\ntitle: About\n---\nChanged.\n")
+    monkeypatch.setattr(build, "save_cache", interrupt)  # what comes after the swap
+    run = cli("build")
+    assert (run.code, run.err) == (130, "interrupted; output holds the new build.\n")
+    assert "Changed." in (project / "output/about/index.html").read_text()
 
 
 # H4: kill -9 in the middle of a build.

@@ -11,31 +11,89 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from html import escape
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.serve import normalize_request_path
+from site_builder.serve import byte_range, normalize_request_path
 
 SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"
 
 
-def start(root: Path, *args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "serve", "--root", str(root), "--port", "0", *args],
+# `serve` with its builds wrapped: "SLOW" in the about page makes a build hang (so that it can
+# be interrupted), "BOOM" makes it raise as a bug in site-builder would.
+FAULTY = """
+import sys, time
+from site_builder import cli, serve
+
+real = serve.make_site
+
+def make_site(config, **kwargs):
+    about = (config.content_dir / "pages/about.md").read_text()
+    if "SLOW" in about:
+        print("building slowly", file=sys.stderr, flush=True)
+        time.sleep(60)
+    if "BOOM" in about:
+        raise ValueError("a bug <b>in</b> the build")
+    return real(config, **kwargs)
+
+serve.make_site = make_site
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def launch(root: Path, *args: str, env: dict | None = None, faulty: bool = False):
+    program = ["-c", FAULTY] if faulty else ["-m", "site_builder"]
+    return subprocess.Popen(
+        [sys.executable, *program, "serve", "--root", str(root), "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PYTHONFAULTHANDLER": "1", **(env or {})},
     )
-    line = proc.stdout.readline()
+
+
+def read_line(stream, timeout: float = 20.0) -> str:
+    """The next line, or AssertionError after `timeout` seconds (a pipe's read cannot time out)."""
+    lines = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert lines, "timed out"
+    return lines[0]
+
+
+def start(root: Path, *args: str, env: dict | None = None, faulty: bool = False):
+    proc = launch(root, *args, env=env, faulty=faulty)
+    try:
+        line = read_line(proc.stdout)
+    except AssertionError:
+        proc.kill()
+        raise
     match = re.search(r"http://[^:]+:(\d+)/", line)
     assert match, line + proc.stderr.read()
     return proc, int(match.group(1))
+
+
+def stop(proc: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
+    """Stop the server as a terminal would; it must go within two seconds. Returns its stderr."""
+    started = time.monotonic()
+    proc.send_signal(signum)
+    try:
+        code = proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: where every thread was
+        proc.wait()
+        raise AssertionError("still running 5 s after the signal\n" + proc.stderr.read()) from None
+    err = proc.stderr.read()
+    assert code == 0 and time.monotonic() - started < 2, err
+    return err
 
 
 @pytest.fixture
@@ -213,6 +271,93 @@ def test_media_supports_ranges_and_head(served):
     assert request(port, "/sub/media/sketch.svg", headers={"Range": "bytes=9999-"})[0] == 416
 
 
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("bytes=0-3", (0, 3)),
+        ("bytes=-3", (97, 99)),
+        ("bytes=90-", (90, 99)),
+        ("bytes=90-500", (90, 99)),
+        ("bytes=100-", None),
+        ("bytes=5-2", None),
+        ("bytes=-0", None),
+        ("bytes=0-1,5-6", (0, 99)),  # several ranges: the whole file
+        ("items=0-3", (0, 99)),
+        ("bytes=" + "9" * 5000 + "-", None),
+        ("bytes=0-" + "9" * 5000, (0, 99)),
+        ("bytes=-" + "9" * 5000, (0, 99)),
+    ],
+)
+def test_byte_ranges(header, expected):
+    assert byte_range(header, 100) == expected
+
+
+def test_a_range_of_five_thousand_digits_is_answered(served):
+    _, port, _ = served
+    huge = "9" * 5000
+    status, headers, _ = request(port, "/sub/media/sketch.svg", headers={"Range": f"bytes={huge}-"})
+    assert status == 416 and headers["Content-Range"].startswith("bytes */")
+    status, _, body = request(port, "/sub/media/sketch.svg", headers={"Range": f"bytes=0-{huge}"})
+    assert status == 200 and body.startswith(b"<svg")
+
+
+def peak_memory(pid: int) -> int:
+    """The process's largest resident size so far, in kB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_large_media_is_streamed_not_read_into_memory(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    size = 400 * 2**20
+    with open(root / "content/media/episode.bin", "wb") as f:
+        f.truncate(size)  # sparse: no disk space, and reads are quick
+    proc, port = start(root)
+    try:
+        before = peak_memory(proc.pid)
+        for headers, status, length in (
+            ({}, 200, size),
+            ({"Range": "bytes=1-"}, 206, size - 1),
+            ({"Range": f"bytes=-{size // 2}"}, 206, size // 2),
+        ):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/sub/media/episode.bin", headers=headers)
+            response = conn.getresponse()
+            assert response.status == status
+            received = 0
+            while chunk := response.read(2**20):
+                received += len(chunk)
+            assert received == length
+            conn.close()
+        assert peak_memory(proc.pid) - before < 32 * 1024  # kB: not the file's 400 MB
+    finally:
+        stop(proc)
+
+
+def test_two_hundred_requests_at_once_are_all_answered_quickly(served):
+    _, port, _ = served
+    answers = []
+    together = threading.Barrier(200, timeout=10)
+
+    def fetch() -> None:
+        together.wait()  # every client connects at the same moment
+        try:
+            answers.append(request(port, "/sub/")[0])
+        except OSError as exc:
+            answers.append(exc)
+
+    clients = [threading.Thread(target=fetch) for _ in range(200)]
+    started = time.monotonic()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(timeout=10)
+    assert answers == [200] * 200
+    assert time.monotonic() - started < 5
+
+
 # --- B: exposure, methods, redirects ----------------------------------------------------------
 
 
@@ -383,6 +528,23 @@ def test_atomic_rename_and_deletes(served):
     assert b"/sub/about/" not in request(port, "/sub/sitemap.xml")[2]
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["inotify", "poll"])
+def test_content_deleted_and_restored_is_still_watched(tmp_path, poll):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    proc, port = start(root, *(["--poll"] if poll else []))
+    try:
+        shutil.rmtree(root / "content")  # a checkout of a branch without it
+        wait_for(lambda: request(port, "/sub/about/")[0] == 404)
+        shutil.copytree(SITE / "content", root / "content")
+        wait_for(lambda: request(port, "/sub/about/")[0] == 200)
+        about = root / "content/pages/about.md"
+        about.write_text(about.read_text().replace("About this site", "Edited after the restore"))
+        wait_for(lambda: b"Edited after the restore" in request(port, "/sub/about/")[2])
+    finally:
+        stop(proc)
+
+
 def test_ctrl_c_and_sigterm_stop_quickly_leaving_nothing(tmp_path):
     root = tmp_path / "site"
     shutil.copytree(SITE, root)
@@ -397,6 +559,87 @@ def test_ctrl_c_and_sigterm_stop_quickly_leaving_nothing(tmp_path):
         assert "Traceback" not in proc.stderr.read()
     assert list(tmp.iterdir()) == []
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_first_build_stops_at_once_leaving_nothing(tmp_path, signum):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    (root / "content/pages/about.md").write_text("---\ntitle: About\n---\nSLOW\n")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = launch(root, env={"TMPDIR": str(tmp)}, faulty=True)
+    try:
+        assert read_line(proc.stderr) == "building slowly\n"
+    except AssertionError:
+        proc.kill()
+        raise
+    assert "Traceback" not in stop(proc, signum)
+    assert list(tmp.iterdir()) == []
+    assert sorted(p.name for p in root.iterdir()) == sorted(p.name for p in SITE.iterdir())
+
+
+ABOUT_BUG = (
+    "internal error: ValueError: a bug <b>in</b> the build"
+    " (this is a bug in site-builder; the terminal shows the traceback)"
+)
+
+
+def test_a_bug_in_the_first_build_is_shown_and_the_server_stays_up(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    about = root / "content/pages/about.md"
+    about.write_text("---\ntitle: About\n---\nBOOM\n")
+    proc, port = start(root, faulty=True)
+    try:
+        status, _, body = request(port, "/sub/about/")
+        assert status == 404 and escape(ABOUT_BUG).encode() in body  # escaped
+        about.write_text("---\ntitle: About\n---\nFixed.\n")
+        wait_for(lambda: b"Fixed." in request(port, "/sub/about/")[2])
+    finally:
+        err = stop(proc)
+    assert err.count("this is a bug in site-builder") == 1
+    assert "Traceback" in err and "ValueError: a bug <b>in</b> the build" in err
+
+
+def test_a_bug_in_a_rebuild_keeps_the_last_good_build_and_a_fix_reloads(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    about = root / "content/pages/about.md"
+    good = about.read_text()
+    proc, port = start(root, faulty=True)
+    try:
+        stream = events(port)
+        first = next(stream)
+        about.write_text(good + "BOOM\n")
+        broken = next(stream)
+        assert broken["build"] > first["build"] and broken["errors"] == [ABOUT_BUG]
+        status, _, body = request(port, "/sub/about/")
+        assert status == 200 and b"About this site" in body  # the last good page
+        about.write_text(good.replace("About this site", "About us now"))
+        fixed = next(stream)
+        assert fixed["errors"] == []
+        assert b"About us now" in request(port, "/sub/about/")[2]
+    finally:
+        err = stop(proc)
+    assert err.count("this is a bug in site-builder") == 1
+    assert err.count("Traceback") == 1
+
+
+def test_a_session_writes_nothing_into_the_site(chart_site):
+    root = chart_site
+    before = sorted(root.rglob("*"))
+    proc, port = start(root)
+    try:
+        assert b'class="chart-svg"' in request(port, "/charted/")[2]
+        page = root / "content/pages/charted.md"
+        page.write_text(
+            page.read_text().replace("three in 2021", "four in 2021").replace("3}", "4}")
+        )
+        wait_for(lambda: b"four in 2021" in request(port, "/charted/")[2])
+    finally:
+        stop(proc)
+    assert sorted(root.rglob("*")) == before  # no .site-builder-cache/charts either
 
 
 def test_served_pages_carry_the_reload_script_and_built_pages_do_not(served, tmp_path, cli):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -156,3 +157,33 @@ def test_polling_sees_changes_too(tmp_path):
         (folder / "post.md").write_text("new")
 
     assert collect(tmp_path, save, poll=True) == {str(tmp_path / "content/essays/post.md")}
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["inotify", "poll"])
+@pytest.mark.parametrize("folder", ["content", "templates"])
+@pytest.mark.parametrize("away", [False, True], ids=["at-once", "noticed-gone"])
+def test_a_folder_deleted_and_made_again_is_watched_again(tmp_path, folder, poll, away):
+    """`git checkout`, a restore from backup: the folder goes, comes back, and edits still count."""
+    page = tmp_path / folder / "essays" / "post.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("old")
+    debouncer = Debouncer(quiet=0.2)
+    observer = watch.start_watching(tmp_path, debouncer.notify, poll=poll)
+    timer = threading.Timer(15, debouncer.stop)  # every wait below ends, change or not
+    timer.start()
+    try:
+        time.sleep(0.6 if poll else 0.1)  # let the poller take its first look
+        shutil.rmtree(tmp_path / folder)
+        if away:
+            assert debouncer.wait()  # the watcher saw it go
+        page.parent.mkdir(parents=True)
+        page.write_text("restored")
+        assert debouncer.wait()  # the folder came back
+        time.sleep(0.6 if poll else 0.1)
+        page.write_text("edited")
+        assert str(page) in (debouncer.wait() or set())
+    finally:
+        timer.cancel()
+        debouncer.stop()
+        observer.stop()
+        observer.join()

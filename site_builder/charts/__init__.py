@@ -33,12 +33,13 @@ from ..errors import ContentError, Diagnostic, did_you_mean
 from ..files import read_regular
 from ..frontmatter import Path_, key_line, parse_yaml
 from .data import DATA_KINDS, Problem, Table, data_blocks, inline_data, load_tables
-from .drawing import COLOUR_CLASSES, MAX_ROWS, PALETTE, THEME_CONFIG, draw, themed_svg
+from .drawing import COLOUR_CLASSES, MAX_ROWS, PALETTE, THEME_CONFIG, ChartCache, draw, themed_svg
 
 __all__ = [
     "COLOUR_CLASSES",
     "PALETTE",
     "THEME_CONFIG",
+    "ChartCache",
     "chart_drawer",
     "data_digest",
     "has_chart",
@@ -61,12 +62,12 @@ def render_chart(
     first_line: int,
     media_dir: Path,
     media_href: Callable[[str], str],
-    cache_dir: Path | None = None,
+    cache: ChartCache | None = None,
 ) -> str:
     """The HTML figure for the body of a ```chart fence, or ContentError with every problem.
 
     `first_line` is the file line of the fence's first content line; diagnostics point inside
-    the fence. With `cache_dir`, a drawing is reused while spec, data, theme and vl-convert stay
+    the fence. With a `cache`, a drawing is reused while spec, data, theme and vl-convert stay
     the same.
     """
     spec, lines = _parse(source, path, first_line)
@@ -92,7 +93,7 @@ def render_chart(
     for at, table in tables.items():
         inline_data(drawing, at, table)
     try:
-        svg = draw(drawing, source, tables, cache_dir)
+        svg = draw(drawing, source, tables, cache)
     except Problem as exc:
         raise ContentError([_diagnostic(path, first_line, exc.message, exc.hint)]) from None
 
@@ -102,7 +103,7 @@ def render_chart(
 
 
 def chart_drawer(
-    path: str, media_dir: Path, base_path: str, cache_dir: Path | None
+    path: str, media_dir: Path, base_path: str, cache: ChartCache | None
 ) -> Callable[[str, int], str]:
     """`draw(source, first_line)` for the charts of one content file (see `render_chart`)."""
 
@@ -116,7 +117,7 @@ def chart_drawer(
             first_line=first_line,
             media_dir=media_dir,
             media_href=href,
-            cache_dir=cache_dir,
+            cache=cache,
         )
 
     return draw

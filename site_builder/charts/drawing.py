@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,20 +61,29 @@ _SVG = "http://www.w3.org/2000/svg"
 DOCS = "check the spec against https://vega.github.io/vega-lite/docs/"
 
 
+@dataclass(frozen=True, slots=True)
+class ChartCache:
+    """A folder of drawings kept between builds, named by all they were drawn from. Only
+    `build` stores new ones (`store`); `check` and `serve`, which write nothing, only read."""
+
+    folder: Path
+    store: bool = True
+
+
 def draw(
     spec: dict[str, Any],
     source: str,
     tables: dict[Path_, Table],
-    cache_dir: Path | None,
+    cache: ChartCache | None,
 ) -> str:
     """vl-convert's SVG for the spec, from the cache when the same drawing was made before;
     raises Problem with Vega-Lite's own message when it rejects the spec."""
     import vl_convert as vlc  # here, not at the top: sites without charts skip its start-up
 
     entry = None
-    if cache_dir is not None:
+    if cache is not None:
         key = _cache_key(source, [t.raw for t in tables.values()], vlc.__version__)
-        entry = cache_dir / f"{key}.svg"
+        entry = cache.folder / f"{key}.svg"
         with contextlib.suppress(OSError, UnicodeDecodeError):
             cached = entry.read_text(encoding="utf-8")
             if _is_svg(cached):  # a damaged entry is drawn again
@@ -82,7 +92,7 @@ def draw(
         svg = vlc.vegalite_to_svg(spec, config=THEME_CONFIG, allowed_base_urls=[])
     except Exception as exc:  # vl-convert reports every Vega-Lite failure as an exception
         raise Problem((), f"Vega-Lite rejected the chart: {_first_line(exc)}", DOCS) from None
-    if entry is not None:
+    if entry is not None and cache.store:
         _write_atomically(entry, svg)
     return svg
 
