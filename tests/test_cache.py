@@ -3,8 +3,11 @@ to the site in between; a damaged cache is discarded with a warning; `--no-cache
 
 from __future__ import annotations
 
+import hmac
+import os
 import pickle
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -239,23 +242,98 @@ def test_a_new_title_renders_only_the_pages_that_show_it(project, cli):
     assert tree(out) == build(project, project / "clean", use_cache=False)
 
 
+NOT_OURS = "it is not a site-builder cache"
+CHANGED = "it was not written by site-builder for you, or was changed since"
+
+
+class Planted:
+    """Unpickled, it runs a shell command: what a stranger's cache file could do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {shlex.quote(str(self.marker))}",)
+
+
+def planted(marker: Path, file: bytes) -> dict[str, bytes]:
+    """Crafted versions of a cache `file` that would create `marker` if unpickled: bare, and
+    behind the header of the real one, signed with a key that is not the user's, or not."""
+    payload = pickle.dumps(Planted(marker))
+    magic, signed_from = len(b"site-builder cache\n"), len(b"site-builder cache\n") + 32
+    header, stamp = file[:signed_from], file[signed_from : signed_from + 32]
+    forged = hmac.digest(os.urandom(32), stamp + payload, "sha256")
+    return {
+        "bare": payload,
+        "copied header": header + stamp + payload,
+        "foreign key": file[:magic] + forged + stamp + payload,
+    }
+
+
+@pytest.mark.parametrize("name", ["state.pickle", "base.pickle"])
+@pytest.mark.parametrize("how", ["bare", "copied header", "foreign key"])
+def test_a_planted_cache_runs_nothing_and_is_discarded(project, cli, tmp_path, name, how):
+    assert cli("build", "--root", project).code == 0
+    marker = tmp_path / "ran"
+    cache_file = project / CACHE_DIR / name
+    cache_file.write_bytes(planted(marker, cache_file.read_bytes())[how])
+    run = cli("build", "--root", project)
+    assert run.code == 0
+    assert not marker.exists(), "the build ran code from the cache"
+    assert f"build cache discarded: {NOT_OURS if how == 'bare' else CHANGED}" in run.err
+    assert tree(project / "output") == build(project, tmp_path / "clean", use_cache=False)
+
+
 @pytest.mark.parametrize(
     "damage, why",
     [
-        (b"not a pickle at all", "it cannot be read"),
-        (pickle.dumps({"some": "thing else"}), "it was not written by site-builder"),
-        (b"", "it cannot be read"),
+        (b"not a pickle at all", NOT_OURS),
+        (pickle.dumps({"some": "thing else"}), NOT_OURS),
+        (b"", NOT_OURS),
+        (lambda data: data[: len(data) // 2], CHANGED),  # truncated
+        (lambda data: data[:-1] + bytes([data[-1] ^ 1]), CHANGED),  # one bit flipped
     ],
 )
 def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(project, cli, damage, why):
     assert cli("build", "--root", project).code == 0
     expected = tree(project / "output")
-    (project / CACHE_DIR / "state.pickle").write_bytes(damage)
+    state = project / CACHE_DIR / "state.pickle"
+    state.write_bytes(damage(state.read_bytes()) if callable(damage) else damage)
     run = cli("build", "--root", project)
     assert run.code == 0
     assert f"build cache discarded: {why}" in run.err and "warning" in run.err
     assert tree(project / "output") == expected
     assert cli("build", "--root", project).err == ""  # and a good one is written in its place
+
+
+def test_a_cache_signed_by_another_user_is_discarded(project, cli, tmp_path, monkeypatch):
+    # as a site cloned with someone's `.site-builder-cache/` in it: their key is not ours
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "theirs"))
+    assert cli("build", "--root", project).code == 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ours"))
+    run = cli("build", "--root", project)
+    assert run.code == 0 and f"build cache discarded: {CHANGED}" in run.err
+    assert cli("build", "--root", project).err == ""
+    key = tmp_path / "ours/site-builder/key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+
+
+@pytest.mark.parametrize("trouble", ["no folder", "others may read it"])
+def test_without_a_key_to_trust_the_cache_is_not_used(project, cli, tmp_path, monkeypatch, trouble):
+    home = tmp_path / "cache-home"
+    if trouble == "no folder":
+        home.write_text("a file where the folder would be")
+    else:
+        (home / "site-builder").mkdir(parents=True)
+        (home / "site-builder/key").write_bytes(os.urandom(32))
+        (home / "site-builder/key").chmod(0o644)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    for _ in range(2):
+        run = cli("build", "--root", project)
+        assert run.code == 0 and "build cache not used: its key cannot be kept" in run.err
+        assert "cached" not in run.out
+    assert not (project / CACHE_DIR / "state.pickle").exists()
+    assert tree(project / "output") == build(project, tmp_path / "clean", use_cache=False)
 
 
 def test_an_output_changed_by_hand_is_not_trusted(project, cli):
