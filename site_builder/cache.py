@@ -52,6 +52,7 @@ _DIGEST = 32  # bytes of a SHA-256, and of the key
 _REBASE, _SMALL = 0.1, 32
 
 Written = dict[str, tuple[int, int, int]]  # output path -> (size, mtime_ns, inode) as written
+Stat = tuple[int, int, int, int]  # a copied file's source: size, mtime_ns, ctime_ns, inode
 
 
 @dataclass(slots=True)
@@ -75,7 +76,7 @@ class _State:
     gone_parsed: set
     facts: dict  # BuildCache's small fields: parse_env, chart_data, shape, pages, link_warnings
     written: Written  # every file of the output folder
-    copied: dict[str, tuple[int, int]]  # copied output path -> its source's (size, mtime_ns)
+    copied: dict[str, Stat]  # copied output path -> its source, as it was when copied
 
 
 _FACTS = ("parse_env", "chart_data", "shape", "pages", "link_warnings", "shown")
@@ -139,20 +140,17 @@ def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnos
     return cache, state.copied if standing else {}, []
 
 
-def save_cache(root: Path, output: Path, cache: BuildCache, copies: Mapping[str, Path]) -> None:
-    """Record `cache` and what now stands in `output`; atomic, and best effort.
+def save_cache(root: Path, output: Path, cache: BuildCache, copied: Mapping[str, Stat]) -> None:
+    """Record `cache` and what now stands in `output`, with the sources of the files copied
+    into it as `source_stats` found them before copying; atomic, and best effort.
 
     Only what changed since the base is written, unless that is much: then a new base."""
     folder = root / CACHE_DIR
     written: Written = {}
-    copied = {}
     try:
-        for rel in (*cache.outputs, *copies):
+        for rel in (*cache.outputs, *copied):
             st = (output / rel).stat()
             written[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
-        for rel, source in copies.items():
-            st = source.stat()
-            copied[rel] = (st.st_size, st.st_mtime_ns)
         secret = _user_key()
     except OSError:
         return
@@ -174,7 +172,7 @@ def save_cache(root: Path, output: Path, cache: BuildCache, copies: Mapping[str,
             cache.stored = (token, dict(cache.files), dict(cache.parsed))
             files, parsed, gone_files, gone_parsed = {}, {}, set(), set()
         facts = {name: getattr(cache, name) for name in _FACTS}
-        state = _State(token, files, parsed, gone_files, gone_parsed, facts, written, copied)
+        state = _State(token, files, parsed, gone_files, gone_parsed, facts, written, dict(copied))
         _dump(folder / _STATE, state, secret, stamp)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)  # a cache we cannot write is no cache
@@ -276,17 +274,24 @@ def _read_key(path: Path) -> bytes:
     return key
 
 
-def unchanged_copies(copies: Mapping[str, Path], record: Mapping[str, tuple[int, int]]) -> set[str]:
-    """Copied files whose source is as it was when the output's copy was made."""
-    same = set()
+def source_stats(copies: Mapping[str, Path]) -> dict[str, Stat]:
+    """The sources of the files to copy, as they are before copying (a change made after this
+    shows at the next build). Size and modification time are not enough: `cp -p`, `rsync -t`
+    or a restore from a backup put an edited file's old time back. Its change time (ctime) is
+    what no one can set back, and the inode tells a file put in another's place."""
+    found = {}
     for rel, source in copies.items():
         try:
             st = source.stat()
-        except OSError:
+        except OSError:  # gone: the copy will say so
             continue
-        if record.get(rel) == (st.st_size, st.st_mtime_ns):
-            same.add(rel)
-    return same
+        found[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return found
+
+
+def unchanged_copies(now: Mapping[str, Stat], record: Mapping[str, Stat]) -> set[str]:
+    """Copied files whose source is as it was when the output's copy was made."""
+    return {rel for rel, st in now.items() if record.get(rel) == st}
 
 
 def _still_there(output: Path, written: Written) -> dict:

@@ -57,6 +57,15 @@ def essays(root: Path) -> list[Path]:
     return sorted((root / "content/essays").glob("*.md"))
 
 
+def same_size_edit(path: Path, old: bytes, new: bytes) -> None:
+    """Edit `path` in place without changing its size or its times, as `cp -p`, `rsync -t` or
+    a restore from a backup leave a file."""
+    assert len(old) == len(new)
+    st = path.stat()
+    path.write_bytes(path.read_bytes().replace(old, new, 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
 # Each edit is a function of the site and a number that picks what it touches.
 def edit_body(root: Path, n: int) -> None:
     files = essays(root) or [root / "content/pages/about.md"]
@@ -134,6 +143,12 @@ def edit_media(root: Path, n: int) -> None:
     (root / "content/media/note.txt").write_text(f"notes {n}\n")
 
 
+def edit_media_keeping_time(root: Path, n: int) -> None:
+    path = root / "content/media/note.txt"
+    text = path.read_bytes()
+    same_size_edit(path, text, text.swapcase())
+
+
 def break_and_mend(root: Path, n: int) -> None:
     path = root / "content/pages/about.md"
     if "[[nowhere]]" in path.read_text():
@@ -165,6 +180,7 @@ EDITS = [
     edit_template,
     edit_config,
     edit_media,
+    edit_media_keeping_time,
     break_and_mend,
 ]
 
@@ -334,6 +350,38 @@ def test_without_a_key_to_trust_the_cache_is_not_used(project, cli, tmp_path, mo
         assert "cached" not in run.out
     assert not (project / CACHE_DIR / "state.pickle").exists()
     assert tree(project / "output") == build(project, tmp_path / "clean", use_cache=False)
+
+
+EPISODE = {
+    "content/episodes/talk.md": (
+        "---\ntitle: Talk\nnumber: 1\ndate: 2024-03-01\naudio: {url: /media/talk.mp3}\n---\n\n"
+        "On ripeness.\n"
+    ),
+    "content/episodes/talk.vtt": (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nThe stalemate, at last.\n"
+    ),
+    # an MPEG-1 layer III frame header, 128 kbit/s: 32,000 bytes last 2 s
+    "content/media/talk.mp3": b"\xff\xfb\x90\x00" + bytes(31996),
+}
+
+
+def test_copies_are_fresh_after_a_same_size_edit_that_kept_the_time(site, cli, tmp_path):
+    root = site(START | EPISODE, SITE_YAML)
+    assert cli("build", "--root", root).code == 0
+    same_size_edit(root / "content/media/note.txt", b"notes", b"NOTES")
+    same_size_edit(root / "content/episodes/talk.vtt", b"at last", b"so soon")
+    assert cli("build", "--root", root).code == 0
+    out = tree(root / "output")
+    assert out["media/note.txt"] == b"NOTES\n"
+    assert b"so soon" in out["episodes/talk/transcript.vtt"]
+    assert out == build(root, tmp_path / "clean", use_cache=False)
+    # the audio alone: its length is read from it, and it is copied
+    same_size_edit(root / "content/media/talk.mp3", b"\x90", b"\x50")  # 64 kbit/s: 4 s
+    assert cli("build", "--root", root).code == 0
+    out = tree(root / "output")
+    assert out["media/talk.mp3"].startswith(b"\xff\xfb\x50")
+    assert b'<time datetime="PT4S">0:04</time>' in out["episodes/talk/index.html"]
+    assert out == build(root, tmp_path / "clean2", use_cache=False)
 
 
 def test_an_output_changed_by_hand_is_not_trusted(project, cli):
