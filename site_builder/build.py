@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import CACHE_DIR, load_cache, save_cache, unchanged_copies
+from .cache import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .charts import ChartCache, data_digest, has_chart
 from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
@@ -459,7 +459,9 @@ def _build_site(
         result.warnings += notes
         result.timings = {**timings, **result.timings}
         result.timings["render"] = result.timings.get("render", 0.0) - writing["write"]
-        sources = {r: src for r, src in result.copies.items() if not src.is_relative_to(output)}
+        sources = source_stats(
+            {r: src for r, src in result.copies.items() if not src.is_relative_to(output)}
+        )
         same = unchanged_copies(sources, copied)
         copies = {r: output / r if r in same else src for r, src in result.copies.items()}
         if (

@@ -138,9 +138,10 @@ def load_content(
 def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
     """What says a file (and the files it pulls in) changed.
 
-    Size, time and inode of each (`serve`, which must not read every file on every save), or
+    Size, times and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
-    fooled by a checkout that restores old times; audio is still known by its stat). An
+    fooled by a checkout that restores old times; audio is still known by its stat, whose
+    change time no restore of the old modification time can set back). An
     episode's sibling .vtt and .srt, and an essay's responses file, are included, so one that
     appears is noticed."""
     siblings = {
@@ -155,7 +156,7 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
                 out.append(hashlib.sha256(read_regular(file)).digest())
             else:
                 st = file.stat()
-                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+                out.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
         except OSError:
             out.append(None)
     return tuple(out)

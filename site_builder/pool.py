@@ -4,19 +4,29 @@ Workers are forked after the build has gathered what they need, so they inherit 
 instead of receiving it through pipes; only the names of their share of the work go out and
 only their results come back. The work is cut into slices in a fixed order and the results are
 merged by key, so the output is the same bytes whatever the number of workers.
+
+Workers never outlive the build: on Linux the kernel kills each one when its parent dies
+(SIGKILL included), and a SIGTERM to the build, or any exception out of the pool, kills them
+before the build ends.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 MIN_SLICE = 40  # below this much work per worker, a pool costs more than it saves
 _SHARED: dict[str, Any] = {}  # what a forked worker was given; empty in the main process
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def default_jobs() -> int:
@@ -45,16 +55,62 @@ def run_sliced(
     size = -(-len(keys) // (jobs * 4))  # four slices per worker evens out slow pages
     slices = [keys[i : i + size] for i in range(0, len(keys), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_share, initargs=(work, shared)
-    ) as pool:
+    with (
+        ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_share, initargs=(os.getpid(), work, shared)
+        ) as pool,
+        _killed_on_exit(pool),
+        _terminate_raises(),
+    ):
         for part in pool.map(_run, slices):
             take(part)
     return results
 
 
-def _share(work: Callable, shared: Any) -> None:
+@contextmanager
+def _killed_on_exit(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """The pool's workers killed if anything escapes: leaving the `with` would otherwise wait
+    for them to finish every slice still queued."""
+    try:
+        yield
+    except BaseException:
+        for process in list(pool._processes.values()):  # no public way before Python 3.14
+            process.kill()
+        raise
+
+
+@contextmanager
+def _terminate_raises() -> Iterator[None]:
+    """SIGTERM raises SystemExit while the pool runs, so that the workers are killed and the
+    build's temporary folder removed (it is only possible in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _share(parent: int, work: Callable, shared: Any) -> None:
+    _die_with(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it had one
     _SHARED["work"], _SHARED["shared"] = work, shared
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel SIGKILL this worker when the thread that forked it ends (on Linux; it
+    runs the pool to its end); and exit now if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run(keys: Sequence[str]) -> dict:

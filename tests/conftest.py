@@ -177,6 +177,15 @@ def static_server(tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory):
+    """The build cache's signing key (kept in $XDG_CACHE_HOME) made in a temporary folder, not
+    in the home of whoever runs the tests; subprocesses inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def fixture_sites_stay_as_in_git():
     """Tests build copies of tests/sites*, or build them with --no-cache: a build cache left in
     one would be copied into later tests' sites and change what they see."""

@@ -3,8 +3,11 @@ to the site in between; a damaged cache is discarded with a warning; `--no-cache
 
 from __future__ import annotations
 
+import hmac
+import os
 import pickle
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -52,6 +55,15 @@ def build(root: Path, output: Path, use_cache: bool) -> dict[str, bytes] | tuple
 
 def essays(root: Path) -> list[Path]:
     return sorted((root / "content/essays").glob("*.md"))
+
+
+def same_size_edit(path: Path, old: bytes, new: bytes) -> None:
+    """Edit `path` in place without changing its size or its times, as `cp -p`, `rsync -t` or
+    a restore from a backup leave a file."""
+    assert len(old) == len(new)
+    st = path.stat()
+    path.write_bytes(path.read_bytes().replace(old, new, 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 # Each edit is a function of the site and a number that picks what it touches.
@@ -131,6 +143,12 @@ def edit_media(root: Path, n: int) -> None:
     (root / "content/media/note.txt").write_text(f"notes {n}\n")
 
 
+def edit_media_keeping_time(root: Path, n: int) -> None:
+    path = root / "content/media/note.txt"
+    text = path.read_bytes()
+    same_size_edit(path, text, text.swapcase())
+
+
 def break_and_mend(root: Path, n: int) -> None:
     path = root / "content/pages/about.md"
     if "[[nowhere]]" in path.read_text():
@@ -162,6 +180,7 @@ EDITS = [
     edit_template,
     edit_config,
     edit_media,
+    edit_media_keeping_time,
     break_and_mend,
 ]
 
@@ -239,23 +258,130 @@ def test_a_new_title_renders_only_the_pages_that_show_it(project, cli):
     assert tree(out) == build(project, project / "clean", use_cache=False)
 
 
+NOT_OURS = "it is not a site-builder cache"
+CHANGED = "it was not written by site-builder for you, or was changed since"
+
+
+class Planted:
+    """Unpickled, it runs a shell command: what a stranger's cache file could do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {shlex.quote(str(self.marker))}",)
+
+
+def planted(marker: Path, file: bytes) -> dict[str, bytes]:
+    """Crafted versions of a cache `file` that would create `marker` if unpickled: bare, and
+    behind the header of the real one, signed with a key that is not the user's, or not."""
+    payload = pickle.dumps(Planted(marker))
+    magic, signed_from = len(b"site-builder cache\n"), len(b"site-builder cache\n") + 32
+    header, stamp = file[:signed_from], file[signed_from : signed_from + 32]
+    forged = hmac.digest(os.urandom(32), stamp + payload, "sha256")
+    return {
+        "bare": payload,
+        "copied header": header + stamp + payload,
+        "foreign key": file[:magic] + forged + stamp + payload,
+    }
+
+
+@pytest.mark.parametrize("name", ["state.pickle", "base.pickle"])
+@pytest.mark.parametrize("how", ["bare", "copied header", "foreign key"])
+def test_a_planted_cache_runs_nothing_and_is_discarded(project, cli, tmp_path, name, how):
+    assert cli("build", "--root", project).code == 0
+    marker = tmp_path / "ran"
+    cache_file = project / CACHE_DIR / name
+    cache_file.write_bytes(planted(marker, cache_file.read_bytes())[how])
+    run = cli("build", "--root", project)
+    assert run.code == 0
+    assert not marker.exists(), "the build ran code from the cache"
+    assert f"build cache discarded: {NOT_OURS if how == 'bare' else CHANGED}" in run.err
+    assert tree(project / "output") == build(project, tmp_path / "clean", use_cache=False)
+
+
 @pytest.mark.parametrize(
     "damage, why",
     [
-        (b"not a pickle at all", "it cannot be read"),
-        (pickle.dumps({"some": "thing else"}), "it was not written by site-builder"),
-        (b"", "it cannot be read"),
+        (b"not a pickle at all", NOT_OURS),
+        (pickle.dumps({"some": "thing else"}), NOT_OURS),
+        (b"", NOT_OURS),
+        (lambda data: data[: len(data) // 2], CHANGED),  # truncated
+        (lambda data: data[:-1] + bytes([data[-1] ^ 1]), CHANGED),  # one bit flipped
     ],
 )
 def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(project, cli, damage, why):
     assert cli("build", "--root", project).code == 0
     expected = tree(project / "output")
-    (project / CACHE_DIR / "state.pickle").write_bytes(damage)
+    state = project / CACHE_DIR / "state.pickle"
+    state.write_bytes(damage(state.read_bytes()) if callable(damage) else damage)
     run = cli("build", "--root", project)
     assert run.code == 0
     assert f"build cache discarded: {why}" in run.err and "warning" in run.err
     assert tree(project / "output") == expected
     assert cli("build", "--root", project).err == ""  # and a good one is written in its place
+
+
+def test_a_cache_signed_by_another_user_is_discarded(project, cli, tmp_path, monkeypatch):
+    # as a site cloned with someone's `.site-builder-cache/` in it: their key is not ours
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "theirs"))
+    assert cli("build", "--root", project).code == 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ours"))
+    run = cli("build", "--root", project)
+    assert run.code == 0 and f"build cache discarded: {CHANGED}" in run.err
+    assert cli("build", "--root", project).err == ""
+    key = tmp_path / "ours/site-builder/key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+
+
+@pytest.mark.parametrize("trouble", ["no folder", "others may read it"])
+def test_without_a_key_to_trust_the_cache_is_not_used(project, cli, tmp_path, monkeypatch, trouble):
+    home = tmp_path / "cache-home"
+    if trouble == "no folder":
+        home.write_text("a file where the folder would be")
+    else:
+        (home / "site-builder").mkdir(parents=True)
+        (home / "site-builder/key").write_bytes(os.urandom(32))
+        (home / "site-builder/key").chmod(0o644)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    for _ in range(2):
+        run = cli("build", "--root", project)
+        assert run.code == 0 and "build cache not used: its key cannot be kept" in run.err
+        assert "cached" not in run.out
+    assert not (project / CACHE_DIR / "state.pickle").exists()
+    assert tree(project / "output") == build(project, tmp_path / "clean", use_cache=False)
+
+
+EPISODE = {
+    "content/episodes/talk.md": (
+        "---\ntitle: Talk\nnumber: 1\ndate: 2024-03-01\naudio: {url: /media/talk.mp3}\n---\n\n"
+        "On ripeness.\n"
+    ),
+    "content/episodes/talk.vtt": (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nThe stalemate, at last.\n"
+    ),
+    # an MPEG-1 layer III frame header, 128 kbit/s: 32,000 bytes last 2 s
+    "content/media/talk.mp3": b"\xff\xfb\x90\x00" + bytes(31996),
+}
+
+
+def test_copies_are_fresh_after_a_same_size_edit_that_kept_the_time(site, cli, tmp_path):
+    root = site(START | EPISODE, SITE_YAML)
+    assert cli("build", "--root", root).code == 0
+    same_size_edit(root / "content/media/note.txt", b"notes", b"NOTES")
+    same_size_edit(root / "content/episodes/talk.vtt", b"at last", b"so soon")
+    assert cli("build", "--root", root).code == 0
+    out = tree(root / "output")
+    assert out["media/note.txt"] == b"NOTES\n"
+    assert b"so soon" in out["episodes/talk/transcript.vtt"]
+    assert out == build(root, tmp_path / "clean", use_cache=False)
+    # the audio alone: its length is read from it, and it is copied
+    same_size_edit(root / "content/media/talk.mp3", b"\x90", b"\x50")  # 64 kbit/s: 4 s
+    assert cli("build", "--root", root).code == 0
+    out = tree(root / "output")
+    assert out["media/talk.mp3"].startswith(b"\xff\xfb\x50")
+    assert b'<time datetime="PT4S">0:04</time>' in out["episodes/talk/index.html"]
+    assert out == build(root, tmp_path / "clean2", use_cache=False)
 
 
 def test_an_output_changed_by_hand_is_not_trusted(project, cli):

@@ -1,0 +1,100 @@
+"""The build's worker processes never outlive it: killed or terminated in its parallel phase,
+the build leaves no worker running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+from generate import generate
+
+
+def children(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is `pid`, from /proc."""
+    pids = {int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
+    return alive({p for p in pids if _status(p).get("PPid") == str(pid)})
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {p for p in pids if _status(p).get("State", "Z")[0] != "Z"}
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:  # gone
+        return {}
+    return dict(line.split(":\t", 1) for line in lines if ":\t" in line)
+
+
+def wait_for(condition, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    # big enough that parsing and rendering in two workers take a few seconds
+    root = tmp_path_factory.mktemp("pool") / "corpus"
+    generate(root, 600, 40, 120)
+    (root / "site.yaml").write_text(
+        (root / "site.yaml").read_text().replace("search: true", "search: false")
+    )
+    return root
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_the_build(corpus, tmp_path, how):
+    output = tmp_path / "output"
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--root",
+            corpus,
+            "--output",
+            output,
+            "--jobs",
+            "2",
+            "--no-cache",
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def two_workers() -> set[int]:
+        found = children(build.pid)
+        return found if len(found) == 2 else set()
+
+    workers: set[int] = set()
+    try:
+        workers = wait_for(two_workers, 30)
+        assert len(workers) == 2, "the build did not start its two workers"
+        os.kill(build.pid, how)
+        build.wait(10)
+        assert wait_for(lambda: not alive(workers), 3), "a worker outlived the build"
+    finally:
+        build.kill()
+        build.wait()
+        for pid in alive(workers):  # only when the test fails: leave nothing running
+            os.kill(pid, signal.SIGKILL)
+    if how == signal.SIGTERM:  # ended as a build ends: its temporary folder removed
+        assert build.returncode == 128 + signal.SIGTERM, build.stderr.read()
+        assert not output.exists()
+        assert [p.name for p in tmp_path.iterdir()] == []
