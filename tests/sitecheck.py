@@ -1,9 +1,13 @@
-"""What several tests share: a copy of the example site, a built site's files, and the check
-that every internal link resolves."""
+"""What several tests share: a copy of the example site, a built site's files, the check
+that every internal link resolves, and a preview server in its own process."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -63,3 +67,18 @@ def broken_links(out: Path, base_path: str) -> list[str]:
             if not target.is_file():
                 broken.append(f"{page.relative_to(out)}: <{tag}> {url}")
     return broken
+
+
+def start_serve(root: Path, *args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
+    """`site-builder serve` on `root` and a free port, as an author starts it: (process, port)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--root", str(root), "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    line = proc.stdout.readline()
+    match = re.search(r"http://[^:]+:(\d+)/", line)
+    assert match, line + proc.stderr.read()
+    return proc, int(match.group(1))

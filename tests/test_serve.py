@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import shutil
 import signal
@@ -17,25 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitecheck import start_serve as start
 
 from site_builder.serve import normalize_request_path
 
 SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"
-
-
-def start(root: Path, *args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "serve", "--root", str(root), "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    line = proc.stdout.readline()
-    match = re.search(r"http://[^:]+:(\d+)/", line)
-    assert match, line + proc.stderr.read()
-    return proc, int(match.group(1))
 
 
 @pytest.fixture
@@ -427,7 +413,7 @@ def test_browser_follows_edits_errors_fixes_and_deletions(served, browser):
     )
 
     essay.write_text(good.replace("date: 2026-03-14", "date: 2026-02-30"))
-    overlay = page.locator("#site-builder-errors")
+    overlay = page.get_by_role("alertdialog", name="Build errors")
     overlay.wait_for(timeout=10_000)
     text = overlay.inner_text()
     assert "content/essays/2026-03-14-reading-the-stalemate.md:3:" in text
@@ -453,10 +439,9 @@ def test_overlay_escapes_what_it_shows(served, browser):
     (root / "content/essays/2026-05-09-paper-promises.md").write_text(
         "---\ntitle: x\ndate: 2026-05-09\n---\n[[<script>window.hacked=1</script>]]\n"
     )
-    page.locator("#site-builder-errors").wait_for(timeout=10_000)
-    assert (
-        "[[<script>window.hacked=1</script>]]" in page.locator("#site-builder-errors").inner_text()
-    )
+    overlay = page.get_by_role("alertdialog", name="Build errors")
+    overlay.wait_for(timeout=10_000)
+    assert "[[<script>window.hacked=1</script>]]" in overlay.inner_text()
     assert page.evaluate("window.hacked") is None
 
 
