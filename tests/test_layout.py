@@ -49,3 +49,51 @@ def test_on_a_desktop_the_search_box_sits_beside_the_title(browser, example_orig
         title, search = header["title"], header["search"]
         assert search["top"] < title["bottom"] and title["top"] < search["bottom"], path
         assert search["left"] > title["right"], path
+
+
+# what a reader sees of the glossary's map: the drawing, its labels, or the list standing in
+MAP = """(() => {
+  const shown = (el) => el.getClientRects().length > 0;
+  const svg = document.querySelector(".site-map svg"), list = document.querySelector(".map-list");
+  const page = { width: innerWidth, scrolls: document.documentElement.scrollWidth > innerWidth };
+  if (!shown(svg)) {
+    const items = [...list.querySelectorAll("li > a:first-child")];
+    return { page, list: shown(list) && items.map((a) => a.textContent) };
+  }
+  const box = svg.getBoundingClientRect(), holder = svg.parentElement.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  const labels = [...svg.querySelectorAll("text")].map((t) => {
+    const r = t.getBoundingClientRect();
+    const inside = r.left >= box.left && r.right <= box.right
+      && r.top >= box.top && r.bottom <= box.bottom;
+    return { text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, inside };
+  });
+  return { page, map: { right: box.right, holderRight: holder.right, labels } };
+})()"""
+
+
+def map_at(browser, example_origin: str, width: int) -> dict:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(example_origin + BASE + "glossary/")
+    found = page.evaluate(MAP)
+    concepts = page.locator(".glossary-list dt > a").all_inner_texts()
+    page.close()
+    return found | {"concepts": concepts}
+
+
+def test_on_a_desktop_the_map_fits_and_every_label_is_legible(browser, example_origin):
+    found = map_at(browser, example_origin, 1280)
+    assert not found["page"]["scrolls"]
+    drawn = found["map"]
+    assert drawn["right"] <= min(drawn["holderRight"], found["page"]["width"])
+    assert len(drawn["labels"]) == len(found["concepts"])
+    cut = [label["text"] for label in drawn["labels"] if not label["inside"]]
+    small = [(label["text"], label["px"]) for label in drawn["labels"] if label["px"] < 11]
+    assert cut == [] and small == []
+
+
+def test_on_a_phone_the_map_is_a_list_of_every_concept(browser, example_origin):
+    found = map_at(browser, example_origin, 390)
+    assert not found["page"]["scrolls"]
+    assert "map" not in found, "the map is drawn at 390 px"
+    assert found["list"] == found["concepts"]
