@@ -116,13 +116,19 @@ def transcript_html(
         anchor = f"t={para.start}"
         attrs = f' id="{anchor}"' if anchor not in seen else ""
         seen.add(anchor)
+        # the time stays out of the search index, and a colon (seen only where the theme has no
+        # .visually-hidden) keeps the speaker's name apart from the words in search excerpts
+        # and in screen readers
         who = ""
         if para.speaker and para.speaker != speaker:
-            who = f'<b class="speaker">{escape(para.speaker)}</b> '
+            who = (
+                f'<b class="speaker">{escape(para.speaker)}'
+                '<span class="visually-hidden">:</span></b> '
+            )
         speaker = para.speaker or speaker
         out.append(
             f'<p{attrs}><a class="timestamp" href="{escape(player)}#t={para.start}" '
-            f'data-start="{para.start}"><time datetime="PT{para.start}S">'
+            f'data-start="{para.start}" data-pagefind-ignore><time datetime="PT{para.start}S">'
             f'{format_duration(para.start)}</time></a> <span class="words">{who}{text}</span></p>'
         )
     return "\n".join(out) + "\n", mentions
