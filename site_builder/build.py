@@ -17,14 +17,13 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .charts import ChartCache, data_digest, has_chart
-from .concepts import glossary_json, study_glossary
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
-from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
-from .fields import parse_whole_number
-from .incremental import (
+from .feeds.atom import FEED_SIZE, absolute_html, atom_feed, json_feed
+from .feeds.podcast import chapters_json, podcast_feed
+from .feeds.podcast_checks import check_podcast
+from .incremental.state import (
     BuildCache,
     affected_pages,
     labels,
@@ -33,13 +32,14 @@ from .incremental import (
     shows_title_of,
     site_shape,
 )
+from .incremental.store import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .link import Links, build_index, build_matcher, link_site, newest_first, relink
+from .link.glossary import glossary_json, study_glossary
 from .load import load_content, read_head, template_problems
+from .load.fields import parse_whole_number
 from .markdown import Mention, Parsed, make_markdown
+from .markdown.item import parse_item
 from .model import Episode, Essay, Item, Page
-from .parse import parse_item
-from .podcast import chapters_json, podcast_feed
-from .podcast_checks import check_podcast
 from .pool import run_sliced
 from .render import Job, Renderer, collect_assets, theme_dirs
 from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug

@@ -197,7 +197,7 @@ def _seconds(value: float) -> str:
 def _check(args: argparse.Namespace, root: Path) -> int:
     """Check the site as `build` publishes it and as `serve` shows it (drafts included)."""
     from .build import make_site
-    from .incremental import BuildCache
+    from .incremental.state import BuildCache
 
     config = _config(root)
     found: dict[tuple, Diagnostic] = {}
@@ -241,7 +241,7 @@ def _new(args: argparse.Namespace, root: Path) -> int:
 
 
 def _serve(args: argparse.Namespace, root: Path) -> int:
-    from .serve import serve
+    from .preview.server import serve
 
     return serve(_config(root), args.host, args.port, poll=args.poll)
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic
-from .fields import FieldReader
-from .frontmatter import Source, decode, key_line, parse_yaml
+from .load.fields import FieldReader
+from .load.frontmatter import Source, decode, key_line, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 AUTOLINK_MODES = ("first", "all", "off")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .frontmatter import key_line
-from .transcripts import Transcript
+from .load.frontmatter import key_line
+from .load.transcripts import Transcript
 
 # kind -> the URL section its items live under; pages live at the site root.
 SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}

@@ -11,7 +11,7 @@ import pytest
 from site_builder.build import make_site
 from site_builder.config import load_config
 from site_builder.errors import ContentError
-from site_builder.incremental import BuildCache
+from site_builder.incremental.state import BuildCache
 
 SITES = Path(__file__).parent / "sites"
 NOW = datetime(2026, 11, 20, tzinfo=UTC)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .config import SiteConfig
-from .errors import Diagnostic, did_you_mean
-from .media import image_info
-from .model import Episode
+from ..config import SiteConfig
+from ..errors import Diagnostic, did_you_mean
+from ..load.media import image_info
+from ..model import Episode
 from .podcast import episode_guid, show_guid
 
 # Apple Podcasts categories: parent -> subcategories (a subcategory must sit under its parent).

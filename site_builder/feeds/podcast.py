@@ -9,11 +9,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from email.utils import format_datetime
 
-from .config import SiteConfig
-from .feeds import media_url
-from .model import Episode
-from .render import View
-from .routes import PODCAST_FEED, episode_files
+from ..config import SiteConfig
+from ..model import Episode
+from ..render import View
+from ..routes import PODCAST_FEED, episode_files
+from .atom import media_url
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

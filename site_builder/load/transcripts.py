@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 
 _TIME = r"(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})"
 _TIMING = re.compile(rf"{_TIME}\s+-->\s+{_TIME}(?:\s+.*)?")

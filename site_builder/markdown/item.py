@@ -12,15 +12,15 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .charts import ChartCache, chart_drawer
-from .errors import Diagnostic
-from .fields import format_duration
-from .link import SiteIndex
-from .markdown import Matcher, Parsed, make_markdown, render_markdown
-from .markdown.glossary import link_text
-from .model import Episode, Essay, Item
-from .responses import responses_file
-from .transcripts import paragraphs
+from ..charts import ChartCache, chart_drawer
+from ..errors import Diagnostic
+from ..link import SiteIndex
+from ..load.fields import format_duration
+from ..load.responses import responses_file
+from ..load.transcripts import paragraphs
+from ..model import Episode, Essay, Item
+from . import Matcher, Parsed, make_markdown, render_markdown
+from .glossary import link_text
 
 
 def autolink_mode(site_mode: str, page_setting: bool | None) -> str:

@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from .build import make_site
-from .config import SiteConfig, load_config
-from .errors import ContentError, UsageError
-from .files import open_regular
-from .incremental import BuildCache
-from .watch import Debouncer, start_watching
+from ..build import make_site
+from ..config import SiteConfig, load_config
+from ..errors import ContentError, UsageError
+from ..incremental.state import BuildCache
+from ..load.files import open_regular
+from .watcher import Debouncer, start_watching
 
 CHANNEL = "/__site-builder/"
 RELOAD_SCRIPT = CHANNEL.encode() + b"reload.js"

@@ -16,16 +16,16 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from ..config import SiteConfig
+from ..errors import ContentError, Diagnostic
+from ..link import Links, SiteIndex, newest_first
+from ..link.glossary import Glossary, often_with
+from ..load.fields import format_duration
+from ..markdown import Parsed
+from ..model import Concept, Episode, Essay, Item, Page
+from ..routes import tag_folder, tag_slug
+from ..slugs import fold
 from .conceptmap import Node, neighbourhood_map, relation_list, site_map
-from .concepts import Glossary, often_with
-from .config import SiteConfig
-from .errors import ContentError, Diagnostic
-from .fields import format_duration
-from .link import Links, SiteIndex, newest_first
-from .markdown import Parsed
-from .model import Concept, Episode, Essay, Item, Page
-from .routes import tag_folder, tag_slug
-from .slugs import fold
 
 _MONTHS = (
     "January",
@@ -41,11 +41,11 @@ _MONTHS = (
     "November",
     "December",
 )
-PACKAGED_THEME = Path(__file__).parent / "theme"
+PACKAGED_THEME = Path(__file__).parents[1] / "theme"
 # In a source checkout the default theme is the repository's own templates/ folder;
 # the wheel carries a copy of it as site_builder/theme (see pyproject.toml).
 DEFAULT_THEME = (
-    PACKAGED_THEME if PACKAGED_THEME.is_dir() else Path(__file__).parent.parent / "templates"
+    PACKAGED_THEME if PACKAGED_THEME.is_dir() else Path(__file__).parents[2] / "templates"
 )
 
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import chain
 
-from .errors import Diagnostic, did_you_mean
-from .link import Links, SiteIndex
-from .model import Concept
-from .slugs import fold
+from ..errors import Diagnostic, did_you_mean
+from ..model import Concept
+from ..slugs import fold
+from . import Links, SiteIndex
 
 # Typed relations read both ways: the label on the other concept's page.
 INVERSE = {

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 from .frontmatter import Source
 
 _DATE = re.compile(

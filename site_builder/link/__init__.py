@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
-from .errors import Diagnostic, did_you_mean
-from .fields import parse_whole_number
-from .markdown import Matcher, Mention, Parsed, Target, UnknownTarget, WikiTarget
-from .model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
-from .routes import generated_clash, tag_slug
-from .slugs import fold
+from ..errors import Diagnostic, did_you_mean
+from ..load.fields import parse_whole_number
+from ..markdown import Matcher, Mention, Parsed, Target, UnknownTarget, WikiTarget
+from ..model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Essay, Item
+from ..routes import generated_clash, tag_slug
+from ..slugs import fold
 
 _KIND_ALIASES = {
     **{s: k for s, k in KIND_OF_SECTION.items()},

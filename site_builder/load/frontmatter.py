@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic
 
 Path_ = tuple[str | int, ...]
 

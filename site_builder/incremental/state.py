@@ -24,15 +24,15 @@ from pathlib import Path
 
 import jinja2
 
-from .concepts import Glossary
-from .config import SiteConfig
-from .errors import Diagnostic
-from .link import Links, SiteIndex
-from .load import FileCache
-from .markdown import Parsed
-from .model import Concept, Episode, Item
-from .render import excerpt, make_environment
-from .routes import tag_folder, tag_slug
+from ..config import SiteConfig
+from ..errors import Diagnostic
+from ..link import Links, SiteIndex
+from ..link.glossary import Glossary
+from ..load import FileCache
+from ..markdown import Parsed
+from ..model import Concept, Episode, Item
+from ..render import excerpt, make_environment
+from ..routes import tag_folder, tag_slug
 
 LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
 

@@ -11,17 +11,17 @@ from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic
+from ..feeds.xmlout import UNCARRIED
+from ..model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
+from ..slugs import slug_problem
 from .fields import FieldReader, parse_duration
 from .files import inside, is_regular, read_regular, special_kind
 from .frontmatter import decode, split
 from .media import audio_duration
-from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
-from .slugs import slug_problem
 from .transcripts import Transcript, parse_transcript
-from .xmlout import UNCARRIED
 
 SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")

@@ -1,0 +1,1 @@
+"""Which feeds the site has: Atom and JSON feeds, the podcast's RSS and its checks, glossary.json."""
