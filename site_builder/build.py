@@ -110,7 +110,11 @@ def make_site(
             cache.files if cache else None,
             by_content=cache is not None and cache.by_content,
         )
-    problems = [*loaded.diagnostics, *template_problems(config.templates_dir, config.root)]
+    problems = [
+        *config.warnings,
+        *loaded.diagnostics,
+        *template_problems(config.templates_dir, config.root),
+    ]
     published = [i for i in loaded.items if is_published(i, drafts, now)]
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)

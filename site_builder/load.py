@@ -12,11 +12,27 @@ from datetime import tzinfo
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic
-from .fields import FieldReader, parse_duration
+from .fields import (
+    EXTRA,
+    OPEN,
+    FieldReader,
+    Keys,
+    parse_duration,
+)
 from .files import inside, is_regular, read_regular, special_kind
 from .frontmatter import decode, split
 from .media import audio_duration
-from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
+from .model import (
+    RELATION_INVERSES,
+    Audio,
+    Chapter,
+    Concept,
+    Episode,
+    Essay,
+    Item,
+    Page,
+    SourceRef,
+)
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
 from .slugs import slug_problem
@@ -244,9 +260,9 @@ def _episode_files(
     """Read the episode's transcript, and the size and length of audio kept in content/media."""
     changes: dict = {}
     deps: list[Path] = []
-    named = episode.meta.get("transcript")
+    named = episode.transcript_file
     found = (
-        _named_transcript(episode, path, str(named), root, problems)
+        _named_transcript(episode, path, named, root, problems)
         if named
         else _beside(path, path.with_suffix(".vtt").name)
         or _beside(path, path.with_suffix(".srt").name)
@@ -405,6 +421,47 @@ def template_problems(templates_dir: Path, root: Path) -> list[Diagnostic]:
     return problems
 
 
+def _keys(*names: str, **tables: Keys) -> Keys:
+    return {**dict.fromkeys(names), **tables}
+
+
+# The front-matter keys each kind accepts: what `read_item` reads, and nothing else (a test
+# holds the two together). Any other key is a warning at its line.
+_COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
+KEYS: dict[str, Keys] = {
+    "essay": _keys(*_COMMON, "title", "date", "episode"),
+    "episode": _keys(
+        *_COMMON,
+        "title",
+        "date",
+        "number",
+        "season",
+        "recorded",
+        "duration",
+        "explicit",
+        "episode_type",
+        "guests",
+        "image",
+        "guid",
+        "transcript",
+        audio=_keys("url", "length", "type"),
+        chapters=_keys("start", "title", "url"),
+    ),
+    "concept": _keys(
+        *_COMMON,
+        "term",
+        "definition",
+        "forms",
+        "related",
+        aliases=_keys("name", "autolink"),
+        relations=_keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
+        sources=_keys("author", "title", "year", "url"),
+    ),
+    "page": _keys(*_COMMON, "title", "menu", "date"),
+}
+_A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
+
+
 def read_item(
     kind: str, rel: str, raw: bytes, tz: tzinfo, problems: list[Diagnostic]
 ) -> Item | None:
@@ -446,6 +503,7 @@ def read_item(
         autolink=r.boolean("autolink", default=None),
         updated=r.when("updated", tz),
         meta=dict(source.data),
+        extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
     item: Item
@@ -484,6 +542,7 @@ def read_item(
             chapters=_chapters(r),
             image=r.text("image"),
             guid=r.text("guid"),
+            transcript_file=r.text("transcript"),
             **common,
         )
     elif kind == "concept":
@@ -511,6 +570,7 @@ def read_item(
             date=r.when("date", tz),
             **common,
         )
+    r.warn_unknown(KEYS[kind], _A_KIND[kind], "page.extra")
     # An item with invalid fields is still returned: the build fails on the recorded problems,
     # but its body is still checked, so one run reports everything.
     return item

@@ -222,3 +222,27 @@ def test_the_site_the_cases_start_from_is_clean(site, cli, monkeypatch):
     run = cli("check")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("no errors in ") and "warning" not in run.out
+
+
+# Keys the podcast section does not have yet (issue 16) are not silently ignored.
+def test_unknown_podcast_keys_warn_at_their_line(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/media/cover.png": png(1400, 1400),
+            "content/episodes/001-first.md": episode("First", "2024-01-01"),
+        },
+        SITE_YAML + "  new_feed_url: https://example.net/feed.xml\n  copyright: Mara Linden\n",
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    takes = (
+        "    hint: it takes category, description, explicit, guid, hosts, image, owner, title,"
+        " type\n"
+    )
+    assert (run.code, run.err) == (
+        0,
+        "site.yaml:11: warning: unknown key 'podcast.new_feed_url' in site.yaml [unknown-key]\n"
+        + takes
+        + "site.yaml:12: warning: unknown key 'podcast.copyright' in site.yaml [unknown-key]\n"
+        + takes,
+    )
