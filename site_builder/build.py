@@ -58,7 +58,12 @@ class BuildResult:
     pages: int = 0
     rendered: int = 0  # of them, the pages rendered in this build (the rest were cached)
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
-    withheld: int = 0  # items left out: drafts, and items dated in the future
+    drafts_left_out: int = 0
+    future_left_out: int = 0  # items dated in the future (drafts among them counted as drafts)
+
+    @property
+    def withheld(self) -> int:
+        return self.drafts_left_out + self.future_left_out
 
 
 @contextmanager
@@ -269,7 +274,18 @@ def make_site(
         for m in parsed[item.key].mentions
         if m.autolink and m.linked
     ]
-    return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks, len(withheld))
+    drafts_left_out = sum(i.draft for i in withheld)
+    return BuildResult(
+        files,
+        copies,
+        problems,
+        timings,
+        pages,
+        len(todo),
+        autolinks,
+        drafts_left_out,
+        len(withheld) - drafts_left_out,
+    )
 
 
 def _render_files(
