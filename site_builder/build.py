@@ -196,7 +196,12 @@ def make_site(
             found = unresolved + unused
             if config.podcast:
                 episodes = [i for i in index.by_key.values() if isinstance(i, Episode)]
-                found += check_podcast(config, episodes, partial(read_head, config.content_dir))
+                found += check_podcast(
+                    config,
+                    episodes,
+                    partial(read_head, config.content_dir),
+                    unreleased={i.key for i in loaded.items if not is_published(i, False, now)},
+                )
             problems += found
             if cache is not None:
                 cache.link_warnings = [d for d in found if d.severity != "error"]
@@ -399,7 +404,8 @@ def _feed_jobs(
                 None,
             )
     if config.podcast:
-        episodes = [i for i in stream if isinstance(i, Episode)]
+        # a draft's show notes may come before its audio (which a published episode must have)
+        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
         if dirty is None or any(e.key in dirty for e in episodes):
             jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
         for episode in episodes if dirty is None else ():
