@@ -56,6 +56,16 @@ def parse_datetime(value: str, tz: tzinfo) -> datetime:
         raise ValueError(f"'{value}' is not a usable date ({exc})") from None
 
 
+def written_day(value: Any) -> str | None:
+    """The day a date value names as written (`2024-1-5T23:30-10:00` -> `2024-01-05`), before
+    it is moved into the site's zone; None when it is not a date."""
+    m = _DATE.fullmatch(str(value).strip())
+    try:
+        return date(*map(int, m.groups()[:3])).isoformat() if m else None
+    except ValueError:
+        return None
+
+
 def parse_duration(value: Any) -> int:
     """Seconds from `"H:MM:SS"`, `"MM:SS"` or a number of seconds; ValueError otherwise."""
     if isinstance(value, bool):

@@ -17,7 +17,9 @@ from .fields import (
     OPEN,
     FieldReader,
     Keys,
+    format_duration,
     parse_duration,
+    written_day,
 )
 from .files import inside, is_regular, read_regular, special_kind
 from .frontmatter import decode, split
@@ -304,7 +306,63 @@ def _episode_files(
                     code="reference",
                 )
             )
-    return (replace(episode, **changes) if changes else episode), tuple(deps)
+    episode = replace(episode, **changes) if changes else episode
+    problems += _implausible_duration(episode)
+    return episode, tuple(deps)
+
+
+MAX_HOURS = 12  # longer than any episode: a duration past it was written in milliseconds
+
+
+def _implausible_duration(episode: Episode) -> list[Diagnostic]:
+    """A warning at `duration:` when it cannot be the episode's length: over MAX_HOURS, or
+    shorter than where its last chapter starts or its transcript ends."""
+    duration = episode.duration
+    if duration is None:
+        return []
+    cues = episode.transcript.cues if episode.transcript else ()
+    message, hint = None, None
+    if duration > MAX_HOURS * 3600:
+        message = f"duration {duration // 3600} hours looks like milliseconds or a typo"
+        hint = f'write seconds or "H:MM:SS": {duration} ms is {format_duration(duration // 1000)}'
+    elif episode.chapters and episode.chapters[-1].start > duration:
+        start = episode.chapters[-1].start
+        message = (
+            f"duration {format_duration(duration)} is shorter than the last chapter's start "
+            f"({format_duration(start)})"
+        )
+    elif cues and int(cues[-1].end) > duration:
+        message = (
+            f"duration {format_duration(duration)} is shorter than the transcript "
+            f"({format_duration(int(cues[-1].end))})"
+        )
+    if message is None:
+        return []
+    return [
+        Diagnostic(
+            episode.path,
+            episode.line_of("duration"),
+            message,
+            hint=hint,
+            severity="warning",
+            code="plausibility",
+        )
+    ]
+
+
+def _misnamed(r: FieldReader, key: str, named: str, written: str | None, what: str) -> None:
+    """A warning at `key` when the file name's number or date is not the one written there."""
+    if written is not None and written != named:
+        r.diagnostics.append(
+            Diagnostic(
+                r.source.path,
+                r.source.line_of(key),
+                f"the file name says {what}{named} but {key}: is {written}",
+                hint=f"rename the file, or correct `{key}:` (the site shows `{key}:`)",
+                severity="warning",
+                code="plausibility",
+            )
+        )
 
 
 def _named_transcript(
@@ -520,6 +578,8 @@ def read_item(
         )
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
+        if m and item.date is not None:
+            _misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
         m = _EPISODE_NAME.fullmatch(stem)
         episode_type = r.choice("episode_type", ("full", "trailer", "bonus"), "full")
@@ -545,6 +605,9 @@ def read_item(
             transcript_file=r.text("transcript"),
             **common,
         )
+        # (with seasons, files may be numbered through the show and episodes by season)
+        if m and number is not None and item.season is None:
+            _misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
     elif kind == "concept":
         term = r.text("term", required=True)
         aliases, quiet = _aliases(r)

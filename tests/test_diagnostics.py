@@ -546,3 +546,65 @@ def test_site_yaml_reads_exactly_the_keys_of_its_table(monkeypatch, tmp_path):
     assert read.warnings == ()
     (reader,) = readers
     assert reader.read == _key_paths(config.KEYS)
+
+
+# Plausibility: values that cannot both be right are warnings at the line to look at.
+def test_implausible_durations_and_names_warn_at_their_lines(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/episodes/001-long.md": (
+                "---\ntitle: Long\ndate: 2024-01-01\nduration: 188000\n---\n\nNotes.\n"
+            ),
+            "content/episodes/002-chapters.md": (
+                '---\ntitle: Chapters\ndate: 2024-01-02\nduration: "40:00"\nchapters:\n'
+                '  - {start: "0:00", title: Start}\n  - {start: "52:10", title: End}\n'
+                "---\n\nNotes.\n"
+            ),
+            "content/episodes/003-transcript.md": (
+                '---\ntitle: Transcript\ndate: 2024-01-03\nduration: "10:00"\n---\n\nNotes.\n'
+            ),
+            "content/episodes/003-transcript.vtt": (
+                "WEBVTT\n\n00:00:01.000 --> 00:05:00.000\nHello.\n\n"
+                "00:11:00.000 --> 00:12:30.000\nGoodbye.\n"
+            ),
+            "content/episodes/012-misnumbered.md": (
+                "---\ntitle: Misnumbered\nnumber: 13\ndate: 2024-01-04\n---\n\nNotes.\n"
+            ),
+            "content/essays/2024-03-14-misdated.md": (
+                "---\ntitle: Misdated\ndate: 2024-03-15\n---\n\nText.\n"
+            ),
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 0
+    assert run.err == (
+        "content/episodes/001-long.md:4: warning: duration 52 hours looks like milliseconds"
+        " or a typo [plausibility]\n"
+        '    hint: write seconds or "H:MM:SS": 188000 ms is 3:08\n'
+        "content/episodes/002-chapters.md:4: warning: duration 40:00 is shorter than the last"
+        " chapter's start (52:10) [plausibility]\n"
+        "content/episodes/003-transcript.md:4: warning: duration 10:00 is shorter than the"
+        " transcript (12:30) [plausibility]\n"
+        "content/episodes/012-misnumbered.md:3: warning: the file name says episode 12 but"
+        " number: is 13 [plausibility]\n"
+        "    hint: rename the file, or correct `number:` (the site shows `number:`)\n"
+        "content/essays/2024-03-14-misdated.md:3: warning: the file name says 2024-03-14 but"
+        " date: is 2024-03-15 [plausibility]\n"
+        "    hint: rename the file, or correct `date:` (the site shows `date:`)\n"
+    )
+
+
+def test_a_duration_that_fits_its_chapters_and_transcript_is_quiet(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/episodes/001-fits.md": (
+                '---\ntitle: Fits\ndate: 2024-01-01\nduration: "12:30"\nchapters:\n'
+                '  - {start: "0:00", title: Start}\n  - {start: "12:00", title: End}\n'
+                "---\n\nNotes.\n"
+            ),
+            "content/episodes/001-fits.vtt": "WEBVTT\n\n00:11:00.000 --> 00:12:30.400\nBye.\n",
+        }
+    )
+    monkeypatch.chdir(root)
+    assert (cli("check").err, cli("check").code) == ("", 0)
