@@ -6,12 +6,57 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .load.frontmatter import key_line
-from .load.transcripts import Transcript
+Path_ = tuple[str | int, ...]  # a key's place in front matter: ("audio", "url"), ("tags", 2)
+TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}
+
+
+def key_line(lines: dict[Path_, int], key: Path_) -> int:
+    """The line of a key (or of its nearest located parent), else the first line."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return 1
+
 
 # kind -> the URL section its items live under; pages live at the site root.
 SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items() if section}
+# Typed relations read both ways: the label on the other concept's page.
+RELATION_INVERSES = {
+    "precondition_of": "requires",
+    "requires": "precondition_of",
+    "part_of": "includes",
+    "includes": "part_of",
+    "example_of": "has_example",
+    "has_example": "example_of",
+    "leads_to": "follows_from",
+    "follows_from": "leads_to",
+    "causes": "caused_by",
+    "caused_by": "causes",
+    "contrasts_with": "contrasts_with",
+    "alternative_to": "alternative_to",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    path: str  # the source file, relative to the site root
+    kind: str  # "vtt" or "srt"
+    cues: tuple[Cue, ...]
+
+    @property
+    def mime_type(self) -> str:
+        return TRANSCRIPT_TYPES[self.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +77,7 @@ class Item:
     draft: bool = False
     autolink: bool | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # all front matter, for templates
+    extra: dict[str, Any] = field(default_factory=dict)  # the author's own data, `extra:`
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in the file
 
     @property
@@ -96,6 +142,7 @@ class Episode(Item):
     guests: tuple[str, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     transcript: Transcript | None = None
+    transcript_file: str | None = None  # `transcript:`, a file beside the episode
     image: str | None = None
     guid: str | None = None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..load.frontmatter import Path_
+from ..model import Path_
 from .data import Problem, Table
 
 CHART_FORMAT = "1"  # bump when the drawing or its post-processing changes: old cache entries go

@@ -16,8 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import ContentError, Diagnostic
-
-Path_ = tuple[str | int, ...]
+from ..model import Path_, key_line
 
 # How many levels of lists and mappings may sit below the top one: real front matter and charts
 # use a handful, and everything that later walks the values (templates, the cache's pickle)
@@ -25,6 +24,10 @@ Path_ = tuple[str | int, ...]
 MAX_NESTING = 50
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+# A top-level key commented out, `# audio: {url: …}` as `new` writes it: its line is kept under
+# the key path (COMMENTED, "audio"), so that a problem with what is missing can point there.
+COMMENTED = "#"
+_COMMENTED_KEY = re.compile(r"#[ \t]*([A-Za-z_][\w-]*)[ \t]*:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +43,6 @@ class Source:
 
     def line_of(self, *key: str | int) -> int:
         return key_line(self.lines, key)
-
-
-def key_line(lines: dict[Path_, int], key: Path_) -> int:
-    """The line of a key (or of its nearest located parent), else the first line."""
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key[:-1]
-    return 1
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -90,6 +84,10 @@ def split(text: str, path: str) -> Source:
         if _CLOSE.fullmatch(lines[i]):
             yaml_text = "\n".join(lines[1:i])
             data, key_lines = parse_yaml(yaml_text, path, first_line=2)
+            for n, line in enumerate(lines[1:i], start=2):
+                commented = _COMMENTED_KEY.match(line)
+                if commented:
+                    key_lines.setdefault((COMMENTED, commented.group(1)), n)
             return Source(path, data, key_lines, "\n".join(lines[i + 1 :]), i + 2, True)
     raise _error(
         path,
