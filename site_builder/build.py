@@ -151,7 +151,7 @@ def make_site(
         count = _counter(progress, "parse", len(changed))
         run_sliced(
             _parse_slice,
-            (index, glossary, config.autolink, media_dir, chart_cache),
+            (index, glossary, config.autolink, media_dir, chart_cache, config.timezone),
             changed,
             jobs,
             lambda part: (fresh.update(part), count(len(part))),
@@ -336,11 +336,11 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode, media_dir, chart_cache = shared
+    index, matcher, mode, media_dir, chart_cache, timezone = shared
     md, md_safe = make_markdown(), make_markdown(html=False)
     return {
         key: parse_item(
-            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe
+            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, timezone
         )
         for key in keys
     }

@@ -157,7 +157,8 @@ def test_link_warnings_stay_on_rebuilds_that_reuse_the_links(tmp_path):
     for build in builds:  # the fixture's other warnings (its short audio) are not link warnings
         assert [w.format() for w in build.warnings if w.code == "unused"] == [
             "content/glossary/orphan.md:1: warning: 'Orphan' is not mentioned anywhere on the "
-            "site [unused]\n    hint: link it from an essay or episode, or list it in their `concepts:`"
+            "site [unused]\n    hint: link it from an essay or episode, "
+            "or list it in their `concepts:`"
         ]
 
 

@@ -111,12 +111,12 @@ def load_content(
             )
             continue
         known = cache.get(path) if cache is not None else None
-        if known is not None and known[0] == _fingerprint(path, known[3], by_content):
+        if known is not None and known[0] == _fingerprint(path, known[3], by_content, tz):
             entry = known
         else:
             found: list[Diagnostic] = []
             item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
-            entry = (_fingerprint(path, deps, by_content), item, tuple(found), deps)
+            entry = (_fingerprint(path, deps, by_content, tz), item, tuple(found), deps)
         fresh[path] = entry
         _, item, found_problems, deps = entry
         problems.extend(found_problems)
@@ -154,8 +154,9 @@ def load_content(
     return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable))
 
 
-def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
-    """What says a file (and the files it pulls in) changed.
+def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo) -> tuple:
+    """What says a file (and the files it pulls in) changed, or the time zone its dates are
+    read in (site.yaml's `timezone`).
 
     Size, times and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
@@ -168,7 +169,7 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
         "essays": (responses_file(path),),
     }.get(path.parent.name, ())
     watched = (path, *siblings, *deps)
-    out: list[object] = []
+    out: list[object] = [str(tz)]
     for file in watched:
         try:
             if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
