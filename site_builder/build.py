@@ -35,8 +35,10 @@ from .incremental.state import (
 from .incremental.store import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .link import Links, build_index, build_matcher, link_site, newest_first, relink
 from .link.glossary import glossary_json, study_glossary
-from .load import load_content, read_head, template_problems
+from .load import load_content
 from .load.fields import parse_whole_number
+from .load.sidefiles import read_head
+from .load.walk import template_problems
 from .markdown import Mention, Parsed, make_markdown
 from .markdown.item import parse_item
 from .model import Episode, Essay, Item, Page

@@ -551,7 +551,7 @@ def test_each_kind_reads_exactly_the_keys_of_its_table(kind, monkeypatch):
     import textwrap
     from zoneinfo import ZoneInfo
 
-    from site_builder import load
+    from site_builder.load import readers as load
 
     readers = _recording(monkeypatch, load)
     raw = f"---\n{textwrap.dedent(SAMPLES[kind]).strip()}\n---\n\nText.\n".encode()

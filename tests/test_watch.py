@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.load import is_scratch_file
+from site_builder.load.walk import is_scratch_file
 from site_builder.preview import server, watcher
 from site_builder.preview.watcher import Debouncer, is_relevant
 

@@ -28,7 +28,7 @@ from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..link import Links, SiteIndex
 from ..link.glossary import Glossary
-from ..load import FileCache
+from ..load.walk import FileCache
 from ..markdown import Parsed
 from ..model import Concept, Episode, Item
 from ..render import excerpt, make_environment
