@@ -11,12 +11,24 @@ from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 
+from .config import read_funding
 from .errors import ContentError, Diagnostic
 from .fields import FieldReader, parse_duration
 from .files import inside, is_regular, read_regular, special_kind
 from .frontmatter import decode, split
 from .media import audio_duration
-from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
+from .model import (
+    AlternateAudio,
+    Audio,
+    Chapter,
+    Concept,
+    Episode,
+    Essay,
+    Item,
+    Page,
+    SocialPost,
+    SourceRef,
+)
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
 from .slugs import slug_problem
@@ -484,6 +496,9 @@ def read_item(
             chapters=_chapters(r),
             image=r.text("image"),
             guid=r.text("guid"),
+            social=_social(r),
+            alternate_audio=_alternate_audio(r),
+            funding=read_funding(r),
             **common,
         )
     elif kind == "concept":
@@ -550,6 +565,52 @@ def _audio(r: FieldReader) -> Audio | None:
     suffix = Path(url.split("?")[0]).suffix.lower()
     kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
+
+
+# podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
+SOCIAL_PROTOCOLS = ("activitypub", "atproto", "twitter", "lightning", "hive", "matrix", "nostr")
+
+
+def _social(r: FieldReader) -> tuple[SocialPost, ...]:
+    """`social:` the post where listeners discuss the episode: a URL (an ActivityPub post, as
+    Mastodon's), or `{url, protocol, account, account_url}`; or a list of them."""
+    value = r.get("social")
+    if value is None:
+        return ()
+    many = isinstance(value, list)
+    posts = []
+    for i, entry in enumerate(value if many else [value]):
+        key: tuple = ("social", i) if many else ("social",)
+        if isinstance(entry, dict):
+            s = r.within(*key)
+            url = s.url("url", required=True, absolute=True)
+            protocol = s.choice("protocol", SOCIAL_PROTOCOLS, "activitypub")
+            if url:
+                posts.append(
+                    SocialPost(
+                        url, protocol, s.text("account"), s.url("account_url", absolute=True)
+                    )
+                )
+        elif isinstance(entry, str):
+            url = (r.within("social") if many else r).url(key[-1], absolute=True)
+            if url:
+                posts.append(SocialPost(url))
+        else:
+            r.error("social", f"'social' item {i + 1} must be a post's URL or {{url, protocol}}")
+    return tuple(posts)
+
+
+def _alternate_audio(r: FieldReader) -> tuple[AlternateAudio, ...]:
+    """`alternate_audio: [{url, type, length, bitrate, title}]`: other files of the episode."""
+    found = []
+    for a in r.mappings("alternate_audio"):
+        url = a.url("url", required=True, absolute=True)
+        kind = a.text("type", required=True)
+        length = a.integer("length", required=True, minimum=1)
+        bitrate = a.integer("bitrate", minimum=1)
+        if url and kind and length:
+            found.append(AlternateAudio(url, kind, length, bitrate, a.text("title")))
+    return tuple(found)
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
