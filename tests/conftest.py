@@ -193,14 +193,21 @@ def static_server(tmp_path):
 @pytest.fixture(scope="session", autouse=True)
 def fixture_sites_stay_as_in_git():
     """Tests build copies of tests/sites*, or build them with --no-cache: a build cache left in
-    one would be copied into later tests' sites and change what they see."""
+    one would be copied into later tests' sites and change what they see. A guid ledger, which
+    every build of a podcast writes into its site, likewise; and the example site's ledger is
+    the committed one."""
 
     def caches() -> set[Path]:
         return set(TESTS.glob("sites*/*/.site-builder-cache"))
 
-    before = caches()
+    def ledgers() -> dict[Path, bytes]:
+        found = [*TESTS.glob("sites*/*/podcast-ledger.yaml"), REPO / "podcast-ledger.yaml"]
+        return {p: p.read_bytes() for p in found if p.is_file()}
+
+    before, ledgers_before = caches(), ledgers()
     yield
     assert caches() == before, "a test left a build cache in a fixture site"
+    assert ledgers() == ledgers_before, "a test wrote a guid ledger into a fixture site"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ them. To remake one: `Path(...).write_bytes(png(1400, 1400))`.
 from __future__ import annotations
 
 import struct
+import uuid
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
@@ -86,8 +87,9 @@ podcast:
 
 
 def episode(title: str, date: str, extra: str = "", url: str = "001.mp3") -> str:
+    guid = uuid.uuid5(uuid.NAMESPACE_URL, url)
     return (
-        f"---\ntitle: {title}\ndate: {date}\n{extra}"
+        f'---\ntitle: {title}\ndate: {date}\nguid: "urn:uuid:{guid}"\n{extra}'
         f"audio:\n  url: https://cdn.example.org/{url}\n  length: 5650889\n  type: audio/mpeg\n"
         'duration: "30:00"\n---\n\nNotes.\n'
     )
@@ -195,11 +197,10 @@ def test_the_same_number_in_two_seasons_is_fine(site, cli, monkeypatch):
         SITE_YAML,
     )
     monkeypatch.chdir(root)
+    assert_first_build_starts_the_ledger(cli)
     run = cli("check")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("no errors in ") and "warning" not in run.out
-    run = cli("build")
-    assert (run.code, run.err) == (0, "")
     channel = ET.parse(root / "output" / "podcast.xml").getroot().find("channel")
     numbers = {
         i.findtext("title"): (i.findtext(f"{ITUNES}season"), i.findtext(f"{ITUNES}episode"))
@@ -219,6 +220,18 @@ def test_the_site_the_cases_start_from_is_clean(site, cli, monkeypatch):
         SITE_YAML,
     )
     monkeypatch.chdir(root)
+    assert_first_build_starts_the_ledger(cli)
     run = cli("check")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("no errors in ") and "warning" not in run.out
+
+
+def assert_first_build_starts_the_ledger(cli) -> None:
+    """A new show's first build warns only that it starts the guid ledger, and does."""
+    run = cli("build")
+    assert run.code == 0
+    assert run.err.startswith(
+        "podcast-ledger.yaml: warning: no podcast-ledger.yaml: the guids of "
+    ), run.err
+    assert run.err.count("warning:") == 1, run.err
+    assert Path("podcast-ledger.yaml").is_file()
