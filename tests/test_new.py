@@ -296,3 +296,18 @@ def test_new_starts_without_the_build_pipeline(tmp_path):
     assert "site_builder.scaffold" in loaded
     for heavy in ("site_builder.build", "jinja2", "markdown_it"):
         assert f"'{heavy}'" not in loaded, loaded
+
+
+def test_a_new_episode_gets_a_fresh_guid_line_of_its_own(project, cli):
+    import uuid
+
+    import yaml
+
+    paths = [project / new_path(cli("new", "episode", title)) for title in ("Pilot", "Second")]
+    guids = []
+    for path in paths:
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        assert front["guid"].startswith("urn:uuid:")
+        assert uuid.UUID(front["guid"].removeprefix("urn:uuid:")).version == 4
+        guids.append(front["guid"])
+    assert guids[0] != guids[1]
