@@ -39,6 +39,7 @@ SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept",
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 # Files editors and operating systems leave beside the ones authors write.
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")  # in this order, when an episode has several
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
 
 
@@ -84,7 +85,7 @@ def load_content(
         if parts[0] == "media" and len(parts) > 1:
             media.append("/".join(parts[1:]))
             continue
-        if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
+        if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
             letters.append(path)
@@ -153,17 +154,17 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
     Size, time and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
     fooled by a checkout that restores old times; audio is still known by its stat). An
-    episode's sibling .vtt and .srt, and an essay's responses file, are included, so one that
-    appears is noticed."""
+    episode's sibling transcripts (.vtt, .srt, .json) and an essay's responses file are
+    included, so one that appears is noticed."""
     siblings = {
-        "episodes": (path.with_suffix(".vtt"), path.with_suffix(".srt")),
+        "episodes": tuple(path.with_suffix(suffix) for suffix in TRANSCRIPT_SUFFIXES),
         "essays": (responses_file(path),),
     }.get(path.parent.name, ())
     watched = (path, *siblings, *deps)
     out: list[object] = []
     for file in watched:
         try:
-            if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
+            if by_content and file.suffix in (".md", *TRANSCRIPT_SUFFIXES, ".yaml"):
                 out.append(hashlib.sha256(read_regular(file)).digest())
             else:
                 st = file.stat()
@@ -259,8 +260,14 @@ def _episode_files(
     found = (
         _named_transcript(episode, path, str(named), root, problems)
         if named
-        else _beside(path, path.with_suffix(".vtt").name)
-        or _beside(path, path.with_suffix(".srt").name)
+        else next(
+            (
+                found
+                for suffix in TRANSCRIPT_SUFFIXES
+                if (found := _beside(path, path.with_suffix(suffix).name))
+            ),
+            None,
+        )
     )
     if found is not None:
         deps.append(found)
@@ -306,12 +313,12 @@ def _named_transcript(
     episode: Episode, path: Path, named: str, root: Path, problems: list[Diagnostic]
 ) -> Path | None:
     """The transcript file `transcript:` names, relative to the episode's folder; an error at
-    its line when it leaves that folder or is not a .vtt or .srt file there."""
+    its line when it leaves that folder or is not a .vtt, .srt or .json file there."""
     folder = path.parent.relative_to(root).as_posix() + "/"
     found = inside(path.parent, named, folder)
     if isinstance(found, str):
         message = f"transcript path {found}: {named}"
-    elif found.suffix not in (".vtt", ".srt") or not is_regular(found):
+    elif found.suffix not in TRANSCRIPT_SUFFIXES or not is_regular(found):
         message = f"no transcript file '{named}' beside the episode"
     else:
         return found
@@ -320,7 +327,7 @@ def _named_transcript(
             episode.path,
             episode.line_of("transcript"),
             message,
-            hint=f"give the name of a .vtt or .srt file in {folder}",
+            hint=f"give the name of a .vtt, .srt or .json file in {folder}",
             code="transcript",
         )
     )

@@ -358,3 +358,46 @@ def test_the_show_section_reads_as_the_readme_shows_it():
     data, lines = parse_yaml(text, "site.yaml")
     config = read_config(Path("."), Source("site.yaml", data, lines))
     assert config.podcast and config.podcast.seasons and config.podcast.funding
+
+
+def test_a_json_transcript_beside_an_episode_is_shown_and_published(site, cli, partytime):
+    from test_media_and_transcripts import WORDS_JSON
+
+    root = show(site, podcast="  category: [History]\n", extra="")
+    (root / "content/episodes/001-first.json").write_text(WORDS_JSON, encoding="utf-8")
+    overlapping = WORDS_JSON.replace('"startTime": 1.5', '"startTime": 1.15')
+    (root / "content/episodes/002-second.md").write_text(
+        EPISODE.replace("{extra}", "")
+        .replace("title: First", "title: Second")
+        .replace("number: 1", "number: 2")
+        .replace("001", "002")
+        .replace("1b4e28ba", "2b4e28ba"),
+        encoding="utf-8",
+    )
+    (root / "content/episodes/002-second.json").write_text(overlapping, encoding="utf-8")
+    run = cli("build", "--root", root)
+    assert run.code == 0, run.err
+    assert (
+        "content/episodes/002-second.json:9: warning: 1 cue starts less than a second before "
+        "the previous one ends; each previous cue was cut short where the next begins "
+        "[transcript]"
+    ) in run.err
+    assert "001-first.json" not in run.err
+    page = (root / "output/episodes/first/index.html").read_text(encoding="utf-8")
+    assert "Welcome back, everyone." in page and 'class="speaker">Ines Carvalho' in page
+    assert (root / "output/episodes/first/transcript.json").read_text() == WORDS_JSON
+    item = ET.parse(root / "output/podcast.xml").getroot().find("channel/item[title='First']")
+    transcript = item.find("podcast:transcript", NS)
+    assert (transcript.get("url"), transcript.get("type"), transcript.get("rel")) == (
+        "https://example.org/show/episodes/first/transcript.json",
+        "application/json",
+        None,
+    )
+    (first,) = [i for i in partytime(root / "output/podcast.xml")["items"] if i["title"] == "First"]
+    assert first["podcastTranscripts"] == [
+        {
+            "url": "https://example.org/show/episodes/first/transcript.json",
+            "type": "application/json",
+            "language": "en",  # the channel's, as partytime reads it
+        }
+    ]
