@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +33,7 @@ from .incremental import (
     shows_title_of,
     site_shape,
 )
+from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
 from .link import Links, build_index, build_matcher, link_site, newest_first, relink
 from .load import load_content, read_head, template_problems
 from .markdown import Mention, Parsed, make_markdown
@@ -60,6 +61,7 @@ class BuildResult:
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
     drafts_left_out: int = 0
     future_left_out: int = 0  # items dated in the future (drafts among them counted as drafts)
+    ledger: str | None = None  # the guid ledger as `build` leaves it, when there is a podcast
 
     @property
     def withheld(self) -> int:
@@ -212,6 +214,10 @@ def make_site(
             problems += found
             if cache is not None:
                 cache.link_warnings = [d for d in found if d.severity != "error"]
+    ledger = None
+    if config.podcast:
+        ledger, found = _ledger(config, index.by_key.values(), now)
+        problems += found
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
@@ -297,7 +303,20 @@ def make_site(
         autolinks,
         drafts_left_out,
         len(withheld) - drafts_left_out,
+        ledger,
     )
+
+
+def _ledger(
+    config: SiteConfig, items: Iterable[Item], now: datetime
+) -> tuple[str | None, list[Diagnostic]]:
+    """The guid ledger after this build, and what it finds wrong. It follows the feed a build
+    without drafts writes, whatever this build includes: drafts may still change."""
+    entries, problems = read_ledger(config.root)
+    on_record = [i for i in items if isinstance(i, Episode) and is_published(i, False, now)]
+    today = now.astimezone(config.tz).date().isoformat()
+    kept, found = reconcile(entries, releases(config, on_record), today)
+    return (ledger_text(kept) if kept else None), problems + found
 
 
 def _render_files(
@@ -495,12 +514,14 @@ def _build_site(
             and standing == set(copies)
             and all(copies[r] == output / r for r in copies)
         ):
+            _keep_ledger(config, result)
             return result  # the output already is this build, and the cache already says so
         with _phase(writing, "write"):
             writer.commit(copies, finish)
     finally:
         writer.discard()  # a no-op once committed
     try:
+        _keep_ledger(config, result)
         if cache is not None:
             with _phase(result.timings, "cache"):
                 save_cache(config.root, output, cache, sources)
@@ -510,6 +531,12 @@ def _build_site(
         raise InterruptedAfterWriting(output) from None
     result.timings["write"] = writing["write"] - result.timings.get("search", 0.0)
     return result
+
+
+def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:
+    """After a build that wrote its feed: the ledger records what that feed published."""
+    if result.ledger is not None:
+        save_ledger(config.root, result.ledger)
 
 
 def _known_paths(items, media: tuple[str, ...], config: SiteConfig) -> frozenset[str]:
