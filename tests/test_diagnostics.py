@@ -463,8 +463,10 @@ SAMPLES = {
         image: media/e.png
         guid: g
         transcript: t.vtt
-        social: {url: https://x.org/p/1, protocol: activitypub, account: "@a", account_url: https://x.org/@a}
-        alternate_audio: [{url: https://x.org/1.opus, type: audio/opus, length: 3, bitrate: 64, title: O}]
+        social: {url: https://x.org/p/1, protocol: activitypub, account: "@a",
+                 account_url: https://x.org/@a}
+        alternate_audio: [{url: https://x.org/1.opus, type: audio/opus, length: 3, bitrate: 64,
+                           title: O}]
         funding: [{url: https://x.org/give, text: Give}]
         """
     + COMMON_SAMPLE,
