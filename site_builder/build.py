@@ -409,10 +409,11 @@ def build_site(
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build and write atomically into `output` (checked by the caller).
+    """Build and write atomically into `output` (checked by the caller; a symlink is followed).
 
     With `use_cache`, the build cache in the site folder saves reading, parsing and rendering
     what has not changed since the last build into the same `output`."""
+    output = output.resolve()
     # A build makes millions of objects that live until it ends, and almost no reference
     # cycles: the cyclic collector's passes over them cost a quarter of a large build (and
     # half of reading the cache back) for nothing.

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .config import CACHE_DIR
 from .errors import Diagnostic
 from .incremental import BuildCache, labels
 
-CACHE_DIR = ".site-builder-cache"
 _BASE, _STATE = "base.pickle", "state.pickle"
 # Bump when what is pickled changes shape in a way the code digest would not show.
 _FORMAT = 2

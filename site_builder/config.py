@@ -14,6 +14,7 @@ from .fields import FieldReader
 from .frontmatter import Source, decode, key_line, parse_yaml
 
 CONFIG_FILE = "site.yaml"
+CACHE_DIR = ".site-builder-cache"  # the build cache, in the site folder
 AUTOLINK_MODES = ("first", "all", "off")
 
 

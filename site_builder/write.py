@@ -3,7 +3,8 @@
 A failed or interrupted build never touches the previous output: everything is written to
 `.<name>.site-builder-tmp-<pid>` beside the output folder (same filesystem, so the renames are
 atomic), and only a complete build replaces it. A marker file says the folder is ours, so a
-later build may replace it; any other non-empty folder is refused.
+later build may replace it; any other non-empty folder is refused. A symlinked output is
+followed: the build goes beside and into its target, and the link stays.
 """
 
 from __future__ import annotations
@@ -14,24 +15,37 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .config import CACHE_DIR
 from .errors import UsageError
 
 MARKER = ".site-builder-output"
 _TMP = ".site-builder-tmp-"
 _OLD = ".site-builder-old-"
+# Folders of the site that a build into them would destroy, with what they hold.
+_PROTECTED = (
+    ("content", "the site's content"),
+    ("templates", "the site's templates"),
+    (CACHE_DIR, "the build cache"),
+)
 
 
 def check_output_dir(output: Path, root: Path, force: bool = False) -> None:
     """Refuse output folders whose replacement would destroy the author's files."""
-    out, site = output.resolve(), root.resolve()
-    home = Path.home().resolve()
+    try:
+        out = output.resolve()  # a symlink is followed: what it points at is what is replaced
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise UsageError(f"cannot build into {output}: {exc}") from None
+    site, home = root.resolve(), Path.home().resolve()
     if out == site or site.is_relative_to(out):
         raise UsageError(f"refusing to build into {output}: it holds the site itself")
     if out == home:
         raise UsageError(f"refusing to build into {output}: it is your home folder")
-    for protected in ("content", "templates"):
-        if out.is_relative_to(site / protected):
-            raise UsageError(f"refusing to build into {output}: it is inside {protected}/")
+    if home.is_relative_to(out):
+        raise UsageError(f"refusing to build into {output}: it holds your home folder")
+    for folder, holds in _PROTECTED:
+        if out.is_relative_to(site / folder):
+            where = "" if out == site / folder else "inside "
+            raise UsageError(f"refusing to build into {output}: it is {where}{folder}/, {holds}")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
         raise UsageError(
             f"refusing to replace {output}: it is not empty and was not made by "

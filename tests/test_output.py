@@ -58,6 +58,10 @@ def project(site, monkeypatch, tmp_path):
         "../site",
         "{root}",
         "{parent}",
+        ".site-builder-cache",
+        ".site-builder-cache/",
+        ".site-builder-cache/charts",
+        "/",
     ],
 )
 def test_dangerous_output_folders_are_refused(project, cli, tmp_path, target):
@@ -80,6 +84,32 @@ def test_home_folder_is_refused(project, cli, tmp_path):
         "it is your home folder\n"
     )
     assert tree(tmp_path) == before
+
+
+def test_parent_of_home_folder_is_refused_even_with_force(project, cli, tmp_path, monkeypatch):
+    home = tmp_path / "users" / "me"
+    home.mkdir(parents=True)
+    (home / "diary.txt").write_text("private\n")
+    monkeypatch.setenv("HOME", str(home))
+    before = tree(tmp_path)
+    for target in (tmp_path / "users", "../users", "../users/"):
+        run = cli("build", "--output", target, "--force")
+        assert run.code == 2, run.out
+        assert run.err.startswith("site-builder: error: refusing to build into ")
+        assert run.err.endswith(f"{Path(target)}: it holds your home folder\n")
+        assert tree(tmp_path) == before
+
+
+def test_the_build_cache_is_refused_as_output(project, cli):
+    assert cli("build").code == 0
+    cache = tree(project / CACHE_DIR)
+    run = cli("build", "--output", CACHE_DIR, "--force")
+    assert run.code == 2
+    assert run.err == (
+        f"site-builder: error: refusing to build into {project / CACHE_DIR}: "
+        f"it is {CACHE_DIR}/, the build cache\n"
+    )
+    assert tree(project / CACHE_DIR) == cache
 
 
 def test_literal_tilde_is_the_home_folder_and_is_refused(project, cli, tmp_path):
@@ -200,7 +230,8 @@ def test_killed_build_leaves_previous_output_complete(site, tmp_path):
         {f"content/essays/2023-01-01-essay-{i:03d}.md": _essay(i, "Old") for i in range(400)}
     )
     first = subprocess.run(_build_cmd(root), check=True, capture_output=True, text=True)
-    write_seconds = int(re.search(r"write (\d+) ms", first.stdout).group(1)) / 1000
+    took, unit = re.search(r"write ([\d.]+) (ms|s)\b", first.stdout).groups()
+    write_seconds = float(took) / (1000 if unit == "ms" else 1)
     before = tree(root / "output")
     assert len(before) > 400
     for i in range(0, 400, 7):
@@ -238,3 +269,37 @@ def test_killed_build_leaves_previous_output_complete(site, tmp_path):
     assert set(after) == set(before)
     assert b"New paragraph." in after["essays/essay-000/index.html"]
     assert b"Old paragraph." in after["essays/essay-001/index.html"]
+
+
+# A symlinked output is followed: the build goes into its target, the link stays.
+def test_symlinked_output_is_built_into_its_target(project, cli, tmp_path):
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (project / "output").symlink_to(deploy)
+    for _ in range(2):
+        run = cli("build")
+        assert run.code == 0, run.err
+        assert (project / "output").is_symlink()
+        assert os.readlink(project / "output") == str(deploy)
+        assert (deploy / "essays" / "first" / "index.html").is_file()
+    (deploy / ".git").mkdir()
+    (deploy / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    assert cli("build").code == 0
+    assert (deploy / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert leftovers(project) == leftovers(tmp_path) == []
+
+
+def test_dangling_symlinked_output_makes_its_target(project, cli, tmp_path):
+    (project / "output").symlink_to(tmp_path / "www" / "site")
+    assert cli("build").code == 0
+    assert (tmp_path / "www" / "site" / "index.html").is_file()
+    assert (project / "output").is_symlink()
+
+
+def test_symlink_into_content_is_refused(project, cli):
+    (project / "output").symlink_to(project / "content")
+    before = tree(project / "content")
+    run = cli("build")
+    assert run.code == 2
+    assert "it is content/, the site's content" in run.err
+    assert tree(project / "content") == before
