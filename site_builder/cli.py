@@ -148,6 +148,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             jobs=args.jobs,
             use_cache=not args.no_cache,
             progress=line,
+            waiting=lambda pid: _waiting(output, pid),
         )
     finally:
         if line:
@@ -163,6 +164,12 @@ def _build(args: argparse.Namespace, root: Path) -> int:
         )
         print(f"  {phases}")
     return 0
+
+
+def _waiting(output: Path, pid: int | None) -> None:
+    """Said even with --quiet: it explains a build that seems to hang."""
+    by = f" (pid {pid})" if pid else ""
+    print(f"waiting for another build of {_shown(output)}/{by}…", file=sys.stderr, flush=True)
 
 
 class _ProgressLine:
