@@ -45,7 +45,7 @@ from .pool import run_sliced
 from .render import Job, Renderer, collect_assets, theme_dirs
 from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
-from .write import OutputWriter
+from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -448,18 +448,23 @@ def build_site(
     jobs: int = 1,
     use_cache: bool = True,
     progress: Progress | None = None,
+    waiting: Waiting | None = None,
 ) -> BuildResult:
-    """Build and write atomically into `output` (checked by the caller).
+    """Build and write atomically into `output` (checked by the caller; a symlink is followed).
 
     With `use_cache`, the build cache in the site folder saves reading, parsing and rendering
-    what has not changed since the last build into the same `output`."""
+    what has not changed since the last build into the same `output`. One build at a time
+    writes an output: when another holds it, `waiting(its pid or None)` is told, and this one
+    waits for it to end."""
+    output = output.resolve()
     # A build makes millions of objects that live until it ends, and almost no reference
     # cycles: the cyclic collector's passes over them cost a quarter of a large build (and
     # half of reading the cache back) for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(config, output, drafts, jobs, use_cache, progress)
+        with lock_output(output, waiting):
+            return _build_site(config, output, drafts, jobs, use_cache, progress)
     finally:
         if collecting:
             gc.enable()
@@ -474,8 +479,10 @@ def _build_site(
     progress: Progress | None,
 ) -> BuildResult:
     timings: dict[str, float] = {}
+    kept = recover_leftovers(output, config.root)  # first: it may put output/ (or its .git) back
     with _phase(timings, "cache"):
         cache, copied, notes = load_cache(config.root, output) if use_cache else (None, {}, [])
+    notes += kept
     standing = set(cache.outputs) | set(copied) if cache else set()  # in `output` as written
     writer = OutputWriter(output)
     writing = {"write": 0.0}

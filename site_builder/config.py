@@ -16,6 +16,7 @@ from .frontmatter import Source, decode, key_line, parse_yaml
 from .model import Funding
 
 CONFIG_FILE = "site.yaml"
+CACHE_DIR = ".site-builder-cache"  # the build cache, in the site folder
 AUTOLINK_MODES = ("first", "all", "off")
 
 
