@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 Path_ = tuple[str | int, ...]  # a key's place in front matter: ("audio", "url"), ("tags", 2)
-TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}
+TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip", "json": "application/json"}
 
 
 def key_line(lines: dict[Path_, int], key: Path_) -> int:
@@ -51,7 +51,7 @@ class Cue:
 @dataclass(frozen=True, slots=True)
 class Transcript:
     path: str  # the source file, relative to the site root
-    kind: str  # "vtt" or "srt"
+    kind: str  # "vtt", "srt" or "json": the file's suffix
     cues: tuple[Cue, ...]
 
     @property
@@ -131,6 +131,35 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Funding:
+    """podcast:funding: where listeners can support the show, and the words of the link."""
+
+    url: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SocialPost:
+    """podcast:socialInteract: the post under which listeners discuss an episode."""
+
+    url: str
+    protocol: str = "activitypub"
+    account: str | None = None  # the poster's account, e.g. @mara@example.social
+    account_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlternateAudio:
+    """podcast:alternateEnclosure: the same episode in another file (Opus, a low bitrate)."""
+
+    url: str
+    type: str
+    length: int
+    bitrate: float | None = None  # bits per second
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Episode(Item):
     number: int | None = None
     season: int | None = None
@@ -145,6 +174,9 @@ class Episode(Item):
     transcript_file: str | None = None  # `transcript:`, a file beside the episode
     image: str | None = None
     guid: str | None = None
+    social: tuple[SocialPost, ...] = ()
+    alternate_audio: tuple[AlternateAudio, ...] = ()
+    funding: tuple[Funding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from .readers import read_item
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
 from .sidefiles import beside, read_episode_files
+from .transcripts import TRANSCRIPT_SUFFIXES
 from .walk import FileCache, fingerprint, walk_content
 
 SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
@@ -52,7 +53,7 @@ def load_content(
         if parts[0] == "media" and len(parts) > 1:
             media.append("/".join(parts[1:]))
             continue
-        if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
+        if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
             letters.append(path)

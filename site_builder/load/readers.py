@@ -11,6 +11,7 @@ from ..errors import Diagnostic
 from ..feeds.xmlout import UNCARRIED
 from ..model import (
     RELATION_INVERSES,
+    AlternateAudio,
     Audio,
     Chapter,
     Concept,
@@ -18,6 +19,7 @@ from ..model import (
     Essay,
     Item,
     Page,
+    SocialPost,
     SourceRef,
 )
 from ..slugs import slug_problem
@@ -27,6 +29,7 @@ from .fields import (
     FieldReader,
     Keys,
     parse_duration,
+    read_funding,
     written_day,
 )
 from .frontmatter import decode, split
@@ -61,6 +64,9 @@ KEYS: dict[str, Keys] = {
         "transcript",
         audio=_keys("url", "length", "type"),
         chapters=_keys("start", "title", "url"),
+        social=_keys("url", "protocol", "account", "account_url"),
+        alternate_audio=_keys("url", "type", "length", "bitrate", "title"),
+        funding=_keys("url", "text"),
     ),
     "concept": _keys(
         *_COMMON,
@@ -161,6 +167,9 @@ def read_item(
             image=r.text("image"),
             guid=r.text("guid"),
             transcript_file=r.text("transcript"),
+            social=_social(r),
+            alternate_audio=_alternate_audio(r),
+            funding=read_funding(r),
             **common,
         )
         # (with seasons, files may be numbered through the show and episodes by season)
@@ -231,6 +240,52 @@ def _audio(r: FieldReader) -> Audio | None:
     suffix = Path(url.split("?")[0]).suffix.lower()
     kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
+
+
+# podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
+SOCIAL_PROTOCOLS = ("activitypub", "atproto", "twitter", "lightning", "hive", "matrix", "nostr")
+
+
+def _social(r: FieldReader) -> tuple[SocialPost, ...]:
+    """`social:` the post where listeners discuss the episode: a URL (an ActivityPub post, as
+    Mastodon's), or `{url, protocol, account, account_url}`; or a list of them."""
+    value = r.get("social")
+    if value is None:
+        return ()
+    many = isinstance(value, list)
+    posts = []
+    for i, entry in enumerate(value if many else [value]):
+        key: tuple = ("social", i) if many else ("social",)
+        if isinstance(entry, dict):
+            s = r.within(*key)
+            url = s.url("url", required=True, absolute=True)
+            protocol = s.choice("protocol", SOCIAL_PROTOCOLS, "activitypub")
+            if url:
+                posts.append(
+                    SocialPost(
+                        url, protocol, s.text("account"), s.url("account_url", absolute=True)
+                    )
+                )
+        elif isinstance(entry, str):
+            url = (r.within("social") if many else r).url(key[-1], absolute=True)
+            if url:
+                posts.append(SocialPost(url))
+        else:
+            r.error("social", f"'social' item {i + 1} must be a post's URL or {{url, protocol}}")
+    return tuple(posts)
+
+
+def _alternate_audio(r: FieldReader) -> tuple[AlternateAudio, ...]:
+    """`alternate_audio: [{url, type, length, bitrate, title}]`: other files of the episode."""
+    found = []
+    for a in r.mappings("alternate_audio"):
+        url = a.url("url", required=True, absolute=True)
+        kind = a.text("type", required=True)
+        length = a.integer("length", required=True, minimum=1)
+        bitrate = a.integer("bitrate", minimum=1)
+        if url and kind and length:
+            found.append(AlternateAudio(url, kind, length, bitrate, a.text("title")))
+    return tuple(found)
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:

@@ -20,7 +20,7 @@ from .fields import (
 from .files import inside, is_regular, read_regular
 from .frontmatter import decode
 from .media import audio_duration
-from .transcripts import parse_transcript
+from .transcripts import TRANSCRIPT_SUFFIXES, parse_transcript
 
 
 def read_head(content_dir: Path, url: str, size: int = 65536) -> bytes | str:
@@ -72,8 +72,14 @@ def read_episode_files(
     found = (
         _named_transcript(episode, path, named, root, problems)
         if named
-        else beside(path, path.with_suffix(".vtt").name)
-        or beside(path, path.with_suffix(".srt").name)
+        else next(
+            (
+                found
+                for suffix in TRANSCRIPT_SUFFIXES
+                if (found := beside(path, path.with_suffix(suffix).name))
+            ),
+            None,
+        )
     )
     if found is not None:
         deps.append(found)
@@ -175,12 +181,12 @@ def _named_transcript(
     episode: Episode, path: Path, named: str, root: Path, problems: list[Diagnostic]
 ) -> Path | None:
     """The transcript file `transcript:` names, relative to the episode's folder; an error at
-    its line when it leaves that folder or is not a .vtt or .srt file there."""
+    its line when it leaves that folder or is not a .vtt, .srt or .json file there."""
     folder = path.parent.relative_to(root).as_posix() + "/"
     found = inside(path.parent, named, folder)
     if isinstance(found, str):
         message = f"transcript path {found}: {named}"
-    elif found.suffix not in (".vtt", ".srt") or not is_regular(found):
+    elif found.suffix not in TRANSCRIPT_SUFFIXES or not is_regular(found):
         message = f"no transcript file '{named}' beside the episode"
     else:
         return found
@@ -189,7 +195,7 @@ def _named_transcript(
             episode.path,
             episode.line_of("transcript"),
             message,
-            hint=f"give the name of a .vtt or .srt file in {folder}",
+            hint=f"give the name of a .vtt, .srt or .json file in {folder}",
             code="transcript",
         )
     )

@@ -16,6 +16,7 @@ from ..model import (
 )
 from .files import read_regular, special_kind
 from .responses import responses_file
+from .transcripts import TRANSCRIPT_SUFFIXES
 
 # Files editors and operating systems leave beside the ones authors write.
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
@@ -36,18 +37,18 @@ def fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo
     Size, times and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
     fooled by a checkout that restores old times; audio is still known by its stat, whose
-    change time no restore of the old modification time can set back). An
-    episode's sibling .vtt and .srt, and an essay's responses file, are included, so one that
+    change time no restore of the old modification time can set back). An episode's sibling
+    transcripts (.vtt, .srt, .json) and an essay's responses file are included, so one that
     appears is noticed."""
     siblings = {
-        "episodes": (path.with_suffix(".vtt"), path.with_suffix(".srt")),
+        "episodes": tuple(path.with_suffix(suffix) for suffix in TRANSCRIPT_SUFFIXES),
         "essays": (responses_file(path),),
     }.get(path.parent.name, ())
     watched = (path, *siblings, *deps)
     out: list[object] = [str(tz)]
     for file in watched:
         try:
-            if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
+            if by_content and file.suffix in (".md", *TRANSCRIPT_SUFFIXES, ".yaml"):
                 out.append(hashlib.sha256(read_regular(file)).digest())
             else:
                 st = file.stat()
