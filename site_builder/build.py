@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from urllib.parse import quote
 
 from .charts import ChartCache, data_digest, has_chart
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
-from .feeds.atom import FEED_SIZE, absolute_html, atom_feed, json_feed
-from .feeds.podcast import chapters_json, podcast_feed
+from .feeds import feed_jobs
+from .feeds.glossary_json import glossary_json
 from .feeds.podcast_checks import check_podcast
 from .incremental.state import (
     BuildCache,
@@ -34,18 +33,21 @@ from .incremental.state import (
 )
 from .incremental.store import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
-from .link import Links, build_index, build_matcher, link_site, newest_first, relink
-from .link.glossary import glossary_json, study_glossary
+from .link.glossary import study_glossary
+from .link.graph import link_site, relink
+from .link.index import build_index, build_matcher
 from .load import load_content
 from .load.fields import parse_whole_number
 from .load.sidefiles import read_head
 from .load.walk import template_problems
-from .markdown import Mention, Parsed, make_markdown
+from .markdown import Parsed, make_markdown
 from .markdown.item import parse_item
-from .model import Episode, Essay, Item, Page
+from .markdown.mentions import Mention
+from .model import Episode, Item, Page
 from .pool import run_sliced
-from .render import Job, Renderer, collect_assets, theme_dirs
-from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
+from .render.pages import Job, Renderer
+from .render.theme import collect_assets, theme_dirs
+from .routes import episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
 from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
@@ -259,7 +261,7 @@ def make_site(
             every = {job[0]: job for job in renderer.jobs(items)}
             todo = list(every) if wanted is None else [p for p in every if p in wanted]
             pages = len(every)
-            feeds = _feed_jobs(config, renderer, links, items, dirty)
+            feeds = feed_jobs(config, renderer, links, items, dirty)
             count = _counter(progress, "render", len(todo) + len(feeds))
             shown = _render_files(renderer, every, todo, feeds, jobs, keep, count)
             if wanted is None:
@@ -372,74 +374,6 @@ def _render_slice(shared: tuple, paths: list[str]) -> tuple[dict, dict[str, froz
     made, shown = renderer.render(every[path] for path in paths if path in every)
     made.update((path, feeds[path]()) for path in paths if path in feeds)
     return made, shown
-
-
-def _feed_jobs(
-    config: SiteConfig,
-    renderer: Renderer,
-    links: Links,
-    items: list[Item],
-    dirty: set[str] | None = None,
-) -> dict[str, Callable[[], bytes]]:
-    """The site's feeds, each made when called: Atom and JSON feeds of the site, of each tag and
-    of each concept; the podcast feed and each episode's chapters. With `dirty`, only the feeds
-    that carry one of those items."""
-    jobs: dict[str, Callable[[], bytes]] = {}
-    made: dict[str, str] = {}  # item key -> its content with absolute links, made once
-    origin = config.base_url.removesuffix(config.base_path)
-
-    def content(view) -> str:
-        if view.key not in made:
-            made[view.key] = absolute_html(view.html, origin)
-        return made[view.key]
-
-    def stale(entries) -> bool:
-        return dirty is None or any(e.key in dirty for e in entries[:FEED_SIZE])
-
-    stream = [i for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))]
-    if stale(stream):
-        views = renderer.views(stream[:FEED_SIZE])
-        jobs["feed.xml"] = partial(
-            atom_feed, config, views, "feed.xml", config.title, config.base_path, content
-        )
-        jobs["feed.json"] = partial(
-            json_feed, config, views, "feed.json", config.title, config.base_path, content
-        )
-    for slug, (label, tagged) in links.tags.items():
-        if stale(tagged):
-            folder = tag_folder(slug)
-            jobs[f"{folder}feed.xml"] = partial(
-                atom_feed,
-                config,
-                renderer.views(tagged[:FEED_SIZE]),
-                quote(f"{folder}feed.xml"),
-                f"{config.title}: {label}",
-                config.base_path + quote(folder),
-                None,
-            )
-    for concept, refs in links.referrers.items():
-        about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
-        if stale(about):
-            item = renderer.index.by_key[concept]
-            path = item.url_path + "feed.xml"
-            jobs[path] = partial(
-                atom_feed,
-                config,
-                renderer.views(about[:FEED_SIZE]),
-                path,
-                f"{config.title}: {item.title}",
-                renderer.index.url(item),
-                None,
-            )
-    if config.podcast:
-        # a draft's show notes may come before its audio (which a published episode must have)
-        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
-        if dirty is None or any(e.key in dirty for e in episodes):
-            jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
-        for episode in episodes if dirty is None else ():
-            if episode.chapters:
-                jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
-    return jobs
 
 
 def build_site(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,10 @@ def key_line(lines: dict[Path_, int], key: Path_) -> int:
     return 1
 
 
+# What no feed carries: the characters XML 1.0 does not allow anywhere, not even escaped, and
+# U+007F, which it allows but discourages and no reader shows. The body's warning (load/readers) and
+# the JSON feed use this same table, so the warning's "feeds leave it out" holds for every feed.
+UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # kind -> the URL section its items live under; pages live at the site root.
 SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items() if section}

@@ -77,7 +77,7 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
 
 
 def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
-    from site_builder.render import Renderer
+    from site_builder.render.pages import Renderer
 
     root = tmp_path / "site"
     shutil.copytree(SITES / "podcast", root)

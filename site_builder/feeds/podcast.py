@@ -10,7 +10,7 @@ from email.utils import format_datetime
 
 from ..config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
 from ..model import Episode, Funding
-from ..render import View
+from ..render.views import View
 from ..routes import PODCAST_FEED, episode_files
 from .atom import media_url
 from .xmlout import xml_document

@@ -26,12 +26,14 @@ import jinja2
 
 from ..config import SiteConfig
 from ..errors import Diagnostic
-from ..link import Links, SiteIndex
 from ..link.glossary import Glossary
+from ..link.graph import Links
+from ..link.index import SiteIndex
 from ..load.walk import FileCache
 from ..markdown import Parsed
 from ..model import Concept, Episode, Item
-from ..render import excerpt, make_environment
+from ..render.theme import make_environment
+from ..render.views import excerpt
 from ..routes import tag_folder, tag_slug
 
 LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")

@@ -8,9 +8,9 @@ from datetime import tzinfo
 from pathlib import Path
 
 from ..errors import Diagnostic
-from ..feeds.xmlout import UNCARRIED
 from ..model import (
     RELATION_INVERSES,
+    UNCARRIED,
     AlternateAudio,
     Audio,
     Chapter,
@@ -33,7 +33,7 @@ from .fields import (
     written_day,
 )
 from .frontmatter import decode, split
-from .sidefiles import _misnamed
+from .sidefiles import misnamed
 
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
@@ -143,7 +143,7 @@ def read_item(
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
         if m and item.date is not None:
-            _misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
+            misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
         m = _EPISODE_NAME.fullmatch(stem)
         episode_type = r.choice("episode_type", ("full", "trailer", "bonus"), "full")
@@ -174,7 +174,7 @@ def read_item(
         )
         # (with seasons, files may be numbered through the show and episodes by season)
         if m and number is not None and item.season is None:
-            _misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
+            misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
     elif kind == "concept":
         term = r.text("term", required=True)
         aliases, quiet = _aliases(r)

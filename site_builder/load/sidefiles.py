@@ -162,7 +162,7 @@ def _implausible_duration(episode: Episode) -> list[Diagnostic]:
     ]
 
 
-def _misnamed(r: FieldReader, key: str, named: str, written: str | None, what: str) -> None:
+def misnamed(r: FieldReader, key: str, named: str, written: str | None, what: str) -> None:
     """A warning at `key` when the file name's number or date is not the one written there."""
     if written is not None and written != named:
         r.diagnostics.append(

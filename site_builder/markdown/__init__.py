@@ -23,7 +23,9 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import ContentError, Diagnostic
-from .glossary import Matcher, Mention, Target, glossary_plugin
+from .glossary import glossary_plugin
+from .matcher import Matcher, Target
+from .mentions import Mention
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 

@@ -1,0 +1,384 @@
+"""Pure: one context per page kind, rendered with the theme's templates (sitemap and robots too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import SiteConfig
+from ..errors import ContentError, Diagnostic
+from ..link.glossary import Glossary, often_with
+from ..link.graph import Links
+from ..link.index import SiteIndex, newest_first
+from ..load.fields import format_duration
+from ..markdown import Parsed
+from ..model import Concept, Episode, Essay, Item, Page
+from ..routes import tag_folder, tag_slug
+from ..slugs import fold
+from .conceptmap import Node, neighbourhood_map, relation_list, site_map
+from .theme import make_environment, theme_dirs
+from .views import View, backlink, episode_label, excerpt, format_date
+
+# A page to render: output path, template, the item it shows (if any), and its context, made
+# only when the page is rendered (a rebuild of a few pages costs a few pages).
+Job = tuple[str, str, Item | None, Callable[[], dict]]
+
+
+class Renderer:
+    """Holds the Jinja2 environment and renders every page of one build."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        index: SiteIndex,
+        parsed: Mapping[str, Parsed],
+        links: Links,
+        asset_urls: Mapping[str, str],
+        menu: list[Page],
+        glossary: Glossary,
+        live_reload: str | None = None,
+        env: jinja2.Environment | None = None,
+    ):
+        self.config, self.index, self.parsed, self.links = config, index, parsed, links
+        self.glossary = glossary
+        self._views: dict[str, View] = {}
+        self._seen: set[str] | None = None  # items the page being rendered has shown
+        self.env = env or make_environment(theme_dirs(config))
+        base = config.base_path
+        self.env.globals.update(
+            site=config,
+            menu=[self.view(p) for p in menu],
+            url=lambda path="": base + path.lstrip("/"),
+            abs_url=self.abs_url,
+            asset=lambda name: base + asset_urls[name],
+            live_reload=live_reload,
+            generator="site-builder",
+        )
+        self.env.filters.update(
+            date=format_date,
+            duration=format_duration,
+            isodate=lambda d: d.isoformat() if d else "",
+            tag_url=lambda tag: base + quote(tag_folder(tag_slug(tag))),
+            episode_label=episode_label,
+        )
+
+    def abs_url(self, path: str) -> str:
+        """Absolute URL of a path below the base path (or of one already under it)."""
+        origin = self.config.base_url[: -len(self.config.base_path)]
+        if path.startswith(self.config.base_path):
+            return origin + path
+        return self.config.base_url + path.lstrip("/")
+
+    def view(self, item: Item) -> View:
+        if self._seen is not None:
+            self._seen.add(item.key)
+        found = self._views.get(item.key)
+        if found is None:
+            # the item as it is now: a link graph kept from the last build holds it as it was
+            item = self.index.by_key.get(item.key, item)
+            body = self.parsed.get(item.key)
+            summary = item.summary or (
+                item.definition if isinstance(item, Concept) else excerpt(body.html if body else "")
+            )
+            found = View(item, self.index.url(item), body, summary)
+            self._views[item.key] = found
+        return found
+
+    def views(self, items) -> list[View]:
+        return [self.view(i) for i in items]
+
+    def render(self, jobs: Iterable[Job]) -> tuple[dict[str, bytes], dict[str, frozenset[str]]]:
+        """The pages of `jobs` keyed by output path, and the items each page shows (so that a
+        later build knows which pages a new title changes); every template problem is reported.
+        """
+        pages: dict[str, bytes] = {}
+        shown: dict[str, frozenset[str]] = {}
+        problems: list[Diagnostic] = []
+        for path, template, item, context in jobs:
+            self._seen = set()
+            try:
+                pages[path] = self._render(template, path, item, context()).encode()
+                shown[path] = frozenset(self._seen)
+            except ContentError as exc:
+                problems.extend(exc.diagnostics)
+            finally:
+                self._seen = None
+        if problems:
+            raise ContentError(problems)
+        return pages, shown
+
+    def jobs(self, items: list[Item]) -> list[Job]:
+        """Every page of the site, in a fixed order."""
+        ordered = sorted(items, key=newest_first)
+        essays = [i for i in ordered if isinstance(i, Essay)]
+        episodes = [i for i in ordered if isinstance(i, Episode)]
+        concepts = sorted((i for i in items if isinstance(i, Concept)), key=lambda c: fold(c.title))
+        in_order = episodes[::-1]  # oldest first, for previous / next
+        jobs: list[Job] = []
+
+        def page(
+            path: str, template: str, item: Item | None = None, context: Callable[[], dict] = dict
+        ) -> None:
+            jobs.append((path, template, item, context))
+
+        page(
+            "index.html",
+            "home.html",
+            context=lambda: dict(
+                essays=self.views(essays[:8]),
+                episodes=self.views(episodes[:4]),
+                concepts_count=len(concepts),
+            ),
+        )
+        page("essays/index.html", "essays.html", context=lambda: dict(essays=self.views(essays)))
+        page(
+            "episodes/index.html",
+            "episodes.html",
+            context=lambda: dict(episodes=self.views(episodes)),
+        )
+        page(
+            "glossary/index.html",
+            "glossary.html",
+            context=lambda: dict(
+                letters=self._by_letter(concepts),
+                mentions=self.glossary.mentions,
+                concept_map=Markup(self._site_map(concepts)),
+                map_list=Markup(relation_list(*self._map_graph(concepts))),
+                term_set=self._term_set(concepts),
+            ),
+        )
+        page(
+            "tags/index.html",
+            "tags.html",
+            context=lambda: dict(
+                tags=[
+                    (label, quote(tag_folder(slug)), len(tagged))
+                    for slug, (label, tagged) in self.links.tags.items()
+                ]
+            ),
+        )
+        for slug, (label, tagged) in self.links.tags.items():
+            folder = tag_folder(slug)
+            feed = (
+                f"{self.config.title}: {label}",
+                f"{self.config.base_path}{quote(folder)}feed.xml",
+            )
+            page(
+                f"{folder}index.html",
+                "tag.html",
+                context=lambda label=label, tagged=tagged, feed=feed: dict(
+                    tag=label, items=self.views(tagged), feeds=[feed]
+                ),
+            )
+        for item in essays:
+            page(self._path(item), "essay.html", item, partial(self._essay_context, item))
+        for i, item in enumerate(in_order):
+            page(
+                self._path(item),
+                "episode.html",
+                item,
+                partial(
+                    self._episode_context,
+                    item,
+                    in_order[i - 1] if i > 0 else None,
+                    in_order[i + 1] if i + 1 < len(in_order) else None,
+                ),
+            )
+        for item in concepts:
+            page(self._path(item), "concept.html", item, partial(self._concept_context, item))
+        for item in ordered:
+            if isinstance(item, Page):
+                page(self._path(item), "page.html", item)
+        page("404.html", "404.html")
+        if self.config.search:
+            page("search/index.html", "search.html")
+        page_paths = [job[0] for job in jobs]
+        page(
+            "sitemap.xml",
+            "sitemap.xml",
+            context=lambda: dict(entries=self._sitemap(ordered, page_paths)),
+        )
+        page("robots.txt", "robots.txt")
+        return jobs
+
+    def _essay_context(self, essay: Essay) -> dict[str, Any]:
+        episode = self.links.episode_of.get(essay.key)
+        responses = [
+            (r, Markup(body), Markup(reply))
+            for r, (body, reply) in zip(
+                essay.responses, self.parsed[essay.key].responses_html, strict=True
+            )
+        ]
+        return dict(
+            episode=episode and self.view(episode),
+            concepts=self._concepts_of(essay),
+            responses=responses,
+        )
+
+    def _episode_context(
+        self, episode: Episode, previous: Episode | None, following: Episode | None
+    ) -> dict[str, Any]:
+        transcript = episode.transcript
+        return dict(
+            essays=self.views(self.links.essays_of.get(episode.key, ())),
+            previous=previous and self.view(previous),
+            next=following and self.view(following),
+            concepts=self._concepts_of(episode),
+            transcript=Markup(self.parsed[episode.key].transcript_html),
+            transcript_file=transcript
+            and self.index.base_path + quote(f"{episode.url_path}transcript.{transcript.kind}"),
+        )
+
+    def _render(self, template: str, path: str, item: Item | None, ctx: dict) -> str:
+        page = self.view(item) if item else None
+        url = self.index.base_path + quote(path.removesuffix("index.html"))
+        try:
+            return self.env.get_template(template).render(
+                page=page, page_url=url, canonical=self.abs_url(url), **ctx
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError(
+                [self._template_problem(exc.filename, exc.lineno, exc.message, path)]
+            ) from None
+        except Exception as exc:  # any error raised while a template runs
+            filename, lineno = _template_frame(exc)
+            message = f"{type(exc).__name__}: {exc}"
+            raise ContentError([self._template_problem(filename, lineno, message, path)]) from None
+
+    def _template_problem(
+        self, filename: str | None, line: int | None, message: str, page: str
+    ) -> Diagnostic:
+        shown = filename or "templates"
+        if filename:
+            file = Path(filename)
+            shown = (
+                file.relative_to(self.config.root).as_posix()
+                if file.is_relative_to(self.config.root)
+                else str(file)  # a default-theme template: its absolute path
+            )
+        return Diagnostic(shown, line, f"{message} (while rendering {page})", code="template")
+
+    @staticmethod
+    def _path(item: Item) -> str:
+        return f"{item.url_path}index.html"
+
+    def _concepts_of(self, item: Item) -> list[View]:
+        found = (self.index.by_key.get(f"glossary/{slug}") for slug in item.concepts)
+        return [self.view(c) for c in found if c is not None]
+
+    def _concept_context(self, concept: Concept) -> dict[str, Any]:
+        refs = self.links.referrers.get(concept.key, ())
+        groups = []
+        for kind, label in (
+            ("essay", "Essays"),
+            ("episode", "Episodes"),
+            ("page", "Pages"),
+            ("concept", "Concepts"),
+        ):
+            members = [backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind]
+            if members:
+                groups.append((label, members))
+        dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
+        first = min(dated, key=lambda i: (i.date, i.path)) if dated else None
+        related = self.views(self.links.related.get(concept.key, ()))
+        often = [
+            (self.view(c), n)
+            for c, n in often_with(self.glossary, self.links, self.index, concept.key)
+        ]
+        relations = [
+            (label, self.views(cs)) for label, cs in self.glossary.relations.get(concept.key, ())
+        ]
+        neighbours = {v.key: v for v in related}
+        for _, views in relations:
+            neighbours.update({v.key: v for v in views})
+        for view, _ in often:
+            neighbours.setdefault(view.key, view)
+        local = neighbourhood_map(
+            self._node(concept),
+            [self._node(v.item) for v in sorted(neighbours.values(), key=lambda v: fold(v.title))],
+            f"{concept.title} and the concepts around it",
+        )
+        feed = (f"{self.config.title}: {concept.title}", self.index.url(concept) + "feed.xml")
+        return dict(
+            feeds=[feed] if refs else [],
+            related=related,
+            referrers=groups,
+            first=first and self.view(first),
+            mention_count=self.glossary.mentions.get(concept.key, 0),
+            often_with=often,
+            relations=relations,
+            local_map=Markup(local) if neighbours else None,
+        )
+
+    def _term_set(self, concepts: list[Concept]) -> dict[str, Any]:
+        """schema.org DefinedTermSet data; templates serialise it with `tojson`."""
+        name = f"{self.config.title} glossary"
+        return {
+            "@context": "https://schema.org",
+            "@type": "DefinedTermSet",
+            "name": name,
+            "url": self.abs_url("glossary/"),
+            "hasDefinedTerm": [
+                {
+                    "@type": "DefinedTerm",
+                    "name": c.title,
+                    "description": c.definition,
+                    "url": self.abs_url(self.index.url(c)),
+                }
+                for c in concepts
+            ],
+        }
+
+    def _node(self, concept: Item) -> Node:
+        return Node(
+            concept.key,
+            concept.title,
+            self.index.url(concept),
+            self.glossary.mentions.get(concept.key, 0),
+        )
+
+    def _map_graph(self, concepts: list[Concept]) -> tuple[list[Node], list[tuple[str, str]]]:
+        """The glossary's concepts and the relations between them, as its map draws them."""
+        return [self._node(c) for c in concepts], [(a, b) for a, b, _ in self.glossary.edges]
+
+    def _site_map(self, concepts: list[Concept]) -> str:
+        return site_map(
+            *self._map_graph(concepts), f"Map of the {len(concepts)} concepts in the glossary"
+        )
+
+    def _by_letter(self, concepts: list[Concept]) -> list[tuple[str, list[View]]]:
+        letters: dict[str, list[View]] = {}
+        for concept in concepts:
+            first = fold(concept.title)[:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(self.view(concept))
+        return sorted(letters.items())
+
+    def _sitemap(self, items: list[Item], pages: list[str]) -> list[tuple[str, str]]:
+        lastmod = {
+            self._path(i): (i.updated or i.date).date().isoformat()
+            for i in items
+            if i.updated or i.date
+        }
+        return sorted(
+            (self.abs_url(quote(path.removesuffix("index.html"))), lastmod.get(path, ""))
+            for path in pages
+            if path.endswith("index.html") and path != "search/index.html"
+        )
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a traceback that Jinja2 rewrote."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
