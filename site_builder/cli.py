@@ -16,8 +16,9 @@ from pathlib import Path
 from . import __version__
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, UsageError
+from .model import KINDS
 from .pool import default_jobs
-from .scaffold import KINDS, keep_gitignore, new_file
+from .scaffold import keep_gitignore, new_file
 from .write import check_output_dir
 
 

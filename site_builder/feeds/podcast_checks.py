@@ -14,7 +14,7 @@ from ..config import SiteConfig
 from ..errors import Diagnostic, did_you_mean
 from ..load.frontmatter import COMMENTED
 from ..load.media import image_info
-from ..model import Episode, Funding
+from ..model import ENCLOSURE_SUFFIXES, MEDIA_TYPES, Episode, Funding
 from ..routes import PODCAST_FEED
 from .podcast import episode_guid, show_guid
 
@@ -111,14 +111,7 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "True Crime": (),
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }
-ENCLOSURE_TYPES = (
-    "audio/mpeg",
-    "audio/x-m4a",
-    "video/mp4",
-    "video/quicktime",
-    "video/x-m4v",
-    "application/pdf",
-)
+ENCLOSURE_TYPES = tuple(MEDIA_TYPES[suffix] for suffix in ENCLOSURE_SUFFIXES)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _NUMBER_IN_TITLE = re.compile(r"(?i)(?:\bep(?:isode)?\.?\s*|#\s*)\d+")

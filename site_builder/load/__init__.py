@@ -7,7 +7,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from ..errors import ContentError, Diagnostic
-from ..model import Episode, Essay, Item
+from ..model import KIND_OF_FOLDER, Episode, Essay, Item
 from .files import read_regular
 from .readers import read_item
 from .responses import SUFFIX as RESPONSES
@@ -15,8 +15,6 @@ from .responses import essay_of, read_responses, responses_file
 from .sidefiles import beside, read_episode_files
 from .transcripts import TRANSCRIPT_SUFFIXES
 from .walk import FileCache, fingerprint, walk_content
-
-SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept", "pages": "page"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +57,7 @@ def load_content(
             letters.append(path)
         if path.suffix != ".md":
             continue
-        kind = SECTION_DIRS.get(parts[0]) if len(parts) == 2 else None
+        kind = KIND_OF_FOLDER.get(parts[0]) if len(parts) == 2 else None
         if kind is None:
             problems.append(
                 Diagnostic(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import tzinfo
 from pathlib import Path
 
 from ..errors import Diagnostic
 from ..model import (
+    ENCLOSURE_SUFFIXES,
+    KINDS,
+    MEDIA_TYPES,
     RELATION_INVERSES,
     UNCARRIED,
     AlternateAudio,
@@ -34,9 +36,6 @@ from .fields import (
 )
 from .frontmatter import decode, split
 from .sidefiles import misnamed
-
-_ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
-_EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 
 
 def _keys(*names: str, **tables: Keys) -> Keys:
@@ -130,7 +129,7 @@ def read_item(
     )
     item: Item
     if kind == "essay":
-        m = _ESSAY_NAME.fullmatch(stem)
+        m = KINDS["essay"].file_name.fullmatch(stem)
         episode = r.get("episode")
         item = Essay(
             kind=kind,
@@ -145,7 +144,7 @@ def read_item(
         if m and item.date is not None:
             misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
-        m = _EPISODE_NAME.fullmatch(stem)
+        m = KINDS["episode"].file_name.fullmatch(stem)
         episode_type = r.choice("episode_type", ("full", "trailer", "bonus"), "full")
         # trailers and bonus episodes may go without a number; full episodes may take theirs
         # from the file name (001-slug.md)
@@ -218,14 +217,7 @@ def _slug(r: FieldReader, from_name: str) -> str:
     return slug
 
 
-AUDIO_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/x-m4a",
-    ".mp4": "video/mp4",
-    ".m4v": "video/x-m4v",
-    ".mov": "video/quicktime",
-    ".pdf": "application/pdf",
-}
+AUDIO_TYPES = {suffix: MEDIA_TYPES[suffix] for suffix in ENCLOSURE_SUFFIXES}
 
 
 def _audio(r: FieldReader) -> Audio | None:
