@@ -16,26 +16,19 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from .charts import ChartCache, data_digest, has_chart
+from .charts import ChartCache, data_digest
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .feeds import feed_jobs
 from .feeds.glossary_json import glossary_json
 from .feeds.podcast_checks import check_podcast
-from .incremental.state import (
-    BuildCache,
-    affected_pages,
-    labels,
-    parse_env,
-    retitled,
-    shows_title_of,
-    site_shape,
-)
+from .incremental.plan import items_to_parse, pages_to_render, plan_reuse
+from .incremental.state import BuildCache, labels, parse_env, site_shape
 from .incremental.store import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
 from .link.glossary import study_glossary
 from .link.graph import link_site, relink
-from .link.index import build_index, build_matcher
+from .link.index import SiteIndex, build_index, build_matcher
 from .load import load_content
 from .load.fields import parse_whole_number
 from .load.sidefiles import read_head
@@ -134,46 +127,8 @@ def make_site(
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
     problems += collisions
     with _phase(timings, "parse"):
-        glossary = build_matcher(index)
-        env = parse_env(config, index)
-        media_dir = config.content_dir / "media"
-        data = data_digest(media_dir)
-        reusable = cache.parsed if cache and cache.parse_env == env else {}
-        new_titles = retitled(index, reusable)
-        changed = [
-            k
-            for k, item in index.by_key.items()
-            if k not in reusable
-            or reusable[k][0] != item
-            or (cache.chart_data != data and has_chart(item.body))
-            or shows_title_of(item, reusable[k][1], new_titles)
-        ]
-        chart_cache = (
-            ChartCache(config.root / CACHE_DIR / "charts", store_charts)
-            if cache is not None
-            else None
-        )
-        fresh: dict[str, Parsed] = {}
-        count = _counter(progress, "parse", len(changed))
-        run_sliced(
-            _parse_slice,
-            (index, glossary, config.autolink, media_dir, chart_cache, config.timezone),
-            changed,
-            jobs,
-            lambda part: (fresh.update(part), count(len(part))),
-        )
-        parsed: dict[str, Parsed] = {}
-        for item in index.by_key.values():
-            body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
-            parsed[item.key] = body
-            problems += [
-                Diagnostic(item.path, line, message, hint=hint, code=code)
-                for line, message, hint, code in body.problems
-            ]
-            problems += body.elsewhere
-        if cache is not None:
-            cache.parse_env, cache.chart_data = env, data
-            cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
+        parsed, found = _parse_site(config, index, cache, jobs, progress, store_charts)
+        problems += found
     with _phase(timings, "link"):
         themes = theme_dirs(config)
         known = _known_paths(index.by_key.values(), loaded.media, config)
@@ -184,17 +139,8 @@ def make_site(
             if cache
             else None
         )
-        dirty: set[str] | None = None
-        relabelled: set[str] = set()
-        if cache is not None and cache.outputs and cache.shape == shape:
-            # the shape leaves out essays', episodes' and pages' titles and summaries: the
-            # pages that showed a relabelled item are known from the last build
-            relabelled = {
-                k for k, i in index.by_key.items() if cache.labels.get(k, labels(i)) != labels(i)
-            }
-            dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
-            dirty |= relabelled
-        settled = cache is not None and dirty == set() and cache.pages > 0  # nothing changed
+        reuse = plan_reuse(cache, shape, index, parsed)
+        dirty, settled = reuse.dirty, reuse.settled
         if settled:  # the last build's pages stand as they are, and so do its warnings
             links, glossary_facts = cache.links, cache.glossary_facts
             problems += cache.link_warnings
@@ -237,12 +183,7 @@ def make_site(
         pages, reused = cache.pages, dict(cache.outputs)
     else:
         with _phase(timings, "render"):
-            wanted = (
-                None
-                if dirty is None
-                else affected_pages(dirty, index, parsed, cache.rendered)
-                | {path for path, keys in cache.shown.items() if not keys.isdisjoint(relabelled)}
-            )
+            wanted = pages_to_render(reuse, cache, index, parsed)
             assets = collect_assets(themes)
             renderer = Renderer(
                 config,
@@ -309,6 +250,50 @@ def make_site(
         len(withheld) - drafts_left_out,
         ledger,
     )
+
+
+def _parse_site(
+    config: SiteConfig,
+    index: SiteIndex,
+    cache: BuildCache | None,
+    jobs: int,
+    progress: Progress | None,
+    store_charts: bool,
+) -> tuple[dict[str, Parsed], list[Diagnostic]]:
+    """Every published item parsed (those the cache cannot reuse, over `jobs` processes), with
+    the problems their bodies have; the cache is told what this build parsed."""
+    problems: list[Diagnostic] = []
+    glossary = build_matcher(index)
+    env = parse_env(config, index)
+    media_dir = config.content_dir / "media"
+    data = data_digest(media_dir)
+    reusable = cache.parsed if cache and cache.parse_env == env else {}
+    changed = items_to_parse(index, reusable, cache is not None and cache.chart_data != data)
+    chart_cache = (
+        ChartCache(config.root / CACHE_DIR / "charts", store_charts) if cache is not None else None
+    )
+    fresh: dict[str, Parsed] = {}
+    count = _counter(progress, "parse", len(changed))
+    run_sliced(
+        _parse_slice,
+        (index, glossary, config.autolink, media_dir, chart_cache, config.timezone),
+        changed,
+        jobs,
+        lambda part: (fresh.update(part), count(len(part))),
+    )
+    parsed: dict[str, Parsed] = {}
+    for item in index.by_key.values():
+        body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
+        parsed[item.key] = body
+        problems += [
+            Diagnostic(item.path, line, message, hint=hint, code=code)
+            for line, message, hint, code in body.problems
+        ]
+        problems += body.elsewhere
+    if cache is not None:
+        cache.parse_env, cache.chart_data = env, data
+        cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
+    return parsed, problems
 
 
 def _ledger(
