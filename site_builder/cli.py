@@ -1,6 +1,7 @@
 """Command line: the only place that prints results and chooses exit codes.
 
-Exit status: 0 ok, 1 content errors (each printed as `path:line: message`), 2 bad usage.
+Exit status: 0 ok, 1 content errors (each printed as `path:line: error: message [code]` with a
+hint), 2 bad usage.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""What `serve` keeps between builds, so that an edit costs what it changes.
+"""What a build keeps for the next one, so that an edit costs what it changes: `serve` keeps it
+in memory, `build` on disk (incremental/store.py); incremental/plan.py decides what is reused.
 
 Three layers, each checked, never trusted blindly:
-- load: a file is read again only when its stat (or its transcript's or audio's) changed;
+- load: a file is read again only when its fingerprint changed: its stat (or its transcript's
+  or audio's) in `serve`, the hash of its text in `build`;
 - parse: an item is parsed again only when it changed, when anything it could link to did
   (any item added or removed, any concept's term, alias or definition: the "parse
   environment"), or when an item it links to has a new title (a link shows its target's title);
@@ -54,7 +56,7 @@ class BuildCache:
     glossary_facts: Glossary | None = None
     link_warnings: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # as of the last good build
-    stored: tuple | None = None  # what the cache on disk holds already (see cache.py)
+    stored: tuple | None = None  # what the cache on disk holds already (see store.py)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
         """One Jinja2 environment per theme, kept so templates compile once."""

@@ -62,7 +62,7 @@ class Parsed:
     problems: tuple[tuple[int, str, str | None, str], ...]  # (line, message, hint, code)
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
-    transcript_html: str = ""  # an episode's transcript, rendered (see parse.py)
+    transcript_html: str = ""  # an episode's transcript, rendered (see item.py)
     responses_html: tuple[tuple[str, str], ...] = ()  # an essay's (response, reply), rendered
     elsewhere: tuple[Diagnostic, ...] = ()  # problems in the item's other files (responses)
 
