@@ -19,6 +19,7 @@ from .media import audio_duration
 from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
+from .routes import STATIC_DIR
 from .slugs import slug_problem
 from .transcripts import Transcript, parse_transcript
 from .xmlout import UNCARRIED
@@ -27,6 +28,7 @@ SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept",
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 # Files editors and operating systems leave beside the ones authors write.
+_VCS_FOLDERS = (".git", ".hg", ".svn")
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
 
 
@@ -36,6 +38,7 @@ class Loaded:
     media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
     diagnostics: tuple[Diagnostic, ...]
     unreadable: tuple[str, ...] = ()  # content files that could not be parsed at all
+    static: tuple[str, ...] = ()  # paths under content/static, hidden ones too, sorted
 
 
 def is_scratch_file(name: str) -> bool:
@@ -72,6 +75,8 @@ def load_content(
         if parts[0] == "media" and len(parts) > 1:
             media.append("/".join(parts[1:]))
             continue
+        if parts[0] == STATIC_DIR and len(parts) > 1:
+            continue  # walked on its own below, hidden files and folders (.well-known/) too
         if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
@@ -132,7 +137,11 @@ def load_content(
                     code="responses",
                 )
             )
-    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable))
+    static_dir = content_dir / STATIC_DIR
+    static = [
+        p.relative_to(static_dir).as_posix() for p in _walk(static_dir, problems, root, hidden=True)
+    ]
+    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable), tuple(static))
 
 
 def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
@@ -316,19 +325,24 @@ def _named_transcript(
     return None
 
 
-def _walk(top: Path, problems: list[Diagnostic], root: Path, contain: bool = True) -> list[Path]:
+def _walk(
+    top: Path, problems: list[Diagnostic], root: Path, contain: bool = True, hidden: bool = False
+) -> list[Path]:
     """Regular files below `top`, sorted. Anything else is skipped with a warning before it is
     opened: a FIFO, socket or device (opening a FIFO waits forever), a symbolic link that is
     broken or loops. Links to folders are never followed, so the walk cannot loop. With
     `contain`, a link to a file is followed only while it stays inside its section of `top`
     (content/essays/, content/media/, ...), what lies outside is never read, and a link to a
-    folder is reported."""
+    folder is reported. With `hidden`, files and folders whose names start with '.' are kept
+    (content/static/.well-known/); editor scratch files and version-control folders never are."""
     found: list[Path] = []
     if not top.is_dir():
         return found
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
-        folders = sorted(d for d in dirnames if not d.startswith("."))
+        folders = sorted(
+            d for d in dirnames if not d.startswith(".") or (hidden and d not in _VCS_FOLDERS)
+        )
         dirnames[:] = [d for d in folders if not (here / d).is_symlink()]
         for name in sorted(set(folders) - set(dirnames)) if contain else ():
             problems.append(
@@ -340,7 +354,7 @@ def _walk(top: Path, problems: list[Diagnostic], root: Path, contain: bool = Tru
                 )
             )
         for name in sorted(filenames):
-            if is_scratch_file(name):
+            if is_scratch_file(name.removeprefix(".") if hidden else name) or name == ".DS_Store":
                 continue
             path = here / name
             parts = path.relative_to(top).parts
@@ -572,10 +586,11 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
 
 
 def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks."""
+    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks. One
+    that starts with `/` is an old URL path of the concept's page (see redirects.py)."""
     value = r.get("aliases")
     if not isinstance(value, list):
-        return r.text_list("aliases"), ()
+        return tuple(a for a in r.text_list("aliases") if not a.startswith("/")), ()
     names: list[str] = []
     quiet: list[str] = []
     for i, entry in enumerate(value):
@@ -586,6 +601,8 @@ def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 names.append(name)
                 if a.boolean("autolink", default=True) is False:
                     quiet.append(name)
+        elif isinstance(entry, str) and entry.strip().startswith("/"):
+            continue
         elif isinstance(entry, str) and entry.strip():
             names.append(entry.strip())
         else:
