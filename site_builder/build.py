@@ -41,9 +41,9 @@ from .parse import parse_item
 from .podcast import chapters_json, podcast_feed
 from .podcast_checks import check_podcast
 from .pool import run_sliced
-from .render import Job, Renderer, collect_assets, theme_dirs
 from .redirects import plan_redirects, redirect_files
-from .routes import STATIC_DIR, PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
+from .render import Job, Renderer, collect_assets, theme_dirs
+from .routes import PODCAST_FEED, STATIC_DIR, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
 from .write import OutputWriter
 

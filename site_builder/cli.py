@@ -109,6 +109,20 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
     new.set_defaults(run=_new)
 
+    imports = sub.add_parser(
+        "import", help="move a podcast feed or a newsletter archive into the site"
+    ).add_subparsers(dest="source_kind", metavar="SOURCE", required=True)
+    podcast = imports.add_parser(
+        "podcast", parents=[common], help="one episode per item of an RSS podcast feed"
+    )
+    podcast.add_argument("source", metavar="FEED", help="the feed: a file, or an http(s) URL")
+    podcast.add_argument(
+        "--owner",
+        action="store_true",
+        help="import a feed whose podcast:locked says yes: you confirm that you own it",
+    )
+    podcast.set_defaults(run=_import)
+
     serve = sub.add_parser("serve", parents=[common], help="preview with drafts; rebuild on change")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
@@ -237,6 +251,27 @@ def _new(args: argparse.Namespace, root: Path) -> int:
             "it is a draft: `site-builder serve` shows it; set `draft: false` to publish",
             file=sys.stderr,
         )
+    return 0
+
+
+def _import(args: argparse.Namespace, root: Path) -> int:
+    """Plan every file of the import, then write them all or none."""
+    from .importers.common import write_all
+    from .importers.run import plan_import
+
+    if not (root / CONFIG_FILE).is_file():
+        raise UsageError(f"no {CONFIG_FILE} in {_shown(root)}: run `site-builder init` first")
+    outcome = plan_import(args.source_kind, args.source, root, owner=args.owner)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for refused in outcome.refused:
+        print(f"{args.source}: {refused}", file=sys.stderr)
+    try:
+        write_all(root, outcome.files)
+    except OSError as exc:
+        raise UsageError(f"could not write the import ({exc}): nothing was written") from None
+    noun = "episode" if args.source_kind == "podcast" else "post"
+    print(f"imported {outcome.summary(noun)}")
     return 0
 
 

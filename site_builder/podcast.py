@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .feeds import media_url
 from .model import Episode
 from .render import View
-from .routes import PODCAST_FEED, episode_files
+from .routes import PODCAST_FEED, episode_files, is_remote
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -102,7 +102,7 @@ def podcast_feed(
     sub(channel, "language", config.language)
     sub(channel, "generator", "site-builder")
     if show.image:
-        sub(channel, "itunes:image", href=media_url(config, show.image, True))
+        sub(channel, "itunes:image", href=media_url(config, show.image, not is_remote(show.image)))
     parent = channel
     for name in show.category[:2]:  # a category, then optionally its subcategory inside it
         parent = ET.SubElement(parent, f"{{{ITUNES}}}category", {"text": name})
@@ -143,7 +143,8 @@ def podcast_feed(
         if episode.duration is not None:
             sub(item, "itunes:duration", str(episode.duration))
         if episode.image:
-            sub(item, "itunes:image", href=media_url(config, episode.image, True))
+            local = not is_remote(episode.image)
+            sub(item, "itunes:image", href=media_url(config, episode.image, local))
         if episode.number is not None:
             sub(item, "itunes:episode", str(episode.number))
         if episode.season:
@@ -165,6 +166,8 @@ def podcast_feed(
                 type=episode.transcript.mime_type,
                 **attrs,
             )
+        for remote in () if episode.transcript else _remote_transcripts(episode):
+            sub(item, "podcast:transcript", **remote)
         if episode.chapters:
             sub(
                 item,
@@ -178,3 +181,14 @@ def podcast_feed(
             for guest in episode.guests:
                 sub(item, "podcast:person", guest, role="guest")
     return xml_document(rss, NAMESPACES)
+
+
+def _remote_transcripts(episode: Episode) -> list[dict[str, str]]:
+    """`transcripts: [{url, type}]` of an imported episode: the old host's transcripts, still
+    announced by the feed (each with its language and rel, if it had them)."""
+    found = episode.meta.get("transcripts")
+    return [
+        {k: str(t[k]) for k in ("url", "type", "language", "rel") if t.get(k) is not None}
+        for t in (found if isinstance(found, list) else ())
+        if isinstance(t, dict) and is_remote(str(t.get("url", ""))) and t.get("type")
+    ]

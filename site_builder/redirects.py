@@ -129,7 +129,9 @@ def _item_redirects(
         value = item.meta.get("aliases")
         entries = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         for i, entry in enumerate(entries):
-            line = item.line_of("aliases", i) if isinstance(value, list) else item.line_of("aliases")
+            line = (
+                item.line_of("aliases", i) if isinstance(value, list) else item.line_of("aliases")
+            )
             is_path = isinstance(entry, str) and entry.strip().startswith("/")
             if item.kind == "concept" and not is_path:
                 continue  # another name of the concept (read with the concept)

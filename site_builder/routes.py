@@ -55,6 +55,12 @@ def generated_clash(folder: str) -> str | None:
     return next((f for f in GENERATED_FOLDERS if own.startswith(f)), None)
 
 
+def is_remote(url: str) -> bool:
+    """Whether an image or audio URL is kept elsewhere (an imported show's artwork on its old
+    host) rather than in content/media."""
+    return url.startswith(("https://", "http://"))
+
+
 def episode_files(episode: Episode) -> dict[str, str]:
     """Output paths of the files the feed points at for an episode: chapters and transcript."""
     base = episode.url_path

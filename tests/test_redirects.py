@@ -1,4 +1,4 @@
-"""Old URLs keep working: `aliases:`, `redirects:`, `_redirects`, and content/static/ (issue 15.4)."""
+"""Old URLs keep working: `aliases:`, `redirects:`, `_redirects`, content/static/ (issue 15.4)."""
 
 from __future__ import annotations
 
@@ -155,8 +155,10 @@ def test_an_alias_that_collides_is_an_error_at_its_line(site, cli, alias, clash)
 @pytest.mark.parametrize("alias", ["p/no-slash/", "/../up/", "/a?b=1", "//host/x/"])
 def test_a_malformed_alias_is_an_error(site, cli, alias):
     root = site(
-        {"content/essays/2024-01-15-first.md": f'---\ntitle: One\ndate: 2024-01-15\n'
-         f'aliases: ["{alias}"]\n---\n'}
+        {
+            "content/essays/2024-01-15-first.md": f"---\ntitle: One\ndate: 2024-01-15\n"
+            f'aliases: ["{alias}"]\n---\n'
+        }
     )
     run = cli("check", "--root", root)
     assert run.code == 1
@@ -194,21 +196,22 @@ def test_static_files_are_copied_to_the_site_root(built):
     ],
 )
 def test_a_static_file_the_build_also_makes_is_an_error_naming_both(site, cli, rel, clash):
-    root = site(
-        {"content/essays/2024-01-15-on-ripeness.md": ESSAY, f"content/static/{rel}": "x"}
-    )
+    root = site({"content/essays/2024-01-15-on-ripeness.md": ESSAY, f"content/static/{rel}": "x"})
     run = cli("build", "--root", root)
     assert run.code == 1
     assert errors(run.err) == [
-        f"{root}/content/static/{rel}: error: the build also makes /{rel}: {clash} "
-        "[collision]"
+        f"{root}/content/static/{rel}: error: the build also makes /{rel}: {clash} [collision]"
     ]
     assert not (root / "output").exists()
 
 
 def test_a_draft_keeps_its_old_paths_to_itself(built):
     run, out = built(
-        {"content/essays/2024-01-15-on-ripeness.md": ESSAY.replace("date:", "draft: true\n    date:")}
+        {
+            "content/essays/2024-01-15-on-ripeness.md": ESSAY.replace(
+                "date:", "draft: true\n    date:"
+            )
+        }
     )
     assert run.code == 0, run.err
     assert not (out / "p").exists() and not (out / "_redirects").exists()
