@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config, normalise_base_url
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, UsageError
 from .pool import default_jobs
 from .scaffold import KINDS, keep_gitignore, new_file
@@ -108,6 +108,19 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
     new.set_defaults(run=_new)
+
+    init = sub.add_parser("init", help="start a new site in a folder")
+    init.add_argument("dir", metavar="DIR", help="the new site's folder (empty, or not there)")
+    init.add_argument("--title", help="the site's title")
+    init.add_argument("--base-url", metavar="URL", help="where it will be published")
+    init.add_argument("--author", metavar="NAME", help="the author's name")
+    init.add_argument("--email", metavar="E", help="the author's email (public in the feeds)")
+    init.add_argument("--podcast", action="store_true", help="with a podcast: section and cover")
+    init.add_argument("--ci", choices=["github"], help="also a workflow that builds and publishes")
+    init.add_argument(
+        "--force", action="store_true", help="use a folder that is not empty (no file is replaced)"
+    )
+    init.set_defaults(run=_init, root=".")
 
     imports = sub.add_parser(
         "import", help="move a podcast feed or a newsletter archive into the site"
@@ -252,6 +265,51 @@ def _new(args: argparse.Namespace, root: Path) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _init(args: argparse.Namespace, root: Path) -> int:
+    """Ask (on a terminal) for what the flags did not give, then write the files that are not
+    there yet."""
+    from .init import DEFAULT_BASE_URL, DEFAULT_TITLE, Answers, site_files
+
+    folder = Path(args.dir).expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{_shown(folder)} is a file")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise UsageError(
+            f"{_shown(folder)} is not empty: choose a new folder, or pass --force to add the "
+            "site's files to it (none that is there is replaced)"
+        )
+    ask = _asker() if sys.stdin.isatty() else None
+    title = args.title or (ask and ask("Title", DEFAULT_TITLE)) or DEFAULT_TITLE
+    base_url = args.base_url or (ask and ask("Published at", DEFAULT_BASE_URL)) or DEFAULT_BASE_URL
+    try:
+        base_url = normalise_base_url(base_url)
+    except ValueError as exc:
+        raise UsageError(f"--base-url: {exc}") from None
+    author = args.author or (ask and ask("Author's name", "")) or None
+    email = args.email or (author and ask and ask("Author's email (public)", "")) or None
+    answers = Answers(title, base_url, author, email, args.podcast, args.ci)
+    for rel, data in site_files(answers, datetime.now().date()).items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("xb") as file:
+                file.write(data)
+        except FileExistsError:
+            print(f"kept {_shown(path)}: it is there already", file=sys.stderr)
+    for section in ("episodes", "media"):
+        (folder / "content" / section).mkdir(exist_ok=True)
+    print(f"made a site in {_shown(folder)}: `cd {_shown(folder)}` and `site-builder serve`")
+    return 0
+
+
+def _asker():
+    def ask(question: str, default: str) -> str:
+        shown = f" [{default}]" if default else ""
+        return input(f"{question}{shown}: ").strip() or default
+
+    return ask
 
 
 def _import(args: argparse.Namespace, root: Path) -> int:
