@@ -134,7 +134,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import a feed whose podcast:locked says yes: you confirm that you own it",
     )
-    podcast.set_defaults(run=_import)
+    podcast.set_defaults(run=_import, download_media=False)
+    for kind, source, what in (
+        ("substack", "EXPORT", "each post of a Substack export (its zip, or the unpacked folder)"),
+        ("feed", "FEED", "each post of an RSS or Atom feed (a file, or an http(s) URL)"),
+    ):
+        posts = imports.add_parser(kind, parents=[common], help=f"an essay of {what}")
+        posts.add_argument("source", metavar=source)
+        posts.add_argument(
+            "--download-media",
+            action="store_true",
+            help="copy the images kept elsewhere into content/media/ and link to the copies",
+        )
+        posts.set_defaults(run=_import, owner=False)
 
     serve = sub.add_parser("serve", parents=[common], help="preview with drafts; rebuild on change")
     serve.add_argument("--host", default="127.0.0.1")
@@ -319,7 +331,9 @@ def _import(args: argparse.Namespace, root: Path) -> int:
 
     if not (root / CONFIG_FILE).is_file():
         raise UsageError(f"no {CONFIG_FILE} in {_shown(root)}: run `site-builder init` first")
-    outcome = plan_import(args.source_kind, args.source, root, owner=args.owner)
+    outcome = plan_import(
+        args.source_kind, args.source, root, owner=args.owner, download=args.download_media
+    )
     for note in outcome.notes:
         print(f"note: {note}", file=sys.stderr)
     for refused in outcome.refused:
