@@ -3,11 +3,8 @@ new site builds still carries what apps know the show by."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -15,8 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import yaml
-
-from site_builder.frontmatter import split
+from sitecheck import content_files, tree
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 FEED = FIXTURES / "podcast.xml"
@@ -33,18 +29,7 @@ def root(tmp_path):
 
 
 def episodes(root: Path) -> dict[str, dict]:
-    """File name -> front matter (and the body under `body`) of each imported episode."""
-    found = {}
-    for path in sorted((root / "content/episodes").glob("*.md")):
-        source = split(path.read_text(encoding="utf-8"), path.name)
-        found[path.name] = {**source.data, "body": source.body}
-    return found
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+    return content_files(root / "content/episodes")
 
 
 def test_one_episode_per_item_named_as_new_episode_names_them(cli, root):
@@ -321,19 +306,13 @@ def test_nothing_is_half_written(cli, root, monkeypatch):
     assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
 
 
-def test_a_feed_from_an_http_url(cli, root, tmp_path):
-    shutil.copy(FEED, tmp_path / "feed.xml")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/feed.xml"
-        run = cli("import", "podcast", url, "--root", root)
-        missing = cli("import", "podcast", url + ".gone", "--root", root)
-    finally:
-        server.shutdown()
+def test_a_feed_from_an_http_url(cli, root, tmp_path, static_server):
+    (tmp_path / "www-feed").mkdir()
+    shutil.copy(FEED, tmp_path / "www-feed/feed.xml")
+    url = f"{static_server(tmp_path / 'www-feed')}/feed.xml"
+    run = cli("import", "podcast", url, "--root", root)
     assert run.code == 0, run.err
     assert len(episodes(root)) == 4
     assert "chapters" not in episodes(root)["002-mediators-at-work.md"]  # not fetched from the web
+    missing = cli("import", "podcast", url + ".gone", "--root", root)
     assert missing.code == 2 and "cannot download" in missing.err

@@ -3,17 +3,13 @@ address an alias, links between posts wikilinks, images listed or fetched."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-
-from site_builder.frontmatter import split
+from sitecheck import content_files, tree
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 EXPORT = FIXTURES / "substack"
@@ -31,39 +27,21 @@ def root(tmp_path):
 
 
 def essays(root: Path) -> dict[str, dict]:
-    found = {}
-    for path in sorted((root / "content/essays").glob("*.md")):
-        source = split(path.read_text(encoding="utf-8"), path.name)
-        found[path.name] = {**source.data, "body": source.body}
-    return found
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+    return content_files(root / "content/essays")
 
 
 @pytest.fixture
-def served(tmp_path):
-    """served(files) -> base URL of a local HTTP server of those files (stopped after)."""
-    servers = []
+def served(tmp_path, static_server):
+    """served(files) -> base URL of a local HTTP server of those files."""
 
     def serve(files: dict[str, bytes]) -> str:
-        folder = tmp_path / "www"
+        folder = tmp_path / "www-files"
         for rel, data in files.items():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_bytes(data)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-        handler.log_message = lambda *a: None
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
+        return static_server(folder)
 
-    yield serve
-    for server in servers:
-        server.shutdown()
+    return serve
 
 
 def test_each_substack_post_becomes_an_essay(cli, root):

@@ -201,6 +201,16 @@ def free_name(folder: Path, stem: str, taken: set[str]) -> str:
     return name
 
 
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, … : one that is not in `taken` (and is now)."""
+    n, found = 1, slug
+    while found in taken:
+        n += 1
+        found = f"{slug}-{n}"
+    taken.add(found)
+    return found
+
+
 _TMP = ".site-builder-import-"
 
 

@@ -34,6 +34,7 @@ from .common import (
     front_matters,
     iso,
     parse_xml,
+    unique_slug,
 )
 from .markup import first_sentence, html_to_markdown, plain_text
 from .siteyaml import merge_section
@@ -108,7 +109,7 @@ def import_podcast(feed: Feed, root: Path, site_yaml: str) -> Outcome:
     fields = [_episode(feed, item, title, guid) for _, item, title, guid in episodes]
     out.notes += _number(fields, [(p, title) for p, _, title, _ in episodes], numbers)
     for meta in fields:
-        slug = _unique(slugify(meta["title"], "episode"), slugs)
+        slug = unique_slug(slugify(meta["title"], "episode"), slugs)
         number = meta.get("number")
         name = free_name(section, f"{number:03d}-{slug}" if number else slug, taken_names)
         body = meta.pop("notes")
@@ -361,12 +362,3 @@ def _numbers_in(section: Path) -> dict[int | None, set[int]]:
         if number:
             numbers.setdefault(_whole(str(data.get("season", ""))), set()).add(number)
     return numbers
-
-
-def _unique(slug: str, taken: set[str]) -> str:
-    n, found = 1, slug
-    while found in taken:
-        n += 1
-        found = f"{slug}-{n}"
-    taken.add(found)
-    return found

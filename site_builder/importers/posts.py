@@ -32,6 +32,7 @@ from .common import (
     iso,
     parse_xml,
     read_source,
+    unique_slug,
 )
 from .markup import html_to_markdown
 
@@ -78,7 +79,7 @@ def import_posts(
             out.skipped += 1
         else:
             seen[post.old_path] = post.label
-            post.slug = _unique(post.slug, slugs)
+            post.slug = unique_slug(post.slug, slugs)
             fresh.append(post)
     links = {a: file_slug(f.name) for a, f in imported.items() if a.startswith("/")}
     links.update((p.old_path, p.slug) for p in fresh if not p.draft)
@@ -164,15 +165,6 @@ def _media_name(url: str, taken: set[str]) -> str:
         name = f"{slugify(stem, 'image')}-{n}.{suffix.lower()}"
     taken.add(name)
     return name
-
-
-def _unique(slug: str, taken: set[str]) -> str:
-    n, found = 1, slug
-    while found in taken:
-        n += 1
-        found = f"{slug}-{n}"
-    taken.add(found)
-    return found
 
 
 # Substack's "Export your data": posts.csv and posts/<post_id>.<slug>.html, zipped or not.
