@@ -59,7 +59,12 @@ class BuildResult:
     pages: int = 0
     rendered: int = 0  # of them, the pages rendered in this build (the rest were cached)
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
-    withheld: int = 0  # items left out: drafts, and items dated in the future
+    drafts_left_out: int = 0
+    future_left_out: int = 0  # items dated in the future (drafts among them counted as drafts)
+
+    @property
+    def withheld(self) -> int:
+        return self.drafts_left_out + self.future_left_out
 
 
 @contextmanager
@@ -114,7 +119,11 @@ def make_site(
             cache.files if cache else None,
             by_content=cache is not None and cache.by_content,
         )
-    problems = [*loaded.diagnostics, *template_problems(config.templates_dir, config.root)]
+    problems = [
+        *config.warnings,
+        *loaded.diagnostics,
+        *template_problems(config.templates_dir, config.root),
+    ]
     published = [i for i in loaded.items if is_published(i, drafts, now)]
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
@@ -143,7 +152,7 @@ def make_site(
         count = _counter(progress, "parse", len(changed))
         run_sliced(
             _parse_slice,
-            (index, glossary, config.autolink, media_dir, chart_cache),
+            (index, glossary, config.autolink, media_dir, chart_cache, config.timezone),
             changed,
             jobs,
             lambda part: (fresh.update(part), count(len(part))),
@@ -197,7 +206,12 @@ def make_site(
             found = unresolved + unused
             if config.podcast:
                 episodes = [i for i in index.by_key.values() if isinstance(i, Episode)]
-                found += check_podcast(config, episodes, partial(read_head, config.content_dir))
+                found += check_podcast(
+                    config,
+                    episodes,
+                    partial(read_head, config.content_dir),
+                    unreleased={i.key for i in loaded.items if not is_published(i, False, now)},
+                )
             problems += found
             if cache is not None:
                 cache.link_warnings = [d for d in found if d.severity != "error"]
@@ -277,7 +291,18 @@ def make_site(
         for m in parsed[item.key].mentions
         if m.autolink and m.linked
     ]
-    return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks, len(withheld))
+    drafts_left_out = sum(i.draft for i in withheld)
+    return BuildResult(
+        files,
+        copies,
+        problems,
+        timings,
+        pages,
+        len(todo),
+        autolinks,
+        drafts_left_out,
+        len(withheld) - drafts_left_out,
+    )
 
 
 def _render_files(
@@ -316,11 +341,11 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode, media_dir, chart_cache = shared
+    index, matcher, mode, media_dir, chart_cache, timezone = shared
     md, md_safe = make_markdown(), make_markdown(html=False)
     return {
         key: parse_item(
-            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe
+            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, timezone
         )
         for key in keys
     }
@@ -391,7 +416,8 @@ def _feed_jobs(
                 None,
             )
     if config.podcast:
-        episodes = [i for i in stream if isinstance(i, Episode)]
+        # a draft's show notes may come before its audio (which a published episode must have)
+        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
         if dirty is None or any(e.key in dirty for e in episodes):
             jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
         for episode in episodes if dirty is None else ():

@@ -124,6 +124,29 @@ def site_map(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], title: str
     return _svg(nodes, edges, positions, (size, size), title, "concept-map")
 
 
+def relation_list(nodes: Sequence[Node], edges: Sequence[tuple[str, str]]) -> str:
+    """What the site map shows, as a list for screens too narrow to draw it legibly: each
+    concept linked, followed by the concepts it is joined to (by label, in a fixed order)."""
+    by_key = {node.key: node for node in nodes}
+    joined: dict[str, set[str]] = {node.key: set() for node in nodes}
+    for a, b in edges:
+        if a in by_key and b in by_key and a != b:
+            joined[a].add(b)
+            joined[b].add(a)
+    items = []
+    for node in nodes:
+        others = sorted(
+            (by_key[k] for k in joined[node.key]), key=lambda n: (n.label.casefold(), n.key)
+        )
+        after = ": " + ", ".join(_link(other) for other in others) if others else ""
+        items.append(f"<li>{_link(node)}{after}</li>")
+    return '<ul class="plain">\n' + "\n".join(items) + "\n</ul>"
+
+
+def _link(node: Node) -> str:
+    return f'<a href="{escape(node.url)}">{escape(node.label)}</a>'
+
+
 def neighbourhood_map(centre: Node, neighbours: Sequence[Node], title: str) -> str:
     """One concept in the middle, its neighbours on an ellipse around it (room for labels)."""
     width, height = 600.0, 400.0

@@ -39,11 +39,12 @@ def parse_item(
     media_dir: Path | None = None,
     chart_cache: ChartCache | None = None,
     md_safe: MarkdownIt | None = None,
+    timezone: str = "UTC",
 ) -> Parsed:
     """One item's body (and transcript, or readers' responses, which `md_safe` reads with raw
-    HTML off); ```chart fences are drawn from data in `media_dir`."""
+    HTML off); ```chart fences are drawn from data in `media_dir`, in the site's `timezone`."""
     mode = autolink_mode(site_mode, item.autolink)
-    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache)
+    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache, timezone)
     body = render_markdown(
         md,
         item.body,
@@ -116,13 +117,19 @@ def transcript_html(
         anchor = f"t={para.start}"
         attrs = f' id="{anchor}"' if anchor not in seen else ""
         seen.add(anchor)
+        # the time stays out of the search index, and a colon (seen only where the theme has no
+        # .visually-hidden) keeps the speaker's name apart from the words in search excerpts
+        # and in screen readers
         who = ""
         if para.speaker and para.speaker != speaker:
-            who = f'<b class="speaker">{escape(para.speaker)}</b> '
+            who = (
+                f'<b class="speaker">{escape(para.speaker)}'
+                '<span class="visually-hidden">:</span></b> '
+            )
         speaker = para.speaker or speaker
         out.append(
             f'<p{attrs}><a class="timestamp" href="{escape(player)}#t={para.start}" '
-            f'data-start="{para.start}"><time datetime="PT{para.start}S">'
+            f'data-start="{para.start}" data-pagefind-ignore><time datetime="PT{para.start}S">'
             f'{format_duration(para.start)}</time></a> <span class="words">{who}{text}</span></p>'
         )
     return "\n".join(out) + "\n", mentions

@@ -15,28 +15,53 @@
     window.scrollTo(0, Number(saved));
   }
 
+  // The overlay draws in a shadow root with its own styles, so no rule of the site's theme
+  // reaches it (the theme's `pre` background once left the errors unreadable in light mode);
+  // `all: initial` stops inherited colours and fonts at the host, and `!important` there
+  // outranks any rule of the page that selects the host itself.
+  const OVERLAY_STYLE = `
+    :host {
+      all: initial !important; display: block !important; position: fixed !important;
+      inset: 0 !important; z-index: 2147483647 !important; overflow: auto !important;
+    }
+    .box {
+      box-sizing: border-box; min-height: 100%; padding: 2rem; background: #fffaf8; color: #1a1a1a;
+      font: 14px/1.5 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+    }
+    strong { font-weight: 700; }
+    pre {
+      margin: 1rem 0 0; padding: 0; border: 0; background: none; color: #a3190c;
+      font: inherit; white-space: pre-wrap; overflow-wrap: anywhere;
+    }
+    @media (prefers-color-scheme: dark) {
+      .box { background: #141418; color: #fff; }
+      pre { color: #ffb4a8; }
+    }`;
+
   const overlay = (errors) => {
-    let box = document.getElementById("site-builder-errors");
+    let host = document.getElementById("site-builder-errors");
     if (!errors.length) {
-      if (box) box.remove();
+      if (host) host.remove();
       return;
     }
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "site-builder-errors";
+    if (!host) {
+      host = document.createElement("div");
+      host.id = "site-builder-errors";
+      const shadow = host.attachShadow({ mode: "open" });
+      const style = document.createElement("style");
+      style.textContent = OVERLAY_STYLE;
+      const box = document.createElement("div");
+      box.className = "box";
       box.setAttribute("role", "alertdialog");
       box.setAttribute("aria-label", "Build errors");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,24,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;" +
-        "padding:2rem;white-space:pre-wrap";
-      document.body.append(box);
+      shadow.append(style, box);
+      document.body.append(host);
     }
     const title = document.createElement("strong");
     title.textContent = "The site did not build. Fix the file and save: this page reloads.";
     const list = document.createElement("pre");
     list.textContent = errors.join("\n"); // text, never HTML
-    list.style.cssText = "margin-top:1rem;color:#ffb4a8;white-space:pre-wrap";
-    box.replaceChildren(title, list);
+    host.shadowRoot.querySelector(".box").replaceChildren(title, list);
   };
 
   const swapStylesheets = (hrefs) => {

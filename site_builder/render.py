@@ -16,7 +16,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from .conceptmap import Node, neighbourhood_map, site_map
+from .conceptmap import Node, neighbourhood_map, relation_list, site_map
 from .concepts import Glossary, often_with
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic
@@ -272,6 +272,7 @@ class Renderer:
                 letters=self._by_letter(concepts),
                 mentions=self.glossary.mentions,
                 concept_map=Markup(self._site_map(concepts)),
+                map_list=Markup(relation_list(*self._map_graph(concepts))),
                 term_set=self._term_set(concepts),
             ),
         )
@@ -467,12 +468,13 @@ class Renderer:
             self.glossary.mentions.get(concept.key, 0),
         )
 
+    def _map_graph(self, concepts: list[Concept]) -> tuple[list[Node], list[tuple[str, str]]]:
+        """The glossary's concepts and the relations between them, as its map draws them."""
+        return [self._node(c) for c in concepts], [(a, b) for a, b, _ in self.glossary.edges]
+
     def _site_map(self, concepts: list[Concept]) -> str:
-        edges = [(a, b) for a, b, _ in self.glossary.edges]
         return site_map(
-            [self._node(c) for c in concepts],
-            edges,
-            f"Map of the {len(concepts)} concepts in the glossary",
+            *self._map_graph(concepts), f"Map of the {len(concepts)} concepts in the glossary"
         )
 
     def _by_letter(self, concepts: list[Concept]) -> list[tuple[str, list[View]]]:

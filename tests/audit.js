@@ -21,7 +21,7 @@ const contrast = () => {
   }
   function background(el) {
     const layers = [];
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement || node.parentNode.host) {
       const bg = parse(getComputedStyle(node).backgroundColor);
       if (bg && bg.a > 0) layers.push(bg);
       if (bg && bg.a === 1) break;
@@ -30,12 +30,20 @@ const contrast = () => {
     for (const layer of layers.reverse()) result = over(layer, result);
     return result;
   }
+  // every text node, those in open shadow roots too (the preview's error overlay draws in one)
+  function* texts(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.nodeType === Node.TEXT_NODE) yield node;
+      else if (node.shadowRoot) yield* texts(node.shadowRoot);
+    }
+  }
   const failures = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const seen = new Set();
-  while (walker.nextNode()) {
-    const text = walker.currentNode.textContent.trim();
-    const el = walker.currentNode.parentElement;
+  for (const node of texts(document.body)) {
+    const text = node.textContent.trim();
+    const el = node.parentElement;
     if (!text || !el || seen.has(el)) continue;
     seen.add(el);
     const rects = el.getClientRects();

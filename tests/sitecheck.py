@@ -1,9 +1,15 @@
-"""What several tests share: a copy of the example site, a built site's files, and the check
-that every internal link resolves."""
+"""What several tests share: a copy of the example site, a built site's files, a clean build in
+another environment, the check that every internal link resolves, and a preview server in its
+own process."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -40,6 +46,18 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def build_with_env(root: Path, out: Path, **env: str) -> dict[str, bytes]:
+    """A clean build of `root` into `out`, in a process with `env` added to its environment."""
+    command = ["build", "--no-cache", "--root", str(root), "--output", str(out)]
+    subprocess.run(
+        [sys.executable, "-m", "site_builder", *command],
+        check=True,
+        env={**os.environ, **env},
+        capture_output=True,
+    )
+    return tree(out)
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -74,3 +92,50 @@ def broken_links(out: Path, base_path: str) -> list[str]:
             if not target.is_file():
                 broken.append(f"{page.relative_to(out)}: <{tag}> {url}")
     return broken
+
+
+def launch_serve(
+    root: Path, *args: str, env: dict | None = None, program: list[str] | None = None
+) -> subprocess.Popen:
+    """`site-builder serve` on `root` and a free port (or `python <program>` with its arguments)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            *(program or ["-m", "site_builder"]),
+            "serve",
+            "--root",
+            str(root),
+            "--port",
+            "0",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1", **(env or {})},
+    )
+
+
+def read_line(stream, timeout: float = 20.0) -> str:
+    """The next line, or AssertionError after `timeout` seconds (a pipe's read cannot time out)."""
+    lines = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert lines, "timed out"
+    return lines[0]
+
+
+def start_serve(
+    root: Path, *args: str, env: dict | None = None, program: list[str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    """`site-builder serve` started as an author starts it, once it says where: (process, port)."""
+    proc = launch_serve(root, *args, env=env, program=program)
+    try:
+        line = read_line(proc.stdout)
+    except AssertionError:
+        proc.kill()
+        raise
+    match = re.search(r"http://[^:]+:(\d+)/", line)
+    assert match, line + proc.stderr.read()
+    return proc, int(match.group(1))

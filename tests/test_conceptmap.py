@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from site_builder.conceptmap import Node, layout, neighbourhood_map, site_map
+from site_builder.conceptmap import Node, layout, neighbourhood_map, relation_list, site_map
 
 
 def graph(n: int):
@@ -44,3 +44,21 @@ def test_neighbourhood_map_marks_the_current_concept_and_escapes_labels():
     svg = neighbourhood_map(centre, [Node("glossary/b", "B", "/glossary/b/")], "A & friends")
     assert 'class="map-node current" aria-current="page"' in svg
     assert "A &lt;b&gt;&amp;&lt;/b&gt;" in svg and "<title>A &amp; friends</title>" in svg
+
+
+def test_relation_list_names_each_concept_with_those_it_is_joined_to_both_ways():
+    a = Node("glossary/a", "A & co", "/g/a/")
+    b = Node("glossary/b", "b", "/g/b/")
+    c = Node("glossary/c", "C", "/g/c/")
+    html = relation_list([a, b, c], [("glossary/a", "glossary/c"), ("glossary/b", "glossary/a")])
+    assert html == (
+        '<ul class="plain">\n'
+        '<li><a href="/g/a/">A &amp; co</a>: <a href="/g/b/">b</a>, <a href="/g/c/">C</a></li>\n'
+        '<li><a href="/g/b/">b</a>: <a href="/g/a/">A &amp; co</a></li>\n'
+        '<li><a href="/g/c/">C</a>: <a href="/g/a/">A &amp; co</a></li>\n'
+        "</ul>"
+    )
+    assert (
+        relation_list([a], [])
+        == '<ul class="plain">\n<li><a href="/g/a/">A &amp; co</a></li>\n</ul>'
+    )

@@ -197,11 +197,12 @@ def test_item_guid_survives_a_new_title_and_a_renamed_file(tmp_path):
 def test_transcript_is_readable_and_linked_to_the_glossary(out):
     html = (out / "episodes/talk/index.html").read_text(encoding="utf-8")
     body = html.split('class="transcript-body"')[1].split("</div>")[0]
-    assert '<b class="speaker">Mara Linden</b>' in body
-    assert '<b class="speaker">Dr. A &amp; B &lt;c&gt;</b>' in body
+    colon = '<span class="visually-hidden">:</span>'  # heard, and kept in search excerpts
+    assert f'<b class="speaker">Mara Linden{colon}</b>' in body
+    assert f'<b class="speaker">Dr. A &amp; B &lt;c&gt;{colon}</b>' in body
     assert (
-        '<p id="t=10"><a class="timestamp" href="/show/media/001-talk.mp3#t=10" data-start="10">'
-        in body
+        '<p id="t=10"><a class="timestamp" href="/show/media/001-talk.mp3#t=10" data-start="10"'
+        " data-pagefind-ignore>" in body
     )
     assert 'href="/show/glossary/stalemate/" class="concept-link autolink"' in body
     assert "is the war ripe for talks, or only stuck?" in body  # cues joined into paragraphs

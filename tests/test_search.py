@@ -89,6 +89,32 @@ def test_transcripts_are_indexed(browser, example_origin):
     assert results(page) == [(BASE + "episodes/ripe-for-what/", "Episode")]
 
 
+# a label run into its value, or a page's metadata, where an excerpt should read as prose
+RUN_TOGETHER = re.compile(
+    r"\b(Published|Recorded|Length|With)(?=[\dA-Z])|Also:|Download the|Companion to|\b\d+:\d\d\b"
+)
+
+
+@pytest.mark.parametrize(
+    "words, shows",
+    [
+        ("truce", "Ceasefire. An agreement, formal or informal"),  # an alias: the concept first
+        ("communiqué", "matter more than the communiqué. Chapters. Why a bonus episode."),
+        ("uncompromising", "Dr. Ines Carvalho: Not always. Leaders often sound"),  # a transcript
+    ],
+)
+def test_excerpts_read_as_prose_without_labels_dates_or_times(
+    browser, example_origin, words, shows
+):
+    page = browser.new_page()
+    page.goto(example_origin + BASE + "search/?q=" + words)
+    page.wait_for_selector(".search-result")
+    excerpts = page.locator(".search-result .excerpt").all_inner_texts()
+    assert [e for e in excerpts if RUN_TOGETHER.search(e)] == []
+    assert any(shows in e for e in excerpts), excerpts
+    page.close()
+
+
 def test_without_javascript_the_page_says_so_and_links_the_glossary_and_tags(
     browser, example_origin
 ):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import shutil
 import signal
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitecheck import launch_serve, read_line, start_serve
 
 from site_builder.serve import byte_range, normalize_request_path
 
@@ -49,36 +49,11 @@ sys.exit(cli.main(sys.argv[1:]))
 
 
 def launch(root: Path, *args: str, env: dict | None = None, faulty: bool = False):
-    program = ["-c", FAULTY] if faulty else ["-m", "site_builder"]
-    return subprocess.Popen(
-        [sys.executable, *program, "serve", "--root", str(root), "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONFAULTHANDLER": "1", **(env or {})},
-    )
-
-
-def read_line(stream, timeout: float = 20.0) -> str:
-    """The next line, or AssertionError after `timeout` seconds (a pipe's read cannot time out)."""
-    lines = []
-    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    assert lines, "timed out"
-    return lines[0]
+    return launch_serve(root, *args, env=env, program=["-c", FAULTY] if faulty else None)
 
 
 def start(root: Path, *args: str, env: dict | None = None, faulty: bool = False):
-    proc = launch(root, *args, env=env, faulty=faulty)
-    try:
-        line = read_line(proc.stdout)
-    except AssertionError:
-        proc.kill()
-        raise
-    match = re.search(r"http://[^:]+:(\d+)/", line)
-    assert match, line + proc.stderr.read()
-    return proc, int(match.group(1))
+    return start_serve(root, *args, env=env, program=["-c", FAULTY] if faulty else None)
 
 
 def stop(proc: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
@@ -670,7 +645,7 @@ def test_browser_follows_edits_errors_fixes_and_deletions(served, browser):
     )
 
     essay.write_text(good.replace("date: 2026-03-14", "date: 2026-02-30"))
-    overlay = page.locator("#site-builder-errors")
+    overlay = page.get_by_role("alertdialog", name="Build errors")
     overlay.wait_for(timeout=10_000)
     text = overlay.inner_text()
     assert "content/essays/2026-03-14-reading-the-stalemate.md:3:" in text
@@ -696,10 +671,9 @@ def test_overlay_escapes_what_it_shows(served, browser):
     (root / "content/essays/2026-05-09-paper-promises.md").write_text(
         "---\ntitle: x\ndate: 2026-05-09\n---\n[[<script>window.hacked=1</script>]]\n"
     )
-    page.locator("#site-builder-errors").wait_for(timeout=10_000)
-    assert (
-        "[[<script>window.hacked=1</script>]]" in page.locator("#site-builder-errors").inner_text()
-    )
+    overlay = page.get_by_role("alertdialog", name="Build errors")
+    overlay.wait_for(timeout=10_000)
+    assert "[[<script>window.hacked=1</script>]]" in overlay.inner_text()
     assert page.evaluate("window.hacked") is None
 
 
