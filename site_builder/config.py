@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic, errors_in
-from .fields import EXTRA, FieldReader, Keys
+from .fields import EXTRA, OPEN, FieldReader, Keys
 from .frontmatter import Source, decode, key_line, parse_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -53,6 +53,7 @@ class SiteConfig:
     extra: dict[str, Any] = field(default_factory=dict)  # `extra:`, the author's own data
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
     warnings: tuple[Diagnostic, ...] = ()  # reported with the build's own
+    redirects: Any = None  # `redirects: {/old/: /new/}` as written (checked in redirects.py)
 
     def line_of(self, *key: str | int) -> int:
         return key_line(self.lines, key)
@@ -114,10 +115,13 @@ KEYS: Keys = _keys(
         "type",
         "guid",
         "hosts",
+        "author",  # the show's itunes:author, as imported
+        "language",  # the show's language, as imported
         owner=_PERSON,
     ),
     glossary=_keys("autolink"),
     responses=_keys("email"),
+    redirects=_keys(OPEN),  # old paths, any
 )
 
 
@@ -180,6 +184,7 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         responses_email=email,
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
+        redirects=r.get("redirects"),
     )
     for key in ("podcast", "glossary", "responses", "author"):
         if r.get(key) is not None and not isinstance(r.get(key), dict):
@@ -209,5 +214,5 @@ def _podcast(p: FieldReader) -> PodcastConfig:
         type=p.choice("type", ("episodic", "serial"), "episodic"),
         guid=p.text("guid"),
         hosts=p.text_list("hosts"),
-        extra=dict(p.data),
+        extra={**dict(p.data), "author": p.text("author"), "language": p.text("language")},
     )

@@ -37,7 +37,7 @@ from .model import (
 )
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
-from .routes import STATIC_DIR
+from .routes import STATIC_DIR, is_remote
 from .slugs import slug_problem
 from .transcripts import Transcript, parse_transcript
 from .xmlout import UNCARRIED
@@ -502,7 +502,7 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode"),
+    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience"),
     "episode": _keys(
         *_COMMON,
         "title",
@@ -517,7 +517,9 @@ KEYS: dict[str, Keys] = {
         "image",
         "guid",
         "transcript",
+        "aliases",
         audio=_keys("url", "length", "type"),
+        transcripts=_keys("url", "type", "language", "rel"),
         chapters=_keys("start", "title", "url"),
     ),
     "concept": _keys(
@@ -530,7 +532,7 @@ KEYS: dict[str, Keys] = {
         relations=_keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
         sources=_keys("author", "title", "year", "url"),
     ),
-    "page": _keys(*_COMMON, "title", "menu", "date"),
+    "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
 }
 _A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
 
@@ -580,6 +582,8 @@ def read_item(
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
+    if kind != "concept":  # old URL paths (a concept's are among its aliases): see redirects.py
+        r.text_list("aliases")
     item: Item
     if kind == "essay":
         m = _ESSAY_NAME.fullmatch(stem)
@@ -594,6 +598,7 @@ def read_item(
         )
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
+        r.text("audience")  # who a newsletter sent it to (`only_paid`), for templates
         if m and item.date is not None:
             _misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
@@ -621,6 +626,7 @@ def read_item(
             transcript_file=r.text("transcript"),
             **common,
         )
+        _remote_transcripts(r)
         # (with seasons, files may be numbered through the show and episodes by season)
         if m and number is not None and item.season is None:
             _misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
@@ -689,6 +695,20 @@ def _audio(r: FieldReader) -> Audio | None:
     suffix = Path(url.split("?")[0]).suffix.lower()
     kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
+
+
+def _remote_transcripts(r: FieldReader) -> None:
+    """Check `transcripts: [{url, type, language, rel}]`, the transcripts an imported episode
+    has on its old host, which podcast.xml goes on announcing."""
+    for t in r.mappings("transcripts"):
+        url = t.url("url", required=True)
+        if url and not is_remote(url):
+            t.error(
+                "url", f"'{t.name('url')}' must be an http(s) URL", "a local file is `transcript:`"
+            )
+        t.text("type", required=True)
+        t.text("language")
+        t.text("rel")
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:

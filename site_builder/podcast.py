@@ -184,8 +184,8 @@ def podcast_feed(
 
 
 def _remote_transcripts(episode: Episode) -> list[dict[str, str]]:
-    """`transcripts: [{url, type}]` of an imported episode: the old host's transcripts, still
-    announced by the feed (each with its language and rel, if it had them)."""
+    """`transcripts: [{url, type}]` of an imported episode (checked when it was read): the old
+    host's transcripts, still announced by the feed (with their language and rel, if any)."""
     found = episode.meta.get("transcripts")
     return [
         {k: str(t[k]) for k in ("url", "type", "language", "rel") if t.get(k) is not None}

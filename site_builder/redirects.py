@@ -156,7 +156,7 @@ def _config_redirects(
     config: SiteConfig, items: list[Item], known: frozenset[str], problems: list[Diagnostic]
 ) -> list[Redirect]:
     """`redirects: {/old/: /new/}` of site.yaml: each to a path of the site or an http(s) URL."""
-    value = config.extra.get("redirects")
+    value = config.redirects
     if value is None:
         return []
     if not isinstance(value, dict):
