@@ -4,6 +4,7 @@ new site builds still carries what apps know the show by."""
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
@@ -316,3 +317,14 @@ def test_a_feed_from_an_http_url(cli, root, tmp_path, static_server):
     assert "chapters" not in episodes(root)["002-mediators-at-work.md"]  # not fetched from the web
     missing = cli("import", "podcast", url + ".gone", "--root", root)
     assert missing.code == 2 and "cannot download" in missing.err
+
+
+def test_build_does_not_load_the_import_libraries():
+    import subprocess
+
+    code = (
+        "import sys, site_builder.cli, site_builder.build\n"
+        "print(sorted({'markdownify', 'bs4', 'defusedxml'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
