@@ -310,8 +310,8 @@ def test_unknown_podcast_keys_warn_at_their_line(site, cli, monkeypatch):
     monkeypatch.chdir(root)
     run = cli("check")
     takes = (
-        "    hint: it takes category, description, explicit, guid, hosts, image, owner, title,"
-        " type\n"
+        "    hint: it takes author, category, description, explicit, guid, hosts, image, language,"
+        " owner, title, type\n"
     )
     assert (run.code, run.err) == (
         0,
