@@ -4,8 +4,8 @@ new site builds still carries what apps know the show by."""
 from __future__ import annotations
 
 import os
-import sys
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -113,7 +113,6 @@ def test_the_show_goes_into_site_yaml(cli, root):
         "title": "The Un-Diplomatic",
         "description": "A podcast about how wars end: stalemates, summits & ceasefires.",
         "image": "https://cdn.hoster.example/undiplomatic/cover-3000.jpg",
-        "category": ["News", "Politics"],
         "categories": [["News", "Politics"], ["History"]],
         "explicit": False,
         "owner": {"name": "Mara Linden", "email": "mara@example.org"},
@@ -217,6 +216,12 @@ def test_the_built_feed_carries_every_guid_enclosure_and_instant(cli, root):
     assert facts(built.findall("item")) == facts(imported)
     podcast_guid = "{https://podcastindex.org/namespace/1.0}guid"
     assert built.findtext(podcast_guid) == source.findtext(podcast_guid)
+    pc = "{https://podcastindex.org/namespace/1.0}"
+    assert built.findtext(f"{pc}locked") == "no" and built.findtext("copyright") == "Mara Linden"
+    assert [f.get("url") for f in built.iter(f"{pc}funding")] == [
+        "https://support.example.org/mara"
+    ]
+    assert [c.get("text") for c in built.findall(f"{ITUNES}category")] == ["News", "History"]
     transcripts = [
         t.get("url") for t in built.iter("{https://podcastindex.org/namespace/1.0}transcript")
     ]

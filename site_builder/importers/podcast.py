@@ -218,8 +218,9 @@ def _show(feed: Feed) -> dict[str, Any]:
         if "<" in description
         else description,
         "image": _attr(c, "itunes:image", "href") or _text(c, "image/url") or None,
-        "category": categories[0] if categories else None,
-        "categories": categories if len(categories) > 1 else None,
+        # one as `category:`, several (Apple reads three at most) as `categories:`
+        "category": categories[0] if len(categories) == 1 else None,
+        "categories": categories[:3] if len(categories) > 1 else None,
         "explicit": _explicit(_text(c, "itunes:explicit")),
         "owner": _owner(owner) if owner is not None else None,
         "author": _text(c, "itunes:author") or None,
