@@ -38,9 +38,10 @@ from .markdown.item import parse_item
 from .markdown.mentions import Mention
 from .model import Episode, Item, Page
 from .pool import run_sliced
+from .redirects import plan_redirects, redirect_files
 from .render.pages import Job, Renderer
 from .render.theme import collect_assets, theme_dirs
-from .routes import episode_files, fixed_paths, tag_folder, tag_slug
+from .routes import STATIC_DIR, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
 from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
@@ -131,7 +132,9 @@ def make_site(
         problems += found
     with _phase(timings, "link"):
         themes = theme_dirs(config)
-        known = _known_paths(index.by_key.values(), loaded.media, config)
+        known = _known_paths(index.by_key.values(), loaded.media, loaded.static, config)
+        redirects, found = plan_redirects(config, index.by_key.values(), known, loaded.static)
+        problems += found
         shape = (
             site_shape(
                 config, index, parsed, themes, (drafts, live_reload, sorted(known)), cache.outlines
@@ -205,6 +208,7 @@ def make_site(
             feeds = feed_jobs(config, renderer, links, items, dirty)
             count = _counter(progress, "render", len(todo) + len(feeds))
             shown = _render_files(renderer, every, todo, feeds, jobs, keep, count)
+            keep(redirect_files(config, redirects))  # they show their targets' titles
             if wanted is None:
                 keep(
                     {"glossary.json": glossary_json(index, links, glossary_facts, config.base_url)}
@@ -223,6 +227,7 @@ def make_site(
     files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})
     copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
+    copies.update({rel: config.content_dir / STATIC_DIR / rel for rel in loaded.static})
     for item in items:
         if isinstance(item, Episode) and item.transcript:
             copies[episode_files(item)["transcript"]] = config.root / item.transcript.path
@@ -467,10 +472,13 @@ def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:
         save_ledger(config.root, result.ledger)
 
 
-def _known_paths(items, media: tuple[str, ...], config: SiteConfig) -> frozenset[str]:
+def _known_paths(
+    items, media: tuple[str, ...], static: tuple[str, ...], config: SiteConfig
+) -> frozenset[str]:
     """Every path a root-relative link in the content may point at."""
     paths = set(fixed_paths(podcast=bool(config.podcast)))
     paths.update(i.url_path for i in items)
     paths.update(tag_folder(tag_slug(t)) for i in items for t in i.tags)
     paths.update(f"media/{m}" for m in media)
+    paths.update(static)
     return frozenset(paths)

@@ -15,7 +15,7 @@ from ..errors import Diagnostic, did_you_mean
 from ..load.frontmatter import COMMENTED
 from ..load.media import image_info
 from ..model import ENCLOSURE_SUFFIXES, MEDIA_TYPES, Episode, Funding
-from ..routes import PODCAST_FEED
+from ..routes import PODCAST_FEED, is_remote
 from .podcast import episode_guid, show_guid
 
 # Apple Podcasts categories: parent -> subcategories (a subcategory must sit under its parent).
@@ -335,6 +335,8 @@ def _check_categories(category: tuple[str, ...], problem: Callable) -> None:
 
 
 def _artwork_problems(path: str, image: Callable[[str], bytes | str]) -> list[str]:
+    if is_remote(path):  # kept on another host (an imported show's): not read at build time
+        return []
     rel = path.lstrip("/")
     head = image(rel)
     if isinstance(head, str):

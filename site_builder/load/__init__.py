@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Diagnostic
 from ..model import KIND_OF_FOLDER, Episode, Essay, Item
+from ..routes import STATIC_DIR
 from .files import read_regular
 from .readers import read_item
 from .responses import SUFFIX as RESPONSES
@@ -23,6 +24,7 @@ class Loaded:
     media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
     diagnostics: tuple[Diagnostic, ...]
     unreadable: tuple[str, ...] = ()  # content files that could not be parsed at all
+    static: tuple[str, ...] = ()  # paths under content/static, hidden ones too, sorted
 
 
 def load_content(
@@ -51,6 +53,8 @@ def load_content(
         if parts[0] == "media" and len(parts) > 1:
             media.append("/".join(parts[1:]))
             continue
+        if parts[0] == STATIC_DIR and len(parts) > 1:
+            continue  # walked on its own below, hidden files and folders (.well-known/) too
         if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
@@ -111,7 +115,12 @@ def load_content(
                     code="responses",
                 )
             )
-    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable))
+    static_dir = content_dir / STATIC_DIR
+    static = [
+        p.relative_to(static_dir).as_posix()
+        for p in walk_content(static_dir, problems, root, hidden=True)
+    ]
+    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable), tuple(static))
 
 
 def _load_file(

@@ -24,6 +24,7 @@ from ..model import (
     SocialPost,
     SourceRef,
 )
+from ..routes import is_remote
 from ..slugs import slug_problem
 from .fields import (
     EXTRA,
@@ -46,7 +47,7 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode"),
+    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience"),
     "episode": _keys(
         *_COMMON,
         "title",
@@ -61,7 +62,9 @@ KEYS: dict[str, Keys] = {
         "image",
         "guid",
         "transcript",
+        "aliases",
         audio=_keys("url", "length", "type"),
+        transcripts=_keys("url", "type", "language", "rel"),
         chapters=_keys("start", "title", "url"),
         social=_keys("url", "protocol", "account", "account_url"),
         alternate_audio=_keys("url", "type", "length", "bitrate", "title"),
@@ -77,7 +80,7 @@ KEYS: dict[str, Keys] = {
         relations=_keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
         sources=_keys("author", "title", "year", "url"),
     ),
-    "page": _keys(*_COMMON, "title", "menu", "date"),
+    "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
 }
 _A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
 
@@ -127,6 +130,8 @@ def read_item(
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
+    if kind != "concept":  # old URL paths (a concept's are among its aliases): see redirects.py
+        r.text_list("aliases")
     item: Item
     if kind == "essay":
         m = KINDS["essay"].file_name.fullmatch(stem)
@@ -141,6 +146,7 @@ def read_item(
         )
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
+        r.text("audience")  # who a newsletter sent it to (`only_paid`), for templates
         if m and item.date is not None:
             misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
@@ -171,6 +177,7 @@ def read_item(
             funding=read_funding(r),
             **common,
         )
+        _remote_transcripts(r)
         # (with seasons, files may be numbered through the show and episodes by season)
         if m and number is not None and item.season is None:
             misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
@@ -232,6 +239,20 @@ def _audio(r: FieldReader) -> Audio | None:
     suffix = Path(url.split("?")[0]).suffix.lower()
     kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
+
+
+def _remote_transcripts(r: FieldReader) -> None:
+    """Check `transcripts: [{url, type, language, rel}]`, the transcripts an imported episode
+    has on its old host, which podcast.xml goes on announcing."""
+    for t in r.mappings("transcripts"):
+        url = t.url("url", required=True)
+        if url and not is_remote(url):
+            t.error(
+                "url", f"'{t.name('url')}' must be an http(s) URL", "a local file is `transcript:`"
+            )
+        t.text("type", required=True)
+        t.text("language")
+        t.text("rel")
 
 
 # podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
@@ -299,10 +320,11 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
 
 
 def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks."""
+    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks. One
+    that starts with `/` is an old URL path of the concept's page (see redirects.py)."""
     value = r.get("aliases")
     if not isinstance(value, list):
-        return r.text_list("aliases"), ()
+        return tuple(a for a in r.text_list("aliases") if not a.startswith("/")), ()
     names: list[str] = []
     quiet: list[str] = []
     for i, entry in enumerate(value):
@@ -313,6 +335,8 @@ def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 names.append(name)
                 if a.boolean("autolink", default=True) is False:
                     quiet.append(name)
+        elif isinstance(entry, str) and entry.strip().startswith("/"):
+            continue
         elif isinstance(entry, str) and entry.strip():
             names.append(entry.strip())
         else:

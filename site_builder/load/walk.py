@@ -19,6 +19,7 @@ from .responses import responses_file
 from .transcripts import TRANSCRIPT_SUFFIXES
 
 # Files editors and operating systems leave beside the ones authors write.
+_VCS_FOLDERS = (".git", ".hg", ".svn")
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
 
 
@@ -59,20 +60,23 @@ def fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo
 
 
 def walk_content(
-    top: Path, problems: list[Diagnostic], root: Path, contain: bool = True
+    top: Path, problems: list[Diagnostic], root: Path, contain: bool = True, hidden: bool = False
 ) -> list[Path]:
     """Regular files below `top`, sorted. Anything else is skipped with a warning before it is
     opened: a FIFO, socket or device (opening a FIFO waits forever), a symbolic link that is
     broken or loops. Links to folders are never followed, so the walk cannot loop. With
     `contain`, a link to a file is followed only while it stays inside its section of `top`
     (content/essays/, content/media/, ...), what lies outside is never read, and a link to a
-    folder is reported."""
+    folder is reported. With `hidden`, files and folders whose names start with '.' are kept
+    (content/static/.well-known/); editor scratch files and version-control folders never are."""
     found: list[Path] = []
     if not top.is_dir():
         return found
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
-        folders = sorted(d for d in dirnames if not d.startswith("."))
+        folders = sorted(
+            d for d in dirnames if not d.startswith(".") or (hidden and d not in _VCS_FOLDERS)
+        )
         dirnames[:] = [d for d in folders if not (here / d).is_symlink()]
         for name in sorted(set(folders) - set(dirnames)) if contain else ():
             problems.append(
@@ -84,7 +88,7 @@ def walk_content(
                 )
             )
         for name in sorted(filenames):
-            if is_scratch_file(name):
+            if is_scratch_file(name.removeprefix(".") if hidden else name) or name == ".DS_Store":
                 continue
             path = here / name
             parts = path.relative_to(top).parts
