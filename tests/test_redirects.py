@@ -112,15 +112,16 @@ def test_redirects_in_site_yaml_with_a_base_path(built):
     assert ">On Ripeness</a>" in page
 
 
-def test_a_redirect_to_nowhere_is_an_error_at_its_line(site, cli):
+def test_a_redirect_to_nowhere_is_an_error_at_its_line(site, cli, monkeypatch):
     site_yaml = "title: T\nbase_url: https://example.org/\nsearch: false\nredirects:\n" + (
         "  /old/: /essays/on-ripenes/\n"
     )
     root = site({"content/essays/2024-01-15-on-ripeness.md": ESSAY}, site_yaml)
-    run = cli("check", "--root", root)
+    monkeypatch.chdir(root)  # as an author runs it: problems named from the site folder
+    run = cli("check")
     assert run.code == 1
     assert errors(run.err) == [
-        f"{root}/site.yaml:5: error: redirects: /old/ leads to /essays/on-ripenes/, "
+        "site.yaml:5: error: redirects: /old/ leads to /essays/on-ripenes/, "
         "which the site does not have [redirect]"
     ]
     assert "did you mean 'essays/on-ripeness/'?" in run.err
@@ -136,7 +137,7 @@ def test_a_redirect_to_nowhere_is_an_error_at_its_line(site, cli):
         ("/p/second", "collides with the old path in content/essays/2024-01-16-second.md:5"),
     ],
 )
-def test_an_alias_that_collides_is_an_error_at_its_line(site, cli, alias, clash):
+def test_an_alias_that_collides_is_an_error_at_its_line(site, cli, monkeypatch, alias, clash):
     root = site(
         {
             "content/essays/2024-01-16-second.md": "---\ntitle: Two\ndate: 2024-01-16\n"
@@ -145,10 +146,11 @@ def test_an_alias_that_collides_is_an_error_at_its_line(site, cli, alias, clash)
             f"aliases:\n  - {alias}\n---\n",
         }
     )
-    run = cli("check", "--root", root)
+    monkeypatch.chdir(root)
+    run = cli("check")
     assert run.code == 1
     assert errors(run.err) == [
-        f"{root}/content/essays/2024-01-17-third.md:5: error: old path {alias} {clash} [collision]"
+        f"content/essays/2024-01-17-third.md:5: error: old path {alias} {clash} [collision]"
     ]
 
 
@@ -195,12 +197,15 @@ def test_static_files_are_copied_to_the_site_root(built):
         ("media/x.png", "/media/, which the site makes itself"),
     ],
 )
-def test_a_static_file_the_build_also_makes_is_an_error_naming_both(site, cli, rel, clash):
+def test_a_static_file_the_build_also_makes_is_an_error_naming_both(
+    site, cli, monkeypatch, rel, clash
+):
     root = site({"content/essays/2024-01-15-on-ripeness.md": ESSAY, f"content/static/{rel}": "x"})
-    run = cli("build", "--root", root)
+    monkeypatch.chdir(root)
+    run = cli("build")
     assert run.code == 1
     assert errors(run.err) == [
-        f"{root}/content/static/{rel}: error: the build also makes /{rel}: {clash} [collision]"
+        f"content/static/{rel}: error: the build also makes /{rel}: {clash} [collision]"
     ]
     assert not (root / "output").exists()
 
