@@ -24,6 +24,7 @@ from .config import SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .fields import parse_whole_number
+from .images import ImageStore, catalog_digest, publish_images
 from .incremental import (
     BuildCache,
     affected_pages,
@@ -118,10 +119,13 @@ def make_site(
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
     problems += collisions
+    media_dir = config.content_dir / "media"
+    with _phase(timings, "images"):
+        images = publish_images(media_dir, loaded.media, _image_store(config, cache, store_charts))
+        seen = catalog_digest(images.catalog)
     with _phase(timings, "parse"):
         glossary = build_matcher(index)
-        env = parse_env(config, index)
-        media_dir = config.content_dir / "media"
+        env = parse_env(config, index) + seen  # a new size or name for an image: parse again
         data = data_digest(media_dir)
         reusable = cache.parsed if cache and cache.parse_env == env else {}
         new_titles = retitled(index, reusable)
@@ -142,7 +146,7 @@ def make_site(
         count = _counter(progress, "parse", len(changed))
         run_sliced(
             _parse_slice,
-            (index, glossary, config.autolink, media_dir, chart_cache),
+            (index, glossary, config.autolink, media_dir, chart_cache, images.catalog),
             changed,
             jobs,
             lambda part: (fresh.update(part), count(len(part))),
@@ -151,10 +155,7 @@ def make_site(
         for item in index.by_key.values():
             body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
             parsed[item.key] = body
-            problems += [
-                Diagnostic(item.path, line, message, hint=hint, code=code)
-                for line, message, hint, code in body.problems
-            ]
+            problems += [Diagnostic(item.path, *problem) for problem in body.problems]
             problems += body.elsewhere
         if cache is not None:
             cache.parse_env, cache.chart_data = env, data
@@ -164,7 +165,12 @@ def make_site(
         known = _known_paths(index.by_key.values(), loaded.media, config)
         shape = (
             site_shape(
-                config, index, parsed, themes, (drafts, live_reload, sorted(known)), cache.outlines
+                config,
+                index,
+                parsed,
+                themes,
+                (drafts, live_reload, sorted(known), seen),
+                cache.outlines,
             )
             if cache
             else None
@@ -258,6 +264,12 @@ def make_site(
     files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})
     copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
+    # web sizes, and originals published without their metadata: made anew by every build, so
+    # never among the outputs a later build reuses
+    copies.update(images.copies)
+    for out in images.files:
+        copies.pop(out, None)
+    (sink or files.update)(images.files)
     for item in items:
         if isinstance(item, Episode) and item.transcript:
             copies[episode_files(item)["transcript"]] = config.root / item.transcript.path
@@ -311,11 +323,11 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode, media_dir, chart_cache = shared
+    index, matcher, mode, media_dir, chart_cache, images = shared
     md, md_safe = make_markdown(), make_markdown(html=False)
     return {
         key: parse_item(
-            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe
+            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, images
         )
         for key in keys
     }
@@ -484,6 +496,14 @@ def _build_site(
         raise InterruptedAfterWriting(output) from None
     result.timings["write"] = writing["write"] - result.timings.get("search", 0.0)
     return result
+
+
+def _image_store(config: SiteConfig, cache: BuildCache | None, store: bool) -> ImageStore:
+    """Where web sizes are kept: as charts are (only `build` adds to the folder), and in the
+    memory of the cache `serve` keeps between builds."""
+    if cache is None:
+        return ImageStore()
+    return ImageStore(config.root / CACHE_DIR / "images", store, cache.images)
 
 
 def _known_paths(items, media: tuple[str, ...], config: SiteConfig) -> frozenset[str]:
