@@ -25,6 +25,7 @@ from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .fields import parse_whole_number
 from .images import ImageStore, catalog_digest, publish_images
+from .images.sharing import publish_sharing
 from .incremental import (
     BuildCache,
     affected_pages,
@@ -42,7 +43,7 @@ from .parse import parse_item
 from .podcast import chapters_json, podcast_feed
 from .podcast_checks import check_podcast
 from .pool import run_sliced
-from .render import Job, Renderer, collect_assets, theme_dirs
+from .render import Job, Renderer, collect_assets, episode_label, theme_dirs
 from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
 from .write import OutputWriter
@@ -121,8 +122,11 @@ def make_site(
     problems += collisions
     media_dir = config.content_dir / "media"
     with _phase(timings, "images"):
-        images = publish_images(media_dir, loaded.media, _image_store(config, cache, store_charts))
-        seen = catalog_digest(images.catalog)
+        store = _image_store(config, cache, store_charts)
+        images = publish_images(media_dir, loaded.media, store)
+        shown, found = publish_sharing(config, index.by_key.values(), store, images, episode_label)
+        problems += found
+        seen = catalog_digest(images.catalog) + repr(shown.icons)
     with _phase(timings, "parse"):
         glossary = build_matcher(index)
         env = parse_env(config, index) + seen  # a new size or name for an image: parse again
@@ -239,6 +243,7 @@ def make_site(
                 glossary_facts,
                 live_reload=live_reload,
                 env=cache.environment(themes) if cache else None,
+                images=shown,
             )
             every = {job[0]: job for job in renderer.jobs(items)}
             todo = list(every) if wanted is None else [p for p in every if p in wanted]

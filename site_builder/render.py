@@ -21,6 +21,9 @@ from .concepts import Glossary, often_with
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic
 from .fields import format_duration
+from .images import ImageFacts, find_image, picture_html
+from .images.markup import COVER_SIZES
+from .images.sharing import SiteImages
 from .link import Links, SiteIndex, newest_first
 from .markdown import Parsed
 from .model import Concept, Episode, Essay, Item, Page
@@ -167,6 +170,7 @@ class Renderer:
         glossary: Glossary,
         live_reload: str | None = None,
         env: jinja2.Environment | None = None,
+        images: SiteImages | None = None,
     ):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
         self.glossary = glossary
@@ -182,6 +186,13 @@ class Renderer:
             asset=lambda name: base + asset_urls[name],
             live_reload=live_reload,
             generator="site-builder",
+        )
+        shown = images or SiteImages()
+        self.env.globals.update(
+            icons=shown.icons,
+            share_of=lambda page: shown.share(page.key if page else None),
+            picture=partial(_picture, shown.catalog, base),
+            cover_sizes=COVER_SIZES,
         )
         self.env.filters.update(
             date=format_date,
@@ -495,6 +506,17 @@ class Renderer:
             for path in pages
             if path.endswith("index.html") and path != "search/index.html"
         )
+
+
+def _picture(
+    catalog, base: str, url: str | None, alt: str, sizes: str, lazy: bool = False, class_: str = ""
+) -> Markup:
+    """`picture(url, alt, sizes)` in templates: a local image at its web sizes, or nothing."""
+    found = find_image(catalog, url) if url else None
+    if not isinstance(found, ImageFacts):
+        return Markup("")
+    extra = f' class="{html.escape(class_)}"' if class_ else ""
+    return Markup(picture_html(found, alt, prefix=base, lazy=lazy, sizes=sizes, extra=extra))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

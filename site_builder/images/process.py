@@ -89,6 +89,10 @@ class Published:
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
 
+    def read(self, out: str) -> bytes:
+        """The bytes of a file published here (a web size, to draw a card or icon from)."""
+        return self.files[out] if out in self.files else self.copies[out].read_bytes()
+
     def add(self, out: str, where: bytes | Path) -> None:
         if isinstance(where, Path):
             self.copies[out] = where

@@ -1,0 +1,56 @@
+"""The site's icons: favicon.ico, icon.png and apple-touch-icon.png, made from one image.
+
+From `icon:` in site.yaml, else the podcast's cover; a file of the same name in content/static/
+is published instead, as it is. A site with neither gets none, and its pages say so
+(`<link rel="icon" href="data:,">`), so browsers do not ask the host for /favicon.ico.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from .process import ImageStore, Published
+
+ICON_FORMAT = "1"
+ICONS = ("favicon.ico", "icon.png", "apple-touch-icon.png")
+_PAPER = (251, 248, 241)  # style.css --paper: iOS would put a transparent icon on black
+
+
+def publish_icons(
+    content_dir: Path, source: bytes | None, store: ImageStore, done: Published
+) -> tuple[str, ...]:
+    """Publish the icons into `done`; the names published. `source` is the icon image's
+    bytes (already known to open, see `publish_images`), or None."""
+    names = []
+    key = hashlib.sha256(ICON_FORMAT.encode() + (source or b"")).hexdigest()[:32]
+    for name in ICONS:
+        own = content_dir / "static" / name
+        if own.is_file():
+            done.copies[name] = own
+        elif source is not None:
+            entry = f"icon-{key}-{name}"
+            found = store.get(entry) or store.put(entry, make_icon(source, name))
+            done.add(name, found)
+        else:
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+def make_icon(source: bytes, name: str) -> bytes:
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(source)) as img:
+        square = ImageOps.fit(ImageOps.exif_transpose(img).convert("RGBA"), (256, 256))
+    buf = io.BytesIO()
+    if name == "favicon.ico":
+        square.save(buf, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    elif name == "icon.png":
+        square.resize((192, 192), Image.Resampling.LANCZOS).save(buf, "PNG", compress_level=9)
+    else:
+        flat = Image.new("RGB", square.size, _PAPER)
+        flat.paste(square, mask=square.getchannel("A"))
+        flat.resize((180, 180), Image.Resampling.LANCZOS).save(buf, "PNG", compress_level=9)
+    return buf.getvalue()
