@@ -358,3 +358,26 @@ def test_a_phone_390_px_wide_downloads_the_photo_at_a_phone_size(
     assert len(photo_bytes) == 1, photo_bytes  # one web size, not the 3000 x 4000 original
     ((url, size),) = photo_bytes.items()
     assert url.endswith(".webp") and size < 200_000
+
+
+def test_a_photo_like_cover_is_under_200_kb_at_its_largest_web_size():
+    from PIL import ImageFilter
+
+    from site_builder.images.process import make_web_sizes
+
+    side = 3000
+    smooth = Image.merge(
+        "RGB",
+        (
+            Image.linear_gradient("L").resize((side, side)),
+            Image.radial_gradient("L").resize((side, side)),
+            Image.linear_gradient("L").rotate(90).resize((side, side)),
+        ),
+    )
+    grain = Image.effect_noise((side, side), 60).filter(ImageFilter.GaussianBlur(1.2))
+    buf = io.BytesIO()
+    Image.blend(smooth, grain.convert("RGB"), 0.35).save(buf, "JPEG", quality=90)
+    assert len(buf.getvalue()) > 1_300_000  # as heavy as the 1.4 MB cover of the issue
+    made = make_web_sizes(buf.getvalue())
+    widest = max((s for s in made.sizes if s[2] == "image/webp"), key=lambda s: s[0])
+    assert widest[0] == 1600 and len(widest[3]) < 200_000

@@ -15,7 +15,7 @@ from .facts import SVG, ImageFacts, Variant
 
 # The text column is 40rem wide at most, with 1.25rem each side on a phone (style.css).
 PROSE_SIZES = "(min-width: 42.5rem) 40rem, calc(100vw - 2.5rem)"
-COVER_SIZES = "(min-width: 48rem) 13rem, 10rem"  # .cover in style.css
+COVER_SIZES = "(min-width: 48rem) 11rem, 8rem"  # .cover in style.css
 
 
 def picture_html(
