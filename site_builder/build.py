@@ -60,7 +60,12 @@ class BuildResult:
     pages: int = 0
     rendered: int = 0  # of them, the pages rendered in this build (the rest were cached)
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
-    withheld: int = 0  # items left out: drafts, and items dated in the future
+    drafts_left_out: int = 0
+    future_left_out: int = 0  # items dated in the future (drafts among them counted as drafts)
+
+    @property
+    def withheld(self) -> int:
+        return self.drafts_left_out + self.future_left_out
 
 
 @contextmanager
@@ -115,7 +120,11 @@ def make_site(
             cache.files if cache else None,
             by_content=cache is not None and cache.by_content,
         )
-    problems = [*loaded.diagnostics, *template_problems(config.templates_dir, config.root)]
+    problems = [
+        *config.warnings,
+        *loaded.diagnostics,
+        *template_problems(config.templates_dir, config.root),
+    ]
     published = [i for i in loaded.items if is_published(i, drafts, now)]
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
@@ -126,7 +135,8 @@ def make_site(
         images = publish_images(media_dir, loaded.media, store)
         shown, found = publish_sharing(config, index.by_key.values(), store, images, episode_label)
         problems += found
-        seen = catalog_digest(images.catalog) + repr(shown.icons)
+        catalog = images.catalog
+        seen = catalog_digest(catalog) + repr(shown.icons)
     with _phase(timings, "parse"):
         glossary = build_matcher(index)
         env = parse_env(config, index) + seen  # a new size or name for an image: parse again
@@ -150,7 +160,7 @@ def make_site(
         count = _counter(progress, "parse", len(changed))
         run_sliced(
             _parse_slice,
-            (index, glossary, config.autolink, media_dir, chart_cache, images.catalog),
+            (index, glossary, config.autolink, media_dir, chart_cache, config.timezone, catalog),
             changed,
             jobs,
             lambda part: (fresh.update(part), count(len(part))),
@@ -204,7 +214,12 @@ def make_site(
             found = unresolved + unused
             if config.podcast:
                 episodes = [i for i in index.by_key.values() if isinstance(i, Episode)]
-                found += check_podcast(config, episodes, partial(read_head, config.content_dir))
+                found += check_podcast(
+                    config,
+                    episodes,
+                    partial(read_head, config.content_dir),
+                    unreleased={i.key for i in loaded.items if not is_published(i, False, now)},
+                )
             problems += found
             if cache is not None:
                 cache.link_warnings = [d for d in found if d.severity != "error"]
@@ -289,7 +304,18 @@ def make_site(
         for m in parsed[item.key].mentions
         if m.autolink and m.linked
     ]
-    return BuildResult(files, copies, problems, timings, pages, len(todo), autolinks, len(withheld))
+    drafts_left_out = sum(i.draft for i in withheld)
+    return BuildResult(
+        files,
+        copies,
+        problems,
+        timings,
+        pages,
+        len(todo),
+        autolinks,
+        drafts_left_out,
+        len(withheld) - drafts_left_out,
+    )
 
 
 def _render_files(
@@ -328,11 +354,20 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode, media_dir, chart_cache, images = shared
+    index, matcher, mode, media_dir, chart_cache, timezone, images = shared
     md, md_safe = make_markdown(), make_markdown(html=False)
     return {
         key: parse_item(
-            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, images
+            index.by_key[key],
+            md,
+            index,
+            matcher,
+            mode,
+            media_dir,
+            chart_cache,
+            md_safe,
+            timezone,
+            images,
         )
         for key in keys
     }
@@ -403,7 +438,8 @@ def _feed_jobs(
                 None,
             )
     if config.podcast:
-        episodes = [i for i in stream if isinstance(i, Episode)]
+        # a draft's show notes may come before its audio (which a published episode must have)
+        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
         if dirty is None or any(e.key in dirty for e in episodes):
             jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
         for episode in episodes if dirty is None else ():

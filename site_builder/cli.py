@@ -165,7 +165,18 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             f" into {_shown(output)}" + (f", {cached:,} of them cached" if cached else "")
         )
         print(f"  {phases}")
+        if result.withheld:
+            print(f"  {_left_out(result.drafts_left_out, result.future_left_out)}")
     return 0
+
+
+def _left_out(drafts: int, future: int) -> str:
+    """`left out 2 drafts and 1 item dated in the future (build --drafts includes them)`."""
+    parts = [f"{drafts} draft{'s' * (drafts != 1)}"] if drafts else []
+    if future:
+        parts.append(f"{future} item{'s' * (future != 1)} dated in the future")
+    them = "them" if drafts + future > 1 else "it"
+    return f"left out {' and '.join(parts)} (build --drafts includes {them})"
 
 
 class _ProgressLine:

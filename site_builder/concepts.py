@@ -14,24 +14,9 @@ from itertools import chain
 
 from .errors import Diagnostic, did_you_mean
 from .link import Links, SiteIndex
-from .model import Concept
+from .model import RELATION_INVERSES, Concept
 from .slugs import fold
 
-# Typed relations read both ways: the label on the other concept's page.
-INVERSE = {
-    "precondition_of": "requires",
-    "requires": "precondition_of",
-    "part_of": "includes",
-    "includes": "part_of",
-    "example_of": "has_example",
-    "has_example": "example_of",
-    "leads_to": "follows_from",
-    "follows_from": "leads_to",
-    "causes": "caused_by",
-    "caused_by": "causes",
-    "contrasts_with": "contrasts_with",
-    "alternative_to": "alternative_to",
-}
 OFTEN_WITH = 5
 
 
@@ -120,7 +105,7 @@ def _relations(index: SiteIndex, concepts: list[Concept], links: Links, problems
                     )
                     continue
                 by_label[concept.key][label(kind)][other.key] = other
-                inverse = INVERSE.get(kind)
+                inverse = RELATION_INVERSES.get(kind)
                 back = label(inverse) if inverse else f"{label(kind)} (from)"
                 by_label[other.key][back][concept.key] = concept
                 edges.add((concept.key, other.key, kind))

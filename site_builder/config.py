@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ContentError, Diagnostic
-from .fields import FieldReader
+from .errors import ContentError, Diagnostic, errors_in
+from .fields import EXTRA, FieldReader, Keys
 from .frontmatter import Source, decode, key_line, parse_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -50,8 +50,10 @@ class SiteConfig:
     autolink: str
     search: bool
     responses_email: str | None
-    extra: dict[str, Any] = field(default_factory=dict)
+    icon: str | None = None  # the image icons are made from (see images/icons.py)
+    extra: dict[str, Any] = field(default_factory=dict)  # `extra:`, the author's own data
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
+    warnings: tuple[Diagnostic, ...] = ()  # reported with the build's own
 
     def line_of(self, *key: str | int) -> int:
         return key_line(self.lines, key)
@@ -88,18 +90,37 @@ def normalise_base_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-_KNOWN = {
+def _keys(*names: str, **tables: Keys) -> Keys:
+    return {**dict.fromkeys(names), **tables}
+
+
+_PERSON = _keys("name", "email")
+# The keys site.yaml accepts: what `read_config` reads, and nothing else (a test holds the two
+# together). Any other key is a warning at its line.
+KEYS: Keys = _keys(
     "title",
     "description",
     "base_url",
     "language",
-    "author",
     "timezone",
-    "podcast",
-    "glossary",
     "search",
-    "responses",
-}
+    "icon",
+    EXTRA,
+    author=_PERSON,
+    podcast=_keys(
+        "title",
+        "description",
+        "image",
+        "category",
+        "explicit",
+        "type",
+        "guid",
+        "hosts",
+        owner=_PERSON,
+    ),
+    glossary=_keys("autolink"),
+    responses=_keys("email"),
+)
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -159,15 +180,17 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         autolink=glossary.choice("autolink", AUTOLINK_MODES, "first") if glossary else "first",
         search=bool(r.boolean("search", default=True)),
         responses_email=email,
-        extra={k: v for k, v in source.data.items() if k not in _KNOWN},
+        icon=r.text("icon"),
+        extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
     for key in ("podcast", "glossary", "responses", "author"):
         if r.get(key) is not None and not isinstance(r.get(key), dict):
             r.error(key, f"'{key}' must be a mapping of keys to values")
-    if problems:
+    r.warn_unknown(KEYS, CONFIG_FILE, "site.extra")
+    if errors_in(problems):
         raise ContentError(problems)
-    return config
+    return replace(config, warnings=tuple(problems))
 
 
 def _person(r: FieldReader, key: str) -> Person | None:

@@ -53,12 +53,18 @@ def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest known choice, or None when nothing is close."""
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else None
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known choice `word` was most probably meant to be (the same but for case first)."""
     pool = sorted(set(choices))
     folded = {c.casefold(): c for c in pool}
     if word.casefold() in folded:
-        return f"did you mean '{folded[word.casefold()]}'?"
+        return folded[word.casefold()]
     close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
-    return f"did you mean '{folded[close[0]]}'?" if close else None
+    return folded[close[0]] if close else None
 
 
 class InterruptedAfterWriting(KeyboardInterrupt):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from .errors import Diagnostic
+from .errors import Diagnostic, closest
 from .frontmatter import Source
 
 _DATE = re.compile(
@@ -53,6 +54,16 @@ def parse_datetime(value: str, tz: tzinfo) -> datetime:
         return datetime.fromisoformat(stamp).astimezone(tz)
     except (ValueError, OverflowError) as exc:  # an offset like +99:00, or a year past 9999
         raise ValueError(f"'{value}' is not a usable date ({exc})") from None
+
+
+def written_day(value: Any) -> str | None:
+    """The day a date value names as written (`2024-1-5T23:30-10:00` -> `2024-01-05`), before
+    it is moved into the site's zone; None when it is not a date."""
+    m = _DATE.fullmatch(str(value).strip())
+    try:
+        return date(*map(int, m.groups()[:3])).isoformat() if m else None
+    except ValueError:
+        return None
 
 
 def parse_duration(value: Any) -> int:
@@ -115,6 +126,13 @@ def link_target(value: str) -> str:
     return url
 
 
+# The keys a mapping accepts, each with the table of its value when that is a mapping or a list
+# of mappings (None: any value). OPEN among them: other keys are the author's own words.
+Keys = Mapping[str, "Keys | None"]
+OPEN = "*"
+EXTRA = "extra"  # the author's own data, for templates: any value, never checked
+
+
 _TYPE_NAMES = {
     str: "text",
     int: "a whole number",
@@ -138,6 +156,7 @@ class FieldReader:
         self.diagnostics = diagnostics
         self.prefix = prefix
         self.code = code  # the [code] its diagnostics carry
+        self.read: set[tuple[str, ...]] = set()  # key paths looked up, list positions left out
 
     def within(self, *key: str | int) -> FieldReader:
         """A reader for a nested mapping (e.g. `audio`), sharing this reader's diagnostics."""
@@ -148,10 +167,15 @@ class FieldReader:
         return self.source.data
 
     def has(self, key: str) -> bool:
+        self._note(key)
         return isinstance(self.data, dict) and key in self.data
 
     def get(self, key: str) -> Any:
+        self._note(key)
         return self.data.get(key) if isinstance(self.data, dict) else None
+
+    def _note(self, key: str) -> None:
+        self.read.add(tuple(k for k in (*self.prefix, key) if isinstance(k, str)))
 
     def error(self, key: str | int | None, message: str, hint: str | None = None) -> None:
         at = (*self.prefix, key) if key is not None else self.prefix
@@ -207,6 +231,10 @@ class FieldReader:
         except ValueError as exc:
             self.error(key, f"'{self.name(key)}' {exc.args[0]}", exc.args[1])
             return None
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        """A mapping of the author's own (such as `extra:`), empty when there is none."""
+        return self._typed(key, dict, False) or {}
 
     def integer(self, key: str, required: bool = False, minimum: int | None = None) -> int | None:
         value = self._typed(key, int, required)
@@ -308,10 +336,67 @@ class FieldReader:
                 )
         return readers
 
+    def warn_unknown(self, keys: Keys, where: str, extra_seen_as: str) -> None:
+        """A warning at every key of the source that `keys` does not list, with the key it
+        was probably meant to be, or the mapping it belongs under. `where` names the file's
+        kind ("an essay"); `extra_seen_as` is how templates see `extra:` ("page.extra")."""
+        for at, key, table in _unknown(self.data, keys, ()):
+            name = ".".join(str(k) for k in (*at, key))
+            # where a key of this name is at home one level down, e.g. a relation kind
+            home_of = {
+                inner_key: home
+                for home, inner in sorted(table.items(), reverse=True)
+                for inner_key in inner or ()
+                if inner_key != OPEN
+            }
+            homes = [f"`{home}:`" for home, inner in table.items() if inner and key in inner]
+            meant = closest(key, [*table, *home_of])
+            if homes:
+                hint = f"'{key}' goes under {' or '.join(homes)}"
+            elif meant in table:
+                hint = f"did you mean '{meant}'?"
+            elif meant:
+                hint = f"did you mean '{meant}', under `{home_of[meant]}:`?"
+            elif at:
+                hint = f"it takes {', '.join(sorted(table))}"
+            else:
+                hint = (
+                    f"your own data goes under `{EXTRA}:`, which templates see as {extra_seen_as}"
+                )
+            self.diagnostics.append(
+                Diagnostic(
+                    self.source.path,
+                    self.source.line_of(*at, key),
+                    f"unknown key '{name}' in {where}",
+                    hint=hint,
+                    code="unknown-key",
+                    severity="warning",
+                )
+            )
+
+
+def _unknown(data: Any, keys: Keys, at: tuple) -> list[tuple[tuple, str, Keys]]:
+    """(path of the mapping, key, its table) for each key `keys` does not list, at any depth."""
+    found: list[tuple[tuple, str, Keys]] = []
+    if not isinstance(data, dict):
+        return found
+    for key, value in data.items():
+        inner = keys.get(key)
+        if key in keys and inner is not None:
+            if isinstance(value, list):
+                for i, entry in enumerate(value):
+                    found += _unknown(entry, inner, (*at, key, i))
+            else:
+                found += _unknown(value, inner, (*at, key))
+        elif key not in keys and OPEN not in keys:
+            found.append((at, key, {k: v for k, v in keys.items() if k != OPEN}))
+    return found
+
 
 class _NestedReader(FieldReader):
     def __init__(self, parent: FieldReader, key: tuple):
         super().__init__(parent.source, parent.diagnostics, (*parent.prefix, *key), parent.code)
+        self.read = parent.read
         self._data = parent.source.data
         for k in self.prefix:
             self._data = self._data[k]

@@ -25,6 +25,10 @@ Path_ = tuple[str | int, ...]
 MAX_NESTING = 50
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+# A top-level key commented out, `# audio: {url: …}` as `new` writes it: its line is kept under
+# the key path (COMMENTED, "audio"), so that a problem with what is missing can point there.
+COMMENTED = "#"
+_COMMENTED_KEY = re.compile(r"#[ \t]*([A-Za-z_][\w-]*)[ \t]*:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,10 @@ def split(text: str, path: str) -> Source:
         if _CLOSE.fullmatch(lines[i]):
             yaml_text = "\n".join(lines[1:i])
             data, key_lines = parse_yaml(yaml_text, path, first_line=2)
+            for n, line in enumerate(lines[1:i], start=2):
+                commented = _COMMENTED_KEY.match(line)
+                if commented:
+                    key_lines.setdefault((COMMENTED, commented.group(1)), n)
             return Source(path, data, key_lines, "\n".join(lines[i + 1 :]), i + 2, True)
     raise _error(
         path,

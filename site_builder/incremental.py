@@ -98,6 +98,7 @@ def parse_env(config: SiteConfig, index: SiteIndex) -> str:
         [
             config.base_path,
             config.autolink,
+            config.timezone,  # charts draw local time in it
             *(facts(i) for i in sorted(index.by_key.values(), key=lambda i: i.key)),
         ]
     )

@@ -6,7 +6,7 @@ import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
@@ -41,6 +41,10 @@ class SiteIndex:
     by_term: Mapping[str, Concept]  # folded term or alias -> concept
     by_number: Mapping[int, Episode]
     withheld: Mapping[str, tuple[str, str]]  # folded slug -> why it is not published, and a hint
+    # what a front-matter reference to an item not published finds: `episodes/slug`,
+    # `episodes/#12` or `glossary/slug` -> why it is not there (to follow "episode 12"), and
+    # a hint
+    held: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def url(self, item: Item) -> str:
         return self.base_path + url_path(item)
@@ -188,8 +192,39 @@ def build_index(
             fold(file_slug(path)), (f"'{path}', which has errors of its own", "fix that file first")
         )
     return SiteIndex(
-        base_path, by_key, {k: tuple(v) for k, v in by_slug.items()}, by_term, by_number, why
+        base_path,
+        by_key,
+        {k: tuple(v) for k, v in by_slug.items()},
+        by_term,
+        by_number,
+        why,
+        _held(withheld, unreadable),
     ), problems
+
+
+def _held(withheld: Iterable[Item], unreadable: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """Why each item left out of the build, or each file that could not be read, is not what
+    a front-matter reference to it finds (see SiteIndex.held)."""
+    held: dict[str, tuple[str, str | None]] = {}
+    for path in unreadable:
+        folder, _, name = path.removeprefix("content/").partition("/")
+        why: tuple[str, str | None] = (f"cannot be checked until {path} is fixed", None)
+        held[f"{folder}/{file_slug(path)}"] = why
+        number = re.match(r"\d+(?=-)", name) if folder == "episodes" else None
+        if number:
+            held.setdefault(f"episodes/#{int(number.group())}", why)
+    for item in withheld:
+        why = (
+            "is a draft; it is published with --drafts or when its draft: line goes"
+            if item.draft
+            else f"is dated in the future ({item.date.date().isoformat() if item.date else ''});"
+            " it is published with --drafts or from that day",
+            f"it is {item.path}",
+        )
+        held[item.key] = why
+        if isinstance(item, Episode) and item.number is not None and item.episode_type == "full":
+            held.setdefault(f"episodes/#{item.number}", why)
+    return held
 
 
 def _tag_clashes(item: Item, seen: dict[str, dict[str, tuple[str, Item]]]) -> list[Diagnostic]:
@@ -273,14 +308,14 @@ def link_site(
         found = index.by_key.get(f"glossary/{slug}")
         if isinstance(found, Concept):
             return found
+        held = index.held.get(f"glossary/{slug}")
+        message, hint = (
+            (f"concept '{slug}' {held[0]}", held[1])
+            if held
+            else (f"unknown concept '{slug}'", did_you_mean(slug, concept_names))
+        )
         problems.append(
-            Diagnostic(
-                item.path,
-                item.line_of(key),
-                f"unknown concept '{slug}'",
-                hint=did_you_mean(slug, concept_names),
-                code="reference",
-            )
+            Diagnostic(item.path, item.line_of(key), message, hint=hint, code="reference")
         )
         return None
 
@@ -291,15 +326,19 @@ def link_site(
                 referrers[concept.key].setdefault(item.key, [])
         if isinstance(item, Essay) and item.episode is not None:
             episode = _find_episode(index, item.episode)
+            held = index.held.get(_episode_key(item.episode))
             if episode is None:
-                hint = did_you_mean(item.episode, [i.slug for i in index.by_number.values()])
+                message, hint = (
+                    (f"episode {_quoted_slug(item.episode)} {held[0]}", held[1])
+                    if held
+                    else (
+                        f"unknown episode '{item.episode}'",
+                        did_you_mean(item.episode, [i.slug for i in index.by_number.values()]),
+                    )
+                )
                 problems.append(
                     Diagnostic(
-                        item.path,
-                        item.line_of("episode"),
-                        f"unknown episode '{item.episode}'",
-                        hint=hint,
-                        code="reference",
+                        item.path, item.line_of("episode"), message, hint=hint, code="reference"
                     )
                 )
             else:
@@ -392,6 +431,19 @@ def newest_first(item: Item) -> tuple:
 def _stamp(when: datetime | None) -> float:
     # aware datetimes make .timestamp() slow, and lists are sorted by it many times a build
     return when.timestamp() if when else float("-inf")
+
+
+def _quoted_slug(ref: str) -> str:
+    """`12` as it is, `ripe-for-what` in quotes: "episode 12", "episode 'ripe-for-what'"."""
+    return ref if _episode_key(ref).startswith("episodes/#") else f"'{ref}'"
+
+
+def _episode_key(ref: str) -> str:
+    """The key of SiteIndex.held an essay's `episode:` names: `episodes/#12` or `episodes/slug`."""
+    try:
+        return f"episodes/#{parse_whole_number(ref)}"
+    except ValueError:
+        return f"episodes/{ref}"
 
 
 def _find_episode(index: SiteIndex, ref: str) -> Episode | None:

@@ -12,11 +12,29 @@ from datetime import tzinfo
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic
-from .fields import FieldReader, parse_duration
+from .fields import (
+    EXTRA,
+    OPEN,
+    FieldReader,
+    Keys,
+    format_duration,
+    parse_duration,
+    written_day,
+)
 from .files import inside, is_regular, read_regular, special_kind
 from .frontmatter import decode, split
 from .media import audio_duration
-from .model import Audio, Chapter, Concept, Episode, Essay, Item, Page, SourceRef
+from .model import (
+    RELATION_INVERSES,
+    Audio,
+    Chapter,
+    Concept,
+    Episode,
+    Essay,
+    Item,
+    Page,
+    SourceRef,
+)
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
 from .slugs import slug_problem
@@ -92,12 +110,12 @@ def load_content(
             )
             continue
         known = cache.get(path) if cache is not None else None
-        if known is not None and known[0] == _fingerprint(path, known[3], by_content):
+        if known is not None and known[0] == _fingerprint(path, known[3], by_content, tz):
             entry = known
         else:
             found: list[Diagnostic] = []
             item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
-            entry = (_fingerprint(path, deps, by_content), item, tuple(found), deps)
+            entry = (_fingerprint(path, deps, by_content, tz), item, tuple(found), deps)
         fresh[path] = entry
         _, item, found_problems, deps = entry
         problems.extend(found_problems)
@@ -135,8 +153,9 @@ def load_content(
     return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable))
 
 
-def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
-    """What says a file (and the files it pulls in) changed.
+def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo) -> tuple:
+    """What says a file (and the files it pulls in) changed, or the time zone its dates are
+    read in (site.yaml's `timezone`).
 
     Size, times and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
@@ -149,7 +168,7 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool) -> tuple:
         "essays": (responses_file(path),),
     }.get(path.parent.name, ())
     watched = (path, *siblings, *deps)
-    out: list[object] = []
+    out: list[object] = [str(tz)]
     for file in watched:
         try:
             if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
@@ -244,9 +263,9 @@ def _episode_files(
     """Read the episode's transcript, and the size and length of audio kept in content/media."""
     changes: dict = {}
     deps: list[Path] = []
-    named = episode.meta.get("transcript")
+    named = episode.transcript_file
     found = (
-        _named_transcript(episode, path, str(named), root, problems)
+        _named_transcript(episode, path, named, root, problems)
         if named
         else _beside(path, path.with_suffix(".vtt").name)
         or _beside(path, path.with_suffix(".srt").name)
@@ -288,7 +307,63 @@ def _episode_files(
                     code="reference",
                 )
             )
-    return (replace(episode, **changes) if changes else episode), tuple(deps)
+    episode = replace(episode, **changes) if changes else episode
+    problems += _implausible_duration(episode)
+    return episode, tuple(deps)
+
+
+MAX_HOURS = 12  # longer than any episode: a duration past it was written in milliseconds
+
+
+def _implausible_duration(episode: Episode) -> list[Diagnostic]:
+    """A warning at `duration:` when it cannot be the episode's length: over MAX_HOURS, or
+    shorter than where its last chapter starts or its transcript ends."""
+    duration = episode.duration
+    if duration is None:
+        return []
+    cues = episode.transcript.cues if episode.transcript else ()
+    message, hint = None, None
+    if duration > MAX_HOURS * 3600:
+        message = f"duration {duration // 3600} hours looks like milliseconds or a typo"
+        hint = f'write seconds or "H:MM:SS": {duration} ms is {format_duration(duration // 1000)}'
+    elif episode.chapters and episode.chapters[-1].start > duration:
+        start = episode.chapters[-1].start
+        message = (
+            f"duration {format_duration(duration)} is shorter than the last chapter's start "
+            f"({format_duration(start)})"
+        )
+    elif cues and int(cues[-1].end) > duration:
+        message = (
+            f"duration {format_duration(duration)} is shorter than the transcript "
+            f"({format_duration(int(cues[-1].end))})"
+        )
+    if message is None:
+        return []
+    return [
+        Diagnostic(
+            episode.path,
+            episode.line_of("duration"),
+            message,
+            hint=hint,
+            severity="warning",
+            code="plausibility",
+        )
+    ]
+
+
+def _misnamed(r: FieldReader, key: str, named: str, written: str | None, what: str) -> None:
+    """A warning at `key` when the file name's number or date is not the one written there."""
+    if written is not None and written != named:
+        r.diagnostics.append(
+            Diagnostic(
+                r.source.path,
+                r.source.line_of(key),
+                f"the file name says {what}{named} but {key}: is {written}",
+                hint=f"rename the file, or correct `{key}:` (the site shows `{key}:`)",
+                severity="warning",
+                code="plausibility",
+            )
+        )
 
 
 def _named_transcript(
@@ -405,6 +480,47 @@ def template_problems(templates_dir: Path, root: Path) -> list[Diagnostic]:
     return problems
 
 
+def _keys(*names: str, **tables: Keys) -> Keys:
+    return {**dict.fromkeys(names), **tables}
+
+
+# The front-matter keys each kind accepts: what `read_item` reads, and nothing else (a test
+# holds the two together). Any other key is a warning at its line.
+_COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
+KEYS: dict[str, Keys] = {
+    "essay": _keys(*_COMMON, "title", "date", "episode"),
+    "episode": _keys(
+        *_COMMON,
+        "title",
+        "date",
+        "number",
+        "season",
+        "recorded",
+        "duration",
+        "explicit",
+        "episode_type",
+        "guests",
+        "image",
+        "guid",
+        "transcript",
+        audio=_keys("url", "length", "type"),
+        chapters=_keys("start", "title", "url"),
+    ),
+    "concept": _keys(
+        *_COMMON,
+        "term",
+        "definition",
+        "forms",
+        "related",
+        aliases=_keys("name", "autolink"),
+        relations=_keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
+        sources=_keys("author", "title", "year", "url"),
+    ),
+    "page": _keys(*_COMMON, "title", "menu", "date"),
+}
+_A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
+
+
 def read_item(
     kind: str, rel: str, raw: bytes, tz: tzinfo, problems: list[Diagnostic]
 ) -> Item | None:
@@ -447,6 +563,7 @@ def read_item(
         autolink=r.boolean("autolink", default=None),
         updated=r.when("updated", tz),
         meta=dict(source.data),
+        extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
     item: Item
@@ -463,6 +580,8 @@ def read_item(
         )
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
+        if m and item.date is not None:
+            _misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
         m = _EPISODE_NAME.fullmatch(stem)
         episode_type = r.choice("episode_type", ("full", "trailer", "bonus"), "full")
@@ -485,8 +604,12 @@ def read_item(
             chapters=_chapters(r),
             image=r.text("image"),
             guid=r.text("guid"),
+            transcript_file=r.text("transcript"),
             **common,
         )
+        # (with seasons, files may be numbered through the show and episodes by season)
+        if m and number is not None and item.season is None:
+            _misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
     elif kind == "concept":
         term = r.text("term", required=True)
         aliases, quiet = _aliases(r)
@@ -512,6 +635,7 @@ def read_item(
             date=r.when("date", tz),
             **common,
         )
+    r.warn_unknown(KEYS[kind], _A_KIND[kind], "page.extra")
     # An item with invalid fields is still returned: the build fails on the recorded problems,
     # but its body is still checked, so one run reports everything.
     return item

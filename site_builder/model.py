@@ -12,6 +12,21 @@ from .transcripts import Transcript
 # kind -> the URL section its items live under; pages live at the site root.
 SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items() if section}
+# Typed relations read both ways: the label on the other concept's page.
+RELATION_INVERSES = {
+    "precondition_of": "requires",
+    "requires": "precondition_of",
+    "part_of": "includes",
+    "includes": "part_of",
+    "example_of": "has_example",
+    "has_example": "example_of",
+    "leads_to": "follows_from",
+    "follows_from": "leads_to",
+    "causes": "caused_by",
+    "caused_by": "causes",
+    "contrasts_with": "contrasts_with",
+    "alternative_to": "alternative_to",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,7 @@ class Item:
     draft: bool = False
     autolink: bool | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # all front matter, for templates
+    extra: dict[str, Any] = field(default_factory=dict)  # the author's own data, `extra:`
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in the file
 
     @property
@@ -96,6 +112,7 @@ class Episode(Item):
     guests: tuple[str, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     transcript: Transcript | None = None
+    transcript_file: str | None = None  # `transcript:`, a file beside the episode
     image: str | None = None
     guid: str | None = None
 

@@ -40,13 +40,14 @@ def parse_item(
     media_dir: Path | None = None,
     chart_cache: ChartCache | None = None,
     md_safe: MarkdownIt | None = None,
+    timezone: str = "UTC",
     images: Catalog | None = None,
 ) -> Parsed:
     """One item's body (and transcript, or readers' responses, which `md_safe` reads with raw
-    HTML off); ```chart fences are drawn from data in `media_dir`, local images shown at the
-    web sizes the `images` catalog lists."""
+    HTML off); ```chart fences are drawn from data in `media_dir`, in the site's `timezone`;
+    local images are shown at the web sizes the `images` catalog lists."""
     mode = autolink_mode(site_mode, item.autolink)
-    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache)
+    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache, timezone)
     body = render_markdown(
         md,
         item.body,

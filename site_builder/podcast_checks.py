@@ -7,10 +7,11 @@ are warnings. Media facts (image size, file presence) come in as arguments, read
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from .config import SiteConfig
 from .errors import Diagnostic, did_you_mean
+from .frontmatter import COMMENTED
 from .media import image_info
 from .model import Episode
 from .podcast import episode_guid, show_guid
@@ -123,12 +124,17 @@ MAX_DESCRIPTION_BYTES = 4000
 
 
 def check_podcast(
-    config: SiteConfig, episodes: Sequence[Episode], image: Callable[[str], bytes | str]
+    config: SiteConfig,
+    episodes: Sequence[Episode],
+    image: Callable[[str], bytes | str],
+    unreleased: Collection[str] = (),
 ) -> list[Diagnostic]:
-    """Every problem of the show and its published episodes.
+    """Every problem of the show and of the episodes the build shows.
 
     `image(path)` gives the first bytes of a file in content/media (e.g. "media/cover.png"),
     or the message that says why it cannot (there is none, the path leads out of the folder).
+    `unreleased` are the keys of drafts and future episodes (shown with --drafts): one of them
+    may be without audio yet, and is then left out of the feed.
     """
     show = config.podcast
     assert show is not None
@@ -193,7 +199,7 @@ def check_podcast(
             )
         if episode.audio:
             enclosures.setdefault(episode.audio.url, episode)
-        problems += _check_episode(episode, show.type, show.title, image)
+        problems += _check_episode(episode, show.type, show.title, image, episode.key in unreleased)
         guid = episode_guid(channel, episode)
         # a derived guid repeats only when the number does, which is reported already
         if guid in guids and episode.guid:
@@ -271,6 +277,7 @@ def _check_episode(
     show_type: str,
     show_title: str,
     image: Callable[[str], bytes | str],
+    unreleased: bool,
 ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
 
@@ -287,11 +294,23 @@ def _check_episode(
         )
 
     audio = episode.audio
-    if audio is None:
+    # the line `new` leaves for it, `# audio: {url: …}`, else the top of the file
+    placeholder = (COMMENTED, "audio")
+    commented = placeholder in episode.lines
+    fill_in = "fill in the `# audio:` line and remove its #" if commented else "add `audio:`"
+    if audio is None and unreleased:  # show notes come before the audio
         problem(
-            (),
+            placeholder,
+            "no audio yet: the episode is left out of the podcast feed",
+            f"{fill_in} when the file is online; publishing it without audio is an error",
+            severity="warning",
+        )
+    elif audio is None:
+        what = "the URL of the file, its size in bytes and its type (audio/mpeg)"
+        problem(
+            placeholder,
             "no audio: the podcast feed needs `audio: {url, length, type}`",
-            "add the URL of the file, its size in bytes and its type (audio/mpeg)",
+            f"{fill_in}: {what}" if commented else f"add {what}",
         )
     else:
         # (an empty URL is one that was missing or refused, and reported where it was read)
@@ -338,7 +357,7 @@ def _check_episode(
         )
     if show_title.casefold() in episode.title.casefold():
         problem(("title",), "the episode title repeats the show's title", severity="warning")
-    if episode.duration is None:
+    if episode.duration is None and audio is not None:  # (without audio, that is the news)
         problem(
             (),
             "no duration: apps show it before the audio loads",

@@ -7,8 +7,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .errors import UsageError
-from .slugs import fold, slugify
+from .errors import ContentError, UsageError
+from .frontmatter import decode, split
+from .slugs import fold, title_slug
 
 KINDS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": "pages"}
 
@@ -24,7 +25,7 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
         raise UsageError("the title is empty")
     title = " ".join(title.split())
     section = content_dir / KINDS[kind]
-    slug = slugify(title, kind)
+    slug = title_slug(title, kind)
     if kind == "essay":
         name = f"{now.date().isoformat()}-{slug}.md"
         same_slug = [
@@ -34,6 +35,7 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
         ]
     elif kind == "episode":
         number = _next_episode_number(section)
+        season = _latest_season(section)
         name = f"{number:03d}-{slug}.md"
         same_slug = [
             p
@@ -52,14 +54,16 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
     stamp = now.isoformat(timespec="seconds")
     if kind == "essay":
         text = (
-            f"---\ntitle: {quote(title)}\ndate: {stamp}\nsummary: \ntags: []\n"
+            f"---\ntitle: {quote(title)}\ndate: {stamp}\n{_SUMMARY}tags: []\n"
             f"concepts: []\ndraft: true\n---\n\n<!-- Link a concept with [[its-slug]] or "
             f"[[its term]], an episode with [[episodes/its-slug]]. -->\n\nWrite here.\n"
         )
     elif kind == "episode":
         text = (
-            f"---\ntitle: {quote(title)}\nnumber: {number}\ndate: {stamp}\n"
-            f'summary: \n# duration: "58:41"\n'
+            f"---\ntitle: {quote(title)}\nnumber: {number}\n"
+            + (f"season: {season}\n" if season is not None else "")
+            + f"episode_type: full\ndate: {stamp}\n"
+            f'{_SUMMARY}# duration: "58:41"\n'
             f"# audio: {{url: https://..., length: 48213760, type: audio/mpeg}}\n"
             f'guests: []\nchapters:\n  - {{start: "0:00", title: Introduction}}\n'
             f"concepts: []\ndraft: true\n---\n\nShow notes.\n"
@@ -76,6 +80,30 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
     section.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# A comment, not an empty `summary:`: the line says what the key is for, and is not a value.
+_SUMMARY = "# summary: one sentence for lists, feeds and search results\n"
+
+
+def _latest_season(section: Path) -> int | None:
+    """The `season:` of the latest episode (the highest number, then the newest date), if it
+    has one; a file that cannot be read is passed over."""
+    latest: tuple = ()
+    season = None
+    for path in section.glob("*.md"):
+        try:
+            data = split(decode(path.read_bytes(), path.name), path.name).data
+        except (OSError, ContentError):
+            continue
+        named = re.match(r"(\d+)-", path.name)
+        number = data.get("number", int(named.group(1)) if named else 0)
+        rank = (number if isinstance(number, int) else 0, str(data.get("date", "")), path.name)
+        if rank > latest:
+            latest = rank
+            found = data.get("season")
+            season = found if isinstance(found, int) and not isinstance(found, bool) else None
+    return season
 
 
 def _next_episode_number(section: Path) -> int:

@@ -314,9 +314,13 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
-            if send_body and end >= start:
-                if self.connection.sendfile(f, start, end - start + 1) < end - start + 1:
-                    self.close_connection = True  # the file shrank: the length was a lie
+            wanted_bytes = end - start + 1
+            if (
+                send_body
+                and wanted_bytes > 0
+                and self.connection.sendfile(f, start, wanted_bytes) < wanted_bytes
+            ):
+                self.close_connection = True  # the file shrank: the length was a lie
 
     return Handler
 

@@ -35,6 +35,17 @@ def slugify(title: str, fallback: str = "untitled", any_script: bool = False) ->
     return slug
 
 
+# Apostrophes inside a word: straight, curly (U+2019) and the modifier letter (U+02BC).
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
+
+
+def title_slug(title: str, fallback: str) -> str:
+    """The slug `new` gives an item: as `slugify`, but an apostrophe joins its word
+    ("can't" -> `cant`, not `can-t`). Only new files get it: an item's slug comes from its
+    file name, so no existing URL changes."""
+    return slugify(title.translate(_APOSTROPHES), fallback)
+
+
 def _ascii_form(character: str) -> str:
     return unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
 

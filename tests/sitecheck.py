@@ -1,5 +1,6 @@
-"""What several tests share: a copy of the example site, a built site's files, the check
-that every internal link resolves, and a preview server in its own process."""
+"""What several tests share: a copy of the example site, a built site's files, a clean build in
+another environment, the check that every internal link resolves, and a preview server in its
+own process."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ def tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def build_with_env(root: Path, out: Path, **env: str) -> dict[str, bytes]:
+    """A clean build of `root` into `out`, in a process with `env` added to its environment."""
+    command = ["build", "--no-cache", "--root", str(root), "--output", str(out)]
+    subprocess.run(
+        [sys.executable, "-m", "site_builder", *command],
+        check=True,
+        env={**os.environ, **env},
+        capture_output=True,
+    )
+    return tree(out)
 
 
 class _Links(HTMLParser):

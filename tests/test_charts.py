@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from site_builder import charts
-from site_builder.charts import ChartCache, render_chart
+from site_builder.charts import ChartCache, render_chart, renderer
 from site_builder.errors import ContentError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
@@ -420,7 +422,13 @@ def test_a_symlink_out_of_media_is_refused(tmp_path):
     (tmp_path / "secret.csv").write_text("a,b\n1,2\n")
     (media / "link.csv").symlink_to(tmp_path / "secret.csv")
     assert problems(HEAD + "data: {url: link.csv}\nmark: line\n", media_dir=media) == [
-        (PAGE, 12, "data url 'link.csv' leads outside content/media/ (a symbolic link)", "chart", None)
+        (
+            PAGE,
+            12,
+            "data url 'link.csv' leads outside content/media/ (a symbolic link)",
+            "chart",
+            None,
+        )
     ]
 
 
@@ -479,15 +487,13 @@ def test_data_that_is_not_records_or_empty():
 
 
 def test_a_cached_chart_is_not_drawn_again(tmp_path, monkeypatch):
-    import vl_convert
-
     first = render(LINE, cache=ChartCache(tmp_path))
     assert len(list(tmp_path.glob("*.svg"))) == 1
 
     def refuse(*args, **kwargs):
         raise AssertionError("vl-convert was called for a cached chart")
 
-    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    monkeypatch.setattr(renderer, "vegalite_to_svg", refuse)
     assert render(LINE, cache=ChartCache(tmp_path)) == first
     # another place on the page: other ids, same drawing
     moved = render(LINE, first_line=50, cache=ChartCache(tmp_path))
@@ -500,17 +506,15 @@ def test_the_same_chart_is_the_same_bytes():
 
 
 def test_a_damaged_cache_entry_is_drawn_again(tmp_path, monkeypatch):
-    import vl_convert
-
     first = render(BAR, cache=ChartCache(tmp_path))
     (entry,) = tmp_path.glob("*.svg")
-    real, calls = vl_convert.vegalite_to_svg, []
+    real, calls = renderer.vegalite_to_svg, []
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(vl_convert, "vegalite_to_svg", counting)
+    monkeypatch.setattr(renderer, "vegalite_to_svg", counting)
     for damage in (b"<svg xmlns='http://www.w3.org/2000/svg'><g>", b"\xff\xfe\x00", b""):
         entry.write_bytes(damage)
         assert render(BAR, cache=ChartCache(tmp_path)) == first
@@ -617,3 +621,28 @@ def test_charts_follow_light_and_dark_in_a_browser(browser, scheme, label, line)
     box = page.locator("svg.chart-svg").bounding_box()
     assert box["width"] <= 380 - 2 * 20 and box["height"] < 344  # scaled down to the column
     page.close()
+
+
+def _render_line(_: int) -> tuple[str, int]:
+    """The chart, and the renderer process that drew it."""
+    return render(LINE), renderer._SLOT.child.process.pid
+
+
+def test_charts_drawn_from_threads_and_forked_workers_are_the_same():
+    first, ours = _render_line(0)
+    with ThreadPoolExecutor(4) as threads:  # threads share this process's renderer
+        assert set(threads.map(_render_line, range(8))) == {(first, ours)}
+    with renderer._SLOT.lock:  # forked while a thread draws: the workers must not wait for it
+        workers = multiprocessing.get_context("fork").Pool(2)
+    with workers:  # each starts its own renderer
+        drawn = workers.map_async(_render_line, range(4)).get(timeout=120)
+    assert {svg for svg, _ in drawn} == {first}
+    assert ours not in {pid for _, pid in drawn}  # two writers on one pipe would mix requests
+
+
+def test_a_renderer_that_died_is_started_again():
+    first = render(BAR)
+    child = renderer._SLOT.child.process
+    child.kill()  # as the kernel's out-of-memory killer might, between two pages
+    child.wait()
+    assert render(BAR) == first

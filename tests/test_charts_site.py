@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sitecheck import REPO, copy_example
+from sitecheck import REPO, build_with_env, copy_example, tree
+
+from site_builder.charts import renderer
 
 SITE_YAML = "title: Charts\nbase_url: https://example.org/sub/\nsearch: false\n"
 CHART = """
@@ -63,12 +65,11 @@ def test_charts_work_in_essays_episodes_concepts_and_pages(project, cli):
 
 def test_a_chart_is_drawn_once_then_comes_from_the_cache(project, cli, monkeypatch):
     assert cli("build", "--root", project).code == 0
-    import vl_convert
 
     def refuse(*args, **kwargs):
         raise AssertionError("drawn again")
 
-    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    monkeypatch.setattr(renderer, "vegalite_to_svg", refuse)
     essay = project / "content/essays/2024-01-01-talks.md"
     essay.write_text(essay.read_text().replace("The ripeness", "Again, the ripeness"))
     run = cli("build", "--root", project)
@@ -106,3 +107,45 @@ def test_the_example_essay_chart_is_text_only_on_the_concept_page(tmp_path, cli)
     entry = concept.split('href="/companion/essays/the-long-middle/"')[1].split("</li>")[0]
     assert entry.strip()  # the essay is cited there, by a sentence of its prose ...
     assert "chart-svg" not in concept and "Territory held" not in concept  # ... never its chart
+
+
+# Talks by day: two of the times are an hour either side of midnight UTC, one has no offset.
+LATE = {
+    "content/media/data/late.csv": (
+        "time,talks\n2024-03-01T23:30:00Z,3\n2024-03-02T00:30:00Z,5\n2024-03-02 23:45,2\n"
+    ),
+    "content/essays/2024-03-05-late.md": "---\ntitle: Late talks\ndate: 2024-03-05\n---\n"
+    + CHART.replace("talks.csv", "late.csv")
+    .replace("year, type: ordinal", "time, type: temporal, timeUnit: yearmonthdate")
+    .format(kind="essay"),
+    "content/pages/late.md": "---\ntitle: Late\n---\n"
+    + CHART.replace("talks.csv", "late.csv")
+    .replace("year, type: ordinal", "time, type: temporal")
+    .format(kind="page"),
+}
+
+
+def chart_labels(page: bytes) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]+)</text>", page.decode())
+
+
+def test_charts_show_the_site_time_zone_whatever_the_machine_s(site, tmp_path):
+    root = site(LATE, SITE_YAML + "timezone: Pacific/Kiritimati\n")
+    here = build_with_env(root, tmp_path / "utc", TZ="UTC")
+    assert build_with_env(root, tmp_path / "east", TZ="Pacific/Kiritimati") == here
+    assert build_with_env(root, tmp_path / "west", TZ="America/Adak") == here
+    days = chart_labels(here["essays/late/index.html"])
+    # at UTC+14 every talk falls on 2 March; the first is on 1 March in UTC
+    assert any("Mar 02" in label for label in days) and not any("Mar 01" in d for d in days)
+
+
+def test_a_new_time_zone_redraws_the_charts(site, cli, tmp_path):
+    root = site(LATE)
+    assert cli("build", "--root", root).code == 0
+    before = tree(root / "output")
+    (root / "site.yaml").write_text(SITE_YAML + "timezone: Pacific/Kiritimati\n")
+    assert cli("build", "--root", root).code == 0  # with the cache of the UTC build
+    cached = tree(root / "output")
+    assert cli("build", "--root", root, "--no-cache", "--output", tmp_path / "clean").code == 0
+    assert cached == tree(tmp_path / "clean")
+    assert cached["late/index.html"] != before["late/index.html"]

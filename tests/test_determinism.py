@@ -8,30 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sitecheck import build_with_env as build
 from sitecheck import tree
 
 SITE = Path(__file__).parent / "sites" / "basic"
-
-
-def build(root: Path, out: Path, **env: str) -> dict[str, bytes]:
-    full_env = {**os.environ, **env}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "site_builder",
-            "build",
-            "--no-cache",
-            "--root",
-            str(root),
-            "--output",
-            str(out),
-        ],
-        check=True,
-        env=full_env,
-        capture_output=True,
-    )
-    return tree(out)
 
 
 def test_same_bytes_under_other_time_zone_hash_seed_and_locale(tmp_path):

@@ -350,3 +350,289 @@ def test_check_looks_twice_only_when_something_is_withheld(site, cli, monkeypatc
     monkeypatch.chdir(root)
     assert cli("check").code == 0
     assert views == [False, True][:passes]
+
+
+# Unknown keys: a warning at the key's line, with the key it probably was, or where it goes.
+def test_unknown_keys_warn_at_their_line_with_what_was_meant(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/glossary/ripeness.md": (
+                "---\nterm: Ripeness\ndefinition: The moment.\ncontrasts_with: [stalemate]\n"
+                "relation: {part_of: [stalemate]}\n---\n\nText.\n"
+            ),
+            "content/glossary/stalemate.md": (
+                "---\nterm: Stalemate\ndefinition: A deadlock.\n---\n\nSee ripeness.\n"
+            ),
+            "content/essays/2024-01-01-a.md": (
+                "---\ntitle: A\ndate: 2024-01-01\naliases: [old-a]\nTags: [x]\n"
+                "concepts: [ripeness, stalemate]\n---\n\nText.\n"
+            ),
+            "content/episodes/001-one.md": (
+                "---\ntitle: One\ndate: 2024-01-01\naudio: {url: https://x.org/1.mp3, size: 3}\n"
+                "---\n\nNotes.\n"
+            ),
+        },
+        "title: Test Site\nbase_url: https://example.org/\nsearch: false\nemail: a@example.org\n"
+        "autolnk: first\n",
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 0
+    assert run.err == (
+        "content/episodes/001-one.md:4: warning: unknown key 'audio.size' in an episode"
+        " [unknown-key]\n"
+        "    hint: it takes length, type, url\n"
+        "content/essays/2024-01-01-a.md:4: warning: unknown key 'aliases' in an essay"
+        " [unknown-key]\n"
+        "    hint: your own data goes under `extra:`, which templates see as page.extra\n"
+        "content/essays/2024-01-01-a.md:5: warning: unknown key 'Tags' in an essay"
+        " [unknown-key]\n"
+        "    hint: did you mean 'tags'?\n"
+        "content/glossary/ripeness.md:4: warning: unknown key 'contrasts_with' in a concept"
+        " [unknown-key]\n"
+        "    hint: 'contrasts_with' goes under `relations:`\n"
+        "content/glossary/ripeness.md:5: warning: unknown key 'relation' in a concept"
+        " [unknown-key]\n"
+        "    hint: did you mean 'relations'?\n"
+        "site.yaml:4: warning: unknown key 'email' in site.yaml [unknown-key]\n"
+        "    hint: 'email' goes under `author:` or `responses:`\n"
+        "site.yaml:5: warning: unknown key 'autolnk' in site.yaml [unknown-key]\n"
+        "    hint: did you mean 'autolink', under `glossary:`?\n"
+    )
+    assert run.out.endswith("(7 warnings)\n")
+
+
+def test_extra_is_never_warned_about_and_templates_see_it(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/pages/about.md": (
+                "---\ntitle: About\nextra: {mood: calm, words: [a, b]}\n---\n\nText.\n"
+            ),
+            "templates/page.html": "{{ page.extra.mood }} / {{ site.extra.tagline }}\n",
+        },
+        "title: Test Site\nbase_url: https://example.org/\nsearch: false\n"
+        "extra:\n  tagline: Peace, slowly\n  anything: {at: all}\n",
+    )
+    monkeypatch.chdir(root)
+    run = cli("build")
+    assert (run.code, run.err) == (0, "")
+    assert (root / "output/about/index.html").read_text() == "calm / Peace, slowly\n"
+
+
+def test_extra_must_be_a_mapping(site, cli, monkeypatch):
+    root = site({"content/pages/about.md": "---\ntitle: About\nextra: calm\n---\n"})
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 1
+    assert run.err.startswith(
+        "content/pages/about.md:3: error: 'extra' must be a mapping, not 'calm' [front-matter]\n"
+    )
+
+
+# Each kind's table of keys is what its reader reads: a sample with every key, read while the
+# reader's lookups are recorded, finds exactly the keys of the table.
+COMMON_SAMPLE = """
+        slug: s
+        summary: S
+        tags: [t]
+        concepts: [c]
+        draft: false
+        autolink: true
+        updated: 2024-01-02
+        extra: {x: 1}
+        """
+SAMPLES = {
+    "essay": """
+        title: T
+        date: 2024-01-01
+        episode: 1
+        """
+    + COMMON_SAMPLE,
+    "episode": """
+        title: T
+        date: 2024-01-01
+        number: 1
+        season: 1
+        recorded: 2023-12-01
+        audio: {url: https://x.org/1.mp3, length: 3, type: audio/mpeg}
+        duration: "1:00"
+        explicit: false
+        episode_type: full
+        guests: [G]
+        chapters: [{start: "0:00", title: C, url: https://x.org/}]
+        image: media/e.png
+        guid: g
+        transcript: t.vtt
+        """
+    + COMMON_SAMPLE,
+    "concept": """
+        term: T
+        definition: D.
+        aliases: [a, {name: b, autolink: false}]
+        forms: [f]
+        related: [r]
+        relations: {contrasts_with: [x], own_kind: [y]}
+        sources: [{author: A, title: T, year: 1985, url: https://x.org/}]
+        """
+    + COMMON_SAMPLE,
+    "page": """
+        title: T
+        menu: 1
+        date: 2024-01-01
+        """
+    + COMMON_SAMPLE,
+}
+SITE_SAMPLE = """
+    title: T
+    description: D
+    base_url: https://example.org/
+    language: en
+    timezone: UTC
+    search: true
+    extra: {x: 1}
+    author: {name: A, email: a@example.org}
+    podcast:
+      title: P
+      description: D
+      image: media/c.png
+      category: [News]
+      explicit: false
+      type: episodic
+      guid: g
+      hosts: [H]
+      owner: {name: O, email: o@example.org}
+    glossary: {autolink: first}
+    responses: {email: r@example.org}
+    """
+
+
+def _key_paths(keys, at=()) -> set[tuple]:
+    """Every key path of a table; below an open one (relation kinds), only the table itself."""
+    from site_builder.fields import OPEN
+
+    if OPEN in keys:
+        return set()
+    paths = set()
+    for key, inner in keys.items():
+        paths.add((*at, key))
+        paths |= _key_paths(inner or {}, (*at, key))
+    return paths
+
+
+def _recording(monkeypatch, module) -> list:
+    readers = []
+
+    class Recorder(module.FieldReader):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            readers.append(self)
+
+    monkeypatch.setattr(module, "FieldReader", Recorder)
+    return readers
+
+
+def _within_closed(paths: set[tuple], keys) -> set[tuple]:
+    """The paths that do not lie below an open table (where any key is the author's)."""
+    from site_builder.fields import OPEN
+
+    def closed(path: tuple) -> bool:
+        table = keys
+        for key in path[:-1]:
+            table = table[key] or {}
+            if OPEN in table:
+                return False
+        return True
+
+    return {p for p in paths if closed(p)}
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_each_kind_reads_exactly_the_keys_of_its_table(kind, monkeypatch):
+    import textwrap
+    from zoneinfo import ZoneInfo
+
+    from site_builder import load
+
+    readers = _recording(monkeypatch, load)
+    raw = f"---\n{textwrap.dedent(SAMPLES[kind]).strip()}\n---\n\nText.\n".encode()
+    problems: list = []
+    load.read_item(kind, f"content/x/{kind}.md", raw, ZoneInfo("UTC"), problems)
+    assert [p for p in problems if p.code == "unknown-key"] == []
+    (reader,) = readers
+    assert _within_closed(reader.read, load.KEYS[kind]) == _key_paths(load.KEYS[kind])
+
+
+def test_site_yaml_reads_exactly_the_keys_of_its_table(monkeypatch, tmp_path):
+    import textwrap
+
+    from site_builder import config
+    from site_builder.frontmatter import Source, parse_yaml
+
+    readers = _recording(monkeypatch, config)
+    data, lines = parse_yaml(textwrap.dedent(SITE_SAMPLE), "site.yaml")
+    read = config.read_config(tmp_path, Source("site.yaml", data, lines))
+    assert read.warnings == ()
+    (reader,) = readers
+    assert reader.read == _key_paths(config.KEYS)
+
+
+# Plausibility: values that cannot both be right are warnings at the line to look at.
+def test_implausible_durations_and_names_warn_at_their_lines(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/episodes/001-long.md": (
+                "---\ntitle: Long\ndate: 2024-01-01\nduration: 188000\n---\n\nNotes.\n"
+            ),
+            "content/episodes/002-chapters.md": (
+                '---\ntitle: Chapters\ndate: 2024-01-02\nduration: "40:00"\nchapters:\n'
+                '  - {start: "0:00", title: Start}\n  - {start: "52:10", title: End}\n'
+                "---\n\nNotes.\n"
+            ),
+            "content/episodes/003-transcript.md": (
+                '---\ntitle: Transcript\ndate: 2024-01-03\nduration: "10:00"\n---\n\nNotes.\n'
+            ),
+            "content/episodes/003-transcript.vtt": (
+                "WEBVTT\n\n00:00:01.000 --> 00:05:00.000\nHello.\n\n"
+                "00:11:00.000 --> 00:12:30.000\nGoodbye.\n"
+            ),
+            "content/episodes/012-misnumbered.md": (
+                "---\ntitle: Misnumbered\nnumber: 13\ndate: 2024-01-04\n---\n\nNotes.\n"
+            ),
+            "content/essays/2024-03-14-misdated.md": (
+                "---\ntitle: Misdated\ndate: 2024-03-15\n---\n\nText.\n"
+            ),
+        }
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert run.code == 0
+    assert run.err == (
+        "content/episodes/001-long.md:4: warning: duration 52 hours looks like milliseconds"
+        " or a typo [plausibility]\n"
+        '    hint: write seconds or "H:MM:SS": 188000 ms is 3:08\n'
+        "content/episodes/002-chapters.md:4: warning: duration 40:00 is shorter than the last"
+        " chapter's start (52:10) [plausibility]\n"
+        "content/episodes/003-transcript.md:4: warning: duration 10:00 is shorter than the"
+        " transcript (12:30) [plausibility]\n"
+        "content/episodes/012-misnumbered.md:3: warning: the file name says episode 12 but"
+        " number: is 13 [plausibility]\n"
+        "    hint: rename the file, or correct `number:` (the site shows `number:`)\n"
+        "content/essays/2024-03-14-misdated.md:3: warning: the file name says 2024-03-14 but"
+        " date: is 2024-03-15 [plausibility]\n"
+        "    hint: rename the file, or correct `date:` (the site shows `date:`)\n"
+    )
+
+
+def test_a_duration_that_fits_its_chapters_and_transcript_is_quiet(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/episodes/001-fits.md": (
+                '---\ntitle: Fits\ndate: 2024-01-01\nduration: "12:30"\nchapters:\n'
+                '  - {start: "0:00", title: Start}\n  - {start: "12:00", title: End}\n'
+                "---\n\nNotes.\n"
+            ),
+            "content/episodes/001-fits.vtt": "WEBVTT\n\n00:11:00.000 --> 00:12:30.400\nBye.\n",
+        }
+    )
+    monkeypatch.chdir(root)
+    assert (cli("check").err, cli("check").code) == ("", 0)

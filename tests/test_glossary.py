@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,38 @@ def test_mentions_carry_their_sentence_and_line():
 def test_mentions_in_headings_are_not_linked_but_wikilinks_there_count():
     parsed = render("# A stalemate and [[ripeness]]\n")
     assert [m.key for m in parsed.mentions] == ["glossary/ripeness"]
+
+
+# One paragraph, a line per repeat: (text repeated, mentions a repeat)
+HUGE_PARAGRAPHS = {
+    "sentences, a mention each": ("The war reached a stalemate" + ", and so on" * 20 + ".\n", 1),
+    "one sentence of mentions": ("the war reached a stalemate in May,\n", 1),
+    "a wikilink a sentence": ("Later, as the talks went on for months, [[ripeness]] came.\n", 1),
+    "unclosed wikilinks": ("Later [[ the talks went on for months, and the war\n", 0),
+}
+
+
+def parse_cpu_seconds(text: str, mentions: int) -> float:
+    """CPU seconds to render `text`, with the collector off as in a build."""
+    gc.disable()
+    try:
+        start = time.process_time()
+        parsed = render(text, "all")
+        seconds = time.process_time() - start
+    finally:
+        gc.enable()
+    assert len(parsed.mentions) == mentions
+    assert not mentions or parsed.mentions[-1].line == text.count("\n")  # lines stay right
+    return seconds
+
+
+@pytest.mark.parametrize("shape", HUGE_PARAGRAPHS)
+def test_a_huge_paragraph_parses_in_time_linear_in_its_length(shape):
+    """16 times the lines cost about 16 times the time, not 60 to 250 times: each mention's
+    line and sentence were found from the paragraph's start, and each `[[` looked for `]]` up
+    to its end. CPU time, best of a few runs, so that other processes do not count."""
+    unit, each = HUGE_PARAGRAPHS[shape]
+    small = min(parse_cpu_seconds(unit * 1000, 1000 * each) for _ in range(3))
+    large = min(parse_cpu_seconds(unit * 16000, 16000 * each) for _ in range(2))
+    assert large < 5
+    assert large / small < 32, f"{small:.3f} s for 1,000 lines, {large:.3f} s for 16,000"

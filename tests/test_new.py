@@ -296,3 +296,70 @@ def test_new_starts_without_the_build_pipeline(tmp_path):
     assert "site_builder.scaffold" in loaded
     for heavy in ("site_builder.build", "jinja2", "markdown_it"):
         assert f"'{heavy}'" not in loaded, loaded
+
+
+# A new episode carries on the latest episode's season, and says what kind of episode it is.
+def test_new_episode_carries_the_latest_season_and_is_a_full_episode(project, cli):
+    episodes = project / "content/episodes"
+    episodes.mkdir(parents=True)
+    (episodes / "007-old.md").write_text("---\ntitle: Old\ndate: 2024-01-01\nseason: 1\n---\n")
+    (episodes / "008-new.md").write_text("---\ntitle: New\ndate: 2024-09-01\nseason: 2\n---\n")
+    (episodes / "009-broken.md").write_text('---\ntitle: "Broken\n---\n')  # passed over
+    printed = new_path(cli("new", "episode", "Next"))
+    data = front_matter(project / printed)
+    assert (data["number"], data["season"], data["episode_type"]) == (10, 2, "full")
+    assert cli("check").code == 1  # only for the broken file
+    (episodes / "009-broken.md").unlink()
+    run = cli("check")
+    assert run.code == 0, run.err
+
+
+def test_new_episode_without_seasons_writes_none(project, cli):
+    data = front_matter(project / new_path(cli("new", "episode", "Pilot")))
+    assert "season" not in data
+    assert data["episode_type"] == "full"
+
+
+# No empty `summary:` is left behind: a comment says what the key is for.
+@pytest.mark.parametrize("kind", ["essay", "episode"])
+def test_new_leaves_a_comment_for_the_summary_not_an_empty_key(project, cli, kind):
+    printed = new_path(cli("new", kind, "Hello"))
+    assert "summary" not in front_matter(project / printed)
+    lines = (project / printed).read_text(encoding="utf-8").splitlines()
+    assert "# summary: one sentence for lists, feeds and search results" in lines
+    assert not any(line.startswith("summary:") for line in lines)
+
+
+def test_build_says_what_it_left_out_and_how_to_include_it(project, cli):
+    new_path(cli("new", "essay", "One"))
+    new_path(cli("new", "essay", "Two"))
+    future = project / "content/essays/2999-01-01-later.md"
+    future.write_text("---\ntitle: Later\ndate: 2999-01-01\n---\n\nText.\n")
+    run = cli("build")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[-1] == (
+        "  left out 2 drafts and 1 item dated in the future (build --drafts includes them)"
+    )
+    run = cli("build", "--drafts")
+    assert "left out" not in run.out
+
+
+# Apostrophes join their word in the slugs of new items.
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Can't stop", "cant-stop"),
+        ("The week\u2019s news", "the-weeks-news"),
+        ("The week's news", "the-weeks-news"),
+    ],
+)
+def test_new_slugs_drop_apostrophes(project, cli, title, slug):
+    assert new_path(cli("new", "page", title)) == f"content/pages/{slug}.md"
+
+
+def test_an_existing_slug_with_an_apostrophe_hyphen_keeps_its_url(project, cli):
+    old = project / "content/essays/2020-01-01-can-t-stop.md"
+    old.parent.mkdir(parents=True)
+    old.write_text("---\ntitle: Can't stop\ndate: 2020-01-01\n---\n\nOld.\n")
+    assert cli("build").code == 0
+    assert (project / "output/essays/can-t-stop/index.html").is_file()

@@ -222,3 +222,101 @@ def test_the_site_the_cases_start_from_is_clean(site, cli, monkeypatch):
     run = cli("check")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("no errors in ") and "warning" not in run.out
+
+
+# Show notes come before the audio: a draft without audio is previewed and left out of the feed.
+def test_a_new_episode_without_audio_is_previewed_and_left_out_of_the_feed(site, cli, monkeypatch):
+    from site_builder.build import make_site
+    from site_builder.config import load_config
+
+    root = site(
+        {
+            "content/media/cover.png": png(1400, 1400),
+            "content/episodes/001-first.md": episode("First", "2024-01-01"),
+        },
+        SITE_YAML,
+    )
+    monkeypatch.chdir(root)
+    assert cli("new", "episode", "Notes before audio").code == 0
+    path = "content/episodes/002-notes-before-audio.md"  # line 8: `# audio: {url: …}`
+    warning = (
+        f"{path}:8: warning: no audio yet: the episode is left out of the podcast feed"
+        " [podcast]\n"
+        "    hint: fill in the `# audio:` line and remove its # when the file is online;"
+        " publishing it without audio is an error\n"
+    )
+    run = cli("check")
+    assert (run.code, run.err) == (0, warning)
+    assert run.out.endswith(" pages (1 warning)\n")
+    preview = make_site(load_config(root), drafts=True)  # what `serve` shows
+    assert "episodes/notes-before-audio/index.html" in preview.files
+    assert b"Notes before audio" not in preview.files["podcast.xml"]
+    assert [d.format() + "\n" for d in preview.warnings] == [warning]
+    run = cli("build", "--drafts")
+    assert (run.code, run.err) == (0, warning)
+    feed = ET.parse(root / "output" / "podcast.xml").getroot().find("channel")
+    assert [i.findtext("title") for i in feed.findall("item")] == ["First"]
+    assert (root / "output/episodes/notes-before-audio/index.html").is_file()
+
+
+def test_publishing_an_episode_without_audio_is_an_error_at_its_audio_line(site, cli, monkeypatch):
+    root = site({"content/media/cover.png": png(1400, 1400)}, SITE_YAML)
+    monkeypatch.chdir(root)
+    assert cli("new", "episode", "Notes before audio").code == 0
+    path = root / "content/episodes/001-notes-before-audio.md"
+    path.write_text(path.read_text().replace("draft: true", "draft: false"))
+    run = cli("check")
+    assert run.code == 1
+    assert run.err == (
+        "content/episodes/001-notes-before-audio.md:8: error: no audio: the podcast feed needs"
+        " `audio: {url, length, type}` [podcast]\n"
+        "    hint: fill in the `# audio:` line and remove its #: the URL of the file, its size in"
+        " bytes and its type (audio/mpeg)\n"
+        "1 error; nothing was written.\n"
+    )
+
+
+def test_a_future_episode_without_audio_is_a_warning_at_the_top(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/media/cover.png": png(1400, 1400),
+            "content/episodes/001-first.md": episode("First", "2024-01-01"),
+            "content/episodes/002-later.md": "---\ntitle: Later\ndate: 2999-01-01\n---\n\nNotes.\n",
+        },
+        SITE_YAML,
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    assert (run.code, run.err) == (
+        0,
+        "content/episodes/002-later.md:1: warning: no audio yet: the episode is left out of the"
+        " podcast feed [podcast]\n"
+        "    hint: add `audio:` when the file is online; publishing it without audio is an error\n",
+    )
+    run = cli("build")
+    assert (run.code, run.err) == (0, "")
+    assert "left out 1 item dated in the future (build --drafts includes it)" in run.out
+
+
+# Keys the podcast section does not have yet (issue 16) are not silently ignored.
+def test_unknown_podcast_keys_warn_at_their_line(site, cli, monkeypatch):
+    root = site(
+        {
+            "content/media/cover.png": png(1400, 1400),
+            "content/episodes/001-first.md": episode("First", "2024-01-01"),
+        },
+        SITE_YAML + "  new_feed_url: https://example.net/feed.xml\n  copyright: Mara Linden\n",
+    )
+    monkeypatch.chdir(root)
+    run = cli("check")
+    takes = (
+        "    hint: it takes category, description, explicit, guid, hosts, image, owner, title,"
+        " type\n"
+    )
+    assert (run.code, run.err) == (
+        0,
+        "site.yaml:11: warning: unknown key 'podcast.new_feed_url' in site.yaml [unknown-key]\n"
+        + takes
+        + "site.yaml:12: warning: unknown key 'podcast.copyright' in site.yaml [unknown-key]\n"
+        + takes,
+    )

@@ -9,7 +9,8 @@ Three parts, in the order a chart goes through them:
   description, each problem at its line), and the figure around the drawing, with its caption
   and a table of the data;
 - `data`: the files in content/media and inline `values`, read and inlined into the spec;
-- `drawing`: vl-convert's SVG, cached, themed for light and dark, and made safe to inline.
+- `drawing`: vl-convert's SVG, cached, themed for light and dark, and made safe to inline;
+- `renderer`: vl-convert itself, in a child process whose local time is the site's zone.
 
 Accessibility: the SVG is `role="img"`, named by the figcaption's title and described by its
 description; a collapsed table holds the data itself.
@@ -63,12 +64,13 @@ def render_chart(
     media_dir: Path,
     media_href: Callable[[str], str],
     cache: ChartCache | None = None,
+    timezone: str = "UTC",
 ) -> str:
     """The HTML figure for the body of a ```chart fence, or ContentError with every problem.
 
     `first_line` is the file line of the fence's first content line; diagnostics point inside
-    the fence. With a `cache`, a drawing is reused while spec, data, theme and vl-convert stay
-    the same.
+    the fence. Local time in the chart is `timezone`'s (the site's). With a `cache`, a drawing
+    is reused while spec, data, time zone, theme and vl-convert stay the same.
     """
     spec, lines = _parse(source, path, first_line)
     problems: list[Diagnostic] = []
@@ -93,7 +95,7 @@ def render_chart(
     for at, table in tables.items():
         inline_data(drawing, at, table)
     try:
-        svg = draw(drawing, source, tables, cache)
+        svg = draw(drawing, source, tables, cache, timezone)
     except Problem as exc:
         raise ContentError([_diagnostic(path, first_line, exc.message, exc.hint)]) from None
 
@@ -103,7 +105,7 @@ def render_chart(
 
 
 def chart_drawer(
-    path: str, media_dir: Path, base_path: str, cache: ChartCache | None
+    path: str, media_dir: Path, base_path: str, cache: ChartCache | None, timezone: str
 ) -> Callable[[str, int], str]:
     """`draw(source, first_line)` for the charts of one content file (see `render_chart`)."""
 
@@ -118,6 +120,7 @@ def chart_drawer(
             media_dir=media_dir,
             media_href=href,
             cache=cache,
+            timezone=timezone,
         )
 
     return draw

@@ -1,4 +1,5 @@
-"""Drawing: vl-convert's SVG for a spec, cached, then themed and made safe to inline.
+"""Drawing: vl-convert's SVG for a spec (drawn in the site's time zone: see renderer.py),
+cached, then themed and made safe to inline.
 
 vl-convert draws with the light theme's colours; every such colour is then tagged with a class
 that style.css maps to the theme's custom properties, so charts follow dark mode, and still read
@@ -9,7 +10,9 @@ objects and links to other hosts are removed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..frontmatter import Path_
+from . import renderer
 from .data import Problem, Table
 
 CHART_FORMAT = "1"  # bump when the drawing or its post-processing changes: old cache entries go
@@ -75,32 +79,38 @@ def draw(
     source: str,
     tables: dict[Path_, Table],
     cache: ChartCache | None,
+    timezone: str,
 ) -> str:
-    """vl-convert's SVG for the spec, from the cache when the same drawing was made before;
-    raises Problem with Vega-Lite's own message when it rejects the spec."""
-    import vl_convert as vlc  # here, not at the top: sites without charts skip its start-up
-
+    """vl-convert's SVG for the spec, local time being `timezone` (the site's), from the cache
+    when the same drawing was made before; raises Problem with Vega-Lite's own message when
+    it rejects the spec."""
     entry = None
     if cache is not None:
-        key = _cache_key(source, [t.raw for t in tables.values()], vlc.__version__)
+        key = _cache_key(source, [t.raw for t in tables.values()], _version(), timezone)
         entry = cache.folder / f"{key}.svg"
         with contextlib.suppress(OSError, UnicodeDecodeError):
             cached = entry.read_text(encoding="utf-8")
             if _is_svg(cached):  # a damaged entry is drawn again
                 return cached
     try:
-        svg = vlc.vegalite_to_svg(spec, config=THEME_CONFIG, allowed_base_urls=[])
-    except Exception as exc:  # vl-convert reports every Vega-Lite failure as an exception
-        raise Problem((), f"Vega-Lite rejected the chart: {_first_line(exc)}", DOCS) from None
+        svg = renderer.vegalite_to_svg(spec, THEME_CONFIG, timezone)
+    except renderer.Rejected as exc:
+        raise Problem((), f"Vega-Lite rejected the chart: {exc}", DOCS) from None
     if entry is not None and cache.store:
         write_atomically(entry, svg)
     return svg
 
 
-def _cache_key(source: str, data: list[bytes], version: str) -> str:
+@functools.cache
+def _version() -> str:
+    """vl-convert's version, read without importing it: a cached chart starts no renderer."""
+    return importlib.metadata.version("vl-convert-python")
+
+
+def _cache_key(source: str, data: list[bytes], version: str, timezone: str) -> str:
     digest = hashlib.sha256()
     theme = json.dumps(THEME_CONFIG, sort_keys=True)
-    for part in (CHART_FORMAT, version, theme, source, *data):
+    for part in (CHART_FORMAT, version, timezone, theme, source, *data):
         chunk = part.encode() if isinstance(part, str) else part
         digest.update(len(chunk).to_bytes(8, "big") + chunk)  # lengths keep the parts apart
     return digest.hexdigest()
@@ -126,17 +136,6 @@ def write_atomically(entry: Path, data: str | bytes) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-
-
-def _first_line(exc: Exception) -> str:
-    """The message of a JavaScript error, without its stack and without the spec it quotes."""
-    for line in str(exc).splitlines():
-        line = line.strip()
-        if line and not line.startswith("at ") and not line.endswith("conversion failed:"):
-            line = re.sub(r"^Error: ", "", line)
-            line = re.sub(r"Invalid specification \{.*\}\.", "Invalid specification.", line)
-            return line if len(line) <= 200 else line[:199] + "…"
-    return type(exc).__name__
 
 
 def themed_svg(raw: str, chart_id: str, title_id: str, desc_id: str) -> str:

@@ -120,13 +120,13 @@ def _cover_bytes(config: SiteConfig, done: Published) -> bytes:
 
 
 def _icon_source(config: SiteConfig, done: Published, problems: list[Diagnostic]) -> bytes | None:
-    url = config.extra.get("icon") or (config.podcast.image if config.podcast else None)
+    url = config.icon or (config.podcast.image if config.podcast else None)
     if not isinstance(url, str):
         return None
     found = find_image(done.catalog, url)
     if isinstance(found, ImageFacts) and found.fallback:
         return done.read(found.fallback[-1].path)
-    if "icon" in config.extra:
+    if config.icon:
         message = found if isinstance(found, str) else f"'icon' is not a raster image: {url}"
         problems.append(Diagnostic("site.yaml", config.line_of("icon"), message, code="config"))
     return None

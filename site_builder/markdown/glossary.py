@@ -28,6 +28,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .lines import LineBreaks
+
 WORD = re.compile(r"\w+(?:[-\u2010\u2011'\u2019]\w+)*")
 _SPLIT = re.compile(f"({WORD.pattern})")  # words and the gaps between them, in one pass
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -291,8 +293,9 @@ def _mentions(children: list[Token], line: int, self_key: str) -> list[Mention]:
             piece = " "
         elif "autolinks" in token.meta:  # a run of text with concept names (`_link_run`)
             text = token.meta["text"]
+            text_breaks = LineBreaks(text)
             for key, start, end, is_link in token.meta["autolinks"]:
-                at = line + breaks + text.count("\n", 0, start)
+                at = line + breaks + text_breaks.before(start)
                 spans.append((key, at, length + start, length + end, is_link, is_link))
             breaks += text.count("\n")
             piece = text.replace("\n", " ")
@@ -323,13 +326,9 @@ def _sentence(text: str, ends: list[tuple[int, int]], start: int, end: int) -> t
     """The text before the mention in its sentence, the mention, and the text after it."""
     at = bisect.bisect_right(ends, (start, start))  # sentence ends before the mention
     begin = ends[at - 1][1] if at and ends[at - 1][1] <= start else 0
-    for stop, stop_end in ends[at:]:
-        if stop >= end:
-            finish = stop_end
-            break
-    else:
-        finish = len(text)
-    before, after = " ".join(text[begin:start].split()), " ".join(text[end:finish].split())
+    stop = bisect.bisect_left(ends, (end, 0))  # the first sentence end at or after the mention
+    finish = ends[stop][1] if stop < len(ends) else len(text)
+    before, after = _squeezed(text, begin, start, True), _squeezed(text, end, finish, False)
     if len(before) > CONTEXT_CHARS:
         before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
     if len(after) > CONTEXT_CHARS:
@@ -339,6 +338,23 @@ def _sentence(text: str, ends: list[tuple[int, int]], start: int, end: int) -> t
     if after and text[end].isspace():
         after = " " + after
     return before, " ".join(text[start:end].split()), after
+
+
+def _squeezed(text: str, begin: int, end: int, keep_end: bool) -> str:
+    """`text[begin:end]` with its spaces squeezed, or as much of its end (`keep_end`) or start
+    as squeezes to more than CONTEXT_CHARS: all that a cut to CONTEXT_CHARS reads.
+
+    A paragraph may be one sentence with thousands of mentions: each costs what it shows, not
+    the sentence. Squeezing a suffix (prefix) of a text gives a suffix (prefix) of the whole
+    squeezed, so the cut is the same."""
+    window = 4 * CONTEXT_CHARS
+    while True:
+        low = max(begin, end - window) if keep_end else begin
+        high = end if keep_end else min(end, begin + window)
+        squeezed = " ".join(text[low:high].split())
+        if (low, high) == (begin, end) or len(squeezed) > CONTEXT_CHARS:
+            return squeezed
+        window *= 4
 
 
 def link_text(

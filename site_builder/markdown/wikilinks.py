@@ -9,11 +9,18 @@ text is kept, so one pass reports every broken link in a page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+
+from .lines import line_breaks
+
+# `[[`, then up to the first `]]` with no `[` on the way: a match stops at the next `[`, so a
+# paragraph of thousands of unclosed `[[` costs its length, not its length squared
+_WIKILINK = re.compile(r"\[\[((?:[^\[\]]|\](?!\]))*)\]\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +53,11 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("[[", start):
         return False
-    end = src.find("]]", start + 2)
-    if end < 0:
+    match = _WIKILINK.match(src, start)
+    if match is None:
         return False
-    inner = src[start + 2 : end]
-    if not inner.strip() or "[" in inner or "\n\n" in inner:
+    inner, end = match.group(1), match.end(1)
+    if not inner.strip() or "\n\n" in inner:
         return False
     if silent:
         state.pos = end + 2
@@ -59,7 +66,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     target, _, anchor = target.partition("#")
     target, label, anchor = " ".join(target.split()), " ".join(label.split()), anchor.strip()
     env = state.env
-    line = env.get("_line", 0) + src.count("\n", 0, start)
+    line = env.get("_line", 0) + line_breaks(env, src).before(start)
     try:
         found: WikiTarget = env["resolve_wikilink"](target or env.get("self_key", ""))
     except UnknownTarget as exc:
