@@ -133,7 +133,9 @@ def make_site(
     with _phase(timings, "images"):
         store = _image_store(config, cache, store_charts)
         images = publish_images(media_dir, loaded.media, store)
-        shown, found = publish_sharing(config, index.by_key.values(), store, images, episode_label)
+        shown, found = publish_sharing(
+            config, index.by_key.values(), store, images, episode_label, jobs
+        )
         problems += found
         catalog = images.catalog
         seen = catalog_digest(catalog) + repr(shown.icons)
@@ -286,6 +288,8 @@ def make_site(
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
     # web sizes, and originals published without their metadata: made anew by every build, so
     # never among the outputs a later build reuses
+    store.flush()  # only now: a build with errors leaves the image cache as it was
+    images.settle(store)
     copies.update(images.copies)
     for out in images.files:
         copies.pop(out, None)

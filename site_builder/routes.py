@@ -29,6 +29,9 @@ GENERATED_FILES = (
     PODCAST_FEED,
     "sitemap.xml",
     "robots.txt",
+    "favicon.ico",  # the icons (images/icons.py)
+    "icon.png",
+    "apple-touch-icon.png",
 )
 # Folders whose whole content the generator writes: tag pages, media copied as they are, the
 # theme's assets and Pagefind's index.

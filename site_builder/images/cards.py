@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-CARD_FORMAT = "1"  # bump when the drawing changes
+CARD_FORMAT = "2"  # bump when the drawing changes
 WIDTH, HEIGHT = 1200, 630
 FONT = Path(__file__).parent.parent / "fonts" / "DejaVuSerif-Bold.ttf"
 PAPER, RULE, INK, INK_2, ACCENT = "#fbf8f1", "#d9d1bf", "#1f1d1a", "#4c4740", "#8c2f25"
@@ -81,7 +81,7 @@ def draw_card(card: Card) -> bytes:
         footer = _fit_line(card.footer, small, width)
         draw.text((MARGIN, footer_top), footer, font=small, fill=INK_2)
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=88, optimize=True)
+    img.save(buf, "JPEG", quality=88)  # optimize=True: 20% smaller, three times the time
     return buf.getvalue()
 
 

@@ -94,8 +94,8 @@ _LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*")
 
 
 def svg_size(data: bytes) -> tuple[int, int] | str:
-    """Width and height an SVG file declares (its `width`/`height`, else its viewBox), or
-    what is wrong with it."""
+    """Width and height an SVG file declares (its `width`/`height`, else its viewBox; 0, 0
+    when it declares none), or what is wrong with it."""
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -109,8 +109,8 @@ def svg_size(data: bytes) -> tuple[int, int] | str:
     try:
         w, h = float(box[2]), float(box[3])
     except (IndexError, ValueError):
-        return "declares no size: give its <svg> a viewBox or width and height"
-    return (round(w), round(h)) if w > 0 and h > 0 else "declares an empty viewBox"
+        return 0, 0  # no size: the browser's default (300 x 150), as the author left it
+    return (round(w), round(h)) if w > 0 and h > 0 else (0, 0)
 
 
 def catalog_digest(catalog: Catalog) -> str:

@@ -31,8 +31,9 @@ def publish_icons(
             done.copies[name] = own
         elif source is not None:
             entry = f"icon-{key}-{name}"
-            found = store.get(entry) or store.put(entry, make_icon(source, name))
-            done.add(name, found)
+            if store.get(entry) is None:
+                store.put(entry, make_icon(source, name))
+            done.add(name, store, entry)
         else:
             continue
         names.append(name)

@@ -35,10 +35,8 @@ def picture_html(
     tail += extra
     if facts.type == SVG or not facts.variants:
         src = prefix + "media/" + quote(facts.source)
-        return (
-            f'<img src="{escape(src)}" alt="{escape(alt)}" width="{facts.width}" '
-            f'height="{facts.height}"{tail}>'
-        )
+        size = f' width="{facts.width}" height="{facts.height}"' if facts.width else ""
+        return f'<img src="{escape(src)}" alt="{escape(alt)}"{size}{tail}>'
     fallback = facts.fallback
     middle = fallback[min(1, len(fallback) - 1)]  # what a browser without srcset gets
     img = (

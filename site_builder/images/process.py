@@ -48,12 +48,15 @@ _METADATA = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc")
 
 @dataclass(slots=True)
 class ImageStore:
-    """Made files by name: on disk in `folder` (read always, written only with `store`) and
-    in `memory` (what this process made or read, which `serve` keeps between builds)."""
+    """Made files by name: on disk in `folder` (read always) and in `memory` (what this
+    process made or read, which `serve` keeps between builds). With `store`, what is made is
+    written to the folder by `flush`, once the build has succeeded: a failed build leaves the
+    site folder as it was."""
 
     folder: Path | None = None
     store: bool = False
     memory: dict[str, bytes] = field(default_factory=dict)
+    pending: dict[str, bytes] = field(default_factory=dict)
 
     def get(self, name: str) -> bytes | Path | None:
         if name in self.memory:
@@ -61,15 +64,11 @@ class ImageStore:
         entry = self.folder / name if self.folder else None
         return entry if entry is not None and entry.is_file() else None
 
-    def put(self, name: str, data: bytes) -> bytes | Path:
-        """Keep `data`; where it now is: a file in the cache, or the bytes."""
-        if self.folder is not None and self.store:
-            entry = self.folder / name
-            write_atomically(entry, data)
-            if entry.is_file():
-                return entry
+    def put(self, name: str, data: bytes) -> None:
+        """Keep `data`; this build publishes it from memory."""
         self.memory[name] = data
-        return data
+        if self.folder is not None and self.store:
+            self.pending[name] = data
 
     def read(self, name: str) -> bytes | None:
         found = self.get(name)
@@ -78,6 +77,14 @@ class ImageStore:
                 return found.read_bytes()
             return None
         return found
+
+    def flush(self) -> None:
+        """Write what this build made into the folder (records last: each vouches for the
+        files named in it)."""
+        assert self.folder is not None or not self.pending
+        for name in sorted(self.pending, key=lambda n: n.endswith(".json")):
+            write_atomically(self.folder / name, self.pending[name])
+        self.pending.clear()
 
 
 @dataclass(slots=True)
@@ -88,16 +95,32 @@ class Published:
     catalog: dict[str, ImageFacts | str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
+    entries: dict[str, str] = field(default_factory=dict)  # output path -> its store entry
 
     def read(self, out: str) -> bytes:
         """The bytes of a file published here (a web size, to draw a card or icon from)."""
         return self.files[out] if out in self.files else self.copies[out].read_bytes()
 
-    def add(self, out: str, where: bytes | Path) -> None:
+    def add(self, out: str, store: ImageStore, entry: str) -> None:
+        """Publish the store's `entry` (which it holds) at `out`."""
+        where = store.get(entry)
+        assert where is not None
+        self.entries[out] = entry
         if isinstance(where, Path):
             self.copies[out] = where
         else:
             self.files[out] = where
+
+    def settle(self, store: ImageStore) -> None:
+        """Once `store` has written what this build made, publish those files as copies of
+        the cache's (as the next build will), not as bytes."""
+        if store.folder is None or not store.store:
+            return
+        for out in list(self.files):
+            entry = store.folder / self.entries[out]
+            if entry.is_file():
+                self.copies[out] = entry
+                del self.files[out]
 
 
 def publish_images(media_dir: Path, media: Iterable[str], store: ImageStore) -> Published:
@@ -140,13 +163,9 @@ def _raster(rel: str, data: bytes, store: ImageStore, done: Published) -> ImageF
         ),
     )
     for (w, _, kind), variant in zip(record["sizes"], facts.variants, strict=True):
-        found = store.get(_entry(key, w, kind))
-        assert found is not None  # `_record` saw it
-        done.add(variant.path, found)
+        done.add(variant.path, store, _entry(key, w, kind))
     if record["clean"]:
-        found = store.get(f"{key}-clean.{record['clean']}")
-        assert found is not None
-        done.add(f"media/{rel}", found)
+        done.add(f"media/{rel}", store, f"{key}-clean.{record['clean']}")
     return facts
 
 

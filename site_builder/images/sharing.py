@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..model import Concept, Episode, Item
+from ..pool import run_sliced
 from .cards import HEIGHT, WIDTH, Card, draw_card
 from .facts import Catalog, ImageFacts, find_image
 from .icons import publish_icons
@@ -55,21 +56,39 @@ def publish_sharing(
     store: ImageStore,
     done: Published,
     label: Callable[[Episode], str],
+    jobs: int = 1,
 ) -> tuple[SiteImages, list[Diagnostic]]:
     """Cards for the site and each item, and the icons, published into `done`; `label` says
-    what an episode is ("Episode 12"), as its page does."""
+    what an episode is ("Episode 12"), as its page does. Cards not in the store are drawn in
+    `jobs` processes."""
     problems: list[Diagnostic] = []
     cover = _cover_bytes(config, done)
     footer = _address(config.base_url)
-    site = Card(config.title, "", config.title, config.description, footer)
-    shares = {"": _card(site, "site", store, done)}
+    wanted = {"site": Card(config.title, "", config.title, config.description, footer)}
+    shares: dict[str, Share] = {}
     for item in items:
         own = _own_image(item, done.catalog, problems)
-        card = _card_for(config, item, cover, footer, label)
-        shares[item.key] = own or _card(card, item.key, store, done)
+        if own is not None:
+            shares[item.key] = own
+        else:
+            wanted[item.key] = _card_for(config, item, cover, footer, label)
+    entries = {name: f"card-{card.key()}.jpg" for name, card in wanted.items()}
+    missing = [name for name, entry in entries.items() if store.get(entry) is None]
+    drawn = run_sliced(_draw_slice, wanted, missing, jobs)
+    for name, card in wanted.items():
+        if name in drawn:
+            store.put(entries[name], drawn[name])
+        path = f"{CARD_FOLDER}{name.replace('/', '-')}.{card.key()[:12]}.jpg"
+        done.add(path, store, entries[name])
+        alt = f"{card.title} · {card.site}" if card.kicker else card.site
+        shares["" if name == "site" else name] = Share(path, WIDTH, HEIGHT, alt)
     icon_source = _icon_source(config, done, problems)
     icons = publish_icons(config.content_dir, icon_source, store, done)
     return SiteImages(done.catalog, shares, icons), problems
+
+
+def _draw_slice(cards: Mapping[str, Card], names: Iterable[str]) -> dict[str, bytes]:
+    return {name: draw_card(cards[name]) for name in names}
 
 
 def _card_for(
@@ -79,15 +98,6 @@ def _card_for(
         return Card(config.title, label(item), item.title, "", footer, cover)
     detail = item.definition if isinstance(item, Concept) else ""
     return Card(config.title, _KICKERS[item.kind], item.title, detail, footer)
-
-
-def _card(card: Card, name: str, store: ImageStore, done: Published) -> Share:
-    key = card.key()
-    entry = f"card-{key}.jpg"
-    found = store.get(entry) or store.put(entry, draw_card(card))
-    path = f"{CARD_FOLDER}{name.replace('/', '-')}.{key[:12]}.jpg"
-    done.add(path, found)
-    return Share(path, WIDTH, HEIGHT, f"{card.title} · {card.site}" if card.kicker else card.site)
 
 
 def _own_image(item: Item, catalog: Catalog, problems: list[Diagnostic]) -> Share | None:
