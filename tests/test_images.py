@@ -381,3 +381,18 @@ def test_a_photo_like_cover_is_under_200_kb_at_its_largest_web_size():
     made = make_web_sizes(buf.getvalue())
     widest = max((s for s in made.sizes if s[2] == "image/webp"), key=lambda s: s[0])
     assert widest[0] == 1600 and len(widest[3]) < 200_000
+
+
+def test_a_cached_build_never_loads_pillow(site, cli):
+    import subprocess
+    import sys
+
+    root = site(PHOTO_SITE, SITE)
+    assert cli("build", "--root", root).code == 0
+    script = (
+        "import sys; from site_builder.cli import main; "
+        f"code = main(['build', '--root', {str(root)!r}, '--quiet']); "
+        "print(code, 'PIL' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "False"], done.stderr
