@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +35,7 @@ from .incremental import (
     shows_title_of,
     site_shape,
 )
+from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
 from .link import Links, build_index, build_matcher, link_site, newest_first, relink
 from .load import load_content, read_head, template_problems
 from .markdown import Mention, Parsed, make_markdown
@@ -46,7 +47,7 @@ from .pool import run_sliced
 from .render import Job, Renderer, collect_assets, episode_label, theme_dirs
 from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
-from .write import OutputWriter
+from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -62,6 +63,7 @@ class BuildResult:
     autolinks: list[tuple[str, Mention]] = field(default_factory=list)  # (source path, link)
     drafts_left_out: int = 0
     future_left_out: int = 0  # items dated in the future (drafts among them counted as drafts)
+    ledger: str | None = None  # the guid ledger as `build` leaves it, when there is a podcast
 
     @property
     def withheld(self) -> int:
@@ -225,6 +227,10 @@ def make_site(
             problems += found
             if cache is not None:
                 cache.link_warnings = [d for d in found if d.severity != "error"]
+    ledger = None
+    if config.podcast:
+        ledger, found = _ledger(config, index.by_key.values(), now)
+        problems += found
     if errors_in(problems):
         raise ContentError(errors_in(problems))
     items = list(index.by_key.values())
@@ -319,7 +325,20 @@ def make_site(
         autolinks,
         drafts_left_out,
         len(withheld) - drafts_left_out,
+        ledger,
     )
+
+
+def _ledger(
+    config: SiteConfig, items: Iterable[Item], now: datetime
+) -> tuple[str | None, list[Diagnostic]]:
+    """The guid ledger after this build, and what it finds wrong. It follows the feed a build
+    without drafts writes, whatever this build includes: drafts may still change."""
+    entries, problems = read_ledger(config.root)
+    on_record = [i for i in items if isinstance(i, Episode) and is_published(i, False, now)]
+    today = now.astimezone(config.tz).date().isoformat()
+    kept, found = reconcile(entries, releases(config, on_record), today)
+    return (ledger_text(kept) if kept else None), problems + found
 
 
 def _render_files(
@@ -460,18 +479,23 @@ def build_site(
     jobs: int = 1,
     use_cache: bool = True,
     progress: Progress | None = None,
+    waiting: Waiting | None = None,
 ) -> BuildResult:
-    """Build and write atomically into `output` (checked by the caller).
+    """Build and write atomically into `output` (checked by the caller; a symlink is followed).
 
     With `use_cache`, the build cache in the site folder saves reading, parsing and rendering
-    what has not changed since the last build into the same `output`."""
+    what has not changed since the last build into the same `output`. One build at a time
+    writes an output: when another holds it, `waiting(its pid or None)` is told, and this one
+    waits for it to end."""
+    output = output.resolve()
     # A build makes millions of objects that live until it ends, and almost no reference
     # cycles: the cyclic collector's passes over them cost a quarter of a large build (and
     # half of reading the cache back) for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(config, output, drafts, jobs, use_cache, progress)
+        with lock_output(output, waiting):
+            return _build_site(config, output, drafts, jobs, use_cache, progress)
     finally:
         if collecting:
             gc.enable()
@@ -486,8 +510,10 @@ def _build_site(
     progress: Progress | None,
 ) -> BuildResult:
     timings: dict[str, float] = {}
+    kept = recover_leftovers(output, config.root)  # first: it may put output/ (or its .git) back
     with _phase(timings, "cache"):
         cache, copied, notes = load_cache(config.root, output) if use_cache else (None, {}, [])
+    notes += kept
     standing = set(cache.outputs) | set(copied) if cache else set()  # in `output` as written
     writer = OutputWriter(output)
     writing = {"write": 0.0}
@@ -526,12 +552,14 @@ def _build_site(
             and standing == set(copies)
             and all(copies[r] == output / r for r in copies)
         ):
+            _keep_ledger(config, result)
             return result  # the output already is this build, and the cache already says so
         with _phase(writing, "write"):
             writer.commit(copies, finish)
     finally:
         writer.discard()  # a no-op once committed
     try:
+        _keep_ledger(config, result)
         if cache is not None:
             with _phase(result.timings, "cache"):
                 save_cache(config.root, output, cache, sources)
@@ -541,6 +569,12 @@ def _build_site(
         raise InterruptedAfterWriting(output) from None
     result.timings["write"] = writing["write"] - result.timings.get("search", 0.0)
     return result
+
+
+def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:
+    """After a build that wrote its feed: the ledger records what that feed published."""
+    if result.ledger is not None:
+        save_ledger(config.root, result.ledger)
 
 
 def _image_store(config: SiteConfig, cache: BuildCache | None, store: bool) -> ImageStore:

@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
+from .config import CACHE_DIR
 from .errors import Diagnostic
 from .incremental import BuildCache, labels
 
-CACHE_DIR = ".site-builder-cache"
 _BASE, _STATE = "base.pickle", "state.pickle"
 # Bump when what is pickled changes shape in a way the code digest would not show.
 _FORMAT = 3

@@ -151,6 +151,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             jobs=args.jobs,
             use_cache=not args.no_cache,
             progress=line,
+            waiting=lambda pid: _waiting(output, pid),
         )
     finally:
         if line:
@@ -177,6 +178,12 @@ def _left_out(drafts: int, future: int) -> str:
         parts.append(f"{future} item{'s' * (future != 1)} dated in the future")
     them = "them" if drafts + future > 1 else "it"
     return f"left out {' and '.join(parts)} (build --drafts includes {them})"
+
+
+def _waiting(output: Path, pid: int | None) -> None:
+    """Said even with --quiet: it explains a build that seems to hang."""
+    by = f" (pid {pid})" if pid else ""
+    print(f"waiting for another build of {_shown(output)}/{by}…", file=sys.stderr, flush=True)
 
 
 class _ProgressLine:

@@ -97,6 +97,7 @@ _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _TABS_AND_NEWLINES = str.maketrans("", "", "\t\n\r")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*(?=:)")
 LINK_SCHEMES = ("http", "https", "mailto")
+_ABSOLUTE = re.compile(r"https?://[^/?#\s]+", re.IGNORECASE)
 
 
 def link_target(value: str) -> str:
@@ -166,15 +167,19 @@ class FieldReader:
     def data(self) -> Any:
         return self.source.data
 
-    def has(self, key: str) -> bool:
+    def has(self, key: str | int) -> bool:
         self._note(key)
+        if isinstance(self.data, list):  # a reader `within` a list reads its items by index
+            return isinstance(key, int) and 0 <= key < len(self.data)
         return isinstance(self.data, dict) and key in self.data
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str | int) -> Any:
         self._note(key)
+        if isinstance(self.data, list):
+            return self.data[key] if self.has(key) else None
         return self.data.get(key) if isinstance(self.data, dict) else None
 
-    def _note(self, key: str) -> None:
+    def _note(self, key: str | int) -> None:
         self.read.add(tuple(k for k in (*self.prefix, key) if isinstance(k, str)))
 
     def error(self, key: str | int | None, message: str, hint: str | None = None) -> None:
@@ -188,7 +193,7 @@ class FieldReader:
     def name(self, key: str | int) -> str:
         return ".".join(str(k) for k in (*self.prefix, key))
 
-    def _typed(self, key: str, kind: type, required: bool) -> Any:
+    def _typed(self, key: str | int, kind: type, required: bool) -> Any:
         value = self.get(key)
         if value is None:
             if required and self.has(key):
@@ -213,7 +218,7 @@ class FieldReader:
             return None
         return value
 
-    def text(self, key: str, required: bool = False) -> str | None:
+    def text(self, key: str | int, required: bool = False) -> str | None:
         value = self._typed(key, str, required)
         if value is not None and not value.strip():
             if required:
@@ -221,16 +226,27 @@ class FieldReader:
             return None
         return value.strip() if value is not None else None
 
-    def url(self, key: str, required: bool = False) -> str | None:
-        """A link target as `link_target` publishes it; a refused one is an error at its line."""
+    def url(self, key: str | int, required: bool = False, absolute: bool = False) -> str | None:
+        """A link target as `link_target` publishes it; a refused one is an error at its line.
+
+        With `absolute`, only a full http(s) address will do: feeds are read away from the site.
+        """
         value = self.text(key, required)
         if value is None:
             return None
         try:
-            return link_target(value)
+            url = link_target(value)
         except ValueError as exc:
             self.error(key, f"'{self.name(key)}' {exc.args[0]}", exc.args[1])
             return None
+        if absolute and not _ABSOLUTE.match(url):
+            self.error(
+                key,
+                f"'{self.name(key)}' must be an absolute http(s) URL, not '{url}'",
+                "podcast apps read it away from the site: write https://…",
+            )
+            return None
+        return url
 
     def mapping(self, key: str) -> dict[str, Any]:
         """A mapping of the author's own (such as `extra:`), empty when there is none."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 
+from .config import read_funding
 from .errors import ContentError, Diagnostic
 from .fields import (
     EXTRA,
@@ -26,6 +27,7 @@ from .frontmatter import decode, split
 from .media import audio_duration
 from .model import (
     RELATION_INVERSES,
+    AlternateAudio,
     Audio,
     Chapter,
     Concept,
@@ -33,6 +35,7 @@ from .model import (
     Essay,
     Item,
     Page,
+    SocialPost,
     SourceRef,
 )
 from .responses import SUFFIX as RESPONSES
@@ -45,6 +48,7 @@ SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept",
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 # Files editors and operating systems leave beside the ones authors write.
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")  # in this order, when an episode has several
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
 
 
@@ -90,7 +94,7 @@ def load_content(
         if parts[0] == "media" and len(parts) > 1:
             media.append("/".join(parts[1:]))
             continue
-        if path.suffix in (".vtt", ".srt") and parts[0] == "episodes":
+        if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
             letters.append(path)
@@ -160,18 +164,18 @@ def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinf
     Size, times and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
     fooled by a checkout that restores old times; audio is still known by its stat, whose
-    change time no restore of the old modification time can set back). An
-    episode's sibling .vtt and .srt, and an essay's responses file, are included, so one that
+    change time no restore of the old modification time can set back). An episode's sibling
+    transcripts (.vtt, .srt, .json) and an essay's responses file are included, so one that
     appears is noticed."""
     siblings = {
-        "episodes": (path.with_suffix(".vtt"), path.with_suffix(".srt")),
+        "episodes": tuple(path.with_suffix(suffix) for suffix in TRANSCRIPT_SUFFIXES),
         "essays": (responses_file(path),),
     }.get(path.parent.name, ())
     watched = (path, *siblings, *deps)
     out: list[object] = [str(tz)]
     for file in watched:
         try:
-            if by_content and file.suffix in (".md", ".vtt", ".srt", ".yaml"):
+            if by_content and file.suffix in (".md", *TRANSCRIPT_SUFFIXES, ".yaml"):
                 out.append(hashlib.sha256(read_regular(file)).digest())
             else:
                 st = file.stat()
@@ -267,8 +271,14 @@ def _episode_files(
     found = (
         _named_transcript(episode, path, named, root, problems)
         if named
-        else _beside(path, path.with_suffix(".vtt").name)
-        or _beside(path, path.with_suffix(".srt").name)
+        else next(
+            (
+                found
+                for suffix in TRANSCRIPT_SUFFIXES
+                if (found := _beside(path, path.with_suffix(suffix).name))
+            ),
+            None,
+        )
     )
     if found is not None:
         deps.append(found)
@@ -370,12 +380,12 @@ def _named_transcript(
     episode: Episode, path: Path, named: str, root: Path, problems: list[Diagnostic]
 ) -> Path | None:
     """The transcript file `transcript:` names, relative to the episode's folder; an error at
-    its line when it leaves that folder or is not a .vtt or .srt file there."""
+    its line when it leaves that folder or is not a .vtt, .srt or .json file there."""
     folder = path.parent.relative_to(root).as_posix() + "/"
     found = inside(path.parent, named, folder)
     if isinstance(found, str):
         message = f"transcript path {found}: {named}"
-    elif found.suffix not in (".vtt", ".srt") or not is_regular(found):
+    elif found.suffix not in TRANSCRIPT_SUFFIXES or not is_regular(found):
         message = f"no transcript file '{named}' beside the episode"
     else:
         return found
@@ -384,7 +394,7 @@ def _named_transcript(
             episode.path,
             episode.line_of("transcript"),
             message,
-            hint=f"give the name of a .vtt or .srt file in {folder}",
+            hint=f"give the name of a .vtt, .srt or .json file in {folder}",
             code="transcript",
         )
     )
@@ -505,6 +515,9 @@ KEYS: dict[str, Keys] = {
         "transcript",
         audio=_keys("url", "length", "type"),
         chapters=_keys("start", "title", "url"),
+        social=_keys("url", "protocol", "account", "account_url"),
+        alternate_audio=_keys("url", "type", "length", "bitrate", "title"),
+        funding=_keys("url", "text"),
     ),
     "concept": _keys(
         *_COMMON,
@@ -605,6 +618,9 @@ def read_item(
             image=r.text("image"),
             guid=r.text("guid"),
             transcript_file=r.text("transcript"),
+            social=_social(r),
+            alternate_audio=_alternate_audio(r),
+            funding=read_funding(r),
             **common,
         )
         # (with seasons, files may be numbered through the show and episodes by season)
@@ -675,6 +691,52 @@ def _audio(r: FieldReader) -> Audio | None:
     suffix = Path(url.split("?")[0]).suffix.lower()
     kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
+
+
+# podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
+SOCIAL_PROTOCOLS = ("activitypub", "atproto", "twitter", "lightning", "hive", "matrix", "nostr")
+
+
+def _social(r: FieldReader) -> tuple[SocialPost, ...]:
+    """`social:` the post where listeners discuss the episode: a URL (an ActivityPub post, as
+    Mastodon's), or `{url, protocol, account, account_url}`; or a list of them."""
+    value = r.get("social")
+    if value is None:
+        return ()
+    many = isinstance(value, list)
+    posts = []
+    for i, entry in enumerate(value if many else [value]):
+        key: tuple = ("social", i) if many else ("social",)
+        if isinstance(entry, dict):
+            s = r.within(*key)
+            url = s.url("url", required=True, absolute=True)
+            protocol = s.choice("protocol", SOCIAL_PROTOCOLS, "activitypub")
+            if url:
+                posts.append(
+                    SocialPost(
+                        url, protocol, s.text("account"), s.url("account_url", absolute=True)
+                    )
+                )
+        elif isinstance(entry, str):
+            url = (r.within("social") if many else r).url(key[-1], absolute=True)
+            if url:
+                posts.append(SocialPost(url))
+        else:
+            r.error("social", f"'social' item {i + 1} must be a post's URL or {{url, protocol}}")
+    return tuple(posts)
+
+
+def _alternate_audio(r: FieldReader) -> tuple[AlternateAudio, ...]:
+    """`alternate_audio: [{url, type, length, bitrate, title}]`: other files of the episode."""
+    found = []
+    for a in r.mappings("alternate_audio"):
+        url = a.url("url", required=True, absolute=True)
+        kind = a.text("type", required=True)
+        length = a.integer("length", required=True, minimum=1)
+        bitrate = a.integer("bitrate", minimum=1)
+        if url and kind and length:
+            found.append(AlternateAudio(url, kind, length, bitrate, a.text("title")))
+    return tuple(found)
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:

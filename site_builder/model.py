@@ -101,6 +101,35 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Funding:
+    """podcast:funding: where listeners can support the show, and the words of the link."""
+
+    url: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SocialPost:
+    """podcast:socialInteract: the post under which listeners discuss an episode."""
+
+    url: str
+    protocol: str = "activitypub"
+    account: str | None = None  # the poster's account, e.g. @mara@example.social
+    account_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlternateAudio:
+    """podcast:alternateEnclosure: the same episode in another file (Opus, a low bitrate)."""
+
+    url: str
+    type: str
+    length: int
+    bitrate: float | None = None  # bits per second
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Episode(Item):
     number: int | None = None
     season: int | None = None
@@ -115,6 +144,9 @@ class Episode(Item):
     transcript_file: str | None = None  # `transcript:`, a file beside the episode
     image: str | None = None
     guid: str | None = None
+    social: tuple[SocialPost, ...] = ()
+    alternate_audio: tuple[AlternateAudio, ...] = ()
+    funding: tuple[Funding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from email.utils import format_datetime
 
-from .config import SiteConfig
+from .config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
 from .feeds import media_url
-from .model import Episode
+from .model import Episode, Funding
 from .render import View
 from .routes import PODCAST_FEED, episode_files
 from .xmlout import xml_document
@@ -21,13 +20,6 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
-_PODCAST_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-
-
-def podcast_guid(feed_url: str) -> str:
-    """The Podcasting 2.0 GUID: UUIDv5 of the feed URL without scheme and trailing slashes."""
-    name = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(_PODCAST_NS, name))
 
 
 def show_guid(config: SiteConfig) -> str:
@@ -49,7 +41,7 @@ def episode_guid(channel_guid: str, episode: Episode) -> str:
     try:
         namespace = uuid.UUID(channel_guid)
     except ValueError:  # a hand-written show guid that is not a UUID still names the show
-        namespace = uuid.uuid5(_PODCAST_NS, channel_guid)
+        namespace = uuid.uuid5(PODCAST_NAMESPACE, channel_guid)
     return f"urn:uuid:{uuid.uuid5(namespace, name)}"
 
 
@@ -100,15 +92,20 @@ def podcast_feed(
     sub(channel, "link", config.base_url)
     sub(channel, "description", show.description)
     sub(channel, "language", config.language)
+    if show.copyright:
+        sub(channel, "copyright", show.copyright)
     sub(channel, "generator", "site-builder")
     if show.image:
         sub(channel, "itunes:image", href=media_url(config, show.image, True))
-    parent = channel
-    for name in show.category[:2]:  # a category, then optionally its subcategory inside it
-        parent = ET.SubElement(parent, f"{{{ITUNES}}}category", {"text": name})
+    for names in show.categories:  # a category, then optionally its subcategory inside it
+        parent = channel
+        for name in names[:2]:
+            parent = ET.SubElement(parent, f"{{{ITUNES}}}category", {"text": name})
     sub(channel, "itunes:explicit", "true" if show.explicit else "false")
     sub(channel, "itunes:author", author)
     sub(channel, "itunes:type", show.type)
+    if show.new_feed_url:
+        sub(channel, "itunes:new-feed-url", show.new_feed_url)
     if show.owner:
         owner = sub(channel, "itunes:owner")
         sub(owner, "itunes:name", show.owner.name)
@@ -116,8 +113,32 @@ def podcast_feed(
             sub(owner, "itunes:email", show.owner.email)
     guid = show_guid(config)
     sub(channel, "podcast:guid", guid)
-    if show.owner and show.owner.email:
-        sub(channel, "podcast:locked", "yes", owner=show.owner.email)
+    email = show.owner.email if show.owner else None
+    # without an owner's email a lock names no one to ask, and only `no` says anything then
+    if email or not show.locked:
+        sub(
+            channel,
+            "podcast:locked",
+            "yes" if show.locked else "no",
+            **({"owner": email} if email else {}),
+        )
+    _funding(channel, show.funding, sub)
+    if show.location:
+        place = show.location
+        attrs = {k: v for k, v in (("geo", place.geo), ("osm", place.osm)) if v}
+        sub(channel, "podcast:location", place.name, **attrs)
+    for entry in show.txt:
+        sub(
+            channel,
+            "podcast:txt",
+            entry.text,
+            **({"purpose": entry.purpose} if entry.purpose else {}),
+        )
+    if show.podroll:
+        roll = sub(channel, "podcast:podroll")
+        for feed in show.podroll:
+            attrs = {"feedGuid": feed.guid, **({"feedUrl": feed.url} if feed.url else {})}
+            sub(roll, "podcast:remoteItem", **attrs)
     sub(channel, "podcast:medium", "podcast")
     for host in hosts:
         sub(channel, "podcast:person", host, role="host")
@@ -152,7 +173,8 @@ def podcast_feed(
         explicit = show.explicit if episode.explicit is None else episode.explicit
         sub(item, "itunes:explicit", "true" if explicit else "false")
         if episode.season:
-            sub(item, "podcast:season", str(episode.season))
+            name = show.seasons.get(episode.season)
+            sub(item, "podcast:season", str(episode.season), **({"name": name} if name else {}))
         if episode.number is not None:
             sub(item, "podcast:episode", str(episode.number))
         files = episode_files(episode)
@@ -172,9 +194,42 @@ def podcast_feed(
                 url=config.base_url + files["chapters"],
                 type="application/json+chapters",
             )
+        if episode.alternate_audio:  # the enclosure is listed too, as the default choice
+            default = sub(
+                item,
+                "podcast:alternateEnclosure",
+                type=audio.type,
+                length=str(audio.length),
+                default="true",
+            )
+            sub(default, "podcast:source", uri=media_url(config, audio.url, audio.local))
+            for other in episode.alternate_audio:
+                attrs = {"type": other.type, "length": str(other.length)}
+                if other.bitrate:
+                    attrs["bitrate"] = str(other.bitrate)
+                if other.title:
+                    attrs["title"] = other.title
+                sub(
+                    sub(item, "podcast:alternateEnclosure", **attrs),
+                    "podcast:source",
+                    uri=other.url,
+                )
+        for post in episode.social:
+            attrs = {"uri": post.url, "protocol": post.protocol}
+            if post.account:
+                attrs["accountId"] = post.account
+            if post.account_url:
+                attrs["accountUrl"] = post.account_url
+            sub(item, "podcast:socialInteract", **attrs)
+        _funding(item, episode.funding, sub)
         if episode.guests:  # people on an item replace the show's: restate the hosts
             for host in hosts:
                 sub(item, "podcast:person", host, role="host")
             for guest in episode.guests:
                 sub(item, "podcast:person", guest, role="guest")
     return xml_document(rss, NAMESPACES)
+
+
+def _funding(parent: ET.Element, funding: Sequence[Funding], sub: Callable) -> None:
+    for entry in funding:
+        sub(parent, "podcast:funding", entry.text or None, url=entry.url)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 
 from .config import SiteConfig
 from .errors import Diagnostic, did_you_mean
 from .frontmatter import COMMENTED
 from .media import image_info
-from .model import Episode
+from .model import Episode, Funding
 from .podcast import episode_guid, show_guid
+from .routes import PODCAST_FEED
 
 # Apple Podcasts categories: parent -> subcategories (a subcategory must sit under its parent).
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -154,7 +156,16 @@ def check_podcast(
             )
         )
 
-    _check_categories(show.category, config_problem)
+    if "categories" in show.extra:
+        if len(show.categories) > 3:
+            config_problem(("categories",), "give at most three categories")
+        for i, names in enumerate(show.categories):
+            _check_categories(names, partial(_at_item, config_problem, i))
+        if not show.categories:
+            _check_categories((), config_problem)
+    else:
+        _check_categories(show.categories[0] if show.categories else (), config_problem)
+    problems += _channel_tag_problems(config)
     if not _LANGUAGE.fullmatch(config.language):
         problems.append(
             Diagnostic(
@@ -214,6 +225,85 @@ def check_podcast(
             )
         guids.setdefault(guid, episode)
     return problems
+
+
+def _at_item(problem: Callable, index: int, key: tuple, *args: str) -> None:
+    """`problem` reported at item `index` of `categories:`, whichever key it named."""
+    problem(("categories", index), *args)
+
+
+_GEO = re.compile(r"geo:-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?(,-?\d+(\.\d+)?)?(;[\w=.;-]*)?")
+_OSM = re.compile(r"[NWR]\d+(#\d+)?")
+MAX_NAME = 128  # the Podcasting 2.0 limit of names and funding texts
+MAX_TXT = 4000
+
+
+def _channel_tag_problems(config: SiteConfig) -> list[Diagnostic]:
+    """What the Podcasting 2.0 namespace does not allow in the show's own tags."""
+    show = config.podcast
+    assert show is not None
+    problems: list[Diagnostic] = []
+
+    def problem(key: tuple, message: str, hint: str | None = None) -> None:
+        problems.append(
+            Diagnostic("site.yaml", config.line_of("podcast", *key), message, hint, "podcast")
+        )
+
+    if show.new_feed_url and show.new_feed_url.rstrip("/") == (config.base_url + PODCAST_FEED):
+        problem(
+            ("new_feed_url",),
+            "new_feed_url is this feed's own address: apps would follow it in a circle",
+            "set it to the address of the feed on the new host, only once that feed is live",
+        )
+    problems += _funding_problems(
+        show.funding, lambda *k: ("site.yaml", config.line_of("podcast", *k))
+    )
+    for i, feed in enumerate(show.podroll):
+        if not _UUID.fullmatch(feed.guid):
+            problem(
+                ("podroll", i),
+                f"podroll guid '{feed.guid}' is not a UUID",
+                "give the show's podcast:guid, or its feed URL",
+            )
+    if show.location:
+        place = show.location
+        if len(place.name) > MAX_NAME:
+            problem(("location",), "the location's name is over 128 characters")
+        if place.geo and not _GEO.fullmatch(place.geo):
+            problem(
+                ("location", "geo"),
+                f"'{place.geo}' is not a geo URI",
+                "write geo:latitude,longitude, e.g. geo:52.52,13.405",
+            )
+        if place.osm and not _OSM.fullmatch(place.osm):
+            problem(
+                ("location", "osm"),
+                f"'{place.osm}' is not an OpenStreetMap object",
+                "write its type letter (N node, W way, R relation) and number, e.g. R62422",
+            )
+    for i, entry in enumerate(show.txt):
+        key = ("txt", i) if isinstance(show.extra.get("txt"), list) else ("txt",)
+        if len(entry.text) > MAX_TXT:
+            problem(key, "a txt value is over 4,000 characters")
+        if entry.purpose and len(entry.purpose) > MAX_NAME:
+            problem((*key, "purpose"), "a txt purpose is over 128 characters")
+    for number, name in show.seasons.items():
+        if len(name) > MAX_NAME:
+            problem(("seasons", number), f"the name of season {number} is over 128 characters")
+    return problems
+
+
+def _funding_problems(funding: Sequence[Funding], where: Callable) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            *where("funding", i, "text"),
+            "a funding text is over 128 characters (podcast:funding)",
+            "apps show it as the link's words: keep it short, e.g. Support the show",
+            "podcast",
+        )
+        for i, entry in enumerate(funding)
+        if len(entry.text) > MAX_NAME
+    ]
 
 
 def _check_categories(category: tuple[str, ...], problem: Callable) -> None:
@@ -341,6 +431,16 @@ def _check_episode(
                 f"audio type '{audio.type}' is not one podcast apps play",
                 f"use one of {', '.join(ENCLOSURE_TYPES)}",
             )
+    problems += _funding_problems(episode.funding, lambda *k: (episode.path, episode.line_of(*k)))
+    for i, other in enumerate(episode.alternate_audio):
+        if other.title and len(other.title) > 32:
+            problem(
+                ("alternate_audio", i, "title"),
+                "an alternate audio title is over 32 characters; apps cut it",
+                severity="warning",
+            )
+        if audio and other.url == audio.url:
+            problem(("alternate_audio", i, "url"), "an alternate audio is the episode's own audio")
     for i, guest in enumerate(episode.guests):
         if len(guest) > 128:
             problem(("guests", i), "a guest's name is over 128 characters (podcast:person)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -59,10 +60,13 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
             f"[[its term]], an episode with [[episodes/its-slug]]. -->\n\nWrite here.\n"
         )
     elif kind == "episode":
+        # a guid of its own from the start: one derived from the number would change when
+        # the episode is renumbered, and podcast apps would download it again
         text = (
             f"---\ntitle: {quote(title)}\nnumber: {number}\n"
             + (f"season: {season}\n" if season is not None else "")
             + f"episode_type: full\ndate: {stamp}\n"
+            f'guid: "urn:uuid:{uuid.uuid4()}"\n'
             f'{_SUMMARY}# duration: "58:41"\n'
             f"# audio: {{url: https://..., length: 48213760, type: audio/mpeg}}\n"
             f'guests: []\nchapters:\n  - {{start: "0:00", title: Introduction}}\n'

@@ -140,6 +140,43 @@ def browser():
         instance.close()
 
 
+JS = TESTS / "js"  # package.json pins Podcast Index's feed parser, podcast-partytime
+
+
+@pytest.fixture(scope="session")
+def partytime():
+    """partytime(feed_file) -> the feed as Podcast Index's parser reads it (node, npm). Its
+    packages are installed from tests/js/package-lock.json on first use; CI sets
+    SITE_BUILDER_REQUIRE_NODE=1, so there a missing node fails instead of skipping."""
+    import json
+    import os
+    import subprocess
+
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        if os.environ.get("SITE_BUILDER_REQUIRE_NODE"):
+            pytest.fail("node and npm are missing: apt-get install -y nodejs npm")
+        pytest.skip("node and npm are missing: apt-get install -y nodejs npm")
+    if not (JS / "node_modules" / "podcast-partytime").is_dir():
+        subprocess.run(
+            [npm, "ci", "--prefix", str(JS), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+        )
+
+    def parse(feed: Path) -> dict:
+        done = subprocess.run(
+            [node, str(JS / "parse-feed.js"), str(feed)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PARTYTIME_LOG": "silent"},
+        )
+        return json.loads(done.stdout)
+
+    return parse
+
+
 @pytest.fixture
 def static_server(tmp_path):
     """static_server(output_dir, base_path) -> origin URL serving the folder under base_path.
@@ -188,14 +225,21 @@ def private_cache_home(tmp_path_factory):
 @pytest.fixture(scope="session", autouse=True)
 def fixture_sites_stay_as_in_git():
     """Tests build copies of tests/sites*, or build them with --no-cache: a build cache left in
-    one would be copied into later tests' sites and change what they see."""
+    one would be copied into later tests' sites and change what they see. A guid ledger, which
+    every build of a podcast writes into its site, likewise; and the example site's ledger is
+    the committed one."""
 
     def caches() -> set[Path]:
         return set(TESTS.glob("sites*/*/.site-builder-cache"))
 
-    before = caches()
+    def ledgers() -> dict[Path, bytes]:
+        found = [*TESTS.glob("sites*/*/podcast-ledger.yaml"), REPO / "podcast-ledger.yaml"]
+        return {p: p.read_bytes() for p in found if p.is_file()}
+
+    before, ledgers_before = caches(), ledgers()
     yield
     assert caches() == before, "a test left a build cache in a fixture site"
+    assert ledgers() == ledgers_before, "a test wrote a guid ledger into a fixture site"
 
 
 @pytest.fixture(scope="session")

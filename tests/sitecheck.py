@@ -19,10 +19,12 @@ EXAMPLE_BASE = "/companion/"  # the example site's base_url is https://example.o
 
 
 def copy_example(root: Path) -> Path:
-    """The example site (the repository's content, templates and site.yaml) copied to `root`."""
+    """The example site (the repository's content, templates, site.yaml and guid ledger) copied
+    to `root`."""
     for name in ("content", "templates"):
         shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yaml", root)
+    for name in ("site.yaml", "podcast-ledger.yaml"):
+        shutil.copy(REPO / name, root)
     return root
 
 

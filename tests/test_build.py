@@ -400,9 +400,11 @@ def test_a_root_link_to_a_folder_may_leave_out_its_trailing_slash(cli, site):
 def test_an_excerpt_is_the_whole_words_that_fit_in_200_characters(cli, site):
     words = [f"w{'x' * (i % 7)}{i}" for i in range(80)]  # words of uneven length
     root = site(
-        {"content/essays/2024-01-15-long.md": "---\ntitle: Long\ndate: 2024-01-15\n---\n\n"
-        + " ".join(words)
-        + "\n\nSecond paragraph.\n"}
+        {
+            "content/essays/2024-01-15-long.md": "---\ntitle: Long\ndate: 2024-01-15\n---\n\n"
+            + " ".join(words)
+            + "\n\nSecond paragraph.\n"
+        }
     )
     assert cli("build", "--root", root).code == 0
     fit = max(n for n in range(len(words)) if len(" ".join(words[:n])) <= 200)

@@ -111,7 +111,7 @@ def test_a_new_first_paragraph_renders_its_tag_pages_again(tmp_path):
     # without a summary of its own, an essay's excerpt is its first paragraph, which the pages
     # of its tags show
     root = _podcast_site(tmp_path)
-    edit(root / ESSAY, "summary: \"A summary with & < > \\\" ' and </script>\"\n", "")
+    edit(root / ESSAY, 'summary: "A summary with & < > \\" \' and </script>"\n', "")
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
     EDITS["essay body"](root)

@@ -196,14 +196,17 @@ FIELDS = {
         "---\ntitle: Talking about ripeness\nnumber: 1\ndate: 2026-03-13\n"
         "audio: {{url: /media/001-talk.mp3}}\nchapters:\n"
         '  - {{start: "0:00", title: Hello}}\n  - start: "0:01"\n    title: The stalemate\n'
-        "    url: {url}\nconcepts: [ripeness]\n---\nNotes on [[ripeness]].\n",
+        "    url: {url}\nconcepts: [ripeness]\n"
+        'season: 1\nguid: "urn:uuid:41213c57-bea3-540b-867c-88d11ce44af9"\n'  # as published
+        "---\nNotes on [[ripeness]].\n",
         10,
         "front-matter",
     ),
     "audio.url": (
         "content/episodes/002-guarantees.md",
         "---\ntitle: Guarantees\nnumber: 2\ndate: 2026-05-08\naudio:\n  url: {url}\n"
-        '  length: 50000000\n  type: audio/mpeg\nduration: "1:02:07"\n---\nNotes.\n',
+        '  length: 50000000\n  type: audio/mpeg\nduration: "1:02:07"\n'
+        'season: 1\nguid: "urn:uuid:3b35d8b7-1588-5ce4-a170-a2d53d2751e4"\n---\nNotes.\n',
         6,
         "front-matter",
     ),

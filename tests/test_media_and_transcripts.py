@@ -146,3 +146,97 @@ def test_a_webvtt_file_must_say_so():
     problems: list[Diagnostic] = []
     assert parse_transcript("00:00.000 --> 00:01.000\nHi\n", "t.vtt", "vtt", problems) == ()
     assert [(d.line, d.message) for d in problems] == [(1, "a WebVTT file must start with WEBVTT")]
+
+
+# Podcasting 2.0 JSON transcripts, as Whisper-based tools write them: word-level segments.
+WORDS_JSON = """{
+  "version": "1.0.0",
+  "segments": [
+    {"speaker": "Mara Linden", "startTime": 0.0, "endTime": 0.4, "body": "Welcome"},
+    {"startTime": 0.4, "endTime": 0.6, "body": "back"},
+    {"startTime": 0.6, "endTime": 0.7, "body": ","},
+    {"startTime": 0.7, "endTime": 1.1, "body": "everyone"},
+    {"startTime": 1.1, "endTime": 1.2, "body": "."},
+    {
+      "speaker": "Ines Carvalho",
+      "startTime": 1.5,
+      "endTime": 2.0,
+      "body": "Thanks!"
+    }
+  ]
+}
+"""
+
+
+def test_json_transcript_segments_become_cues_and_readable_paragraphs():
+    problems: list[Diagnostic] = []
+    cues = parse_transcript(WORDS_JSON, "t.json", "json", problems)
+    assert problems == []
+    assert [(c.start, c.speaker, c.text, c.line) for c in cues] == [
+        (0.0, "Mara Linden", "Welcome", 4),
+        (0.4, "Mara Linden", "back", 5),
+        (0.6, "Mara Linden", ",", 6),
+        (0.7, "Mara Linden", "everyone", 7),
+        (1.1, "Mara Linden", ".", 8),
+        (1.5, "Ines Carvalho", "Thanks!", 9),
+    ]
+    assert [(p.start, p.speaker, p.text) for p in paragraphs(cues)] == [
+        (0, "Mara Linden", "Welcome back, everyone."),
+        (1, "Ines Carvalho", "Thanks!"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('{"version": "1.0.0", "segments": [\n', [(2, "not JSON: Expecting value")]),
+        ('{"version": "1.0.0"}', [(1, 'a JSON transcript is an object with a "segments" list')]),
+        (
+            '{"segments": [\n {"startTime": 1, "body": "a"}\n]}',
+            [(2, "a segment needs startTime and endTime in seconds")],
+        ),
+        (
+            '{"segments": [\n {"startTime": 3, "endTime": 1, "body": "a"}\n]}',
+            [(2, "the cue ends before it starts")],
+        ),
+        (
+            '{"segments": [{"startTime": 0, "endTime": 5, "body": "a"},\n'
+            '{"startTime": 3.5, "endTime": 6, "body": "b"}]}',
+            [(2, "the cue starts at 0:00:03, before the previous one ends (0:00:05, line 1)")],
+        ),
+    ],
+)
+def test_bad_json_transcripts_are_positioned(text, expected):
+    problems: list[Diagnostic] = []
+    parse_transcript(text, "t.json", "json", problems)
+    assert [(d.line, d.message) for d in problems] == expected
+
+
+@pytest.mark.parametrize("kind", ["vtt", "srt", "json"])
+def test_overlaps_under_a_second_are_clamped_with_one_warning_per_file(kind):
+    times = [(0.0, 4.3), (4.0, 8.9), (8.2, 12.0)]  # each overlaps the one before, under 1 s
+    if kind == "json":
+        segments = [
+            {"startTime": a, "endTime": b, "body": f"Cue {i}"} for i, (a, b) in enumerate(times)
+        ]
+        text = __import__("json").dumps({"version": "1.0.0", "segments": segments}, indent=1)
+    else:
+        stamp = "{:02d}:{:02d}:{:02d}{}{:03d}".format
+        sep = "." if kind == "vtt" else ","
+
+        def at(t: float) -> str:
+            ms = round(t * 1000)
+            return stamp(ms // 3600000, ms // 60000 % 60, ms // 1000 % 60, sep, ms % 1000)
+
+        cards = [f"{i + 1}\n{at(a)} --> {at(b)}\nCue {i}\n" for i, (a, b) in enumerate(times)]
+        text = ("WEBVTT\n\n" if kind == "vtt" else "") + "\n".join(cards)
+    problems: list[Diagnostic] = []
+    cues = parse_transcript(text, f"t.{kind}", kind, problems)
+    assert [(c.start, c.end) for c in cues] == [(0.0, 4.0), (4.0, 8.2), (8.2, 12.0)]
+    (warning,) = problems
+    assert warning.severity == "warning" and warning.code == "transcript"
+    assert warning.message == (
+        "2 cues start less than a second before the previous one ends; each previous cue was "
+        "cut short where the next begins"
+    )
+    assert warning.line == cues[1].line

@@ -363,3 +363,18 @@ def test_an_existing_slug_with_an_apostrophe_hyphen_keeps_its_url(project, cli):
     old.write_text("---\ntitle: Can't stop\ndate: 2020-01-01\n---\n\nOld.\n")
     assert cli("build").code == 0
     assert (project / "output/essays/can-t-stop/index.html").is_file()
+
+
+def test_a_new_episode_gets_a_fresh_guid_line_of_its_own(project, cli):
+    import uuid
+
+    import yaml
+
+    paths = [project / new_path(cli("new", "episode", title)) for title in ("Pilot", "Second")]
+    guids = []
+    for path in paths:
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        assert front["guid"].startswith("urn:uuid:")
+        assert uuid.UUID(front["guid"].removeprefix("urn:uuid:")).version == 4
+        guids.append(front["guid"])
+    assert guids[0] != guids[1]

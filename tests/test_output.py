@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -59,6 +61,10 @@ def project(site, monkeypatch, tmp_path):
         "../site",
         "{root}",
         "{parent}",
+        ".site-builder-cache",
+        ".site-builder-cache/",
+        ".site-builder-cache/charts",
+        "/",
     ],
 )
 def test_dangerous_output_folders_are_refused(project, cli, tmp_path, target):
@@ -81,6 +87,32 @@ def test_home_folder_is_refused(project, cli, tmp_path):
         "it is your home folder\n"
     )
     assert tree(tmp_path) == before
+
+
+def test_parent_of_home_folder_is_refused_even_with_force(project, cli, tmp_path, monkeypatch):
+    home = tmp_path / "users" / "me"
+    home.mkdir(parents=True)
+    (home / "diary.txt").write_text("private\n")
+    monkeypatch.setenv("HOME", str(home))
+    before = tree(tmp_path)
+    for target in (tmp_path / "users", "../users", "../users/"):
+        run = cli("build", "--output", target, "--force")
+        assert run.code == 2, run.out
+        assert run.err.startswith("site-builder: error: refusing to build into ")
+        assert run.err.endswith(f"{Path(target)}: it holds your home folder\n")
+        assert tree(tmp_path) == before
+
+
+def test_the_build_cache_is_refused_as_output(project, cli):
+    assert cli("build").code == 0
+    cache = tree(project / CACHE_DIR)
+    run = cli("build", "--output", CACHE_DIR, "--force")
+    assert run.code == 2
+    assert run.err == (
+        f"site-builder: error: refusing to build into {project / CACHE_DIR}: "
+        f"it is {CACHE_DIR}/, the build cache\n"
+    )
+    assert tree(project / CACHE_DIR) == cache
 
 
 def test_literal_tilde_is_the_home_folder_and_is_refused(project, cli, tmp_path):
@@ -250,7 +282,8 @@ def test_killed_build_leaves_previous_output_complete(site, tmp_path):
         {f"content/essays/2023-01-01-essay-{i:03d}.md": _essay(i, "Old") for i in range(400)}
     )
     first = subprocess.run(_build_cmd(root), check=True, capture_output=True, text=True)
-    write_seconds = int(re.search(r"write (\d+) ms", first.stdout).group(1)) / 1000
+    took, unit = re.search(r"write ([\d.]+) (ms|s)\b", first.stdout).groups()
+    write_seconds = float(took) / (1000 if unit == "ms" else 1)
     before = tree(root / "output")
     assert len(before) > 400
     for i in range(0, 400, 7):
@@ -281,10 +314,223 @@ def test_killed_build_leaves_previous_output_complete(site, tmp_path):
     assert killed_while_writing >= 2
     assert leftovers(root), "a killed build leaves its temporary folder for the next to remove"
 
-    done = subprocess.run(_build_cmd(root), capture_output=True, text=True)
+    done = subprocess.run(_build_cmd(root), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert leftovers(root) == []
     after = tree(root / "output")
     assert set(after) == set(before)
     assert b"New paragraph." in after["essays/essay-000/index.html"]
     assert b"Old paragraph." in after["essays/essay-001/index.html"]
+
+
+# A symlinked output is followed: the build goes into its target, the link stays.
+def test_symlinked_output_is_built_into_its_target(project, cli, tmp_path):
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (project / "output").symlink_to(deploy)
+    for _ in range(2):
+        run = cli("build")
+        assert run.code == 0, run.err
+        assert (project / "output").is_symlink()
+        assert os.readlink(project / "output") == str(deploy)
+        assert (deploy / "essays" / "first" / "index.html").is_file()
+    (deploy / ".git").mkdir()
+    (deploy / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    assert cli("build").code == 0
+    assert (deploy / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert leftovers(project) == leftovers(tmp_path) == []
+
+
+def test_dangling_symlinked_output_makes_its_target(project, cli, tmp_path):
+    (project / "output").symlink_to(tmp_path / "www" / "site")
+    assert cli("build").code == 0
+    assert (tmp_path / "www" / "site" / "index.html").is_file()
+    assert (project / "output").is_symlink()
+
+
+def test_symlink_into_content_is_refused(project, cli):
+    (project / "output").symlink_to(project / "content")
+    before = tree(project / "content")
+    run = cli("build")
+    assert run.code == 2
+    assert "it is content/, the site's content" in run.err
+    assert tree(project / "content") == before
+
+
+# Leftovers of killed builds: removed only when their owner is gone, never with a .git inside.
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", ""])
+    proc.wait()
+    return proc.pid
+
+
+def _leftover(project: Path, kind: str, pid: int, files: dict[str, str]) -> Path:
+    folder = project / f".output.site-builder-{kind}-{pid}"
+    for rel, text in {".site-builder-output": "", **files}.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    return folder
+
+
+def test_leftovers_of_a_live_build_survive_and_of_a_dead_one_go(project, cli):
+    live = subprocess.Popen(["sleep", "60"])
+    try:
+        kept = _leftover(project, "tmp", live.pid, {"index.html": "half"})
+        gone = [_leftover(project, kind, _dead_pid(), {"a.html": "x"}) for kind in ("tmp", "old")]
+        run = cli("build")
+        assert run.code == 0, run.err
+        assert leftovers(project) == [kept.name]
+        assert tree(kept) == {".site-builder-output": b"", "index.html": b"half"}
+        assert not any(g.exists() for g in gone)
+    finally:
+        live.kill()
+        live.wait()
+    assert cli("build").code == 0
+    assert leftovers(project) == []
+
+
+def test_git_in_a_dead_leftover_goes_back_into_output(project, cli):
+    assert cli("build").code == 0
+    _leftover(project, "tmp", _dead_pid(), {".git/HEAD": "ref: refs/heads/gh-pages\n"})
+    run = cli("build")
+    assert run.code == 0, run.err
+    assert (project / "output" / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert leftovers(project) == []
+
+
+def test_git_in_a_dead_leftover_is_kept_when_output_has_one(project, cli):
+    assert cli("build").code == 0
+    (project / "output" / ".git").mkdir()
+    (project / "output" / ".git" / "HEAD").write_text("ours\n")
+    stray = _leftover(project, "old", _dead_pid(), {".git/HEAD": "theirs\n"})
+    run = cli("build")
+    assert run.code == 0, run.err
+    assert (project / "output" / ".git" / "HEAD").read_text() == "ours\n"
+    assert (stray / ".git" / "HEAD").read_text() == "theirs\n"
+    assert f"{stray.name}: warning: left in place: it holds a .git" in run.err
+
+
+@pytest.mark.parametrize("kind", ["old", "tmp"])
+def test_previous_output_left_aside_is_put_back(project, cli, kind):
+    # A build killed between the two renames of the fallback swap leaves no output/ at all;
+    # a "tmp" one holding the .git is the previous output after an exchange.
+    assert cli("build").code == 0
+    (project / "output" / ".git").mkdir()
+    (project / "output" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    aside = project / f".output.site-builder-{kind}-{_dead_pid()}"
+    (project / "output").rename(aside)
+    (project / "content/pages/about.md").write_text("---\ntitle: About\n---\n\nNew text.\n")
+    run = cli("build")
+    assert run.code == 0, run.err
+    assert b"New text." in (project / "output" / "about" / "index.html").read_bytes()
+    assert (project / "output" / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert leftovers(project) == []
+
+
+@pytest.mark.skipif(shutil.which("pgrep") is None, reason="needs pgrep")
+def test_workers_of_a_killed_build_do_not_hold_its_lock(site):
+    # The pool's forked workers outlive a build killed with SIGKILL; a lock they inherited
+    # would make every later build wait for ever.
+    root = site({f"content/essays/2023-01-01-e-{i:03d}.md": _essay(i, "Old") for i in range(400)})
+    cmd = [*_build_cmd(root), "--jobs", "2", "--no-cache"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[str] = []
+    while not workers:  # until it renders in its workers, writing into its temporary folder
+        assert proc.poll() is None and time.monotonic() < deadline
+        if (root / f".output.site-builder-tmp-{proc.pid}").is_dir():
+            found = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+            workers = found.stdout.split()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "waiting" not in done.stderr
+        assert (root / "output" / "essays" / "e-399" / "index.html").is_file()
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+
+
+# Two builds at once: the second waits for the first (RELIABILITY H).
+def _big_site(site) -> Path:
+    return site(
+        {f"content/essays/2023-01-01-essay-{i:03d}.md": _essay(i, "Old") for i in range(150)}
+    )
+
+
+def test_two_builds_at_once_both_finish_and_output_is_complete(site):
+    root = _big_site(site)
+    cmd = [*_build_cmd(root), "--jobs", "1", "--no-cache"]  # each build writes every file
+    subprocess.run(cmd, check=True, capture_output=True)
+    expected = tree(root / "output")
+    waited = 0
+    for delay in (0.0, 0.1, 0.3):
+        first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        second = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for proc in (first, second):
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+            assert "Traceback" not in err
+            waited += "waiting for another build of " in err
+        assert tree(root / "output") == expected
+        assert leftovers(root) == []
+    assert waited >= 2, "the builds should have overlapped"
+
+
+# H4 again, at every step of the swap: kill -9 on entering the n-th call of a rename syscall
+# (strace injects the signal before the call runs; it counts each syscall on its own).
+STRACE = shutil.which("strace")
+
+
+def _killed_at(root: Path, syscall: str, n: int, exchange: bool) -> int:
+    """Run a build under strace, SIGKILLed on entering its n-th `syscall`; without `exchange`,
+    renameat2 fails as where it is missing, so the fallback's two renames are used."""
+    broken = [] if exchange else ["-e", "inject=renameat2:error=EINVAL"]
+    cmd = [
+        STRACE, "-f", "-o", os.devnull, "-e", "trace=rename,renameat2", *broken,
+        "-e", f"inject={syscall}:signal=KILL:when={n}", *_build_cmd(root), "--jobs", "1",
+    ]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, timeout=120).returncode
+
+
+def _site_files(folder: Path) -> dict[str, bytes]:
+    return {rel: data for rel, data in tree(folder).items() if not rel.startswith(".git/")}
+
+
+# The steps of a rebuild. With the exchange: renameat2 (the exchange), then rename (1) .git
+# into the new output, (2) the cache's state. With two renames: rename (1) output aside,
+# (2) the new folder in, (3) .git, (4) the cache.
+@pytest.mark.skipif(STRACE is None, reason="needs strace")
+@pytest.mark.parametrize(
+    "exchange, syscall, n",
+    [
+        pytest.param(True, "renameat2", 1, id="before-exchange"),
+        pytest.param(True, "rename", 1, id="before-git-move"),
+        pytest.param(True, "rename", 2, id="before-cache"),
+        *(pytest.param(False, "rename", n, id=f"two-renames-{n}") for n in (1, 2, 3, 4)),
+    ],
+)
+def test_kill_at_each_step_of_the_swap_keeps_output_and_git(project, exchange, syscall, n):
+    subprocess.run(_build_cmd(project), check=True, capture_output=True)
+    old = tree(project / "output")
+    git = project / "output" / ".git"
+    git.mkdir()
+    (git / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (project / "content/pages/about.md").write_text("---\ntitle: About\n---\n\nNew text.\n")
+
+    assert _killed_at(project, syscall, n, exchange) == -signal.SIGKILL
+    if not exchange and n == 2:  # the one window left without the exchange: mended below
+        assert not (project / "output").exists()
+    killed = _site_files(project / "output")
+    done = subprocess.run(_build_cmd(project), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (git / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert leftovers(project) == []
+    new = _site_files(project / "output")
+    assert b"New text." in new["about/index.html"]
+    if exchange:  # never a moment without a complete output/, old or new
+        assert killed in (old, new)

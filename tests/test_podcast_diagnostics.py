@@ -14,6 +14,7 @@ them. To remake one: `Path(...).write_bytes(png(1400, 1400))`.
 from __future__ import annotations
 
 import struct
+import uuid
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
@@ -86,8 +87,9 @@ podcast:
 
 
 def episode(title: str, date: str, extra: str = "", url: str = "001.mp3") -> str:
+    guid = uuid.uuid5(uuid.NAMESPACE_URL, url)
     return (
-        f"---\ntitle: {title}\ndate: {date}\n{extra}"
+        f'---\ntitle: {title}\ndate: {date}\nguid: "urn:uuid:{guid}"\n{extra}'
         f"audio:\n  url: https://cdn.example.org/{url}\n  length: 5650889\n  type: audio/mpeg\n"
         'duration: "30:00"\n---\n\nNotes.\n'
     )
@@ -195,11 +197,10 @@ def test_the_same_number_in_two_seasons_is_fine(site, cli, monkeypatch):
         SITE_YAML,
     )
     monkeypatch.chdir(root)
+    assert_first_build_starts_the_ledger(cli)
     run = cli("check")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("no errors in ") and "warning" not in run.out
-    run = cli("build")
-    assert (run.code, run.err) == (0, "")
     channel = ET.parse(root / "output" / "podcast.xml").getroot().find("channel")
     numbers = {
         i.findtext("title"): (i.findtext(f"{ITUNES}season"), i.findtext(f"{ITUNES}episode"))
@@ -219,6 +220,7 @@ def test_the_site_the_cases_start_from_is_clean(site, cli, monkeypatch):
         SITE_YAML,
     )
     monkeypatch.chdir(root)
+    assert_first_build_starts_the_ledger(cli)
     run = cli("check")
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith("no errors in ") and "warning" not in run.out
@@ -237,10 +239,11 @@ def test_a_new_episode_without_audio_is_previewed_and_left_out_of_the_feed(site,
         SITE_YAML,
     )
     monkeypatch.chdir(root)
+    assert_first_build_starts_the_ledger(cli)
     assert cli("new", "episode", "Notes before audio").code == 0
-    path = "content/episodes/002-notes-before-audio.md"  # line 8: `# audio: {url: …}`
+    path = "content/episodes/002-notes-before-audio.md"  # line 9: `# audio: {url: …}`
     warning = (
-        f"{path}:8: warning: no audio yet: the episode is left out of the podcast feed"
+        f"{path}:9: warning: no audio yet: the episode is left out of the podcast feed"
         " [podcast]\n"
         "    hint: fill in the `# audio:` line and remove its # when the file is online;"
         " publishing it without audio is an error\n"
@@ -268,7 +271,7 @@ def test_publishing_an_episode_without_audio_is_an_error_at_its_audio_line(site,
     run = cli("check")
     assert run.code == 1
     assert run.err == (
-        "content/episodes/001-notes-before-audio.md:8: error: no audio: the podcast feed needs"
+        "content/episodes/001-notes-before-audio.md:9: error: no audio: the podcast feed needs"
         " `audio: {url, length, type}` [podcast]\n"
         "    hint: fill in the `# audio:` line and remove its #: the URL of the file, its size in"
         " bytes and its type (audio/mpeg)\n"
@@ -286,6 +289,7 @@ def test_a_future_episode_without_audio_is_a_warning_at_the_top(site, cli, monke
         SITE_YAML,
     )
     monkeypatch.chdir(root)
+    assert_first_build_starts_the_ledger(cli)
     run = cli("check")
     assert (run.code, run.err) == (
         0,
@@ -305,18 +309,26 @@ def test_unknown_podcast_keys_warn_at_their_line(site, cli, monkeypatch):
             "content/media/cover.png": png(1400, 1400),
             "content/episodes/001-first.md": episode("First", "2024-01-01"),
         },
-        SITE_YAML + "  new_feed_url: https://example.net/feed.xml\n  copyright: Mara Linden\n",
+        SITE_YAML + "  new_feed_uri: https://example.net/feed.xml\n  copyrights: Mara Linden\n",
     )
     monkeypatch.chdir(root)
+    cli("build")  # starts the guid ledger
     run = cli("check")
-    takes = (
-        "    hint: it takes category, description, explicit, guid, hosts, image, owner, title,"
-        " type\n"
-    )
     assert (run.code, run.err) == (
         0,
-        "site.yaml:11: warning: unknown key 'podcast.new_feed_url' in site.yaml [unknown-key]\n"
-        + takes
-        + "site.yaml:12: warning: unknown key 'podcast.copyright' in site.yaml [unknown-key]\n"
-        + takes,
+        "site.yaml:11: warning: unknown key 'podcast.new_feed_uri' in site.yaml [unknown-key]\n"
+        "    hint: did you mean 'new_feed_url'?\n"
+        "site.yaml:12: warning: unknown key 'podcast.copyrights' in site.yaml [unknown-key]\n"
+        "    hint: did you mean 'copyright'?\n",
     )
+
+
+def assert_first_build_starts_the_ledger(cli) -> None:
+    """A new show's first build warns only that it starts the guid ledger, and does."""
+    run = cli("build")
+    assert run.code == 0
+    assert run.err.startswith(
+        "podcast-ledger.yaml: warning: no podcast-ledger.yaml: the guids of "
+    ), run.err
+    assert run.err.count("warning:") == 1, run.err
+    assert Path("podcast-ledger.yaml").is_file()
