@@ -44,8 +44,9 @@ from .parse import parse_item
 from .podcast import chapters_json, podcast_feed
 from .podcast_checks import check_podcast
 from .pool import run_sliced
+from .redirects import plan_redirects, redirect_files
 from .render import Job, Renderer, collect_assets, episode_label, theme_dirs
-from .routes import PODCAST_FEED, episode_files, fixed_paths, tag_folder, tag_slug
+from .routes import PODCAST_FEED, STATIC_DIR, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
 from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
@@ -180,7 +181,9 @@ def make_site(
             cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
     with _phase(timings, "link"):
         themes = theme_dirs(config)
-        known = _known_paths(index.by_key.values(), loaded.media, config)
+        known = _known_paths(index.by_key.values(), loaded.media, loaded.static, config)
+        redirects, found = plan_redirects(config, index.by_key.values(), known, loaded.static)
+        problems += found
         shape = (
             site_shape(
                 config,
@@ -274,6 +277,7 @@ def make_site(
             feeds = _feed_jobs(config, renderer, links, items, dirty)
             count = _counter(progress, "render", len(todo) + len(feeds))
             shown = _render_files(renderer, every, todo, feeds, jobs, keep, count)
+            keep(redirect_files(config, redirects))  # they show their targets' titles
             if wanted is None:
                 keep(
                     {"glossary.json": glossary_json(index, links, glossary_facts, config.base_url)}
@@ -292,6 +296,7 @@ def make_site(
     files.update({rel: was for rel, was in reused.items() if isinstance(was, bytes)})
     copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
+    copies.update({rel: config.content_dir / STATIC_DIR / rel for rel in loaded.static})
     # web sizes, and originals published without their metadata: made anew by every build, so
     # never among the outputs a later build reuses
     store.flush()  # only now: a build with errors leaves the image cache as it was
@@ -585,10 +590,13 @@ def _image_store(config: SiteConfig, cache: BuildCache | None, store: bool) -> I
     return ImageStore(config.root / CACHE_DIR / "images", store, cache.images)
 
 
-def _known_paths(items, media: tuple[str, ...], config: SiteConfig) -> frozenset[str]:
+def _known_paths(
+    items, media: tuple[str, ...], static: tuple[str, ...], config: SiteConfig
+) -> frozenset[str]:
     """Every path a root-relative link in the content may point at."""
     paths = set(fixed_paths(podcast=bool(config.podcast)))
     paths.update(i.url_path for i in items)
     paths.update(tag_folder(tag_slug(t)) for i in items for t in i.tags)
     paths.update(f"media/{m}" for m in media)
+    paths.update(static)
     return frozenset(paths)

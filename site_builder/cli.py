@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config, normalise_base_url
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, UsageError
 from .pool import default_jobs
 from .scaffold import KINDS, keep_gitignore, new_file
@@ -108,6 +108,45 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
     new.set_defaults(run=_new)
+
+    init = sub.add_parser("init", help="start a new site in a folder")
+    init.add_argument("dir", metavar="DIR", help="the new site's folder (empty, or not there)")
+    init.add_argument("--title", help="the site's title")
+    init.add_argument("--base-url", metavar="URL", help="where it will be published")
+    init.add_argument("--author", metavar="NAME", help="the author's name")
+    init.add_argument("--email", metavar="E", help="the author's email (public in the feeds)")
+    init.add_argument("--podcast", action="store_true", help="with a podcast: section and cover")
+    init.add_argument("--ci", choices=["github"], help="also a workflow that builds and publishes")
+    init.add_argument(
+        "--force", action="store_true", help="use a folder that is not empty (no file is replaced)"
+    )
+    init.set_defaults(run=_init, root=".")
+
+    imports = sub.add_parser(
+        "import", help="move a podcast feed or a newsletter archive into the site"
+    ).add_subparsers(dest="source_kind", metavar="SOURCE", required=True)
+    podcast = imports.add_parser(
+        "podcast", parents=[common], help="one episode per item of an RSS podcast feed"
+    )
+    podcast.add_argument("source", metavar="FEED", help="the feed: a file, or an http(s) URL")
+    podcast.add_argument(
+        "--owner",
+        action="store_true",
+        help="import a feed whose podcast:locked says yes: you confirm that you own it",
+    )
+    podcast.set_defaults(run=_import, download_media=False)
+    for kind, source, what in (
+        ("substack", "EXPORT", "each post of a Substack export (its zip, or the unpacked folder)"),
+        ("feed", "FEED", "each post of an RSS or Atom feed (a file, or an http(s) URL)"),
+    ):
+        posts = imports.add_parser(kind, parents=[common], help=f"an essay of {what}")
+        posts.add_argument("source", metavar=source)
+        posts.add_argument(
+            "--download-media",
+            action="store_true",
+            help="copy the images kept elsewhere into content/media/ and link to the copies",
+        )
+        posts.set_defaults(run=_import, owner=False)
 
     serve = sub.add_parser("serve", parents=[common], help="preview with drafts; rebuild on change")
     serve.add_argument("--host", default="127.0.0.1")
@@ -255,6 +294,74 @@ def _new(args: argparse.Namespace, root: Path) -> int:
             "it is a draft: `site-builder serve` shows it; set `draft: false` to publish",
             file=sys.stderr,
         )
+    return 0
+
+
+def _init(args: argparse.Namespace, root: Path) -> int:
+    """Ask (on a terminal) for what the flags did not give, then write the files that are not
+    there yet."""
+    from .init import DEFAULT_BASE_URL, DEFAULT_TITLE, Answers, site_files
+
+    folder = Path(args.dir).expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{_shown(folder)} is a file")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise UsageError(
+            f"{_shown(folder)} is not empty: choose a new folder, or pass --force to add the "
+            "site's files to it (none that is there is replaced)"
+        )
+    ask = _asker() if sys.stdin.isatty() else None
+    title = args.title or (ask and ask("Title", DEFAULT_TITLE)) or DEFAULT_TITLE
+    base_url = args.base_url or (ask and ask("Published at", DEFAULT_BASE_URL)) or DEFAULT_BASE_URL
+    try:
+        base_url = normalise_base_url(base_url)
+    except ValueError as exc:
+        raise UsageError(f"--base-url: {exc}") from None
+    author = args.author or (ask and ask("Author's name", "")) or None
+    email = args.email or (author and ask and ask("Author's email (public)", "")) or None
+    answers = Answers(title, base_url, author, email, args.podcast, args.ci)
+    for rel, data in site_files(answers, datetime.now().date()).items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("xb") as file:
+                file.write(data)
+        except FileExistsError:
+            print(f"kept {_shown(path)}: it is there already", file=sys.stderr)
+    for section in ("episodes", "media"):
+        (folder / "content" / section).mkdir(exist_ok=True)
+    print(f"made a site in {_shown(folder)}: `cd {_shown(folder)}` and `site-builder serve`")
+    return 0
+
+
+def _asker():
+    def ask(question: str, default: str) -> str:
+        shown = f" [{default}]" if default else ""
+        return input(f"{question}{shown}: ").strip() or default
+
+    return ask
+
+
+def _import(args: argparse.Namespace, root: Path) -> int:
+    """Plan every file of the import, then write them all or none."""
+    from .importers.common import write_all
+    from .importers.run import plan_import
+
+    if not (root / CONFIG_FILE).is_file():
+        raise UsageError(f"no {CONFIG_FILE} in {_shown(root)}: run `site-builder init` first")
+    outcome = plan_import(
+        args.source_kind, args.source, root, owner=args.owner, download=args.download_media
+    )
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for refused in outcome.refused:
+        print(f"{args.source}: {refused}", file=sys.stderr)
+    try:
+        write_all(root, outcome.files)
+    except OSError as exc:
+        raise UsageError(f"could not write the import ({exc}): nothing was written") from None
+    noun = "episode" if args.source_kind == "podcast" else "post"
+    print(f"imported {outcome.summary(noun)}")
     return 0
 
 

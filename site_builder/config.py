@@ -91,6 +91,7 @@ class SiteConfig:
     extra: dict[str, Any] = field(default_factory=dict)  # `extra:`, the author's own data
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
     warnings: tuple[Diagnostic, ...] = ()  # reported with the build's own
+    redirects: Any = None  # `redirects: {/old/: /new/}` as written (checked in redirects.py)
 
     def line_of(self, *key: str | int) -> int:
         return key_line(self.lines, key)
@@ -158,6 +159,8 @@ KEYS: Keys = _keys(
         "locked",
         "copyright",
         "podroll",
+        "author",  # the show's itunes:author, as imported
+        "language",  # the show's language, as imported
         owner=_PERSON,
         funding=_keys("url", "text"),
         location=_keys("name", "geo", "osm"),
@@ -166,6 +169,7 @@ KEYS: Keys = _keys(
     ),
     glossary=_keys("autolink"),
     responses=_keys("email"),
+    redirects=_keys(OPEN),  # old paths, any
 )
 
 
@@ -229,6 +233,7 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         icon=r.text("icon"),
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
+        redirects=r.get("redirects"),
     )
     for key in ("podcast", "glossary", "responses", "author"):
         if r.get(key) is not None and not isinstance(r.get(key), dict):
@@ -266,7 +271,7 @@ def _podcast(p: FieldReader) -> PodcastConfig:
         location=_location(p),
         txt=_txt(p),
         seasons=_seasons(p),
-        extra=dict(p.data),
+        extra={**dict(p.data), "author": p.text("author"), "language": p.text("language")},
     )
 
 

@@ -40,6 +40,7 @@ from .model import (
 )
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
+from .routes import STATIC_DIR, is_remote
 from .slugs import slug_problem
 from .transcripts import Transcript, parse_transcript
 from .xmlout import UNCARRIED
@@ -48,6 +49,7 @@ SECTION_DIRS = {"essays": "essay", "episodes": "episode", "glossary": "concept",
 _ESSAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 _EPISODE_NAME = re.compile(r"(\d+)-(.+)")
 # Files editors and operating systems leave beside the ones authors write.
+_VCS_FOLDERS = (".git", ".hg", ".svn")
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")  # in this order, when an episode has several
 _SCRATCH = re.compile(r"(^\.|~$|\.sw[a-p]$|\.bak$|\.bck$|\.tmp$|___jb_\w+___$|^4913$|^#.*#$)")
 
@@ -58,6 +60,7 @@ class Loaded:
     media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
     diagnostics: tuple[Diagnostic, ...]
     unreadable: tuple[str, ...] = ()  # content files that could not be parsed at all
+    static: tuple[str, ...] = ()  # paths under content/static, hidden ones too, sorted
 
 
 def is_scratch_file(name: str) -> bool:
@@ -94,6 +97,8 @@ def load_content(
         if parts[0] == "media" and len(parts) > 1:
             media.append("/".join(parts[1:]))
             continue
+        if parts[0] == STATIC_DIR and len(parts) > 1:
+            continue  # walked on its own below, hidden files and folders (.well-known/) too
         if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
             transcripts.append(path)
         if path.name.endswith(RESPONSES) and parts[0] == "essays":
@@ -154,7 +159,11 @@ def load_content(
                     code="responses",
                 )
             )
-    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable))
+    static_dir = content_dir / STATIC_DIR
+    static = [
+        p.relative_to(static_dir).as_posix() for p in _walk(static_dir, problems, root, hidden=True)
+    ]
+    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable), tuple(static))
 
 
 def _fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo) -> tuple:
@@ -401,19 +410,24 @@ def _named_transcript(
     return None
 
 
-def _walk(top: Path, problems: list[Diagnostic], root: Path, contain: bool = True) -> list[Path]:
+def _walk(
+    top: Path, problems: list[Diagnostic], root: Path, contain: bool = True, hidden: bool = False
+) -> list[Path]:
     """Regular files below `top`, sorted. Anything else is skipped with a warning before it is
     opened: a FIFO, socket or device (opening a FIFO waits forever), a symbolic link that is
     broken or loops. Links to folders are never followed, so the walk cannot loop. With
     `contain`, a link to a file is followed only while it stays inside its section of `top`
     (content/essays/, content/media/, ...), what lies outside is never read, and a link to a
-    folder is reported."""
+    folder is reported. With `hidden`, files and folders whose names start with '.' are kept
+    (content/static/.well-known/); editor scratch files and version-control folders never are."""
     found: list[Path] = []
     if not top.is_dir():
         return found
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
-        folders = sorted(d for d in dirnames if not d.startswith("."))
+        folders = sorted(
+            d for d in dirnames if not d.startswith(".") or (hidden and d not in _VCS_FOLDERS)
+        )
         dirnames[:] = [d for d in folders if not (here / d).is_symlink()]
         for name in sorted(set(folders) - set(dirnames)) if contain else ():
             problems.append(
@@ -425,7 +439,7 @@ def _walk(top: Path, problems: list[Diagnostic], root: Path, contain: bool = Tru
                 )
             )
         for name in sorted(filenames):
-            if is_scratch_file(name):
+            if is_scratch_file(name.removeprefix(".") if hidden else name) or name == ".DS_Store":
                 continue
             path = here / name
             parts = path.relative_to(top).parts
@@ -498,7 +512,7 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode"),
+    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience"),
     "episode": _keys(
         *_COMMON,
         "title",
@@ -513,7 +527,9 @@ KEYS: dict[str, Keys] = {
         "image",
         "guid",
         "transcript",
+        "aliases",
         audio=_keys("url", "length", "type"),
+        transcripts=_keys("url", "type", "language", "rel"),
         chapters=_keys("start", "title", "url"),
         social=_keys("url", "protocol", "account", "account_url"),
         alternate_audio=_keys("url", "type", "length", "bitrate", "title"),
@@ -529,7 +545,7 @@ KEYS: dict[str, Keys] = {
         relations=_keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
         sources=_keys("author", "title", "year", "url"),
     ),
-    "page": _keys(*_COMMON, "title", "menu", "date"),
+    "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
 }
 _A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
 
@@ -579,6 +595,8 @@ def read_item(
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
+    if kind != "concept":  # old URL paths (a concept's are among its aliases): see redirects.py
+        r.text_list("aliases")
     item: Item
     if kind == "essay":
         m = _ESSAY_NAME.fullmatch(stem)
@@ -593,6 +611,7 @@ def read_item(
         )
         if episode is not None and item.episode is None:
             r.error("episode", "'episode' must be an episode's slug or number")
+        r.text("audience")  # who a newsletter sent it to (`only_paid`), for templates
         if m and item.date is not None:
             _misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     elif kind == "episode":
@@ -623,6 +642,7 @@ def read_item(
             funding=read_funding(r),
             **common,
         )
+        _remote_transcripts(r)
         # (with seasons, files may be numbered through the show and episodes by season)
         if m and number is not None and item.season is None:
             _misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
@@ -693,6 +713,20 @@ def _audio(r: FieldReader) -> Audio | None:
     return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
 
 
+def _remote_transcripts(r: FieldReader) -> None:
+    """Check `transcripts: [{url, type, language, rel}]`, the transcripts an imported episode
+    has on its old host, which podcast.xml goes on announcing."""
+    for t in r.mappings("transcripts"):
+        url = t.url("url", required=True)
+        if url and not is_remote(url):
+            t.error(
+                "url", f"'{t.name('url')}' must be an http(s) URL", "a local file is `transcript:`"
+            )
+        t.text("type", required=True)
+        t.text("language")
+        t.text("rel")
+
+
 # podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
 SOCIAL_PROTOCOLS = ("activitypub", "atproto", "twitter", "lightning", "hive", "matrix", "nostr")
 
@@ -758,10 +792,11 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
 
 
 def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks."""
+    """Aliases as text, or `{name: ripe, autolink: false}` for one that never autolinks. One
+    that starts with `/` is an old URL path of the concept's page (see redirects.py)."""
     value = r.get("aliases")
     if not isinstance(value, list):
-        return r.text_list("aliases"), ()
+        return tuple(a for a in r.text_list("aliases") if not a.startswith("/")), ()
     names: list[str] = []
     quiet: list[str] = []
     for i, entry in enumerate(value):
@@ -772,6 +807,8 @@ def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 names.append(name)
                 if a.boolean("autolink", default=True) is False:
                     quiet.append(name)
+        elif isinstance(entry, str) and entry.strip().startswith("/"):
+            continue
         elif isinstance(entry, str) and entry.strip():
             names.append(entry.strip())
         else:

@@ -12,7 +12,7 @@ from .config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
 from .feeds import media_url
 from .model import Episode, Funding
 from .render import View
-from .routes import PODCAST_FEED, episode_files
+from .routes import PODCAST_FEED, episode_files, is_remote
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -96,7 +96,7 @@ def podcast_feed(
         sub(channel, "copyright", show.copyright)
     sub(channel, "generator", "site-builder")
     if show.image:
-        sub(channel, "itunes:image", href=media_url(config, show.image, True))
+        sub(channel, "itunes:image", href=media_url(config, show.image, not is_remote(show.image)))
     for names in show.categories:  # a category, then optionally its subcategory inside it
         parent = channel
         for name in names[:2]:
@@ -164,7 +164,8 @@ def podcast_feed(
         if episode.duration is not None:
             sub(item, "itunes:duration", str(episode.duration))
         if episode.image:
-            sub(item, "itunes:image", href=media_url(config, episode.image, True))
+            local = not is_remote(episode.image)
+            sub(item, "itunes:image", href=media_url(config, episode.image, local))
         if episode.number is not None:
             sub(item, "itunes:episode", str(episode.number))
         if episode.season:
@@ -187,6 +188,8 @@ def podcast_feed(
                 type=episode.transcript.mime_type,
                 **attrs,
             )
+        for remote in () if episode.transcript else _remote_transcripts(episode):
+            sub(item, "podcast:transcript", **remote)
         if episode.chapters:
             sub(
                 item,
@@ -228,6 +231,17 @@ def podcast_feed(
             for guest in episode.guests:
                 sub(item, "podcast:person", guest, role="guest")
     return xml_document(rss, NAMESPACES)
+
+
+def _remote_transcripts(episode: Episode) -> list[dict[str, str]]:
+    """`transcripts: [{url, type}]` of an imported episode (checked when it was read): the old
+    host's transcripts, still announced by the feed (with their language and rel, if any)."""
+    found = episode.meta.get("transcripts")
+    return [
+        {k: str(t[k]) for k in ("url", "type", "language", "rel") if t.get(k) is not None}
+        for t in (found if isinstance(found, list) else ())
+        if isinstance(t, dict) and is_remote(str(t.get("url", ""))) and t.get("type")
+    ]
 
 
 def _funding(parent: ET.Element, funding: Sequence[Funding], sub: Callable) -> None:

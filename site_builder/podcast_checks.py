@@ -16,7 +16,7 @@ from .frontmatter import COMMENTED
 from .media import image_info
 from .model import Episode, Funding
 from .podcast import episode_guid, show_guid
-from .routes import PODCAST_FEED
+from .routes import PODCAST_FEED, is_remote
 
 # Apple Podcasts categories: parent -> subcategories (a subcategory must sit under its parent).
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -342,6 +342,8 @@ def _check_categories(category: tuple[str, ...], problem: Callable) -> None:
 
 
 def _artwork_problems(path: str, image: Callable[[str], bytes | str]) -> list[str]:
+    if is_remote(path):  # kept on another host (an imported show's): not read at build time
+        return []
     rel = path.lstrip("/")
     head = image(rel)
     if isinstance(head, str):

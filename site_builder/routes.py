@@ -14,6 +14,8 @@ from .slugs import fold, slugify
 
 PODCAST_FEED = "podcast.xml"  # written only when site.yaml has `podcast:`
 
+# The site's icons (images/icons.py), made unless content/static/ has them.
+ICONS = ("favicon.ico", "icon.png", "apple-touch-icon.png")
 # Every file the generator writes at a fixed place, whatever the content.
 GENERATED_FILES = (
     "index.html",
@@ -29,9 +31,7 @@ GENERATED_FILES = (
     PODCAST_FEED,
     "sitemap.xml",
     "robots.txt",
-    "favicon.ico",  # the icons (images/icons.py)
-    "icon.png",
-    "apple-touch-icon.png",
+    *ICONS,
 )
 # Folders whose whole content the generator writes: tag pages, media copied as they are, the
 # theme's assets and Pagefind's index.
@@ -56,6 +56,12 @@ def generated_clash(folder: str) -> str | None:
         if fold(path) == own.removesuffix("/") or fold(path).startswith(own):
             return path
     return next((f for f in GENERATED_FOLDERS if own.startswith(f)), None)
+
+
+def is_remote(url: str) -> bool:
+    """Whether an image or audio URL is kept elsewhere (an imported show's artwork on its old
+    host) rather than in content/media."""
+    return url.startswith(("https://", "http://"))
 
 
 def episode_files(episode: Episode) -> dict[str, str]:
@@ -84,3 +90,45 @@ def tag_slug(tag: str) -> str:
 def tag_folder(slug: str) -> str:
     """The folder of a tag's page and feed, from its slug: `tags/war-peace/`."""
     return f"tags/{slug}/"
+
+
+# Old URLs (`aliases:` of an item, `redirects:` in site.yaml) and the files kept as they are.
+REDIRECTS_FILE = "_redirects"  # server redirects, read at the site root by Netlify and Cloudflare
+STATIC_DIR = "static"  # content/static/ is copied to the site root as it is
+_PAGE_SUFFIXES = ("", ".html", ".htm")  # old paths a redirect page can stand in for
+
+
+def old_path_problem(path: str) -> str | None:
+    """Why `path` cannot be an old URL path of the site (`/p/slug/`), or None when it can."""
+    if not path.startswith("/") or path.startswith("//"):
+        return "an old URL path starts with one '/' (it is below the site's base URL)"
+    if path == "/":
+        return "the site's home page cannot be an old path"
+    if any(c in path for c in "?#\\") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
+        return "an old URL path has no query, fragment, backslash or control character"
+    segments = path.strip("/").split("/")
+    if any(s in ("", ".", "..") for s in segments):
+        return "an old URL path has no empty, '.' or '..' segment"
+    return None
+
+
+def old_path_file(path: str) -> str | None:
+    """The redirect page written for an old path, below the output folder: `/p/slug/` and
+    `/p/slug` -> `p/slug/index.html`, `/old.html` -> `old.html`. None for a path a page cannot
+    stand in for (`/feed.php`): only the server redirect in `_redirects` serves it."""
+    rel = path.strip("/")
+    suffix = "." + rel.rsplit(".", 1)[1] if "." in rel.rsplit("/", 1)[-1] else ""
+    if path.endswith("/") or not suffix:
+        return f"{rel}/index.html"
+    return rel if suffix.lower() in _PAGE_SUFFIXES else None
+
+
+def reserved_file(rel: str, podcast: bool) -> str | None:
+    """The generated file or folder that an output file `rel` of the author's (a redirect page,
+    a file of content/static) would overwrite, compared case-folded; None when it is free. The
+    icons are the author's to give: the build makes only those content/static does not have."""
+    own = fold(rel)
+    for path in GENERATED_FILES:
+        if fold(path) == own and (podcast or path != PODCAST_FEED) and path not in ICONS:
+            return path
+    return next((f for f in GENERATED_FOLDERS if own.startswith(f)), None)

@@ -28,6 +28,17 @@ def copy_example(root: Path) -> Path:
     return root
 
 
+def content_files(folder: Path) -> dict[str, dict]:
+    """File name -> front matter, with the body under `body`, of each Markdown file in `folder`."""
+    from site_builder.frontmatter import split
+
+    found = {}
+    for path in sorted(folder.glob("*.md")):
+        source = split(path.read_text(encoding="utf-8"), path.name)
+        found[path.name] = {**source.data, "body": source.body}
+    return found
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under `root`, by its path relative to it, with its bytes."""
     return {

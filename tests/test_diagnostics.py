@@ -364,7 +364,7 @@ def test_unknown_keys_warn_at_their_line_with_what_was_meant(site, cli, monkeypa
                 "---\nterm: Stalemate\ndefinition: A deadlock.\n---\n\nSee ripeness.\n"
             ),
             "content/essays/2024-01-01-a.md": (
-                "---\ntitle: A\ndate: 2024-01-01\naliases: [old-a]\nTags: [x]\n"
+                "---\ntitle: A\ndate: 2024-01-01\nmood: [calm]\nTags: [x]\n"
                 "concepts: [ripeness, stalemate]\n---\n\nText.\n"
             ),
             "content/episodes/001-one.md": (
@@ -382,7 +382,7 @@ def test_unknown_keys_warn_at_their_line_with_what_was_meant(site, cli, monkeypa
         "content/episodes/001-one.md:4: warning: unknown key 'audio.size' in an episode"
         " [unknown-key]\n"
         "    hint: it takes length, type, url\n"
-        "content/essays/2024-01-01-a.md:4: warning: unknown key 'aliases' in an essay"
+        "content/essays/2024-01-01-a.md:4: warning: unknown key 'mood' in an essay"
         " [unknown-key]\n"
         "    hint: your own data goes under `extra:`, which templates see as page.extra\n"
         "content/essays/2024-01-01-a.md:5: warning: unknown key 'Tags' in an essay"
@@ -446,6 +446,8 @@ SAMPLES = {
         title: T
         date: 2024-01-01
         episode: 1
+        aliases: [/p/t/]
+        audience: only_paid
         """
     + COMMON_SAMPLE,
     "episode": """
@@ -463,6 +465,8 @@ SAMPLES = {
         image: media/e.png
         guid: g
         transcript: t.vtt
+        aliases: [/old/1/]
+        transcripts: [{url: https://x.org/t.vtt, type: text/vtt, language: en, rel: captions}]
         social: {url: https://x.org/p/1, protocol: activitypub, account: "@a",
                  account_url: https://x.org/@a}
         alternate_audio: [{url: https://x.org/1.opus, type: audio/opus, length: 3, bitrate: 64,
@@ -484,6 +488,7 @@ SAMPLES = {
         title: T
         menu: 1
         date: 2024-01-01
+        aliases: /about-us/
         """
     + COMMON_SAMPLE,
 }
@@ -505,6 +510,8 @@ SITE_SAMPLE = """
       type: episodic
       guid: g
       hosts: [H]
+      author: A
+      language: en-gb
       owner: {name: O, email: o@example.org}
       new_feed_url: https://y.org/feed.xml
       locked: true
@@ -516,6 +523,7 @@ SITE_SAMPLE = """
       seasons: {1: S}
     glossary: {autolink: first}
     responses: {email: r@example.org}
+    redirects: {/old/: /new/}
     """
 
 

@@ -1,8 +1,9 @@
 """The site's icons: favicon.ico, icon.png and apple-touch-icon.png, made from one image.
 
 From `icon:` in site.yaml, else the podcast's cover; a file of the same name in content/static/
-is published instead, as it is. A site with neither gets none, and its pages say so
-(`<link rel="icon" href="data:,">`), so browsers do not ask the host for /favicon.ico.
+(copied to the site root with the rest of that folder) is published instead. A site with
+neither gets none, and its pages say so (`<link rel="icon" href="data:,">`), so browsers do
+not ask the host for /favicon.ico.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import hashlib
 import io
 from pathlib import Path
 
+from ..routes import ICONS, STATIC_DIR
 from .process import ImageStore, Published
 
 ICON_FORMAT = "2"
-ICONS = ("favicon.ico", "icon.png", "apple-touch-icon.png")
 _PAPER = (251, 248, 241)  # style.css --paper: iOS would put a transparent icon on black
 
 
@@ -26,9 +27,8 @@ def publish_icons(
     names = []
     key = hashlib.sha256(ICON_FORMAT.encode() + (source or b"")).hexdigest()[:32]
     for name in ICONS:
-        own = content_dir / "static" / name
-        if own.is_file():
-            done.copies[name] = own
+        if (content_dir / STATIC_DIR / name).is_file():
+            pass  # the author's own, copied with the rest of content/static
         elif source is not None:
             entry = f"icon-{key}-{name}"
             if store.get(entry) is None:
