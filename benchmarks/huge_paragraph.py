@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import WORDS, generate
 
 from site_builder.config import load_config
-from site_builder.link import build_index, build_matcher
+from site_builder.link.index import build_index, build_matcher
 from site_builder.load import load_content
 from site_builder.markdown import make_markdown, render_markdown
 

@@ -40,7 +40,7 @@ class Mutant:
 MUTANTS = (
     Mutant(
         "excerpt-tags",
-        "site_builder/incremental.py",
+        "site_builder/incremental/state.py",
         "            paths.update("
         "f\"tags/{slugify(tag, 'tag')}/index.html\" for tag in item.tags)\n",
         "",
@@ -48,7 +48,7 @@ MUTANTS = (
     ),
     Mutant(
         "relink-anchors",
-        "site_builder/link.py",
+        "site_builder/link/graph.py",
         "                problems += _check_anchor("
         "item, ref.anchor, ref.line, index.by_key[ref.key], parsed)",
         "                pass",
@@ -56,14 +56,14 @@ MUTANTS = (
     ),
     Mutant(
         "json-date-modified",
-        "site_builder/feeds.py",
+        "site_builder/feeds/atom.py",
         '            entry["date_modified"] = _rfc3339(view.updated)',
         "            pass",
         ("tests/test_build.py",),
     ),
     Mutant(
         "title-repeats-show",
-        "site_builder/podcast_checks.py",
+        "site_builder/feeds/podcast_checks.py",
         "    if show_title.casefold() in episode.title.casefold():",
         "    if False:",
         ("tests/test_podcast_diagnostics.py",),
@@ -85,28 +85,28 @@ MUTANTS = (
     ),
     Mutant(
         "root-folder-without-slash",
-        "site_builder/link.py",
+        "site_builder/link/graph.py",
         'if path == "" or path in known or f"{path}/" in known:',
         'if path == "" or path in known:',
         ("tests/test_build.py",),
     ),
     Mutant(
         "excerpt-limit",
-        "site_builder/render.py",
+        "site_builder/render/views.py",
         "def excerpt(body_html: str, limit: int = 200) -> str:",
         "def excerpt(body_html: str, limit: int = 2000) -> str:",
         ("tests/test_build.py",),
     ),
     Mutant(
         "relink-anchors-into",
-        "site_builder/link.py",
+        "site_builder/link/graph.py",
         "            if ref.anchor and ref.key in dirty:",
         "            if False:",
         ("tests/test_incremental.py",),
     ),
     Mutant(
         "feeds-keep-del",
-        "site_builder/xmlout.py",
+        "site_builder/model.py",
         "\\x0e-\\x1f\\x7f\\ud800",
         "\\x0e-\\x1f\\ud800",
         ("tests/test_diagnostics.py",),

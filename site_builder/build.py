@@ -15,38 +15,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from urllib.parse import quote
 
-from .cache import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
-from .charts import ChartCache, data_digest, has_chart
-from .concepts import glossary_json, study_glossary
+from .charts import ChartCache, data_digest
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
-from .feeds import FEED_SIZE, absolute_html, atom_feed, json_feed
-from .fields import parse_whole_number
-from .images import ImageStore, catalog_digest, publish_images
-from .images.sharing import publish_sharing
-from .incremental import (
-    BuildCache,
-    affected_pages,
-    labels,
-    parse_env,
-    retitled,
-    shows_title_of,
-    site_shape,
-)
+from .feeds import feed_jobs
+from .feeds.glossary_json import glossary_json
+from .feeds.podcast_checks import check_podcast
+from .images.phase import Pictures, make_pictures
+from .incremental.plan import items_to_parse, pages_to_render, plan_reuse
+from .incremental.state import BuildCache, labels, parse_env, site_shape
+from .incremental.store import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
 from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
-from .link import Links, build_index, build_matcher, link_site, newest_first, relink
-from .load import load_content, read_head, template_problems
-from .markdown import Mention, Parsed, make_markdown
-from .model import Episode, Essay, Item, Page
-from .parse import parse_item
-from .podcast import chapters_json, podcast_feed
-from .podcast_checks import check_podcast
+from .link.glossary import study_glossary
+from .link.graph import link_site, relink
+from .link.index import SiteIndex, build_index, build_matcher
+from .load import load_content
+from .load.fields import parse_whole_number
+from .load.sidefiles import read_head
+from .load.walk import template_problems
+from .markdown import Parsed, make_markdown
+from .markdown.item import parse_item
+from .markdown.mentions import Mention
+from .model import Episode, Item, Page
 from .pool import run_sliced
 from .redirects import plan_redirects, redirect_files
-from .render import Job, Renderer, collect_assets, episode_label, theme_dirs
-from .routes import PODCAST_FEED, STATIC_DIR, episode_files, fixed_paths, tag_folder, tag_slug
+from .render.pages import Job, Renderer
+from .render.theme import collect_assets, theme_dirs
+from .routes import STATIC_DIR, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
 from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
@@ -132,81 +128,21 @@ def make_site(
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
     problems += collisions
-    media_dir = config.content_dir / "media"
     with _phase(timings, "images"):
-        store = _image_store(config, cache, store_charts)
-        images = publish_images(media_dir, loaded.media, store)
-        shown, found = publish_sharing(
-            config, index.by_key.values(), store, images, episode_label, jobs
-        )
-        problems += found
-        catalog = images.catalog
-        seen = catalog_digest(catalog) + repr(shown.icons)
+        pics = make_pictures(config, loaded.media, index.by_key.values(), cache, store_charts, jobs)
+    problems += pics.problems
     with _phase(timings, "parse"):
-        glossary = build_matcher(index)
-        env = parse_env(config, index) + seen  # a new size or name for an image: parse again
-        data = data_digest(media_dir)
-        reusable = cache.parsed if cache and cache.parse_env == env else {}
-        new_titles = retitled(index, reusable)
-        changed = [
-            k
-            for k, item in index.by_key.items()
-            if k not in reusable
-            or reusable[k][0] != item
-            or (cache.chart_data != data and has_chart(item.body))
-            or shows_title_of(item, reusable[k][1], new_titles)
-        ]
-        chart_cache = (
-            ChartCache(config.root / CACHE_DIR / "charts", store_charts)
-            if cache is not None
-            else None
-        )
-        fresh: dict[str, Parsed] = {}
-        count = _counter(progress, "parse", len(changed))
-        run_sliced(
-            _parse_slice,
-            (index, glossary, config.autolink, media_dir, chart_cache, config.timezone, catalog),
-            changed,
-            jobs,
-            lambda part: (fresh.update(part), count(len(part))),
-        )
-        parsed: dict[str, Parsed] = {}
-        for item in index.by_key.values():
-            body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
-            parsed[item.key] = body
-            problems += [Diagnostic(item.path, *problem) for problem in body.problems]
-            problems += body.elsewhere
-        if cache is not None:
-            cache.parse_env, cache.chart_data = env, data
-            cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
+        parsed, found = _parse_site(config, index, cache, jobs, progress, store_charts, pics)
+        problems += found
     with _phase(timings, "link"):
         themes = theme_dirs(config)
         known = _known_paths(index.by_key.values(), loaded.media, loaded.static, config)
         redirects, found = plan_redirects(config, index.by_key.values(), known, loaded.static)
         problems += found
-        shape = (
-            site_shape(
-                config,
-                index,
-                parsed,
-                themes,
-                (drafts, live_reload, sorted(known), seen),
-                cache.outlines,
-            )
-            if cache
-            else None
-        )
-        dirty: set[str] | None = None
-        relabelled: set[str] = set()
-        if cache is not None and cache.outputs and cache.shape == shape:
-            # the shape leaves out essays', episodes' and pages' titles and summaries: the
-            # pages that showed a relabelled item are known from the last build
-            relabelled = {
-                k for k, i in index.by_key.items() if cache.labels.get(k, labels(i)) != labels(i)
-            }
-            dirty = {k for k, body in parsed.items() if cache.rendered.get(k) is not body}
-            dirty |= relabelled
-        settled = cache is not None and dirty == set() and cache.pages > 0  # nothing changed
+        extra = (drafts, live_reload, sorted(known), pics.digest)  # images: see Pictures.digest
+        shape = site_shape(config, index, parsed, themes, extra, cache.outlines) if cache else None
+        reuse = plan_reuse(cache, shape, index, parsed)
+        dirty, settled = reuse.dirty, reuse.settled
         if settled:  # the last build's pages stand as they are, and so do its warnings
             links, glossary_facts = cache.links, cache.glossary_facts
             problems += cache.link_warnings
@@ -249,12 +185,7 @@ def make_site(
         pages, reused = cache.pages, dict(cache.outputs)
     else:
         with _phase(timings, "render"):
-            wanted = (
-                None
-                if dirty is None
-                else affected_pages(dirty, index, parsed, cache.rendered)
-                | {path for path, keys in cache.shown.items() if not keys.isdisjoint(relabelled)}
-            )
+            wanted = pages_to_render(reuse, cache, index, parsed)
             assets = collect_assets(themes)
             renderer = Renderer(
                 config,
@@ -269,12 +200,12 @@ def make_site(
                 glossary_facts,
                 live_reload=live_reload,
                 env=cache.environment(themes) if cache else None,
-                images=shown,
             )
+            renderer.env.globals.update(pics.globals(config.base_path))
             every = {job[0]: job for job in renderer.jobs(items)}
             todo = list(every) if wanted is None else [p for p in every if p in wanted]
             pages = len(every)
-            feeds = _feed_jobs(config, renderer, links, items, dirty)
+            feeds = feed_jobs(config, renderer, links, items, dirty)
             count = _counter(progress, "render", len(todo) + len(feeds))
             shown = _render_files(renderer, every, todo, feeds, jobs, keep, count)
             keep(redirect_files(config, redirects))  # they show their targets' titles
@@ -297,14 +228,7 @@ def make_site(
     copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
     copies.update({rel: config.content_dir / STATIC_DIR / rel for rel in loaded.static})
-    # web sizes, and originals published without their metadata: made anew by every build, so
-    # never among the outputs a later build reuses
-    store.flush()  # only now: a build with errors leaves the image cache as it was
-    images.settle(store)
-    copies.update(images.copies)
-    for out in images.files:
-        copies.pop(out, None)
-    (sink or files.update)(images.files)
+    pics.publish(copies, sink or files.update)  # web sizes, cards, icons: made by every build
     for item in items:
         if isinstance(item, Episode) and item.transcript:
             copies[episode_files(item)["transcript"]] = config.root / item.transcript.path
@@ -332,6 +256,48 @@ def make_site(
         len(withheld) - drafts_left_out,
         ledger,
     )
+
+
+def _parse_site(
+    config: SiteConfig,
+    index: SiteIndex,
+    cache: BuildCache | None,
+    jobs: int,
+    progress: Progress | None,
+    store_charts: bool,
+    pics: Pictures,
+) -> tuple[dict[str, Parsed], list[Diagnostic]]:
+    """Every published item parsed (those the cache cannot reuse, over `jobs` processes), with
+    the problems their bodies have; the cache is told what this build parsed."""
+    problems: list[Diagnostic] = []
+    glossary = build_matcher(index)
+    env = parse_env(config, index) + pics.digest  # a new size or name for an image: parse again
+    media_dir = config.content_dir / "media"
+    data = data_digest(media_dir)
+    reusable = cache.parsed if cache and cache.parse_env == env else {}
+    changed = items_to_parse(index, reusable, cache is not None and cache.chart_data != data)
+    chart_cache = (
+        ChartCache(config.root / CACHE_DIR / "charts", store_charts) if cache is not None else None
+    )
+    fresh: dict[str, Parsed] = {}
+    count = _counter(progress, "parse", len(changed))
+    run_sliced(
+        _parse_slice,
+        (index, glossary, config.autolink, media_dir, chart_cache, config.timezone, pics.catalog),
+        changed,
+        jobs,
+        lambda part: (fresh.update(part), count(len(part))),
+    )
+    parsed: dict[str, Parsed] = {}
+    for item in index.by_key.values():
+        body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
+        parsed[item.key] = body
+        problems += [Diagnostic(item.path, *problem) for problem in body.problems]
+        problems += body.elsewhere
+    if cache is not None:
+        cache.parse_env, cache.chart_data = env, data
+        cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
+    return parsed, problems
 
 
 def _ledger(
@@ -382,20 +348,11 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode, media_dir, chart_cache, timezone, images = shared
+    index, matcher, mode, media_dir, chart_cache, *settings = shared  # timezone, images
     md, md_safe = make_markdown(), make_markdown(html=False)
     return {
         key: parse_item(
-            index.by_key[key],
-            md,
-            index,
-            matcher,
-            mode,
-            media_dir,
-            chart_cache,
-            md_safe,
-            timezone,
-            images,
+            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, *settings
         )
         for key in keys
     }
@@ -406,74 +363,6 @@ def _render_slice(shared: tuple, paths: list[str]) -> tuple[dict, dict[str, froz
     made, shown = renderer.render(every[path] for path in paths if path in every)
     made.update((path, feeds[path]()) for path in paths if path in feeds)
     return made, shown
-
-
-def _feed_jobs(
-    config: SiteConfig,
-    renderer: Renderer,
-    links: Links,
-    items: list[Item],
-    dirty: set[str] | None = None,
-) -> dict[str, Callable[[], bytes]]:
-    """The site's feeds, each made when called: Atom and JSON feeds of the site, of each tag and
-    of each concept; the podcast feed and each episode's chapters. With `dirty`, only the feeds
-    that carry one of those items."""
-    jobs: dict[str, Callable[[], bytes]] = {}
-    made: dict[str, str] = {}  # item key -> its content with absolute links, made once
-    origin = config.base_url.removesuffix(config.base_path)
-
-    def content(view) -> str:
-        if view.key not in made:
-            made[view.key] = absolute_html(view.html, origin)
-        return made[view.key]
-
-    def stale(entries) -> bool:
-        return dirty is None or any(e.key in dirty for e in entries[:FEED_SIZE])
-
-    stream = [i for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))]
-    if stale(stream):
-        views = renderer.views(stream[:FEED_SIZE])
-        jobs["feed.xml"] = partial(
-            atom_feed, config, views, "feed.xml", config.title, config.base_path, content
-        )
-        jobs["feed.json"] = partial(
-            json_feed, config, views, "feed.json", config.title, config.base_path, content
-        )
-    for slug, (label, tagged) in links.tags.items():
-        if stale(tagged):
-            folder = tag_folder(slug)
-            jobs[f"{folder}feed.xml"] = partial(
-                atom_feed,
-                config,
-                renderer.views(tagged[:FEED_SIZE]),
-                quote(f"{folder}feed.xml"),
-                f"{config.title}: {label}",
-                config.base_path + quote(folder),
-                None,
-            )
-    for concept, refs in links.referrers.items():
-        about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
-        if stale(about):
-            item = renderer.index.by_key[concept]
-            path = item.url_path + "feed.xml"
-            jobs[path] = partial(
-                atom_feed,
-                config,
-                renderer.views(about[:FEED_SIZE]),
-                path,
-                f"{config.title}: {item.title}",
-                renderer.index.url(item),
-                None,
-            )
-    if config.podcast:
-        # a draft's show notes may come before its audio (which a published episode must have)
-        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
-        if dirty is None or any(e.key in dirty for e in episodes):
-            jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
-        for episode in episodes if dirty is None else ():
-            if episode.chapters:
-                jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
-    return jobs
 
 
 def build_site(
@@ -580,14 +469,6 @@ def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:
     """After a build that wrote its feed: the ledger records what that feed published."""
     if result.ledger is not None:
         save_ledger(config.root, result.ledger)
-
-
-def _image_store(config: SiteConfig, cache: BuildCache | None, store: bool) -> ImageStore:
-    """Where web sizes are kept: as charts are (only `build` adds to the folder), and in the
-    memory of the cache `serve` keeps between builds."""
-    if cache is None:
-        return ImageStore()
-    return ImageStore(config.root / CACHE_DIR / "images", store, cache.images)
 
 
 def _known_paths(

@@ -1,6 +1,7 @@
 """Command line: the only place that prints results and chooses exit codes.
 
-Exit status: 0 ok, 1 content errors (each printed as `path:line: message`), 2 bad usage.
+Exit status: 0 ok, 1 content errors (each printed as `path:line: error: message [code]` with a
+hint), 2 bad usage.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 from . import __version__
 from .config import CONFIG_FILE, SiteConfig, load_config, normalise_base_url
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, UsageError
+from .model import KINDS
 from .pool import default_jobs
-from .scaffold import KINDS, keep_gitignore, new_file
+from .scaffold import keep_gitignore, new_file
 from .write import check_output_dir
 
 
@@ -254,7 +256,7 @@ def _seconds(value: float) -> str:
 def _check(args: argparse.Namespace, root: Path) -> int:
     """Check the site as `build` publishes it and as `serve` shows it (drafts included)."""
     from .build import make_site
-    from .incremental import BuildCache
+    from .incremental.state import BuildCache
 
     config = _config(root)
     found: dict[tuple, Diagnostic] = {}
@@ -366,7 +368,7 @@ def _import(args: argparse.Namespace, root: Path) -> int:
 
 
 def _serve(args: argparse.Namespace, root: Path) -> int:
-    from .serve import serve
+    from .preview.server import serve
 
     return serve(_config(root), args.host, args.port, poll=args.poll)
 

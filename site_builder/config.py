@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic, errors_in
-from .fields import EXTRA, OPEN, FieldReader, Keys, parse_whole_number
-from .frontmatter import Source, decode, key_line, parse_yaml
-from .model import Funding
+from .load.fields import EXTRA, OPEN, FieldReader, Keys, parse_whole_number, read_funding
+from .load.frontmatter import Source, decode, parse_yaml
+from .model import Funding, key_line
 
 CONFIG_FILE = "site.yaml"
 CACHE_DIR = ".site-builder-cache"  # the build cache, in the site folder
@@ -302,16 +302,6 @@ def _categories(p: FieldReader) -> tuple[tuple[str, ...], ...]:
             out.append(tuple(n.strip() for n in names))
         return tuple(out)
     return (p.text_list("category"),) if p.has("category") else ()
-
-
-def read_funding(r: FieldReader) -> tuple[Funding, ...]:
-    """`funding: [{url, text}]` (podcast:funding), of the show or of one episode."""
-    found = []
-    for f in r.mappings("funding"):
-        url = f.url("url", required=True, absolute=True)
-        if url:
-            found.append(Funding(url, f.text("text") or ""))
-    return tuple(found)
 
 
 def _podroll(p: FieldReader) -> tuple[RemoteFeed, ...]:

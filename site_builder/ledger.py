@@ -21,11 +21,11 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic
-from .feeds import media_url
-from .files import read_regular
-from .frontmatter import decode, parse_yaml
+from .feeds.atom import media_url
+from .feeds.podcast import episode_guid, show_guid
+from .load.files import read_regular
+from .load.frontmatter import decode, parse_yaml
 from .model import Episode
-from .podcast import episode_guid, show_guid
 from .write import replace_file
 
 LEDGER_FILE = "podcast-ledger.yaml"

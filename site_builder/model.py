@@ -2,15 +2,65 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .frontmatter import key_line
-from .transcripts import Transcript
+Path_ = tuple[str | int, ...]  # a key's place in front matter: ("audio", "url"), ("tags", 2)
+# file suffix -> media type: the files an episode's audio may be, and its transcripts
+MEDIA_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "video/mp4",
+    ".m4v": "video/x-m4v",
+    ".mov": "video/quicktime",
+    ".pdf": "application/pdf",
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
+}
+ENCLOSURE_SUFFIXES = (".mp3", ".m4a", ".mp4", ".mov", ".m4v", ".pdf")  # what podcast apps play
 
+
+def key_line(lines: dict[Path_, int], key: Path_) -> int:
+    """The line of a key (or of its nearest located parent), else the first line."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return 1
+
+
+# What no feed carries: the characters XML 1.0 does not allow anywhere, not even escaped, and
+# U+007F, which it allows but discourages and no reader shows. The body's warning (load/readers) and
+# the JSON feed use this same table, so the warning's "feeds leave it out" holds for every feed.
+UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # kind -> the URL section its items live under; pages live at the site root.
-SECTIONS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of item: its URL section, its folder under content/, and, where the file's name
+    also says the item's date or number, the pattern that splits that from the slug."""
+
+    name: str
+    section: str  # "" for pages, which live at the site root
+    folder: str
+    file_name: re.Pattern[str] | None = None
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        Kind("essay", "essays", "essays", re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")),
+        Kind("episode", "episodes", "episodes", re.compile(r"(\d+)-(.+)")),
+        Kind("concept", "glossary", "glossary"),
+        Kind("page", "", "pages"),
+    )
+}
+SECTIONS = {name: kind.section for name, kind in KINDS.items()}
+KIND_OF_FOLDER = {kind.folder: name for name, kind in KINDS.items()}
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items() if section}
 # Typed relations read both ways: the label on the other concept's page.
 RELATION_INVERSES = {
@@ -27,6 +77,26 @@ RELATION_INVERSES = {
     "contrasts_with": "contrasts_with",
     "alternative_to": "alternative_to",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    path: str  # the source file, relative to the site root
+    kind: str  # "vtt", "srt" or "json": the file's suffix
+    cues: tuple[Cue, ...]
+
+    @property
+    def mime_type(self) -> str:
+        return MEDIA_TYPES["." + self.kind]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import ContentError, UsageError
-from .frontmatter import decode, split
+from .load.frontmatter import decode, split
+from .model import KINDS
 from .slugs import fold, title_slug
-
-KINDS = {"essay": "essays", "episode": "episodes", "concept": "glossary", "page": "pages"}
 
 
 def quote(text: str) -> str:
@@ -25,7 +24,7 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
     if not title.strip():
         raise UsageError("the title is empty")
     title = " ".join(title.split())
-    section = content_dir / KINDS[kind]
+    section = content_dir / KINDS[kind].folder
     slug = title_slug(title, kind)
     if kind == "essay":
         name = f"{now.date().isoformat()}-{slug}.md"

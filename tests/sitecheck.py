@@ -30,7 +30,7 @@ def copy_example(root: Path) -> Path:
 
 def content_files(folder: Path) -> dict[str, dict]:
     """File name -> front matter, with the body under `body`, of each Markdown file in `folder`."""
-    from site_builder.frontmatter import split
+    from site_builder.load.frontmatter import split
 
     found = {}
     for path in sorted(folder.glob("*.md")):

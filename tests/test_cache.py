@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from sitecheck import tree
 
 from site_builder.build import build_site
-from site_builder.cache import CACHE_DIR
 from site_builder.config import load_config
 from site_builder.errors import ContentError
+from site_builder.incremental.store import CACHE_DIR
 
 SITE_YAML = "title: Cache Test\nbase_url: https://example.org/sub/\nsearch: false\n"
 START = {

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from site_builder.conceptmap import Node, layout, neighbourhood_map, relation_list, site_map
+from site_builder.render.conceptmap import Node, layout, neighbourhood_map, relation_list, site_map
 
 
 def graph(n: int):

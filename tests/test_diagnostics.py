@@ -529,7 +529,7 @@ SITE_SAMPLE = """
 
 def _key_paths(keys, at=()) -> set[tuple]:
     """Every key path of a table; below an open one (relation kinds), only the table itself."""
-    from site_builder.fields import OPEN
+    from site_builder.load.fields import OPEN
 
     if OPEN in keys:
         return set()
@@ -554,7 +554,7 @@ def _recording(monkeypatch, module) -> list:
 
 def _within_closed(paths: set[tuple], keys) -> set[tuple]:
     """The paths that do not lie below an open table (where any key is the author's)."""
-    from site_builder.fields import OPEN
+    from site_builder.load.fields import OPEN
 
     def closed(path: tuple) -> bool:
         table = keys
@@ -572,7 +572,7 @@ def test_each_kind_reads_exactly_the_keys_of_its_table(kind, monkeypatch):
     import textwrap
     from zoneinfo import ZoneInfo
 
-    from site_builder import load
+    from site_builder.load import readers as load
 
     readers = _recording(monkeypatch, load)
     raw = f"---\n{textwrap.dedent(SAMPLES[kind]).strip()}\n---\n\nText.\n".encode()
@@ -587,7 +587,7 @@ def test_site_yaml_reads_exactly_the_keys_of_its_table(monkeypatch, tmp_path):
     import textwrap
 
     from site_builder import config
-    from site_builder.frontmatter import Source, parse_yaml
+    from site_builder.load.frontmatter import Source, parse_yaml
 
     readers = _recording(monkeypatch, config)
     data, lines = parse_yaml(textwrap.dedent(SITE_SAMPLE), "site.yaml")

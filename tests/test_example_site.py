@@ -11,7 +11,7 @@ from sitecheck import broken_links
 
 from site_builder.build import make_site
 from site_builder.config import load_config
-from site_builder.frontmatter import decode, split
+from site_builder.load.frontmatter import decode, split
 
 REPO = Path(__file__).parent.parent
 CONTENT = REPO / "content"

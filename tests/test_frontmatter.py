@@ -1,6 +1,6 @@
 """Front matter as the site reads it: YAML 1.1 surprises, dates, encodings, line endings.
 
-Unit tests of `site_builder.frontmatter` and `site_builder.fields` (RELIABILITY E3-E6, E17,
+Unit tests of `site_builder.load.frontmatter` and `site_builder.load.fields` (RELIABILITY E3-E6, E17,
 F1, F2), plus the few end-to-end checks that only a build can show (output bytes, time zones).
 """
 
@@ -17,10 +17,11 @@ import pytest
 import yaml
 from sitecheck import tree
 
-from site_builder import frontmatter, load
+from site_builder import load
 from site_builder.errors import ContentError
-from site_builder.fields import parse_datetime, parse_duration, parse_whole_number
-from site_builder.frontmatter import MAX_NESTING, Source, decode, split
+from site_builder.load import frontmatter
+from site_builder.load.fields import parse_datetime, parse_duration, parse_whole_number
+from site_builder.load.frontmatter import MAX_NESTING, Source, decode, split
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-from site_builder.link import build_index, build_matcher
+from site_builder.link.index import build_index, build_matcher
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.model import Concept
 

@@ -11,7 +11,7 @@ import pytest
 from site_builder.build import make_site
 from site_builder.config import load_config
 from site_builder.errors import ContentError
-from site_builder.incremental import BuildCache
+from site_builder.incremental.state import BuildCache
 
 SITES = Path(__file__).parent / "sites"
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -77,7 +77,7 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
 
 
 def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
-    from site_builder.render import Renderer
+    from site_builder.render.pages import Renderer
 
     root = tmp_path / "site"
     shutil.copytree(SITES / "podcast", root)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.media import image_info
+from site_builder.load.media import image_info
 
 FEED = Path(__file__).parent / "fixtures" / "import" / "podcast.xml"
 

@@ -66,7 +66,7 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "site_builder/theme/base.html" in names
     assert "site_builder/theme/static/style.css" in names
-    assert "site_builder/reload.js" in names
+    assert "site_builder/preview/reload.js" in names
     assert "site_builder/fonts/DejaVuSerif-Bold.ttf" in names  # social cards' font,
     assert "site_builder/fonts/DejaVu-LICENSE.txt" in names  # and its licence
 

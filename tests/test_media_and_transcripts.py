@@ -8,8 +8,8 @@ import zlib
 import pytest
 
 from site_builder.errors import Diagnostic
-from site_builder.media import audio_duration, image_info
-from site_builder.transcripts import paragraphs, parse_transcript
+from site_builder.load.media import audio_duration, image_info
+from site_builder.load.transcripts import paragraphs, parse_transcript
 
 
 def png(width: int, height: int, colour_type: int = 2) -> bytes:

@@ -16,7 +16,7 @@ import pytest
 from sitecheck import tree
 
 from site_builder import build
-from site_builder.cache import CACHE_DIR
+from site_builder.incremental.store import CACHE_DIR
 
 PAGES = {
     "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\n\nAbout us.\n",

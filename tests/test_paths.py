@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_serve import request, wait_for
 
-from site_builder.files import inside
+from site_builder.load.files import inside
 
 SECRET = "TOPSECRET"
 SECRET_VTT = f"WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Eve>{SECRET} words on ripeness.\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from site_builder.podcast import CONTENT, podcast_guid
+from site_builder.feeds.podcast import CONTENT, podcast_guid
 
 SITE = Path(__file__).parent / "sites" / "podcast"
 NS = {

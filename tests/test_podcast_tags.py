@@ -13,7 +13,7 @@ import podcastparser
 import pytest
 from test_podcast_diagnostics import png
 
-from site_builder.podcast import podcast_guid
+from site_builder.feeds.podcast import podcast_guid
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -352,7 +352,7 @@ def test_the_show_section_reads_as_the_readme_shows_it():
     block = readme.split("## The podcast feed", 1)[1].split("```yaml\n", 1)[1].split("```")[0]
     assert "new_feed_url:" in block and "podroll:" in block and "seasons:" in block
     from site_builder.config import read_config
-    from site_builder.frontmatter import Source, parse_yaml
+    from site_builder.load.frontmatter import Source, parse_yaml
 
     text = SHOW.split("podcast:")[0] + textwrap.dedent(block)
     data, lines = parse_yaml(text, "site.yaml")

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitecheck import launch_serve, read_line, start_serve
 
-from site_builder.serve import byte_range, normalize_request_path
+from site_builder.preview.server import byte_range, normalize_request_path
 
 SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"
@@ -30,9 +30,10 @@ ESSAY = "content/essays/2026-05-09-paper-promises.md"
 # be interrupted), "BOOM" makes it raise as a bug in site-builder would.
 FAULTY = """
 import sys, time
-from site_builder import cli, serve
+from site_builder import cli
+from site_builder.preview import server
 
-real = serve.make_site
+real = server.make_site
 
 def make_site(config, **kwargs):
     about = (config.content_dir / "pages/about.md").read_text()
@@ -43,7 +44,7 @@ def make_site(config, **kwargs):
         raise ValueError("a bug <b>in</b> the build")
     return real(config, **kwargs)
 
-serve.make_site = make_site
+server.make_site = make_site
 sys.exit(cli.main(sys.argv[1:]))
 """
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import serve, watch
-from site_builder.load import is_scratch_file
-from site_builder.watch import Debouncer, is_relevant
+from site_builder.load.walk import is_scratch_file
+from site_builder.preview import server, watcher
+from site_builder.preview.watcher import Debouncer, is_relevant
 
 
 @pytest.mark.parametrize(
@@ -87,8 +87,8 @@ def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, mon
             raise OSError(errno.ENOSPC, "No space left on device")
         return "polling observer"
 
-    monkeypatch.setattr(serve, "start_watching", fake_start)
-    assert serve._watch(tmp_path, lambda path: None, poll=False) == "polling observer"
+    monkeypatch.setattr(server, "start_watching", fake_start)
+    assert server._watch(tmp_path, lambda path: None, poll=False) == "polling observer"
     assert calls == [False, True]
     assert "fs.inotify.max_user_watches" in capsys.readouterr().err
 
@@ -97,7 +97,7 @@ def collect(tmp_path: Path, actions, poll: bool = False) -> set[str]:
     """The changed paths one burst of real file operations produces, through watchdog."""
     (tmp_path / "content/essays").mkdir(parents=True, exist_ok=True)
     debouncer = Debouncer(quiet=0.2)
-    observer = watch.start_watching(tmp_path, debouncer.notify, poll=poll)
+    observer = watcher.start_watching(tmp_path, debouncer.notify, poll=poll)
     try:
         time.sleep(0.1)
         actions(tmp_path / "content/essays")
@@ -168,7 +168,7 @@ def test_a_folder_deleted_and_made_again_is_watched_again(tmp_path, folder, poll
     page.parent.mkdir(parents=True)
     page.write_text("old")
     debouncer = Debouncer(quiet=0.2)
-    observer = watch.start_watching(tmp_path, debouncer.notify, poll=poll)
+    observer = watcher.start_watching(tmp_path, debouncer.notify, poll=poll)
     timer = threading.Timer(15, debouncer.stop)  # every wait below ends, change or not
     timer.start()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from site_builder.xmlout import XML_NS, xml_document
+from site_builder.feeds.xmlout import XML_NS, xml_document
 
 ATOM = "http://www.w3.org/2005/Atom"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

@@ -31,8 +31,9 @@ from urllib.parse import quote
 import yaml
 
 from ..errors import ContentError, Diagnostic, did_you_mean
-from ..files import read_regular
-from ..frontmatter import Path_, key_line, parse_yaml
+from ..load.files import read_regular
+from ..load.frontmatter import parse_yaml
+from ..model import Path_, key_line
 from .data import DATA_KINDS, Problem, Table, data_blocks, inline_data, load_tables
 from .drawing import COLOUR_CLASSES, MAX_ROWS, PALETTE, THEME_CONFIG, ChartCache, draw, themed_svg
 

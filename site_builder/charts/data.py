@@ -17,8 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import did_you_mean
-from ..files import inside, is_regular, read_regular
-from ..frontmatter import MAX_NESTING, Path_
+from ..load.files import inside, is_regular, read_regular
+from ..load.frontmatter import MAX_NESTING
+from ..model import Path_
 
 DATA_KINDS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json"}
 _CELL_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+")

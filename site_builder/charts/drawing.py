@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..frontmatter import Path_
+from ..model import Path_
 from . import renderer
 from .data import Problem, Table
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..charts.drawing import write_atomically
-from ..files import read_regular
+from ..load.files import read_regular
 from .facts import (
     EXTENSIONS,
     RASTER,

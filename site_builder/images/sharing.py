@@ -8,9 +8,14 @@ its card.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
+
+from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import Diagnostic
@@ -19,7 +24,7 @@ from ..pool import run_sliced
 from .cards import HEIGHT, WIDTH, Card, draw_card
 from .facts import Catalog, ImageFacts, find_image
 from .icons import publish_icons
-from .markup import largest
+from .markup import COVER_SIZES, largest, picture_html
 from .process import ImageStore, Published
 
 CARD_FOLDER = "assets/cards/"
@@ -145,3 +150,30 @@ def _icon_source(config: SiteConfig, done: Published, problems: list[Diagnostic]
 def _address(base_url: str) -> str:
     parts = urlsplit(base_url)
     return (parts.netloc + parts.path).rstrip("/")
+
+
+def template_globals(site: SiteImages, base: str) -> dict[str, Any]:
+    """What templates call: `picture(url, alt, sizes)`, `share_of(page)`, `icons`."""
+    return dict(
+        icons=site.icons,
+        share_of=lambda page: site.share(page.key if page else None),
+        picture=partial(_picture, site.catalog, base),
+        cover_sizes=COVER_SIZES,
+    )
+
+
+def _picture(
+    catalog: Catalog,
+    base: str,
+    url: str | None,
+    alt: str,
+    sizes: str,
+    lazy: bool = False,
+    class_: str = "",
+) -> Markup:
+    """A local image at its web sizes, or nothing (no such image, or none named)."""
+    found = find_image(catalog, url) if url else None
+    if not isinstance(found, ImageFacts):
+        return Markup("")
+    extra = f' class="{html.escape(class_)}"' if class_ else ""
+    return Markup(picture_html(found, alt, prefix=base, lazy=lazy, sizes=sizes, extra=extra))

@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 import yaml
 
 from ..errors import UsageError
-from ..frontmatter import decode, split
+from ..load.frontmatter import decode, split
 
 TIMEOUT = 30  # seconds for one download
 USER_AGENT = "site-builder-import (+https://pypi.org/project/site-builder/)"

@@ -19,10 +19,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
+from ..config import podcast_guid
 from ..errors import UsageError
-from ..fields import format_duration, parse_duration
-from ..link import file_slug
-from ..podcast import podcast_guid
+from ..link.index import file_slug
+from ..load.fields import format_duration, parse_duration
 from ..slugs import slugify
 from .common import (
     KNOWN_PREFIXES,

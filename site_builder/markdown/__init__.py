@@ -24,8 +24,10 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import ContentError, Diagnostic
-from .glossary import Matcher, Mention, Target, glossary_plugin
+from .glossary import glossary_plugin
 from .images import images_plugin
+from .matcher import Matcher, Target
+from .mentions import Mention
 from .urls import urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 
@@ -63,7 +65,7 @@ class Parsed:
     problems: tuple[tuple, ...]
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
-    transcript_html: str = ""  # an episode's transcript, rendered (see parse.py)
+    transcript_html: str = ""  # an episode's transcript, rendered (see item.py)
     responses_html: tuple[tuple[str, str], ...] = ()  # an essay's (response, reply), rendered
     elsewhere: tuple[Diagnostic, ...] = ()  # problems in the item's other files (responses)
 

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from .errors import Diagnostic, closest
+from ..errors import Diagnostic, closest
+from ..model import Funding
 from .frontmatter import Source
 
 _DATE = re.compile(
@@ -430,3 +431,13 @@ def _describe(value: Any) -> str:
     if isinstance(value, int):
         return f"the number {value}"
     return f"'{value}'"
+
+
+def read_funding(r: FieldReader) -> tuple[Funding, ...]:
+    """`funding: [{url, text}]` (podcast:funding), of the show or of one episode."""
+    found = []
+    for f in r.mappings("funding"):
+        url = f.url("url", required=True, absolute=True)
+        if url:
+            found.append(Funding(url, f.text("text") or ""))
+    return tuple(found)

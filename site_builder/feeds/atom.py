@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from .config import SiteConfig
-from .markdown.urls import rebase_root_urls
-from .model import Episode
-from .render import View
+from ..config import SiteConfig
+from ..markdown.urls import rebase_root_urls
+from ..model import Episode
+from ..render.views import View
 from .xmlout import XML_NS, feed_text, xml_document
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -1,7 +1,9 @@
-"""What `serve` keeps between builds, so that an edit costs what it changes.
+"""What a build keeps for the next one, so that an edit costs what it changes: `serve` keeps it
+in memory, `build` on disk (incremental/store.py); incremental/plan.py decides what is reused.
 
 Three layers, each checked, never trusted blindly:
-- load: a file is read again only when its stat (or its transcript's or audio's) changed;
+- load: a file is read again only when its fingerprint changed: its stat (or its transcript's
+  or audio's) in `serve`, the hash of its text in `build`;
 - parse: an item is parsed again only when it changed, when anything it could link to did
   (any item added or removed, any concept's term, alias or definition: the "parse
   environment"), or when an item it links to has a new title (a link shows its target's title);
@@ -24,15 +26,17 @@ from pathlib import Path
 
 import jinja2
 
-from .concepts import Glossary
-from .config import SiteConfig
-from .errors import Diagnostic
-from .link import Links, SiteIndex
-from .load import FileCache
-from .markdown import Parsed
-from .model import Concept, Episode, Item
-from .render import excerpt, make_environment
-from .routes import tag_folder, tag_slug
+from ..config import SiteConfig
+from ..errors import Diagnostic
+from ..link.glossary import Glossary
+from ..link.graph import Links
+from ..link.index import SiteIndex
+from ..load.walk import FileCache
+from ..markdown import Parsed
+from ..model import Concept, Episode, Item
+from ..render.theme import make_environment
+from ..render.views import excerpt
+from ..routes import tag_folder, tag_slug
 
 LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
 
@@ -52,7 +56,7 @@ class BuildCache:
     glossary_facts: Glossary | None = None
     link_warnings: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # as of the last good build
-    stored: tuple | None = None  # what the cache on disk holds already (see cache.py)
+    stored: tuple | None = None  # what the cache on disk holds already (see store.py)
     images: dict[str, bytes] = field(default_factory=dict)  # made in memory (see images/)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:

@@ -13,8 +13,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from .config import CONFIG_FILE
-from .load import is_scratch_file
+from ..config import CONFIG_FILE
+from ..load.walk import is_scratch_file
 
 QUIET_SECONDS = 0.03  # an editor's write-and-rename takes a few milliseconds
 

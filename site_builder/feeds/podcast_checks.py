@@ -10,13 +10,13 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from functools import partial
 
-from .config import SiteConfig
-from .errors import Diagnostic, did_you_mean
-from .frontmatter import COMMENTED
-from .media import image_info
-from .model import Episode, Funding
+from ..config import SiteConfig
+from ..errors import Diagnostic, did_you_mean
+from ..load.frontmatter import COMMENTED
+from ..load.media import image_info
+from ..model import ENCLOSURE_SUFFIXES, MEDIA_TYPES, Episode, Funding
+from ..routes import PODCAST_FEED, is_remote
 from .podcast import episode_guid, show_guid
-from .routes import PODCAST_FEED, is_remote
 
 # Apple Podcasts categories: parent -> subcategories (a subcategory must sit under its parent).
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -111,14 +111,7 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "True Crime": (),
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }
-ENCLOSURE_TYPES = (
-    "audio/mpeg",
-    "audio/x-m4a",
-    "video/mp4",
-    "video/quicktime",
-    "video/x-m4v",
-    "application/pdf",
-)
+ENCLOSURE_TYPES = tuple(MEDIA_TYPES[suffix] for suffix in ENCLOSURE_SUFFIXES)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _NUMBER_IN_TITLE = re.compile(r"(?i)(?:\bep(?:isode)?\.?\s*|#\s*)\d+")

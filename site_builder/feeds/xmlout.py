@@ -9,15 +9,12 @@ on the root element, and makes the whole document in one pass.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
+from ..model import UNCARRIED
+
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-# What no feed carries: the characters XML 1.0 does not allow anywhere, not even escaped, and
-# U+007F, which it allows but discourages and no reader shows. The body's warning (load.py) and
-# the JSON feed use this same table, so the warning's "feeds leave it out" holds for every feed.
-UNCARRIED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_document(root: ET.Element, namespaces: Mapping[str, str]) -> bytes:

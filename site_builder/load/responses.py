@@ -11,11 +11,11 @@ import re
 from datetime import tzinfo
 from pathlib import Path
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
+from ..model import Response
+from ..slugs import slugify
 from .fields import FieldReader
 from .frontmatter import Source, decode, parse_yaml
-from .model import Response
-from .slugs import slugify
 
 SUFFIX = ".responses.yaml"
 _KEYS = {"name", "date", "body", "url", "reply"}

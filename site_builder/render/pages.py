@@ -1,159 +1,33 @@
-"""Jinja2 rendering: every HTML page, the sitemap and robots.txt, as bytes keyed by output path."""
+"""Pure: one context per page kind, rendered with the theme's templates (sitemap and robots too)."""
 
 from __future__ import annotations
 
-import hashlib
-import html
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from ..config import SiteConfig
+from ..errors import ContentError, Diagnostic
+from ..link.glossary import Glossary, often_with
+from ..link.graph import Links
+from ..link.index import SiteIndex, newest_first
+from ..load.fields import format_duration
+from ..markdown import Parsed
+from ..model import Concept, Episode, Essay, Item, Page
+from ..routes import tag_folder, tag_slug
+from ..slugs import fold
 from .conceptmap import Node, neighbourhood_map, relation_list, site_map
-from .concepts import Glossary, often_with
-from .config import SiteConfig
-from .errors import ContentError, Diagnostic
-from .fields import format_duration
-from .images import ImageFacts, find_image, picture_html
-from .images.markup import COVER_SIZES
-from .images.sharing import SiteImages
-from .link import Links, SiteIndex, newest_first
-from .markdown import Parsed
-from .model import Concept, Episode, Essay, Item, Page
-from .routes import tag_folder, tag_slug
-from .slugs import fold
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-PACKAGED_THEME = Path(__file__).parent / "theme"
-# In a source checkout the default theme is the repository's own templates/ folder;
-# the wheel carries a copy of it as site_builder/theme (see pyproject.toml).
-DEFAULT_THEME = (
-    PACKAGED_THEME if PACKAGED_THEME.is_dir() else Path(__file__).parent.parent / "templates"
-)
-
-
-def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
-    """Template folders, most specific first: the site's own, then the default theme."""
-    own = config.templates_dir
-    dirs = [own] if own.is_dir() else []
-    if DEFAULT_THEME.resolve() not in {d.resolve() for d in dirs}:
-        dirs.append(DEFAULT_THEME)
-    return tuple(dirs)
-
-
-def collect_assets(dirs: tuple[Path, ...]) -> dict[str, tuple[str, bytes]]:
-    """`static/` files of the theme: name -> (fingerprinted output path, bytes)."""
-    assets: dict[str, tuple[str, bytes]] = {}
-    for theme in reversed(dirs):  # the site's own files replace the default theme's
-        static = theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if path.is_file() and not path.name.startswith("."):
-                name = path.relative_to(static).as_posix()
-                data = path.read_bytes()
-                digest = hashlib.sha256(data).hexdigest()[:10]
-                stem, dot, ext = name.rpartition(".")
-                out = f"assets/{stem}.{digest}.{ext}" if dot else f"assets/{name}.{digest}"
-                assets[name] = (out, data)
-    return assets
-
-
-def episode_label(episode: Episode) -> str:
-    """'Episode 12', 'Bonus · Episode 4', or 'Trailer' for one without a number."""
-    kind = "" if episode.episode_type == "full" else episode.episode_type.capitalize()
-    if episode.number is None:
-        return kind or "Episode"
-    return f"{kind} · Episode {episode.number}" if kind else f"Episode {episode.number}"
-
-
-def format_date(value: datetime | None) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def excerpt(body_html: str, limit: int = 200) -> str:
-    """Plain text of the first paragraph, cut at a word boundary (before any escaping)."""
-    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
-    if len(text) <= limit:
-        return text
-    # one character more, so that a word ending right at the limit is kept
-    return text[: limit + 1].rsplit(" ", 1)[0][:limit].rstrip(",;:\u2014\u2013-") + "…"
-
-
-class _Backlink(NamedTuple):
-    """One item on a concept page: the sentence to quote and the transcript moments."""
-
-    item: View
-    mentions: tuple
-    quote: Any  # the first mention in prose, else the first in the transcript
-    moments: list
-
-
-def _backlink(item: View, mentions: tuple) -> _Backlink:
-    moments = [m for m in mentions if m.at is not None]
-    quote = next((m for m in mentions if m.at is None), mentions[0] if mentions else None)
-    return _Backlink(item, mentions, quote, moments)
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """An item as templates see it: the item, its rendered body and its place in the site."""
-
-    item: Item
-    url: str
-    parsed: Parsed | None  # not `body`: that is the item's Markdown, as templates know it
-    summary: str
-
-    @property
-    def html(self) -> str:  # decoded when a page or feed shows it, not kept
-        return self.parsed.html if self.parsed else ""
-
-    # the attributes templates read most, without the cost of a failed lookup first
-    title = property(lambda self: self.item.title)
-    date = property(lambda self: self.item.date)
-    key = property(lambda self: self.item.key)
-    kind = property(lambda self: self.item.kind)
-    tags = property(lambda self: self.item.tags)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.item, name)
-
+from .theme import make_environment, theme_dirs
+from .views import View, backlink, episode_label, excerpt, format_date
 
 # A page to render: output path, template, the item it shows (if any), and its context, made
 # only when the page is rendered (a rebuild of a few pages costs a few pages).
 Job = tuple[str, str, Item | None, Callable[[], dict]]
-
-
-def make_environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """The Jinja2 environment for a theme. `serve` keeps one between builds: it compiles each
-    template once, and again only when its file changes."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        autoescape=True,  # every template, .xml and .txt included
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 class Renderer:
@@ -170,7 +44,6 @@ class Renderer:
         glossary: Glossary,
         live_reload: str | None = None,
         env: jinja2.Environment | None = None,
-        images: SiteImages | None = None,
     ):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
         self.glossary = glossary
@@ -186,13 +59,6 @@ class Renderer:
             asset=lambda name: base + asset_urls[name],
             live_reload=live_reload,
             generator="site-builder",
-        )
-        shown = images or SiteImages()
-        self.env.globals.update(
-            icons=shown.icons,
-            share_of=lambda page: shown.share(page.key if page else None),
-            picture=partial(_picture, shown.catalog, base),
-            cover_sizes=COVER_SIZES,
         )
         self.env.filters.update(
             date=format_date,
@@ -415,9 +281,7 @@ class Renderer:
             ("page", "Pages"),
             ("concept", "Concepts"),
         ):
-            members = [
-                _backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind
-            ]
+            members = [backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind]
             if members:
                 groups.append((label, members))
         dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
@@ -506,17 +370,6 @@ class Renderer:
             for path in pages
             if path.endswith("index.html") and path != "search/index.html"
         )
-
-
-def _picture(
-    catalog, base: str, url: str | None, alt: str, sizes: str, lazy: bool = False, class_: str = ""
-) -> Markup:
-    """`picture(url, alt, sizes)` in templates: a local image at its web sizes, or nothing."""
-    found = find_image(catalog, url) if url else None
-    if not isinstance(found, ImageFacts):
-        return Markup("")
-    extra = f' class="{html.escape(class_)}"' if class_ else ""
-    return Markup(picture_html(found, alt, prefix=base, lazy=lazy, sizes=sizes, extra=extra))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -15,37 +15,18 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
+from ..model import Cue
 
 _TIME = r"(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})"
 _TIMING = re.compile(rf"{_TIME}\s+-->\s+{_TIME}(?:\s+.*)?")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{2}:[\d:.]+>")
 _SRT_SPEAKER = re.compile("^([A-Z][\\w.'\u2019 -]{0,40}):\\s+(.*)$", re.S)
-TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip", "json": "application/json"}
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")  # in this order, when an episode has several
 CLAMPED_OVERLAP = 1.0  # seconds: a shorter overlap of two cues is a tool's, and is clamped
 PARAGRAPH_CHARS = 700  # a long speech is cut into paragraphs of about this length
 PAUSE_SECONDS = 8.0  # a pause this long starts a new paragraph
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    start: float
-    end: float
-    speaker: str | None
-    text: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    path: str  # the source file, relative to the site root
-    kind: str  # "vtt", "srt" or "json": the file's suffix
-    cues: tuple[Cue, ...]
-
-    @property
-    def mime_type(self) -> str:
-        return TYPES[self.kind]
 
 
 @dataclass(frozen=True, slots=True)

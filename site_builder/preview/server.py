@@ -32,19 +32,20 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from .build import make_site
-from .config import SiteConfig, load_config
-from .errors import ContentError, UsageError
-from .files import open_regular
-from .incremental import BuildCache
-from .watch import Debouncer, start_watching
+from ..build import make_site
+from ..config import SiteConfig, load_config
+from ..errors import ContentError, UsageError
+from ..incremental.state import BuildCache
+from ..load.files import open_regular
+from ..model import MEDIA_TYPES
+from .watcher import Debouncer, start_watching
 
 CHANNEL = "/__site-builder/"
 RELOAD_SCRIPT = CHANNEL.encode() + b"reload.js"
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 _RELOAD_JS = (Path(__file__).parent / "reload.js").read_text(encoding="utf-8")
-mimetypes.add_type("text/vtt", ".vtt")
-mimetypes.add_type("application/x-subrip", ".srt")
+for _suffix in (".vtt", ".srt"):  # transcripts, which the system's table may not know
+    mimetypes.add_type(MEDIA_TYPES[_suffix], _suffix)
 
 
 def normalize_request_path(target: str, base_path: str = "/") -> str | None:

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import __version__
-from .config import CACHE_DIR
-from .errors import Diagnostic
-from .incremental import BuildCache, labels
+from .. import __version__
+from ..config import CACHE_DIR
+from ..errors import Diagnostic
+from .state import BuildCache, labels
 
 _BASE, _STATE = "base.pickle", "state.pickle"
 # Bump when what is pickled changes shape in a way the code digest would not show.
@@ -100,7 +100,7 @@ def _stamp(root: Path, output: Path) -> bytes:
 def _code_digest() -> str:
     """The generator's own code: what it pickled is only read back by the same code."""
     h = hashlib.sha256()
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]
     for source in sorted(package.rglob("*.py")):
         h.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     return h.hexdigest()

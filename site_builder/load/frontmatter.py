@@ -15,9 +15,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Diagnostic
-
-Path_ = tuple[str | int, ...]
+from ..errors import ContentError, Diagnostic
+from ..model import Path_, key_line
 
 # How many levels of lists and mappings may sit below the top one: real front matter and charts
 # use a handful, and everything that later walks the values (templates, the cache's pickle)
@@ -44,15 +43,6 @@ class Source:
 
     def line_of(self, *key: str | int) -> int:
         return key_line(self.lines, key)
-
-
-def key_line(lines: dict[Path_, int], key: Path_) -> int:
-    """The line of a key (or of its nearest located parent), else the first line."""
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key[:-1]
-    return 1
 
 
 def decode(raw: bytes, path: str) -> str:

@@ -6,16 +6,16 @@ that mention it), in time proportional to the number of references, never pages 
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import chain
 
-from .errors import Diagnostic, did_you_mean
-from .link import Links, SiteIndex
-from .model import RELATION_INVERSES, Concept
-from .slugs import fold
+from ..errors import Diagnostic, did_you_mean
+from ..model import RELATION_INVERSES, Concept
+from ..slugs import fold
+from .graph import Links
+from .index import SiteIndex
 
 OFTEN_WITH = 5
 
@@ -117,30 +117,3 @@ def _relations(index: SiteIndex, concepts: list[Concept], links: Links, problems
         for key, labels in by_label.items()
     }
     return relations, tuple(sorted(edges))
-
-
-def glossary_json(index: SiteIndex, links: Links, glossary: Glossary, base_url: str) -> bytes:
-    """/glossary.json: every concept with its names, definition, URL, relations and counts."""
-    origin = base_url.removesuffix(index.base_path)
-    terms = []
-    for concept in sorted(
-        (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: fold(c.title)
-    ):
-        terms.append(
-            {
-                "slug": concept.slug,
-                "term": concept.title,
-                "aliases": list(concept.aliases),
-                "definition": concept.definition,
-                "url": origin + index.url(concept),
-                "related": [c.slug for c in links.related.get(concept.key, ())],
-                "relations": {
-                    name: [c.slug for c in cs]
-                    for name, cs in glossary.relations.get(concept.key, ())
-                },
-                "mentions": glossary.mentions.get(concept.key, 0),
-                "pages": len(links.referrers.get(concept.key, ())),
-            }
-        )
-    data = {"version": 1, "count": len(terms), "terms": terms}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()

@@ -9,19 +9,30 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 from pathlib import Path
+from typing import Protocol
 
 from markdown_it import MarkdownIt
 
-from .charts import ChartCache, chart_drawer
-from .errors import Diagnostic
-from .fields import format_duration
-from .images import Catalog
-from .link import SiteIndex
-from .markdown import Matcher, Parsed, make_markdown, render_markdown
-from .markdown.glossary import link_text
-from .model import Episode, Essay, Item
-from .responses import responses_file
-from .transcripts import paragraphs
+from ..charts import ChartCache, chart_drawer
+from ..errors import Diagnostic
+from ..images import Catalog
+from ..load.fields import format_duration
+from ..load.responses import responses_file
+from ..load.transcripts import paragraphs
+from ..model import Episode, Essay, Item
+from . import Parsed, make_markdown, render_markdown
+from .glossary import link_text
+from .matcher import Matcher
+from .wikilinks import WikiTarget
+
+
+class Lookups(Protocol):
+    """What parsing needs of the site's index (link/'s SiteIndex): markdown/ imports nothing
+    of link/, which builds its matcher with markdown/'s."""
+
+    base_path: str
+
+    def resolve_wikilink(self, target: str) -> WikiTarget: ...
 
 
 def autolink_mode(site_mode: str, page_setting: bool | None) -> str:
@@ -34,7 +45,7 @@ def autolink_mode(site_mode: str, page_setting: bool | None) -> str:
 def parse_item(
     item: Item,
     md: MarkdownIt,
-    index: SiteIndex,
+    index: Lookups,
     matcher: Matcher,
     site_mode: str,
     media_dir: Path | None = None,
@@ -72,7 +83,7 @@ def parse_item(
 
 
 def _with_responses(
-    essay: Essay, body: Parsed, md: MarkdownIt, index: SiteIndex, matcher: Matcher, mode: str
+    essay: Essay, body: Parsed, md: MarkdownIt, index: Lookups, matcher: Matcher, mode: str
 ) -> Parsed:
     """Render each response and reply; concept names are linked as in prose (a concept linked
     in the essay is not linked again), but only the author's prose counts as a mention."""

@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from email.utils import format_datetime
 
-from .config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
-from .feeds import media_url
-from .model import Episode, Funding
-from .render import View
-from .routes import PODCAST_FEED, episode_files, is_remote
+from ..config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
+from ..model import Episode, Funding
+from ..render.views import View
+from ..routes import PODCAST_FEED, episode_files, is_remote
+from .atom import media_url
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

@@ -1,0 +1,85 @@
+"""Which feeds the site has: Atom and JSON feeds of the site, of each tag and of each concept;
+the podcast's RSS (feeds/podcast, checked by feeds/podcast_checks) and its chapters; glossary.json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from urllib.parse import quote
+
+from ..config import SiteConfig
+from ..link.graph import Links
+from ..link.index import newest_first
+from ..model import Episode, Essay, Item
+from ..render.pages import Renderer
+from ..routes import PODCAST_FEED, episode_files, tag_folder
+from .atom import FEED_SIZE, absolute_html, atom_feed, json_feed
+from .podcast import chapters_json, podcast_feed
+
+
+def feed_jobs(
+    config: SiteConfig,
+    renderer: Renderer,
+    links: Links,
+    items: list[Item],
+    dirty: set[str] | None = None,
+) -> dict[str, Callable[[], bytes]]:
+    """The site's feeds, each made when called: Atom and JSON feeds of the site, of each tag and
+    of each concept; the podcast feed and each episode's chapters. With `dirty`, only the feeds
+    that carry one of those items."""
+    jobs: dict[str, Callable[[], bytes]] = {}
+    made: dict[str, str] = {}  # item key -> its content with absolute links, made once
+    origin = config.base_url.removesuffix(config.base_path)
+
+    def content(view) -> str:
+        if view.key not in made:
+            made[view.key] = absolute_html(view.html, origin)
+        return made[view.key]
+
+    def stale(entries) -> bool:
+        return dirty is None or any(e.key in dirty for e in entries[:FEED_SIZE])
+
+    stream = [i for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))]
+    if stale(stream):
+        views = renderer.views(stream[:FEED_SIZE])
+        jobs["feed.xml"] = partial(
+            atom_feed, config, views, "feed.xml", config.title, config.base_path, content
+        )
+        jobs["feed.json"] = partial(
+            json_feed, config, views, "feed.json", config.title, config.base_path, content
+        )
+    for slug, (label, tagged) in links.tags.items():
+        if stale(tagged):
+            folder = tag_folder(slug)
+            jobs[f"{folder}feed.xml"] = partial(
+                atom_feed,
+                config,
+                renderer.views(tagged[:FEED_SIZE]),
+                quote(f"{folder}feed.xml"),
+                f"{config.title}: {label}",
+                config.base_path + quote(folder),
+                None,
+            )
+    for concept, refs in links.referrers.items():
+        about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
+        if stale(about):
+            item = renderer.index.by_key[concept]
+            path = item.url_path + "feed.xml"
+            jobs[path] = partial(
+                atom_feed,
+                config,
+                renderer.views(about[:FEED_SIZE]),
+                path,
+                f"{config.title}: {item.title}",
+                renderer.index.url(item),
+                None,
+            )
+    if config.podcast:
+        # a draft's show notes may come before its audio (which a published episode must have)
+        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
+        if dirty is None or any(e.key in dirty for e in episodes):
+            jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
+        for episode in episodes if dirty is None else ():
+            if episode.chapters:
+                jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
+    return jobs

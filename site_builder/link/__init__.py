@@ -1,0 +1,1 @@
+"""Pure: the index of published items, the reference graph between them, and the glossary facts."""

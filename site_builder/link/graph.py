@@ -1,0 +1,231 @@
+"""Pure: resolve every reference between items into the link graph (backlinks, tags, referrers),
+and check anchors and root-relative links; `relink` redoes only the items that changed."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from ..errors import Diagnostic, did_you_mean
+from ..load.fields import parse_whole_number
+from ..markdown import Parsed
+from ..markdown.mentions import Mention
+from ..model import Concept, Episode, Essay, Item
+from ..routes import tag_slug
+from ..slugs import fold
+from .index import SiteIndex, newest_first
+
+
+class Reference(NamedTuple):
+    """An item that refers to a concept: by front matter, and/or by these mentions.
+
+    (A named tuple: a large site makes tens of thousands per build, and these are cheap.)"""
+
+    item: Item
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The site's link graph: who refers to whom, both ways."""
+
+    episode_of: Mapping[str, Episode]  # essay key -> the episode it names
+    essays_of: Mapping[str, tuple[Essay, ...]]  # episode key -> essays naming it
+    referrers: Mapping[str, tuple[Reference, ...]]  # concept key -> references, newest first
+    related: Mapping[str, tuple[Concept, ...]]  # concept key -> related concepts, both ways
+    tags: Mapping[str, tuple[str, tuple[Item, ...]]]  # tag slug -> (label, items)
+
+
+def link_site(
+    index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: frozenset[str]
+) -> tuple[Links, list[Diagnostic]]:
+    """Resolve front-matter references, wikilink anchors and root-relative links."""
+    problems: list[Diagnostic] = []
+    items = sorted(index.by_key.values(), key=newest_first)
+    episode_of: dict[str, Episode] = {}
+    essays_of: dict[str, list[Essay]] = defaultdict(list)
+    referrers: dict[str, dict[str, list[Mention]]] = defaultdict(dict)
+    related: dict[str, dict[str, Concept]] = defaultdict(dict)
+    tags: dict[str, tuple[str, list[Item]]] = {}
+    concept_names = [i.slug for i in index.by_key.values() if isinstance(i, Concept)]
+
+    def concept_ref(item: Item, key: str, slug: str) -> Concept | None:
+        found = index.by_key.get(f"glossary/{slug}")
+        if isinstance(found, Concept):
+            return found
+        held = index.held.get(f"glossary/{slug}")
+        message, hint = (
+            (f"concept '{slug}' {held[0]}", held[1])
+            if held
+            else (f"unknown concept '{slug}'", did_you_mean(slug, concept_names))
+        )
+        problems.append(
+            Diagnostic(item.path, item.line_of(key), message, hint=hint, code="reference")
+        )
+        return None
+
+    for item in items:
+        for slug in item.concepts:
+            concept = concept_ref(item, "concepts", slug)
+            if concept is not None and concept is not item:
+                referrers[concept.key].setdefault(item.key, [])
+        if isinstance(item, Essay) and item.episode is not None:
+            episode = _find_episode(index, item.episode)
+            held = index.held.get(_episode_key(item.episode))
+            if episode is None:
+                message, hint = (
+                    (f"episode {_quoted_slug(item.episode)} {held[0]}", held[1])
+                    if held
+                    else (
+                        f"unknown episode '{item.episode}'",
+                        did_you_mean(item.episode, [i.slug for i in index.by_number.values()]),
+                    )
+                )
+                problems.append(
+                    Diagnostic(
+                        item.path, item.line_of("episode"), message, hint=hint, code="reference"
+                    )
+                )
+            else:
+                episode_of[item.key] = episode
+                essays_of[episode.key].append(item)
+        if isinstance(item, Concept):
+            for slug in item.related:
+                other = concept_ref(item, "related", slug)
+                if other is not None and other is not item:
+                    related[item.key][other.key] = other
+                    related[other.key].setdefault(item.key, item)
+        for tag in item.tags:
+            _, tagged = tags.setdefault(tag_slug(tag), (tag, []))
+            tagged.append(item)
+        body = parsed.get(item.key)
+        if body is None:
+            continue
+        for mention in body.mentions:
+            referrers[mention.key].setdefault(item.key, []).append(mention)
+        for ref in body.wikilinks:
+            target = index.by_key[ref.key]
+            if ref.anchor:
+                problems.extend(_check_anchor(item, ref.anchor, ref.line, target, parsed))
+        for href, line in body.root_links:
+            problems.extend(_check_root_link(item, href, line, known_paths))
+    sorted_related = {
+        k: tuple(sorted(v.values(), key=lambda c: fold(c.title))) for k, v in related.items()
+    }
+    return Links(
+        episode_of=episode_of,
+        essays_of={k: tuple(v) for k, v in essays_of.items()},
+        # items were visited newest first, so each concept's references already are in order
+        referrers={
+            concept: tuple(
+                Reference(index.by_key[key], tuple(found)) for key, found in refs.items()
+            )
+            for concept, refs in referrers.items()
+        },
+        related=sorted_related,
+        tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
+    ), problems
+
+
+def relink(
+    previous: Links,
+    index: SiteIndex,
+    parsed: Mapping[str, Parsed],
+    dirty: set[str],
+    known_paths: frozenset[str],
+) -> tuple[Links, list[Diagnostic]]:
+    """The previous graph with what the `dirty` items now say, when only bodies changed (the
+    same items, front matter and number of mentions per concept): their references carry the
+    new sentences, and their links, and the links to their headings, are checked again."""
+    problems: list[Diagnostic] = []
+    referrers = dict(previous.referrers)
+    for key in sorted(dirty):
+        item, body = index.by_key[key], parsed[key]
+        said: dict[str, list[Mention]] = defaultdict(list)
+        for mention in body.mentions:
+            said[mention.key].append(mention)
+        named = {f"glossary/{slug}" for slug in item.concepts} & index.by_key.keys()
+        for concept in said.keys() | named:
+            referrers[concept] = tuple(
+                Reference(item, tuple(said.get(concept, ()))) if ref.item.key == key else ref
+                for ref in referrers[concept]
+            )
+        for ref in body.wikilinks:
+            if ref.anchor:
+                problems += _check_anchor(item, ref.anchor, ref.line, index.by_key[ref.key], parsed)
+        for href, line in body.root_links:
+            problems += _check_root_link(item, href, line, known_paths)
+    # an edit may also take away a heading that an unchanged page links to
+    for key, body in parsed.items():
+        if key in dirty:
+            continue
+        for ref in body.wikilinks:
+            if ref.anchor and ref.key in dirty:
+                problems += _check_anchor(
+                    index.by_key[key], ref.anchor, ref.line, index.by_key[ref.key], parsed
+                )
+    return replace(previous, referrers=referrers), problems
+
+
+@functools.cache
+def _quoted_slug(ref: str) -> str:
+    """`12` as it is, `ripe-for-what` in quotes: "episode 12", "episode 'ripe-for-what'"."""
+    return ref if _episode_key(ref).startswith("episodes/#") else f"'{ref}'"
+
+
+def _episode_key(ref: str) -> str:
+    """The key of SiteIndex.held an essay's `episode:` names: `episodes/#12` or `episodes/slug`."""
+    try:
+        return f"episodes/#{parse_whole_number(ref)}"
+    except ValueError:
+        return f"episodes/{ref}"
+
+
+def _find_episode(index: SiteIndex, ref: str) -> Episode | None:
+    try:
+        return index.by_number.get(parse_whole_number(ref))
+    except ValueError:  # not a number: a slug
+        found = index.by_key.get(f"episodes/{ref}")
+    return found if isinstance(found, Episode) else None
+
+
+def _check_anchor(
+    item: Item, anchor: str, line: int, target: Item, parsed: Mapping[str, Parsed]
+) -> list[Diagnostic]:
+    body = parsed.get(target.key)
+    ids = [h.id for h in body.headings] if body else []
+    if anchor in ids:
+        return []
+    same_but_case = [i for i in ids if i.casefold() == anchor.casefold()]
+    if same_but_case:
+        hint = f"anchors are case-sensitive: write #{same_but_case[0]}"
+    else:
+        hint = did_you_mean(anchor, ids) or (
+            f"{target.path} has headings: {', '.join('#' + i for i in ids)}"
+            if ids
+            else f"{target.path} has no headings"
+        )
+    return [
+        Diagnostic(
+            item.path, line, f"no heading #{anchor} in {target.key}", hint=hint, code="reference"
+        )
+    ]
+
+
+def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]) -> list[Diagnostic]:
+    path = unquote(urlsplit(href).path).lstrip("/")
+    if path == "" or path in known or f"{path}/" in known:
+        return []
+    return [
+        Diagnostic(
+            item.path,
+            line,
+            f"link to /{path}, which the site does not have",
+            hint=did_you_mean(f"/{path}", [f"/{k}" for k in known]),
+            code="reference",
+        )
+    ]

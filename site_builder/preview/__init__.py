@@ -1,0 +1,1 @@
+"""`serve`: the preview server, the watcher that rebuilds on a change, and the reload script."""
