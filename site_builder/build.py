@@ -22,6 +22,7 @@ from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .feeds import feed_jobs
 from .feeds.glossary_json import glossary_json
 from .feeds.podcast_checks import check_podcast
+from .images.phase import Pictures, make_pictures
 from .incremental.plan import items_to_parse, pages_to_render, plan_reuse
 from .incremental.state import BuildCache, labels, parse_env, site_shape
 from .incremental.store import CACHE_DIR, load_cache, save_cache, source_stats, unchanged_copies
@@ -127,21 +128,19 @@ def make_site(
     withheld = [i for i in loaded.items if not is_published(i, drafts, now)]
     index, collisions = build_index(published, withheld, config.base_path, loaded.unreadable)
     problems += collisions
+    with _phase(timings, "images"):
+        pics = make_pictures(config, loaded.media, index.by_key.values(), cache, store_charts, jobs)
+    problems += pics.problems
     with _phase(timings, "parse"):
-        parsed, found = _parse_site(config, index, cache, jobs, progress, store_charts)
+        parsed, found = _parse_site(config, index, cache, jobs, progress, store_charts, pics)
         problems += found
     with _phase(timings, "link"):
         themes = theme_dirs(config)
         known = _known_paths(index.by_key.values(), loaded.media, loaded.static, config)
         redirects, found = plan_redirects(config, index.by_key.values(), known, loaded.static)
         problems += found
-        shape = (
-            site_shape(
-                config, index, parsed, themes, (drafts, live_reload, sorted(known)), cache.outlines
-            )
-            if cache
-            else None
-        )
+        extra = (drafts, live_reload, sorted(known), pics.digest)  # images: see Pictures.digest
+        shape = site_shape(config, index, parsed, themes, extra, cache.outlines) if cache else None
         reuse = plan_reuse(cache, shape, index, parsed)
         dirty, settled = reuse.dirty, reuse.settled
         if settled:  # the last build's pages stand as they are, and so do its warnings
@@ -202,6 +201,7 @@ def make_site(
                 live_reload=live_reload,
                 env=cache.environment(themes) if cache else None,
             )
+            renderer.env.globals.update(pics.globals(config.base_path))
             every = {job[0]: job for job in renderer.jobs(items)}
             todo = list(every) if wanted is None else [p for p in every if p in wanted]
             pages = len(every)
@@ -228,6 +228,7 @@ def make_site(
     copies = {rel: was for rel, was in reused.items() if isinstance(was, Path)}
     copies.update({f"media/{rel}": config.content_dir / "media" / rel for rel in loaded.media})
     copies.update({rel: config.content_dir / STATIC_DIR / rel for rel in loaded.static})
+    pics.publish(copies, sink or files.update)  # web sizes, cards, icons: made by every build
     for item in items:
         if isinstance(item, Episode) and item.transcript:
             copies[episode_files(item)["transcript"]] = config.root / item.transcript.path
@@ -264,12 +265,13 @@ def _parse_site(
     jobs: int,
     progress: Progress | None,
     store_charts: bool,
+    pics: Pictures,
 ) -> tuple[dict[str, Parsed], list[Diagnostic]]:
     """Every published item parsed (those the cache cannot reuse, over `jobs` processes), with
     the problems their bodies have; the cache is told what this build parsed."""
     problems: list[Diagnostic] = []
     glossary = build_matcher(index)
-    env = parse_env(config, index)
+    env = parse_env(config, index) + pics.digest  # a new size or name for an image: parse again
     media_dir = config.content_dir / "media"
     data = data_digest(media_dir)
     reusable = cache.parsed if cache and cache.parse_env == env else {}
@@ -281,7 +283,7 @@ def _parse_site(
     count = _counter(progress, "parse", len(changed))
     run_sliced(
         _parse_slice,
-        (index, glossary, config.autolink, media_dir, chart_cache, config.timezone),
+        (index, glossary, config.autolink, media_dir, chart_cache, config.timezone, pics.catalog),
         changed,
         jobs,
         lambda part: (fresh.update(part), count(len(part))),
@@ -290,10 +292,7 @@ def _parse_site(
     for item in index.by_key.values():
         body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
         parsed[item.key] = body
-        problems += [
-            Diagnostic(item.path, line, message, hint=hint, code=code)
-            for line, message, hint, code in body.problems
-        ]
+        problems += [Diagnostic(item.path, *problem) for problem in body.problems]
         problems += body.elsewhere
     if cache is not None:
         cache.parse_env, cache.chart_data = env, data
@@ -349,11 +348,11 @@ def _counter(progress: Progress | None, phase: str, total: int) -> Callable[[int
 
 
 def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
-    index, matcher, mode, media_dir, chart_cache, timezone = shared
+    index, matcher, mode, media_dir, chart_cache, *settings = shared  # timezone, images
     md, md_safe = make_markdown(), make_markdown(html=False)
     return {
         key: parse_item(
-            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, timezone
+            index.by_key[key], md, index, matcher, mode, media_dir, chart_cache, md_safe, *settings
         )
         for key in keys
     }

@@ -87,6 +87,7 @@ class SiteConfig:
     autolink: str
     search: bool
     responses_email: str | None
+    icon: str | None = None  # the image icons are made from (see images/icons.py)
     extra: dict[str, Any] = field(default_factory=dict)  # `extra:`, the author's own data
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
     warnings: tuple[Diagnostic, ...] = ()  # reported with the build's own
@@ -141,6 +142,7 @@ KEYS: Keys = _keys(
     "language",
     "timezone",
     "search",
+    "icon",
     EXTRA,
     author=_PERSON,
     podcast=_keys(
@@ -228,6 +230,7 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         autolink=glossary.choice("autolink", AUTOLINK_MODES, "first") if glossary else "first",
         search=bool(r.boolean("search", default=True)),
         responses_email=email,
+        icon=r.text("icon"),
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
         redirects=r.get("redirects"),

@@ -14,6 +14,8 @@ from .slugs import fold, slugify
 
 PODCAST_FEED = "podcast.xml"  # written only when site.yaml has `podcast:`
 
+# The site's icons (images/icons.py), made unless content/static/ has them.
+ICONS = ("favicon.ico", "icon.png", "apple-touch-icon.png")
 # Every file the generator writes at a fixed place, whatever the content.
 GENERATED_FILES = (
     "index.html",
@@ -29,6 +31,7 @@ GENERATED_FILES = (
     PODCAST_FEED,
     "sitemap.xml",
     "robots.txt",
+    *ICONS,
 )
 # Folders whose whole content the generator writes: tag pages, media copied as they are, the
 # theme's assets and Pagefind's index.
@@ -122,9 +125,10 @@ def old_path_file(path: str) -> str | None:
 
 def reserved_file(rel: str, podcast: bool) -> str | None:
     """The generated file or folder that an output file `rel` of the author's (a redirect page,
-    a file of content/static) would overwrite, compared case-folded; None when it is free."""
+    a file of content/static) would overwrite, compared case-folded; None when it is free. The
+    icons are the author's to give: the build makes only those content/static does not have."""
     own = fold(rel)
     for path in GENERATED_FILES:
-        if fold(path) == own and (podcast or path != PODCAST_FEED):
+        if fold(path) == own and (podcast or path != PODCAST_FEED) and path not in ICONS:
             return path
     return next((f for f in GENERATED_FOLDERS if own.startswith(f)), None)

@@ -520,7 +520,7 @@ def test_a_damaged_cache_entry_is_drawn_again(tmp_path, monkeypatch):
         assert render(BAR, cache=ChartCache(tmp_path)) == first
     assert len(calls) == 3
     assert entry.read_text(encoding="utf-8").startswith("<svg")
-    assert not list(tmp_path.glob(".chart-*"))  # no temporary files left behind
+    assert not list(tmp_path.glob(".entry-*"))  # no temporary files left behind
 
 
 def test_a_cache_that_may_not_be_written_is_only_read(tmp_path, monkeypatch):

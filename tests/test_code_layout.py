@@ -17,7 +17,7 @@ OVER = {
     "feeds/podcast_checks.py": 462,
     "load/fields.py": 443,
     "preview/server.py": 441,
-    "config.py": 394,
+    "config.py": 397,  # + site.yaml's icon: (issue 17): its field, its key, its reading
     "cli.py": 393,
     "render/pages.py": 384,
     "charts/__init__.py": 381,

@@ -155,8 +155,15 @@ def test_a_wordpress_rss_feed_of_posts(cli, root):
     assert found["2023-03-11-on-mediation-part-two.md"]["date"] == "2023-03-11T15:00:00-06:00"
 
 
+# a real 1 x 1 PNG: `check` reads every image it publishes, and a fake one is an error
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082"
+)
+
+
 def test_download_media_fetches_images_and_rewrites_the_links(cli, root, served, tmp_path):
-    base = served({"img/handshake.png": b"\x89PNG-bytes"})
+    base = served({"img/handshake.png": PNG})
     feed = tmp_path / "blog.atom"
     feed.write_text(
         (FIXTURES / "blog.atom")
@@ -166,7 +173,7 @@ def test_download_media_fetches_images_and_rewrites_the_links(cli, root, served,
     run = cli("import", "feed", feed, "--root", root, "--download-media")
     assert run.code == 0, run.err
     media = root / "content/media/summits-handshakes/handshake.png"
-    assert media.read_bytes() == b"\x89PNG-bytes"
+    assert media.read_bytes() == PNG
     body = essays(root)["2023-11-05-summits-handshakes.md"]["body"]
     assert "![A handshake](/media/summits-handshakes/handshake.png)" in body
     assert cli("check", "--root", root).code == 0

@@ -67,6 +67,8 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     assert "site_builder/theme/base.html" in names
     assert "site_builder/theme/static/style.css" in names
     assert "site_builder/preview/reload.js" in names
+    assert "site_builder/fonts/DejaVuSerif-Bold.ttf" in names  # social cards' font,
+    assert "site_builder/fonts/DejaVu-LICENSE.txt" in names  # and its licence
 
     env_dir = tmp_path / "venv"
     python = _venv_with_the_running_dependencies(env_dir)
@@ -104,3 +106,4 @@ def test_wheel_ships_the_theme_and_builds_a_site_without_templates(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert 'class="site-header"' in (site / "output" / "index.html").read_text(encoding="utf-8")
+    assert list((site / "output" / "assets" / "cards").glob("*.jpg"))  # drawn with that font

@@ -97,7 +97,7 @@ def draw(
     except renderer.Rejected as exc:
         raise Problem((), f"Vega-Lite rejected the chart: {exc}", DOCS) from None
     if entry is not None and cache.store:
-        _write_atomically(entry, svg)
+        write_atomically(entry, svg)
     return svg
 
 
@@ -123,14 +123,15 @@ def _is_svg(text: str) -> bool:
         return False
 
 
-def _write_atomically(entry: Path, text: str) -> None:
-    # A cache that cannot be written only costs time: the chart is still drawn.
+def write_atomically(entry: Path, data: str | bytes) -> None:
+    """Write a cache entry (text as UTF-8) whole or not at all; a cache that cannot be
+    written only costs time (the chart is still drawn, the image still made)."""
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".chart-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data.encode() if isinstance(data, str) else data)
             os.replace(tmp, entry)
         finally:
             with contextlib.suppress(FileNotFoundError):

@@ -57,6 +57,7 @@ class BuildCache:
     link_warnings: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # as of the last good build
     stored: tuple | None = None  # what the cache on disk holds already (see store.py)
+    images: dict[str, bytes] = field(default_factory=dict)  # made in memory (see images/)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
         """One Jinja2 environment per theme, kept so templates compile once."""

@@ -5,7 +5,8 @@ Order matters and is fixed here:
    own quotes and dashes are kept as written); then tables and strikethrough;
 2. footnotes (mdit-py-plugins);
 3. wikilinks, an inline rule before `link`;
-4. root-relative URLs rewritten under the base path, a core rule after `inline`;
+4. local images made responsive `<picture>`s (images.py), a core rule after `inline`; then
+   root-relative URLs rewritten under the base path, theirs included;
 5. glossary autolinking and mention capture, a core rule after that (it must see wikilinks as
    links, and its own links must not be rewritten again);
 6. heading ids (mdit-py-plugins anchors, all levels, unique per page), the last core rule.
@@ -13,7 +14,7 @@ Order matters and is fixed here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import ContentError, Diagnostic
 from .glossary import glossary_plugin
+from .images import images_plugin
 from .matcher import Matcher, Target
 from .mentions import Mention
 from .urls import urls_plugin
@@ -59,7 +61,8 @@ class Parsed:
     headings: tuple[Heading, ...]
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
-    problems: tuple[tuple[int, str, str | None, str], ...]  # (line, message, hint, code)
+    # (line, message, hint, code[, severity]): Diagnostic's fields after its path
+    problems: tuple[tuple, ...]
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
     transcript_html: str = ""  # an episode's transcript, rendered (see item.py)
@@ -80,6 +83,7 @@ def make_markdown(html: bool = True) -> MarkdownIt:
     md.use(wikilinks_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
     md.use(urls_plugin)
+    md.use(images_plugin)
     md.use(glossary_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
     code_fence = md.renderer.rules["fence"]
@@ -116,13 +120,16 @@ def render_markdown(
     autolink: str = "off",
     chart: Callable[[str, int], str] | None = None,
     linked: set[str] | None = None,
+    images: Mapping | None = None,
+    eager_first: bool = True,
 ) -> Parsed:
     """Parse and render one body; `first_line` is the body's first line number in its file.
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
     or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
     draws ```chart fences (see charts/); without it they are shown as code. `linked`, the
-    concepts already linked on the page, is shared and added to.
+    concepts already linked on the page, is shared and added to. `images`, the image phase's
+    catalog, makes local images responsive; without `eager_first` even the first loads lazily.
     """
     env: dict = {
         "_offset": first_line,
@@ -133,6 +140,8 @@ def render_markdown(
         "autolink": autolink,
         "chart": chart,
         "linked": set() if linked is None else linked,
+        "images": images,
+        "eager_first": eager_first,
     }
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)

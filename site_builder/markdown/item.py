@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 
 from ..charts import ChartCache, chart_drawer
 from ..errors import Diagnostic
+from ..images import Catalog
 from ..load.fields import format_duration
 from ..load.responses import responses_file
 from ..load.transcripts import paragraphs
@@ -51,9 +52,11 @@ def parse_item(
     chart_cache: ChartCache | None = None,
     md_safe: MarkdownIt | None = None,
     timezone: str = "UTC",
+    images: Catalog | None = None,
 ) -> Parsed:
     """One item's body (and transcript, or readers' responses, which `md_safe` reads with raw
-    HTML off); ```chart fences are drawn from data in `media_dir`, in the site's `timezone`."""
+    HTML off); ```chart fences are drawn from data in `media_dir`, in the site's `timezone`;
+    local images are shown at the web sizes the `images` catalog lists."""
     mode = autolink_mode(site_mode, item.autolink)
     draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache, timezone)
     body = render_markdown(
@@ -66,6 +69,8 @@ def parse_item(
         glossary=matcher,
         autolink=mode,
         chart=draw or None,
+        images=images,
+        eager_first=not isinstance(item, Episode),  # its page shows the cover first
     )
     if isinstance(item, Episode) and item.transcript and item.transcript.cues:
         html, mentions = transcript_html(item, index.base_path, matcher, mode, set(body.linked))
@@ -105,7 +110,7 @@ def _with_responses(
                 linked=linked,
             )
             texts.append(part.html)
-            problems += [Diagnostic(letters, *p[:2], hint=p[2], code=p[3]) for p in part.problems]
+            problems += [Diagnostic(letters, *problem) for problem in part.problems]
         rendered.append((texts[0], texts[1]))
     return replace(body, responses_html=tuple(rendered), elsewhere=tuple(problems))
 

@@ -1,0 +1,147 @@
+"""Social cards: the 1200x630 picture a link to a page shows where it is shared.
+
+Drawn at build time with Pillow in the theme's light colours, with the bundled DejaVu Serif
+Bold (fonts/, its licence beside it): the site's name, what the page is ("Episode 12",
+"Essay", "Concept"), its title (smaller as it gets longer, wrapped, and cut with an ellipsis
+rather than ever drawn past the card), a concept's definition, and for an episode the show's
+cover (or its own image). Cards are named and cached by the hash of everything drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+CARD_FORMAT = "2"  # bump when the drawing changes
+WIDTH, HEIGHT = 1200, 630
+FONT = Path(__file__).parent.parent / "fonts" / "DejaVuSerif-Bold.ttf"
+PAPER, RULE, INK, INK_2, ACCENT = "#fbf8f1", "#d9d1bf", "#1f1d1a", "#4c4740", "#8c2f25"
+MARGIN, COVER = 72, 380
+TITLE_SIZES = (68, 60, 52, 46, 40, 36)  # the largest at which the title fits wins
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a card shows."""
+
+    site: str
+    kicker: str  # what the page is: "Essay", "Episode 12", "Concept"
+    title: str
+    detail: str = ""  # a concept's definition, the site's description
+    footer: str = ""  # the site's address
+    cover: bytes = b""  # an image to show beside the text (an episode's cover), or none
+
+    def key(self) -> str:
+        digest = hashlib.sha256(CARD_FORMAT.encode())
+        for part in (self.site, self.kicker, self.title, self.detail, self.footer):
+            chunk = part.encode()
+            digest.update(len(chunk).to_bytes(8, "big") + chunk)
+        digest.update(hashlib.sha256(self.cover).digest())
+        return digest.hexdigest()[:32]
+
+
+def draw_card(card: Card) -> bytes:
+    """The card as a JPEG (smaller than PNG once a cover photo is on it; no metadata)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, 18, HEIGHT), fill=ACCENT)
+    right = WIDTH - MARGIN
+    if card.cover:
+        with Image.open(io.BytesIO(card.cover)) as cover:
+            square = _square(cover.convert("RGB"), COVER, Image)
+        top = (HEIGHT - COVER) // 2
+        img.paste(square, (WIDTH - MARGIN - COVER, top))
+        right = WIDTH - MARGIN - COVER - 48
+    width = right - MARGIN
+    small = ImageFont.truetype(str(FONT), 30)
+    y = MARGIN - 8
+    for text, colour in ((card.site, ACCENT), (card.kicker, INK_2)):
+        if text:
+            draw.text((MARGIN, y), _fit_line(text, small, width), font=small, fill=colour)
+            y += 44
+    y += 16
+    footer_top = HEIGHT - MARGIN - 30
+    detail_font = ImageFont.truetype(str(FONT), 28)
+    detail = _wrap(card.detail, detail_font, width, 3) if card.detail else []
+    room = footer_top - y - 24 - len(detail) * 38
+    font, lines = _title_layout(card.title, width, room, ImageFont)
+    for line in lines:
+        draw.text((MARGIN, y), line, font=font, fill=INK)
+        y += round(font.size * 1.18)
+    y += 12
+    for line in detail:
+        draw.text((MARGIN, y), line, font=detail_font, fill=INK_2)
+        y += 38
+    if card.footer:
+        draw.line((MARGIN, footer_top - 16, right, footer_top - 16), fill=RULE, width=2)
+        footer = _fit_line(card.footer, small, width)
+        draw.text((MARGIN, footer_top), footer, font=small, fill=INK_2)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=88)  # optimize=True: 20% smaller, three times the time
+    return buf.getvalue()
+
+
+def _title_layout(title: str, width: int, room: int, font_module) -> tuple:
+    """The largest title size whose wrapped lines fit in `room` pixels of height; at the
+    smallest, as many lines as fit, the last cut with an ellipsis."""
+    for size in TITLE_SIZES:
+        font = font_module.truetype(str(FONT), size)
+        most = max(1, room // round(size * 1.18))
+        lines = _wrap(title, font, width, most + 1)
+        if len(lines) <= most:
+            return font, lines
+    return font, _wrap(title, font, width, most)
+
+
+def _wrap(text: str, font, width: int, most: int) -> list[str]:
+    """`text` in lines no wider than `width`, at most `most` of them (the last ending in an
+    ellipsis when the text goes on); a word too long for a line is broken inside."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while font.getlength(word) > width:  # a word wider than the card: break it
+            cut = _longest_prefix(word, font, width)
+            if line:
+                lines.append(line)
+            lines.append(word[:cut])
+            line, word = "", word[cut:]
+        candidate = f"{line} {word}".strip()
+        if font.getlength(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = _fit_line(lines[-1] + " …", font, width)
+    return lines
+
+
+def _fit_line(text: str, font, width: int) -> str:
+    """`text`, cut and ended with an ellipsis if it is wider than `width`."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text.rstrip() + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _longest_prefix(word: str, font, width: int) -> int:
+    cut = len(word)
+    while cut > 1 and font.getlength(word[:cut]) > width:
+        cut -= 1
+    return cut
+
+
+def _square(img, size: int, image_module):
+    """The centre square of `img`, at `size` pixels."""
+    side = min(img.size)
+    left, top = (img.width - side) // 2, (img.height - side) // 2
+    box = (left, top, left + side, top + side)
+    return img.resize((size, size), image_module.Resampling.LANCZOS, box=box, reducing_gap=2.0)
