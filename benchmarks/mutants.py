@@ -42,7 +42,7 @@ MUTANTS = (
         "excerpt-tags",
         "site_builder/incremental/state.py",
         "            paths.update("
-        "f\"tags/{slugify(tag, 'tag')}/index.html\" for tag in item.tags)\n",
+        "f\"{tag_folder(tag_slug(tag))}index.html\" for tag in item.tags)\n",
         "",
         ("tests/test_incremental.py",),
     ),
@@ -79,8 +79,8 @@ MUTANTS = (
     Mutant(
         "git-restored-on-failure",
         "site_builder/write.py",
-        "                kept.rename(output / \".git\")",
-        "                pass",
+        "            _move_git(old, output)  # a deploy checkout (or worktree file) survives",
+        "            pass",
         ("tests/test_output.py",),
     ),
     Mutant(
