@@ -9,8 +9,10 @@ example sentences, in the pieces already known to use them (rank.py).
 
 from __future__ import annotations
 
+import os
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,15 +20,16 @@ from markdown_it import MarkdownIt
 
 from ..config import SiteConfig
 from ..errors import ContentError, errors_in
-from ..link.index import build_index, build_matcher
+from ..link.index import SiteIndex, build_index, build_matcher
 from ..load import load_content
 from ..load.frontmatter import decode, split
 from ..markdown import make_markdown
 from ..markdown.matcher import Matcher
 from ..model import Concept, Episode, Essay, Item
+from ..pool import run_sliced
 from .names import names_in
 from .phrases import Gram, count_phrases, gram, known_forms, maximal, words_of
-from .prose import outside, plain_runs, prose_runs
+from .prose import plain_runs, prose_runs
 from .rank import Example, Piece, Suggestion, rank
 
 __all__ = ["Example", "Suggestion", "Suggestions", "suggest"]
@@ -39,35 +42,69 @@ class Suggestions:
     pieces: int  # essays and episodes read
 
 
-def suggest(config: SiteConfig, min_pieces: int = 2, limit: int = 20) -> Suggestions:
+def suggest(
+    config: SiteConfig,
+    min_pieces: int = 2,
+    limit: int = 20,
+    jobs: int = 1,
+    timings: dict[str, tuple[float, float]] | None = None,
+) -> Suggestions:
     """What the site's essays and episodes (drafts too) keep saying that no concept, alias or
     person names yet: phrases and names used in at least `min_pieces` pieces, the best
-    `limit` of each. A file that cannot be read is an error, as in `check`."""
+    `limit` of each; the Markdown is read in `jobs` processes. A file that cannot be read is
+    an error, as in `check`. `timings`, if given, gets the (wall, CPU) seconds of each step,
+    worker processes included: load, read (the Markdown, into words), count (and rank)."""
+    clock = [(time.perf_counter(), sum(os.times()[:4]))]
+
+    def lap(step: str) -> None:
+        clock.append((time.perf_counter(), sum(os.times()[:4])))
+        if timings is not None:
+            timings[step] = (clock[-1][0] - clock[-2][0], clock[-1][1] - clock[-2][1])
+
     loaded = load_content(config.content_dir, config.root, config.tz)
     if errors_in(loaded.diagnostics):
         raise ContentError(errors_in(loaded.diagnostics))
+    lap("load")
     index, _ = build_index(loaded.items, (), config.base_path)
-    md = make_markdown()
     items = sorted(
         (i for i in loaded.items if isinstance(i, Essay | Episode)),
         key=lambda i: (i.date.isoformat() if i.date else "", i.path),
     )
-    matcher = build_matcher(index)
-    pieces = [_piece(item, md, index.resolve_wikilink, matcher) for item in items]
+    keys = [item.path for item in items]
+    shared = ({i.path: i for i in items}, index, build_matcher(index))
+    read = run_sliced(_read_slice, shared, keys, jobs)
+    pieces, words = [read[key][0] for key in keys], [read[key][1] for key in keys]
+    lap("read")
     known = known_forms(gram(name) for name in _known_names(loaded.items, config.content_dir))
-    counts = count_phrases([words_of(p.runs) for p in pieces], min_pieces, known)
+    counts = count_phrases(words, min_pieces, known)
     named, name_uses = _names(pieces, min_pieces, known)
     # a phrase that is a name, or holds one ("professor lena hartvig"), is listed as the name
-    phrases = maximal(counts.pieces, known | set(named))
-    return Suggestions(
+    phrases = maximal(counts.pieces, known | set(named), counts.uses)
+    found = Suggestions(
         rank("concept", pieces, phrases, counts.uses, limit),
         rank("person", pieces, named, name_uses, limit),
         len(pieces),
     )
+    lap("count")
+    return found
 
 
-def _piece(item: Item, md: MarkdownIt, resolve: Callable, matcher: Matcher) -> Piece:
-    """The piece's title and summary, then its body's own prose, less the concepts' names."""
+def _read_slice(
+    shared: tuple[dict[str, Item], SiteIndex, Matcher], keys: Sequence[str]
+) -> dict[str, tuple[Piece, list[str]]]:
+    """The pieces of `keys`, and their words (run in worker processes, as the build's parse
+    is: see pool.py)."""
+    items, index, matcher = shared
+    md = make_markdown()
+    read = {}
+    for key in keys:
+        piece = _piece(items[key], md, index.resolve_wikilink)
+        read[key] = (piece, words_of(piece.runs, matcher))
+    return read
+
+
+def _piece(item: Item, md: MarkdownIt, resolve: Callable) -> Piece:
+    """The piece's title and summary, then its body's own prose."""
     env = {"resolve_wikilink": resolve, "self_key": item.key}
     runs = list(plain_runs(item.title, item.line_of("title")))
     if item.summary:
@@ -75,7 +112,7 @@ def _piece(item: Item, md: MarkdownIt, resolve: Callable, matcher: Matcher) -> P
     runs += prose_runs(md, item.body, item.body_line, env)
     month = item.date.strftime("%Y-%m") if item.date else ""
     lines = tuple(item.body.split("\n"))
-    return Piece(item.path, month, tuple(outside(runs, matcher)), lines, item.body_line)
+    return Piece(item.path, month, tuple(runs), lines, item.body_line)
 
 
 def _names(
@@ -89,7 +126,7 @@ def _names(
         for name in set(found):
             where.setdefault(name, []).append(i)
     recurring = {g: tuple(w) for g, w in where.items() if len(w) >= min_pieces}
-    return maximal(recurring, known), uses
+    return maximal(recurring, known, uses), uses
 
 
 def _known_names(items: tuple[Item, ...], content_dir: Path) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ..config import SiteConfig
 from ..errors import UsageError
+from ..pool import default_jobs
 from ..scaffold import new_file
 from . import Suggestion, Suggestions, suggest
 
@@ -25,7 +26,7 @@ def suggest_command(config: SiteConfig, args: Namespace, prefix: str) -> tuple[s
     if limit < 1 or min_count < 1:
         raise UsageError("--limit and --min-count take a number, 1 or more")
     kind, count = _new_option(new)
-    found = suggest(config, min_pieces=min_count, limit=max(limit, count))
+    found = suggest(config, min_pieces=min_count, limit=max(limit, count), jobs=default_jobs())
     notes = []
     if kind:
         made, notes = _scaffold(config, getattr(found, MAKES[kind])[:count], kind)

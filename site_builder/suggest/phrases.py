@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, pairwise
 
-from ..markdown.matcher import plural
+from ..markdown.matcher import Matcher, plural
 
 MAX_WORDS = 5
 # observed side by side at least this many times as often as two unrelated words would be
@@ -56,9 +56,17 @@ class Counts:
     uses: dict[Gram, int]  # occurrences in all pieces
 
 
-def words_of(runs: Iterable[tuple[int, str]]) -> list[str]:
-    """A piece's lowercase words, with BREAK and punctuation between those no phrase joins."""
+def words_of(runs: Iterable[tuple[int, str]], matcher: Matcher | None = None) -> list[str]:
+    """A piece's lowercase words, with BREAK and punctuation between those no phrase joins;
+    and with a BREAK for each name of a concept the glossary's `matcher` finds (as the build
+    would link it: longest match, whole words, plurals), so that no phrase holds one."""
     text = f" {BREAK} ".join(text for _, text in runs)
+    if matcher is not None:
+        parts, at = [], 0
+        for start, end, _ in matcher.find(text):
+            parts += (text[at:start], BREAK)
+            at = end
+        text = " ".join((*parts, text[at:])) if parts else text
     return TOKEN.findall(text.lower().replace("\u2019", "'"))
 
 
@@ -98,7 +106,7 @@ def count_phrases(
             {i for i in sorted(at) if i + 1 in at and tuple(words[i : i + n]) in kept}
             for words, at in zip(pieces, starts, strict=True)
         ]
-    pieces_of = maximal({g: tuple(found) for g, found in where.items()}, known)
+    pieces_of = maximal({g: tuple(found) for g, found in where.items()}, known, uses)
     return Counts(pieces_of, {g: uses[g] for g in pieces_of})
 
 
@@ -151,9 +159,12 @@ def known_forms(known: Iterable[Gram]) -> set[Gram]:
     return {form for name in known if name for form in (name, (*name[:-1], plural(name[-1])))}
 
 
-def maximal(where: dict[Gram, tuple[int, ...]], known: set[Gram]) -> dict[Gram, tuple[int, ...]]:
+def maximal(
+    where: Mapping[Gram, tuple[int, ...]], known: set[Gram], uses: Mapping[Gram, int]
+) -> dict[Gram, tuple[int, ...]]:
     """The phrases (or names) that are not known and not always part of a longer one: a part
-    used by exactly the pieces using the whole is dropped."""
+    used as many times as a whole holding it is only ever used in it ("mutually hurting" in
+    "mutually hurting stalemate"), and is dropped."""
     listed = {
         g: found
         for g, found in where.items()
@@ -163,7 +174,7 @@ def maximal(where: dict[Gram, tuple[int, ...]], known: set[Gram]) -> dict[Gram, 
         part
         for g, found in listed.items()
         for part in _parts(g)
-        if part in listed and len(listed[part]) == len(found)
+        if part in listed and uses[part] == uses[g]
     }
     return {g: found for g, found in listed.items() if g not in inner}
 

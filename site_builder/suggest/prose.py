@@ -12,12 +12,10 @@ of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-
-from ..markdown.matcher import Matcher
 
 # Without one of these an inline's source has no code, link, image, HTML, wikilink, entity or
 # escape in it, so its text is the source itself, and markdown-it's inline parse (most of a
@@ -103,15 +101,4 @@ def plain_runs(text: str, line: int) -> Iterator[Run]:
                 yield here, label
         at = match.end()
     if at < len(text):
-        yield line + text.count("\n", 0, at), text[at:] if at else text
-
-
-def outside(runs: Iterable[Run], matcher: Matcher) -> Iterator[Run]:
-    """The runs cut where the glossary's matcher finds a concept's name (as the build would
-    link it: longest match, whole words, plurals), so no phrase holds one."""
-    for line, text in runs:
-        at = 0
-        for start, end, _ in matcher.find(text):
-            yield line + text.count("\n", 0, at), text[at:start]
-            at = end
         yield line + text.count("\n", 0, at), text[at:] if at else text
