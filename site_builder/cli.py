@@ -150,6 +150,19 @@ def _parser() -> argparse.ArgumentParser:
         )
         posts.set_defaults(run=_import, owner=False)
 
+    suggest = sub.add_parser(
+        "suggest", parents=[common], help="list phrases and names that could be concepts, people"
+    )
+    suggest.add_argument("--limit", type=int, default=20, metavar="N", help="the best N of each")
+    suggest.add_argument(
+        "--min-count", type=int, default=2, metavar="N", help="used in N pieces or more (2)"
+    )
+    suggest.add_argument(
+        "--new", nargs=2, metavar=("KIND", "N"), help="write the best N: --new concept 5"
+    )
+    suggest.add_argument("--json", action="store_true", help="print JSON")
+    suggest.set_defaults(run=_suggest)
+
     serve = sub.add_parser("serve", parents=[common], help="preview with drafts; rebuild on change")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
@@ -364,6 +377,16 @@ def _import(args: argparse.Namespace, root: Path) -> int:
         raise UsageError(f"could not write the import ({exc}): nothing was written") from None
     noun = "episode" if args.source_kind == "podcast" else "post"
     print(f"imported {outcome.summary(noun)}")
+    return 0
+
+
+def _suggest(args: argparse.Namespace, root: Path) -> int:
+    from .suggest.command import suggest_command
+
+    text, notes = suggest_command(_config(root), args, prefix=_shown(root))
+    for note in notes:
+        print(note, file=sys.stderr)
+    print(text)
     return 0
 
 

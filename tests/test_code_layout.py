@@ -18,7 +18,7 @@ OVER = {
     "load/fields.py": 443,
     "preview/server.py": 441,
     "config.py": 397,  # + site.yaml's icon: (issue 17): its field, its key, its reading
-    "cli.py": 393,
+    "cli.py": 416,  # + `suggest` (issue 18): its arguments and the call; the rest in suggest/
     "render/pages.py": 384,
     "charts/__init__.py": 381,
     "load/readers.py": 367,

@@ -50,9 +50,7 @@ class ImageFacts:
     @property
     def fallback(self) -> tuple[Variant, ...]:
         """The web sizes in the format every browser reads (JPEG or PNG), narrowest first."""
-        return tuple(v for v in self.variants if v.type != "image/webp") or self.sized(
-            "image/webp"
-        )
+        return tuple(v for v in self.variants if v.type != "image/webp") or self.sized("image/webp")
 
 
 # path under content/media -> its facts, or why it cannot be shown

@@ -266,8 +266,10 @@ def _encode(img, kind: str, quality: dict[str, int]) -> bytes:
 
 
 def _has_metadata(img) -> bool:
-    return bool(img.getexif()) or any(k in img.info for k in _METADATA) or bool(
-        getattr(img, "text", None)
+    return (
+        bool(img.getexif())
+        or any(k in img.info for k in _METADATA)
+        or bool(getattr(img, "text", None))
     )
 
 

@@ -120,7 +120,11 @@ def _raw_images(text: str, line: int, env: dict) -> str:
             return tag.group()
         extra = "".join(f' {a}="{html.escape(attrs[a])}"' for a in _KEPT if a in attrs)
         return picture_html(
-            found, attrs.get("alt", ""), prefix="/", lazy=_lazy(env), title=attrs.get("title"),
+            found,
+            attrs.get("alt", ""),
+            prefix="/",
+            lazy=_lazy(env),
+            title=attrs.get("title"),
             extra=extra,
         )
 

@@ -1,0 +1,156 @@
+"""`site-builder suggest`: the concepts (and people) an archive already has but its glossary
+does not, found in the essays' and episodes' own prose.
+
+The site is read once: every essay and episode is loaded and its body walked as the build's
+Markdown parser reads it (prose.py); the phrases of every piece are then counted together,
+one pass per phrase length (phrases.py), and only the best are looked up again for their
+example sentences, in the pieces already known to use them (rank.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from ..config import SiteConfig
+from ..errors import ContentError, errors_in
+from ..link.index import SiteIndex, build_index, build_matcher
+from ..load import load_content
+from ..load.frontmatter import decode, split
+from ..markdown import make_markdown
+from ..markdown.matcher import Matcher
+from ..model import Concept, Episode, Essay, Item
+from ..pool import run_sliced
+from .names import names_in
+from .phrases import Gram, count_phrases, gram, known_forms, maximal, words_of
+from .prose import plain_runs, prose_runs
+from .rank import Example, Piece, Suggestion, rank
+
+__all__ = ["Example", "Suggestion", "Suggestions", "suggest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    concepts: list[Suggestion]  # recurring phrases, best first
+    people: list[Suggestion]  # recurring capitalised names, best first
+    pieces: int  # essays and episodes read
+
+
+def suggest(
+    config: SiteConfig,
+    min_pieces: int = 2,
+    limit: int = 20,
+    jobs: int = 1,
+    timings: dict[str, tuple[float, float]] | None = None,
+) -> Suggestions:
+    """What the site's essays and episodes (drafts too) keep saying that no concept, alias or
+    person names yet: phrases and names used in at least `min_pieces` pieces, the best
+    `limit` of each; the Markdown is read in `jobs` processes. A file that cannot be read is
+    an error, as in `check`. `timings`, if given, gets the (wall, CPU) seconds of each step,
+    worker processes included: load, read (the Markdown, into words), count (and rank)."""
+    clock = [(time.perf_counter(), sum(os.times()[:4]))]
+
+    def lap(step: str) -> None:
+        clock.append((time.perf_counter(), sum(os.times()[:4])))
+        if timings is not None:
+            timings[step] = (clock[-1][0] - clock[-2][0], clock[-1][1] - clock[-2][1])
+
+    loaded = load_content(config.content_dir, config.root, config.tz)
+    if errors_in(loaded.diagnostics):
+        raise ContentError(errors_in(loaded.diagnostics))
+    lap("load")
+    index, _ = build_index(loaded.items, (), config.base_path)
+    items = sorted(
+        (i for i in loaded.items if isinstance(i, Essay | Episode)),
+        key=lambda i: (i.date.isoformat() if i.date else "", i.path),
+    )
+    keys = [item.path for item in items]
+    shared = ({i.path: i for i in items}, index, build_matcher(index))
+    read = run_sliced(_read_slice, shared, keys, jobs)
+    pieces, words = [read[key][0] for key in keys], [read[key][1] for key in keys]
+    lap("read")
+    known = known_forms(gram(name) for name in _known_names(loaded.items, config.content_dir))
+    counts = count_phrases(words, min_pieces, known)
+    named, name_uses = _names(pieces, min_pieces, known)
+    # a phrase that is a name, or holds one ("professor lena hartvig"), is listed as the name
+    phrases = maximal(counts.pieces, known | set(named), counts.uses)
+    found = Suggestions(
+        rank("concept", pieces, phrases, counts.uses, limit),
+        rank("person", pieces, named, name_uses, limit),
+        len(pieces),
+    )
+    lap("count")
+    return found
+
+
+def _read_slice(
+    shared: tuple[dict[str, Item], SiteIndex, Matcher], keys: Sequence[str]
+) -> dict[str, tuple[Piece, list[str]]]:
+    """The pieces of `keys`, and their words (run in worker processes, as the build's parse
+    is: see pool.py)."""
+    items, index, matcher = shared
+    md = make_markdown()
+    read = {}
+    for key in keys:
+        piece = _piece(items[key], md, index.resolve_wikilink)
+        read[key] = (piece, words_of(piece.runs, matcher))
+    return read
+
+
+def _piece(item: Item, md: MarkdownIt, resolve: Callable) -> Piece:
+    """The piece's title and summary, then its body's own prose."""
+    env = {"resolve_wikilink": resolve, "self_key": item.key}
+    runs = list(plain_runs(item.title, item.line_of("title")))
+    if item.summary:
+        runs += plain_runs(item.summary, item.line_of("summary"))
+    runs += prose_runs(md, item.body, item.body_line, env)
+    month = item.date.strftime("%Y-%m") if item.date else ""
+    lines = tuple(item.body.split("\n"))
+    return Piece(item.path, month, tuple(runs), lines, item.body_line)
+
+
+def _names(
+    pieces: list[Piece], min_pieces: int, known: set[Gram]
+) -> tuple[dict[Gram, tuple[int, ...]], Counter[Gram]]:
+    uses: Counter[Gram] = Counter()
+    where: dict[Gram, list[int]] = {}
+    for i, piece in enumerate(pieces):
+        found = names_in(piece.runs)
+        uses.update(found)
+        for name in set(found):
+            where.setdefault(name, []).append(i)
+    recurring = {g: tuple(w) for g, w in where.items() if len(w) >= min_pieces}
+    return maximal(recurring, known, uses), uses
+
+
+def _known_names(items: tuple[Item, ...], content_dir: Path) -> list[str]:
+    """Every concept's term, aliases and forms, and every person's name and aliases."""
+    names = [
+        name
+        for item in items
+        if isinstance(item, Concept)
+        for name in (item.title, *item.aliases, *item.quiet_aliases, *item.forms)
+    ]
+    return names + people_names(content_dir)
+
+
+def people_names(content_dir: Path) -> list[str]:
+    """The `name:` and `aliases:` of each file in content/people/ (issue 18's people; read here
+    from the front matter alone until the site's loader reads people)."""
+    names: list[str] = []
+    for path in sorted((content_dir / "people").glob("*.md")):
+        try:
+            data = split(decode(path.read_bytes(), path.name), path.name).data
+        except (OSError, ContentError):
+            continue  # `check` reports it; a suggestion does not need it
+        aliases = data.get("aliases")
+        for name in (data.get("name"), *(aliases if isinstance(aliases, list) else ())):
+            if isinstance(name, str):
+                names.append(name)
+    return names

@@ -1,0 +1,185 @@
+"""Pure: the phrases (2 to 5 words) and the names a site's pieces keep using, ranked.
+
+One pass per phrase length over every piece's words, level by level (the Apriori idea): an
+n-word phrase is counted only where both of its (n-1)-word parts recur and go together more
+often than chance would put them side by side, so random neighbours (and most of a text) are
+dropped at the first level instead of being counted at every length. Each count is a set or a
+Counter fed by C-level iterators (zip, map, compress), never a Python loop over words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import compress, count, pairwise
+
+from ..markdown.matcher import Matcher, plural
+
+MAX_WORDS = 5
+# observed side by side at least this many times as often as two unrelated words would be
+LIFT = 3.0
+# lowercase words, and every other character that is not a space, `*` or `_` (emphasis), which
+# a phrase does not cross: punctuation, a dash, a run's end
+TOKEN = re.compile(r"[^\W_]+(?:[-\u2010\u2011'\u2019][^\W_]+)*|[^\w\s*]")
+BREAK = "|"  # between runs: a phrase never spans a link, a quotation or a paragraph
+_STOP = """a about above after again against ago all almost also although always am among an and
+    another any anyone anything are around as at away back be became because become been before
+    being below besides best better between both but by can cannot could did do does doing done
+    down during each either else enough etc even ever every everyone everything few first for
+    from further get gets getting give given go goes going got had has have having he her here
+    hers herself him himself his how however i if in into is it its itself just last least less
+    let like made make makes making many may me might mine more most much must my myself neither
+    never new next no nobody none nor not nothing now of off often old on once one only onto or
+    other others our ours ourselves out over own per perhaps put quite rather really said same
+    say says second see seem seems seen several shall she should since so some someone
+    something sometimes still such than that the their theirs them themselves then there these
+    they thing things this those though three through thus till to too took two under until up
+    upon us used very via was way ways we well were what whatever when where whether which while
+    who whom whose why will with within without would yet you your yours yourself yourselves
+    i'm it's that's there's don't doesn't didn't isn't wasn't can't won't we're they're you're
+    mr mrs ms dr prof sir
+    zero three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty
+    seventy eighty ninety hundred thousand million billion
+    episode episodes essay essays glossary podcast show"""
+# and, last, the site's words for itself ("the companion essay", "this episode")
+STOP_WORDS = frozenset(_STOP.split())  # apostrophes are straightened first (words_of)
+Gram = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the passes found: for each phrase worth listing, the pieces using it (by index)."""
+
+    pieces: dict[Gram, tuple[int, ...]]  # in the order given
+    uses: dict[Gram, int]  # occurrences in all pieces
+
+
+def words_of(runs: Iterable[tuple[int, str]], matcher: Matcher | None = None) -> list[str]:
+    """A piece's lowercase words, with BREAK and punctuation between those no phrase joins;
+    and with a BREAK for each name of a concept the glossary's `matcher` finds (as the build
+    would link it: longest match, whole words, plurals), so that no phrase holds one."""
+    text = f" {BREAK} ".join(text for _, text in runs)
+    if matcher is not None:
+        parts, at = [], 0
+        for start, end, _ in matcher.find(text):
+            parts += (text[at:start], BREAK)
+            at = end
+        text = " ".join((*parts, text[at:])) if parts else text
+    return TOKEN.findall(text.lower().replace("\u2019", "'"))
+
+
+def count_phrases(
+    pieces: Sequence[list[str]], min_pieces: int, known: set[Gram] = frozenset()
+) -> Counts:
+    """The phrases used in at least `min_pieces` pieces, no stop word or number at either end,
+    none a `known` form (see known_forms) or holding one, and none that only ever occurs
+    inside a longer one of them (the same pieces use it)."""
+    total = sum(map(len, pieces)) or 1
+    words_used: Counter[str] = Counter()
+    for words in pieces:
+        words_used.update(words)
+    uses, kept, starts = _pairs(pieces, min_pieces, words_used, total)
+    where: dict[Gram, list[int]] = {}
+    for n in range(3, MAX_WORDS + 2):
+        _note_where(where, pieces, starts, n - 1)
+        if n > MAX_WORDS or not kept:
+            break
+        # an n-gram can recur only where both of its (n-1)-word parts were kept: start there
+        grams = [
+            [tuple(words[i : i + n]) for i in sorted(at) if i + 1 in at]
+            for words, at in zip(pieces, starts, strict=True)
+        ]
+        level: Counter[Gram] = Counter()
+        in_pieces: Counter[Gram] = Counter()
+        for found in grams:
+            level.update(found)
+            in_pieces.update(set(found))
+        kept = {
+            g
+            for g, k in in_pieces.items()
+            if k >= min_pieces and level[g] * total >= LIFT * uses[g[:-1]] * words_used[g[-1]]
+        }
+        uses.update({g: level[g] for g in kept})
+        starts = [
+            {i for i in sorted(at) if i + 1 in at and tuple(words[i : i + n]) in kept}
+            for words, at in zip(pieces, starts, strict=True)
+        ]
+    pieces_of = maximal({g: tuple(found) for g, found in where.items()}, known, uses)
+    return Counts(pieces_of, {g: uses[g] for g in pieces_of})
+
+
+def _pairs(
+    pieces: Sequence[list[str]], min_pieces: int, words_used: Counter[str], total: int
+) -> tuple[Counter[Gram], set[Gram], list[set[int]]]:
+    """The two-word phrases kept (in enough pieces, and together more than by chance), their
+    uses, and where in each piece one starts. Three passes over every pair of neighbours, each
+    of C-level iterators, cost less than one Python loop over them."""
+    in_pieces: Counter[Gram] = Counter()
+    for words in pieces:
+        in_pieces.update(set(pairwise(words)))
+    recurring = {
+        g
+        for g, k in in_pieces.items()
+        if k >= min_pieces and g[0][0].isalnum() and g[1][0].isalnum()
+    }
+    uses: Counter[Gram] = Counter()
+    for words in pieces:
+        uses.update(filter(recurring.__contains__, pairwise(words)))
+    kept = {g for g in recurring if uses[g] * total >= LIFT * words_used[g[0]] * words_used[g[1]]}
+    starts = [set(compress(count(), map(kept.__contains__, pairwise(words)))) for words in pieces]
+    return uses, kept, starts
+
+
+def _note_where(
+    where: dict[Gram, list[int]], pieces: Sequence[list[str]], starts: list[set[int]], n: int
+) -> None:
+    """Add the pieces using each kept n-word phrase fit to be listed (see _ends_well)."""
+    for index, (words, at) in enumerate(zip(pieces, starts, strict=True)):
+        for g in {tuple(words[i : i + n]) for i in at}:
+            if _ends_well(g):
+                where.setdefault(g, []).append(index)
+
+
+def gram(text: str) -> Gram:
+    """A name as the words a phrase is counted in."""
+    return tuple(TOKEN.findall(text.lower().replace("\u2019", "'")))
+
+
+def _ends_well(gram: Gram) -> bool:
+    """No stop word or number at either end, and at most one stop word inside: "line of
+    contact" is a name for something, "long before it is ready" a piece of a sentence."""
+    ends = all(w not in STOP_WORDS and not w.isdigit() for w in (gram[0], gram[-1]))
+    return ends and sum(w in STOP_WORDS for w in gram) <= 1
+
+
+def known_forms(known: Iterable[Gram]) -> set[Gram]:
+    """Known names (terms, aliases, people), each also with its last word in the plural."""
+    return {form for name in known if name for form in (name, (*name[:-1], plural(name[-1])))}
+
+
+def maximal(
+    where: Mapping[Gram, tuple[int, ...]], known: set[Gram], uses: Mapping[Gram, int]
+) -> dict[Gram, tuple[int, ...]]:
+    """The phrases (or names) that are not known and not always part of a longer one: a part
+    used as many times as a whole holding it is only ever used in it ("mutually hurting" in
+    "mutually hurting stalemate"), and is dropped."""
+    listed = {
+        g: found
+        for g, found in where.items()
+        if g not in known and not any(part in known for part in _parts(g))
+    }
+    inner = {
+        part
+        for g, found in listed.items()
+        for part in _parts(g)
+        if part in listed and uses[part] == uses[g]
+    }
+    return {g: found for g, found in listed.items() if g not in inner}
+
+
+def _parts(gram: Gram) -> Iterable[Gram]:
+    """Its runs of two words or more, shorter than itself."""
+    n = len(gram)
+    return (gram[i : i + k] for k in range(2, n) for i in range(n - k + 1))

@@ -1,0 +1,104 @@
+"""Pure: the author's own prose in a Markdown body, as runs of text with their line numbers.
+
+What is not the author's wording is left out: code (fenced, indented, inline), raw HTML, link
+and image text, block quotes, and words in quotation marks. The body is read with the site's
+own parser (`make_markdown`), walking its tokens, so a `[link](…)` or a `` `span` `` is
+recognised exactly as the build recognises it. A wikilink to an item that exists is a link; one
+to nothing names what the site lacks, exactly the kind of phrase `suggest` looks for: its target
+(`[[security-guarantees|the guarantees]]`: "security guarantees") and its text are read as runs
+of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# Without one of these an inline's source has no code, link, image, HTML, wikilink, entity or
+# escape in it, so its text is the source itself, and markdown-it's inline parse (most of a
+# parse's cost) is skipped
+_MARKUP = re.compile(r"[\[`<&\\]")
+# quotation marks around words (others' words, or the author's scare quotes); straight double
+# quotes pair up within a run; a single curly quote must open before a word and close after one
+QUOTED = r"\u201c[^\u201d]*\u201d?|\"[^\"]*\"?|\u2018(?=\w)[^\u2018]*?\w\u2019(?!\w)"
+_WIKILINK = r"\[\[(?P<target>[^\[\]|#]*)(?:#[^\[\]|]*)?(?:\|(?P<label>[^\[\]]*))?\]\]"
+_SKIPPED = re.compile(f"{_WIKILINK}|{QUOTED}")
+
+Run = tuple[int, str]  # (line in the file, text)
+
+
+def prose_runs(md: MarkdownIt, body: str, first_line: int, env: dict) -> list[Run]:
+    """Runs of the body's own prose; a run ends wherever something skipped was. `env` is
+    markdown-it's, with what the wikilink rule reads (`resolve_wikilink`, `self_key`)."""
+    tokens: list[Token] = []
+    md.block.parse(body, md, env, tokens)
+    runs: list[Run] = []
+    skipped = 0  # depth in a block quote or a heading
+    for token in tokens:
+        if token.type in ("blockquote_open", "heading_open"):
+            skipped += 1
+        elif token.type in ("blockquote_close", "heading_close"):
+            skipped -= 1
+        elif skipped or token.type != "inline":  # fences, code blocks and HTML are not inline
+            continue
+        else:
+            line = first_line + (token.map[0] if token.map else 0)
+            runs += _inline_runs(md, token.content, line, env)
+    return runs
+
+
+def _inline_runs(md: MarkdownIt, source: str, line: int, env: dict) -> Iterator[Run]:
+    if not _MARKUP.search(source):
+        yield from plain_runs(source, line)
+        return
+    children: list[Token] = []
+    env["_line"] = line
+    md.inline.parse(source, md, env, children)
+    text: list[str] = []
+    start = line  # the line the run being gathered starts on
+    inside = 0  # depth in a link
+    for child in children:
+        kind = child.type
+        if kind == "link_open":
+            inside += 1
+        elif kind == "link_close":
+            inside -= 1
+        if kind == "text" and not inside:
+            text.append(child.content)
+            continue
+        if kind in ("softbreak", "hardbreak"):
+            if not inside:
+                text.append("\n")
+            line += 1
+            continue
+        if kind in ("em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"):
+            continue  # emphasis does not end a phrase: *security* guarantees
+        if text:
+            yield from plain_runs("".join(text), start)
+        text = []
+        line += child.content.count("\n")
+        start = line
+    if text:
+        yield from plain_runs("".join(text), start)
+
+
+def plain_runs(text: str, line: int) -> Iterator[Run]:
+    """The text between quotations, each with the line it starts on; a wikilink left as
+    written (its target is not in the site) gives its target's words and its text."""
+    at = 0
+    for match in _SKIPPED.finditer(text):
+        if match.start() > at:
+            yield line + text.count("\n", 0, at), text[at : match.start()]
+        target, label = match.group("target"), match.group("label")
+        if target is not None:
+            here = line + text.count("\n", 0, match.start())
+            if "/" not in target:  # `essays/…`: an item, not a phrase
+                yield here, target.replace("-", " ")
+            if label:
+                yield here, label
+        at = match.end()
+    if at < len(text):
+        yield line + text.count("\n", 0, at), text[at:] if at else text

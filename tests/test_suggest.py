@@ -1,0 +1,277 @@
+"""`site-builder suggest`: the concepts and people an archive already has (issue 18, part 4)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from conftest import REPO, Run
+from sitecheck import content_files, copy_example
+
+from site_builder.config import load_config
+from site_builder.suggest import suggest
+from site_builder.suggest.phrases import count_phrases, words_of
+
+ESSAY = "---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n"
+
+
+def essays(*bodies: str, start: int = 1) -> dict[str, str]:
+    """One essay a body, a month apart, from January 2024."""
+    files = {}
+    for n, body in enumerate(bodies, start):
+        date = f"{2023 + (n - 1) // 12 + 1}-{(n - 1) % 12 + 1:02d}-10"
+        files[f"content/essays/{date}-essay-{n}.md"] = ESSAY.format(
+            title=f"Essay {n}", date=date, body=body
+        )
+    return files
+
+
+def suggested(cli, root: Path, *args: str) -> dict:
+    run = cli("suggest", "--root", root, "--json", *args)
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def texts(found: dict, kind: str = "concepts") -> list[str]:
+    return [s["text"].lower() for s in found[kind]]
+
+
+def test_the_example_sites_own_concepts_rank_first_once_its_glossary_is_gone(tmp_path, cli):
+    """The glossary's terms of two words or more that its essays and episodes use in two pieces
+    or more (by a plain reading of the files: the term, or its slug in a wikilink), found again
+    by `suggest` among its first fifteen phrases: most of them. Not all: a term used twice,
+    both times in one essay and the episode of the same week, is fairly outranked by one used
+    all year (and "line of contact" is, but for one use, always in quotation marks)."""
+    root = copy_example(tmp_path / "site")
+    glossary = content_files(root / "content" / "glossary")
+    shutil.rmtree(root / "content" / "glossary")
+    pieces = [
+        p.read_text(encoding="utf-8").lower() for p in sorted((root / "content").glob("e*/*.md"))
+    ]
+    recurring = []
+    for name, data in glossary.items():
+        term = data["term"].lower()
+        slug = name.removesuffix(".md")
+        used = sum(term in text or f"[[{slug}" in text for text in pieces)
+        if len(term.split()) > 1 and used >= 2:
+            recurring.append(term)
+    assert len(recurring) >= 6  # the test means something: buffer zone, korea model, …
+    top = texts(suggested(cli, root, "--limit", "15"))
+    found = [term for term in recurring if term in top]
+    assert len(found) * 2 > len(recurring), (recurring, top)
+    assert {"mutually hurting stalemate", "root causes", "korea model"} <= set(top)
+
+
+def test_a_concept_the_site_has_is_never_suggested(tmp_path, cli):
+    root = copy_example(tmp_path / "site")
+    found = suggested(cli, root, "--limit", "100", "--min-count", "1")
+    names = set()
+    for data in content_files(root / "content" / "glossary").values():
+        aliases = [a if isinstance(a, str) else a["name"] for a in data.get("aliases") or ()]
+        names |= {n.lower() for n in (data["term"], *aliases)}
+    listed = texts(found)
+    assert listed  # something is suggested, and none of it is already there
+    assert not [t for t in listed if t in names or t.rstrip("s") in names]
+    assert not [t for t in listed if "buffer zone" in t or "korea model" in t]
+
+
+def test_a_phrase_overlapping_a_concepts_name_is_not_suggested(site, cli):
+    """A concept's name is cut out of the text as the build would link it (plurals too), so
+    its neighbours do not make a phrase with part of it."""
+    root = site(
+        {
+            "content/glossary/security-guarantee.md": "---\nterm: Security guarantee\n"
+            "definition: A promise.\n---\n",
+            **essays(
+                "Written security guarantees failed.",
+                "Written security guarantee terms.",
+                "The written security guarantees went.",
+            ),
+        }
+    )
+    assert not [t for t in texts(suggested(cli, root)) if "security" in t or "written" in t]
+
+
+def test_code_links_quotes_and_headings_are_not_the_authors_phrases(site, cli):
+    hidden = [
+        "Run `mutual veto power` here.",
+        "See [mutual veto power](https://example.org/) there.",
+        "She called it “mutual veto power” twice.",
+        'He called it "mutual veto power" once.',
+        "> A mutual veto power, a reader wrote.",
+        "## Mutual veto power\n\nText.",
+        "```\nmutual veto power\n```",
+        "    mutual veto power in an indented block",
+        "<div>mutual veto power</div>",
+        "![mutual veto power](/media/x.png)",
+    ]
+    root = site(
+        essays(
+            *hidden,
+            *hidden,  # twice each: one way of hiding it that fails would list it
+            "Each side holds a *frozen front line* now.",
+            "A frozen front line, they said.",
+        )
+    )
+    found = suggested(cli, root, "--min-count", "2")
+    listed = texts(found)
+    assert "mutual veto power" not in " ".join(listed)
+    (front,) = [s for s in found["concepts"] if s["text"] == "frozen front line"]
+    assert front["pieces"] == 2 and front["uses"] == 2
+    assert [(e["path"], e["line"]) for e in front["examples"]] == [
+        ("content/essays/2025-09-10-essay-21.md", 6),
+        ("content/essays/2025-10-10-essay-22.md", 6),
+    ]
+    assert front["examples"][0]["text"] == "Each side holds a *frozen front line* now."
+
+
+def test_a_wikilink_to_nothing_names_a_phrase_and_one_to_an_item_is_a_link(site, cli):
+    root = site(
+        {
+            **essays(
+                "The [[security-guarantees|guarantees]] failed.",
+                "Written security guarantees were signed.",
+                "More [[essays/essay-1|security guarantees]] here, and [[essay-2]].",
+            ),
+        }
+    )
+    (found,) = [s for s in suggested(cli, root)["concepts"] if s["text"] == "security guarantees"]
+    assert found["pieces"] == 2  # the third names them only as a link's text
+    assert found["examples"][0]["text"] == "The [[security-guarantees|guarantees]] failed."
+
+
+def test_the_best_are_used_most_and_longest_and_a_part_used_only_in_them_is_not_listed(site, cli):
+    spread = ["They were in a mutually hurting stalemate again."] * 4
+    burst = [
+        "A brief offensive pause came; a brief offensive pause went; brief offensive pause."
+    ] * 2
+    root = site(essays(*spread, "Then a pause.", *burst))
+    found = suggested(cli, root)
+    listed = texts(found)
+    assert listed[:2] == ["mutually hurting stalemate", "brief offensive pause"]
+    mhs = found["concepts"][0]
+    assert (mhs["pieces"], mhs["uses"], mhs["months"]) == (
+        4,
+        4,
+        ["2024-01", "2024-02", "2024-03", "2024-04"],
+    )
+    assert "hurting stalemate" not in listed and "mutually hurting" not in listed
+
+
+def test_random_neighbours_are_not_phrases():
+    """Words that sit side by side no more often than chance would put them are not counted
+    on (the generated benchmark corpus is all such text)."""
+    import random
+
+    rng = random.Random(4)
+    vocabulary = ("war", "front", "line", "talks", "summit", "border", "treaty", "winter")
+    pieces = [
+        words_of([(1, " ".join(rng.choice(vocabulary) for _ in range(400)))]) for _ in range(50)
+    ]
+    pieces = [[*p, "|", "ceasefire", "monitors", "|"] for p in pieces]
+    counts = count_phrases(pieces, 2)
+    assert list(counts.pieces) == [("ceasefire", "monitors")]
+    assert len(counts.pieces[("ceasefire", "monitors")]) == 50
+
+
+def test_names_are_candidate_people_and_a_person_on_file_is_not(site, cli):
+    root = site(
+        essays(
+            "I asked Dr. Ines Carvalho about it. When Lena Hartvig spoke, we listened.",
+            "Ines Carvalho\u2019s answer came later. Lena Hartvig agreed.",
+        )
+    )
+    assert texts(suggested(cli, root), "people") == ["ines carvalho", "lena hartvig"]
+    (root / "content" / "people").mkdir()
+    (root / "content" / "people" / "ines-carvalho.md").write_text(
+        "---\nname: Dr. Ines Carvalho\naliases: [Ines Carvalho]\n---\n", encoding="utf-8"
+    )
+    assert texts(suggested(cli, root), "people") == ["lena hartvig"]
+
+
+def test_new_concept_writes_the_best_for_the_author_to_define_and_keeps_what_is_there(site, cli):
+    root = site(
+        essays(
+            *["A mutually hurting stalemate and a ceasefire line, again."] * 3,
+            *["Only the ceasefire line here."] * 2,
+        )
+    )
+    run = cli("suggest", "--root", root, "--new", "concept", "2")
+    assert run.code == 0, run.err
+    made = run.out.split()
+    assert made == [
+        f"{root}/content/glossary/ceasefire-line.md",
+        f"{root}/content/glossary/mutually-hurting-stalemate.md",
+    ] or made == [
+        f"{root}/content/glossary/mutually-hurting-stalemate.md",
+        f"{root}/content/glossary/ceasefire-line.md",
+    ]
+    data = content_files(root / "content" / "glossary")["ceasefire-line.md"]
+    assert data["term"] == "Ceasefire line"
+    assert "define ceasefire line" in data["definition"]  # the author's to write
+    # the new concepts are concepts now: not suggested again
+    assert "ceasefire line" not in texts(suggested(cli, root))
+    # and a file already there is kept as it is
+    path = root / "content" / "glossary" / "ceasefire-line.md"
+    path.write_text("---\nterm: Front line\ndefinition: Mine.\n---\n", encoding="utf-8")
+    again = cli("suggest", "--root", root, "--new", "concept", "1")
+    assert again.code == 0
+    assert path.read_text(encoding="utf-8") == "---\nterm: Front line\ndefinition: Mine.\n---\n"
+
+
+def test_wrong_arguments_are_usage_errors(site, cli, capsys):
+    root = site(essays("A text."))
+    for args, words in (
+        (["--new", "essay", "2"], "--new takes what to make (concept)"),
+        (["--new", "concept", "two"], "--new takes what to make"),
+        (["--limit", "0"], "1 or more"),
+        (["--min-count", "x"], "invalid int value"),
+        (["--new", "concept"], "expected 2 arguments"),
+    ):
+        try:
+            run = cli("suggest", "--root", root, *args)
+        except SystemExit as exc:  # argparse's own: its usage line, then the error
+            run = Run(exc.code, *capsys.readouterr())
+        assert run.code == 2 and words in run.err, (args, run.err)
+
+
+def test_a_file_that_cannot_be_read_is_reported_where_it_is(site, cli):
+    root = site({**essays("Fine."), "content/essays/2024-05-01-bad.md": "---\ntitle: [\n---\n"})
+    run = cli("suggest", "--root", root)
+    assert run.code == 1
+    assert re.search(r"content/essays/2024-05-01-bad\.md:\d+: error:", run.err)
+
+
+def test_the_text_report_shows_counts_and_examples_at_path_and_line(site, cli):
+    root = site(essays("Both sides watched the line of contact.", "The line of contact moved."))
+    run = cli("suggest", "--root", root)
+    assert run.code == 0
+    assert "  line of contact: 2 pieces, 2 uses, 2 months (2024-01 to 2024-02)\n" in run.out
+    assert f"    {root}/content/essays/2024-01-10-essay-1.md:6: Both sides" in run.out
+
+
+def test_reading_in_worker_processes_suggests_the_same(tmp_path):
+    """The Markdown is read in processes (as the build parses) when the site is large enough;
+    the suggestions are the same as when it is read in one."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    root = tmp_path / "site"
+    generate(root, essays=90, episodes=10, concepts=20)
+    for n, path in enumerate(sorted((root / "content" / "essays").glob("*.md"))):
+        if n % 3 == 0:  # something to find, in a third of the essays
+            with path.open("a", encoding="utf-8") as file:
+                file.write(f"\nA ceasefire monitoring mission {('came', 'left')[n % 2]}.\n")
+    config = load_config(root)
+    alone, shared = suggest(config, jobs=1), suggest(config, jobs=2)
+    assert alone == shared
+    assert alone.concepts[0].text == "ceasefire monitoring mission"
+    assert alone.concepts[0].pieces == 30
+
+
+def test_the_readme_documents_the_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "site-builder suggest" in readme and "--new concept" in readme
