@@ -142,6 +142,8 @@ def test_a_save_reloads_at_once_and_search_finds_its_word_once_indexed(searched,
     page.wait_for_function("window.beforeTheSave === undefined", timeout=10_000)
     reloaded = time.monotonic() - saved
     assert reloaded < 3  # the reload did not wait for the index (4 s and more)
+    wait_for(lambda: len(pagefinds.alive()) == 1 and len(pagefinds.pids()) == 2)
+    page.reload()  # while Pagefind indexes the save
     notice = page.locator("#search-freshness")
     notice.wait_for(state="visible", timeout=2_000)
     assert "being refreshed" in notice.inner_text()
