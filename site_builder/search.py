@@ -25,6 +25,20 @@ INDEX_DIR = "pagefind"
 
 def index_site(folder: Path, language: str) -> None:
     """Index the site built in `folder`; its `pagefind/` bundle is written there."""
+    done = subprocess.run(
+        pagefind_command(folder, language), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise UsageError(
+            f"Pagefind could not index the site: {failure(done.stderr or done.stdout)}"
+        )
+    bundle = folder / INDEX_DIR
+    prune_bundle(bundle)
+    _sort_filters(bundle)
+
+
+def pagefind_command(folder: Path, language: str) -> list[str]:
+    """The command that indexes the site in `folder` into its `pagefind/`."""
     try:
         from pagefind_bin import get_executable
 
@@ -34,29 +48,28 @@ def index_site(folder: Path, language: str) -> None:
             "search needs the Pagefind binary: pip install 'pagefind[bin]' "
             f"(or set `search: false` in site.yaml) [{exc}]"
         ) from None
-    done = subprocess.run(
-        [
-            executable,
-            "--site",
-            str(folder),
-            "--output-subdir",
-            INDEX_DIR,
-            "--force-language",
-            language.split("-")[0].lower(),
-            "--silent",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise UsageError(f"Pagefind could not index the site: {' '.join(detail[-3:])}")
-    bundle = folder / INDEX_DIR
-    for unused in bundle.glob("pagefind-*ui.*"):  # the theme has its own search page
+    return [
+        executable,
+        "--site",
+        str(folder),
+        "--output-subdir",
+        INDEX_DIR,
+        "--force-language",
+        language.split("-")[0].lower(),
+        "--silent",
+    ]
+
+
+def failure(output: str) -> str:
+    """What a failed Pagefind said, in one line: its last three."""
+    return " ".join(output.strip().splitlines()[-3:])
+
+
+def prune_bundle(bundle: Path) -> None:
+    """Leave out what the theme does not use: it has its own search page."""
+    for unused in bundle.glob("pagefind-*ui.*"):
         unused.unlink()
     (bundle / "pagefind-highlight.js").unlink(missing_ok=True)
-    _sort_filters(bundle)
 
 
 # Pagefind 1.5 writes its filter index from a hash map, so the order of filter values (and so

@@ -174,7 +174,7 @@ def test_search_is_its_own_phase_in_the_summary(site, cli):
     assert re.search(r"search \d+ ms", run.out) and (root / "output/pagefind/pagefind.js").is_file()
 
 
-def test_the_preview_says_search_comes_with_build(site):
+def test_the_preview_searches_and_has_a_place_to_say_the_index_is_stale(site):
     from site_builder.build import make_site
     from site_builder.config import load_config
 
@@ -182,6 +182,10 @@ def test_the_preview_says_search_comes_with_build(site):
         {"content/essays/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n\nRipe.\n"},
         site_yaml="title: T\nbase_url: https://example.org/\n",
     )
-    result = make_site(load_config(root), live_reload="/__site-builder/reload.js")
-    page = result.files["search/index.html"].decode()
-    assert "site-builder build</code> indexes" in page and "search." not in page.split("<main")[1]
+    preview = make_site(load_config(root), live_reload="/__site-builder/reload.js").files
+    built = make_site(load_config(root)).files
+    page, built_page = preview["search/index.html"].decode(), built["search/index.html"].decode()
+    script = re.search(r'<script src="/assets/search\.[0-9a-f]+\.js" defer>', built_page)
+    assert script and script.group() in page  # the same search (test_serve_search.py)
+    assert '<p class="notice" id="search-freshness" role="status" hidden></p>' in page
+    assert "search-freshness" not in built_page

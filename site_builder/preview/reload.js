@@ -85,4 +85,32 @@
     }
     build = state.build;
   };
+
+  // The search page: the preview indexes each build in the background, so the index may be a
+  // moment older than the pages. Say so while it is, and reload once a newer index is served.
+  const freshness = document.getElementById("search-freshness");
+  const bundle = document.getElementById("search")?.dataset.bundle;
+  const NOTICES = {
+    none: "The search index is being made: results come in a moment.",
+    refreshing: "The search index is being refreshed: results may not show your last change yet.",
+    failed: "The search index could not be refreshed (the terminal says why): results come from the last good one.",
+  };
+  let searched = null; // the index this page searches
+  const check = () =>
+    fetch(bundle + "preview-state.json", { cache: "no-store" })
+      .then((response) => response.json())
+      .then((state) => {
+        if (searched !== null && state.index !== searched) {
+          sessionStorage.setItem(key, String(window.scrollY));
+          location.reload();
+          return;
+        }
+        searched = state.index;
+        const notice = state.refreshing ? (state.index ? "refreshing" : "none") : state.failed ? "failed" : "";
+        freshness.textContent = NOTICES[notice] || "";
+        freshness.hidden = !notice;
+        setTimeout(check, 500);
+      })
+      .catch(() => setTimeout(check, 2000));
+  if (freshness && bundle) check();
 })();

@@ -38,6 +38,7 @@ from ..errors import ContentError, UsageError
 from ..incremental.state import BuildCache
 from ..load.files import open_regular
 from ..model import MEDIA_TYPES
+from .indexer import SearchIndex
 from .watcher import Debouncer, start_watching
 
 CHANNEL = "/__site-builder/"
@@ -98,6 +99,7 @@ class Preview:
         self.config = config
         self.cache = BuildCache()
         self.snapshot = Snapshot(0)
+        self.search = SearchIndex()  # the hook: submit() once a good build is served
         self.changed = threading.Condition()
 
     def rebuild(self, changed: set[str] | None = None) -> bool:
@@ -153,6 +155,7 @@ class Preview:
                 stylesheets if css_only and not previous.errors else (),
             )
         )
+        self.search.submit(result.files, config)
         for warning in result.warnings:
             print(warning.format(), file=sys.stderr)
         print(
@@ -219,6 +222,8 @@ def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequ
                         RELOAD_SCRIPT, b"%s?build=%d" % (RELOAD_SCRIPT, snapshot.build)
                     )
                 return self._send(HTTPStatus.OK, body, _type(key), send_body)
+            if (found := preview.search.file(key)) is not None:  # indexed after the build
+                return self._send(HTTPStatus.OK, found, _type(key), send_body)
             source = snapshot.copies.get(key)
             # checked again now: a symlink may have been swapped in since the build
             if source is not None and source.resolve().is_relative_to(content_root):
@@ -403,6 +408,7 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut cleanup
             signal.signal(signum, signal.SIG_IGN)
         debouncer.stop()
+        preview.search.stop()
         observer.stop()
         if serving.is_alive():  # shutdown() waits for serve_forever: forever, if it never ran
             server.shutdown()
