@@ -272,6 +272,24 @@ def test_an_episode_card_shows_the_cover_beside_its_title():
     assert card.getpixel((1200 - cards.MARGIN - cards.COVER // 2, 315)) < 60  # the cover
 
 
+def test_a_card_is_the_same_bytes_whatever_was_drawn_before_it():
+    """A worker's painter keeps the fonts and each kind of card's top between cards: a card
+    drawn after others (another kicker, another cover, none) equals the card drawn alone."""
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 600), (20, 30, 60)).save(buf, "PNG")
+    drawn = [
+        Card("The Site", "Essay", "Ripe for what?", footer="example.org/sub"),
+        Card("The Site", "Concept", "Ripeness", "When both sides are ready.", "example.org"),
+        Card("The Site", "Episode 1", "The table", footer="example.org", cover=buf.getvalue()),
+        Card("The Site", "Episode 2", "The table", footer="example.org", cover=buf.getvalue()),
+        Card("Another Site", "Essay", "Ripe for what?", footer="example.org/sub"),
+        Card("The Site", "", "About", footer="example.org/sub"),
+        Card("The Site", "Essay", "A second essay", footer="example.org/sub"),
+    ]
+    painter = cards.Painter()
+    assert [draw_card(c, painter) for c in drawn] == [draw_card(c) for c in drawn]
+
+
 SHARED = {
     **PHOTO_SITE,
     "content/essays/2026-01-03-own-image.md": (

@@ -21,7 +21,7 @@ from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..model import Concept, Episode, Item
 from ..pool import run_sliced
-from .cards import HEIGHT, WIDTH, Card, draw_card
+from .cards import HEIGHT, WIDTH, Card, Painter, draw_card
 from .facts import Catalog, ImageFacts, find_image
 from .icons import publish_icons
 from .markup import COVER_SIZES, largest, picture_html
@@ -93,7 +93,8 @@ def publish_sharing(
 
 
 def _draw_slice(cards: Mapping[str, Card], names: Iterable[str]) -> dict[str, bytes]:
-    return {name: draw_card(cards[name]) for name in names}
+    painter = Painter()  # one per slice: cards of a kind share their fonts and top
+    return {name: draw_card(cards[name], painter) for name in names}
 
 
 def _card_for(
