@@ -61,18 +61,24 @@ def sample(command: list[str], every: float = 0.05, **popen) -> dict:
     start = time.perf_counter()
     process = subprocess.Popen(command, **popen)
     build = pagefind = 0
+    at_peak: list[int] = []  # the build's and each worker's PSS (KiB) when the tree peaked
     while process.poll() is None:
         now_build = now_pagefind = 0
+        each = []
         for pid in _tree(process.pid):
             if _is_pagefind(pid):
                 now_pagefind += _pss_kib(pid)
             else:
-                now_build += _pss_kib(pid)
-        build, pagefind = max(build, now_build), max(pagefind, now_pagefind)
+                each.append(_pss_kib(pid))
+        now_build = sum(each)
+        if now_build > build:
+            build, at_peak = now_build, each
+        pagefind = max(pagefind, now_pagefind)
         time.sleep(every)
     return {
         "wall": time.perf_counter() - start,
         "build_mib": build / 1024,
+        "at_peak_mib": [round(kib / 1024) for kib in at_peak],
         "pagefind_mib": pagefind / 1024,
         "code": process.returncode,
     }
@@ -88,7 +94,8 @@ def main() -> None:
         raise SystemExit("pss.py needs a command, and Linux's /proc/<pid>/smaps_rollup")
     found = sample(command, args.every)
     print(
-        f"{found['wall']:.2f} s  build and workers {found['build_mib']:.0f} MiB (PSS peak)  "
+        f"{found['wall']:.2f} s  build and workers {found['build_mib']:.0f} MiB (PSS peak: "
+        f"{' + '.join(map(str, found['at_peak_mib']))})  "
         f"Pagefind {found['pagefind_mib']:.0f} MiB  exit {found['code']}"
     )
     sys.exit(found["code"])

@@ -209,7 +209,8 @@ def bench_memory(label: str, corpus: Path, work: Path) -> None:
         found = sample(command, stdout=subprocess.DEVNULL, env=BUILD_ENV)
         print(
             f"{label}: clean, search {'on ' if search else 'off'}: {found['wall']:.1f} s, "
-            f"build and workers {found['build_mib']:.0f} MiB PSS at peak, "
+            f"build and workers {found['build_mib']:.0f} MiB PSS at peak "
+            f"({' + '.join(map(str, found['at_peak_mib']))}), "
             f"Pagefind {found['pagefind_mib']:.0f} MiB",
             flush=True,
         )
