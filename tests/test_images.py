@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw
 from site_builder.cli import main
 from site_builder.images import cards
 from site_builder.images.cards import Card, draw_card
+from site_builder.images.process import ImageStore, Published
 
 SITE = "title: Photo Site\nbase_url: https://example.org/sub/\nsearch: false\n"
 GPS = 0x8825
@@ -272,6 +273,24 @@ def test_an_episode_card_shows_the_cover_beside_its_title():
     assert card.getpixel((1200 - cards.MARGIN - cards.COVER // 2, 315)) < 60  # the cover
 
 
+def test_a_card_is_the_same_bytes_whatever_was_drawn_before_it():
+    """A worker's painter keeps the fonts and each kind of card's top between cards: a card
+    drawn after others (another kicker, another cover, none) equals the card drawn alone."""
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 600), (20, 30, 60)).save(buf, "PNG")
+    drawn = [
+        Card("The Site", "Essay", "Ripe for what?", footer="example.org/sub"),
+        Card("The Site", "Concept", "Ripeness", "When both sides are ready.", "example.org"),
+        Card("The Site", "Episode 1", "The table", footer="example.org", cover=buf.getvalue()),
+        Card("The Site", "Episode 2", "The table", footer="example.org", cover=buf.getvalue()),
+        Card("Another Site", "Essay", "Ripe for what?", footer="example.org/sub"),
+        Card("The Site", "", "About", footer="example.org/sub"),
+        Card("The Site", "Essay", "A second essay", footer="example.org/sub"),
+    ]
+    painter = cards.Painter()
+    assert [draw_card(c, painter) for c in drawn] == [draw_card(c) for c in drawn]
+
+
 SHARED = {
     **PHOTO_SITE,
     "content/essays/2026-01-03-own-image.md": (
@@ -396,3 +415,20 @@ def test_a_cached_build_never_loads_pillow(site, cli):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.split() == ["0", "False"], done.stderr
+
+
+def test_what_a_build_makes_waits_outside_memory_and_the_site_folder_until_flushed(tmp_path):
+    """The cards of 10,000 pages are 500 MB: `build` keeps them in an unnamed file until the
+    build succeeds, and names nothing in the site folder before that."""
+    store = ImageStore(tmp_path / ".site-builder-cache" / "images", store=True)
+    store.put("card-a.jpg", b"a" * 5000)
+    store.put("card-b.jpg", b"b" * 7000)
+    assert store.memory == {} and list(tmp_path.iterdir()) == []
+    assert store.read("card-b.jpg") == b"b" * 7000 and store.get("card-a.jpg") == b"a" * 5000
+    done = Published()
+    done.add("assets/cards/a.jpg", store, "card-a.jpg")
+    assert done.files == {} and done.copies == {}  # not read back into memory either
+    store.flush()
+    done.settle(store)
+    assert done.copies["assets/cards/a.jpg"].read_bytes() == b"a" * 5000
+    assert (tmp_path / ".site-builder-cache/images/card-b.jpg").read_bytes() == b"b" * 7000

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -104,6 +103,8 @@ def draw(
 @functools.cache
 def _version() -> str:
     """vl-convert's version, read without importing it: a cached chart starts no renderer."""
+    import importlib.metadata  # here: 30 ms of imports that a site without charts spares
+
     return importlib.metadata.version("vl-convert-python")
 
 

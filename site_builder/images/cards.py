@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CARD_FORMAT = "2"  # bump when the drawing changes
 WIDTH, HEIGHT = 1200, 630
@@ -42,54 +44,100 @@ class Card:
         return digest.hexdigest()[:32]
 
 
-def draw_card(card: Card) -> bytes:
+def draw_card(card: Card, painter: Painter | None = None) -> bytes:
     """The card as a JPEG (smaller than PNG once a cover photo is on it; no metadata)."""
-    from PIL import Image, ImageDraw, ImageFont
+    return (painter or Painter()).draw(card)
 
-    img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
-    draw = ImageDraw.Draw(img)
-    draw.rectangle((0, 0, 18, HEIGHT), fill=ACCENT)
-    right = WIDTH - MARGIN
-    if card.cover:
-        with Image.open(io.BytesIO(card.cover)) as cover:
-            square = _square(cover.convert("RGB"), COVER, Image)
-        top = (HEIGHT - COVER) // 2
-        img.paste(square, (WIDTH - MARGIN - COVER, top))
-        right = WIDTH - MARGIN - COVER - 48
-    width = right - MARGIN
-    small = ImageFont.truetype(str(FONT), 30)
-    y = MARGIN - 8
-    for text, colour in ((card.site, ACCENT), (card.kicker, INK_2)):
-        if text:
-            draw.text((MARGIN, y), _fit_line(text, small, width), font=small, fill=colour)
+
+class Painter:
+    """Draws cards, keeping between them what most cards share: the fonts, and the top of
+    the card (paper, bar, cover, site name and kicker), drawn once per kind of page.
+
+    Each card is then the same operations in the same order as drawing it whole, so its
+    bytes do not depend on which cards were drawn before it."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[int, Any] = {}
+        self._pages: dict[tuple[str, bytes], tuple[Any, int]] = {}  # by site and cover
+        self._tops: dict[tuple[str, str, bytes], tuple[Any, int, int]] = {}  # and kicker
+
+    def font(self, size: int) -> Any:
+        if size not in self._fonts:
+            from PIL import ImageFont
+
+            self._fonts[size] = ImageFont.truetype(str(FONT), size)
+        return self._fonts[size]
+
+    def draw(self, card: Card) -> bytes:
+        from PIL import ImageDraw
+
+        top = (card.site, card.kicker, card.cover)
+        base, y, right = self._tops.get(top) or self._top(*top)
+        if len(self._tops) < 8:  # essays, concepts, pages; each episode's kicker is its own
+            self._tops[top] = base, y, right
+        img = base.copy()
+        draw = ImageDraw.Draw(img)
+        width = right - MARGIN
+        small = self.font(30)
+        footer_top = HEIGHT - MARGIN - 30
+        detail_font = self.font(28)
+        detail = _wrap(card.detail, detail_font, width, 3) if card.detail else []
+        room = footer_top - y - 24 - len(detail) * 38
+        font, lines = _title_layout(card.title, width, room, self.font)
+        for line in lines:
+            draw.text((MARGIN, y), line, font=font, fill=INK)
+            y += round(font.size * 1.18)
+        y += 12
+        for line in detail:
+            draw.text((MARGIN, y), line, font=detail_font, fill=INK_2)
+            y += 38
+        if card.footer:
+            draw.line((MARGIN, footer_top - 16, right, footer_top - 16), fill=RULE, width=2)
+            footer = _fit_line(card.footer, small, width)
+            draw.text((MARGIN, footer_top), footer, font=small, fill=INK_2)
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=88)  # optimize=True: 20% smaller, three times the time
+        return buf.getvalue()
+
+    def _top(self, site: str, kicker: str, cover: bytes) -> tuple[Any, int, int]:
+        """The card before its title: the image, where the title goes, its right edge."""
+        from PIL import ImageDraw
+
+        if (site, cover) not in self._pages:
+            self._pages[site, cover] = self._page(site, cover)
+        page, right = self._pages[site, cover]
+        img = page.copy()
+        y = MARGIN - 8 + (44 if site else 0)
+        if kicker:
+            line = _fit_line(kicker, self.font(30), right - MARGIN)
+            ImageDraw.Draw(img).text((MARGIN, y), line, font=self.font(30), fill=INK_2)
             y += 44
-    y += 16
-    footer_top = HEIGHT - MARGIN - 30
-    detail_font = ImageFont.truetype(str(FONT), 28)
-    detail = _wrap(card.detail, detail_font, width, 3) if card.detail else []
-    room = footer_top - y - 24 - len(detail) * 38
-    font, lines = _title_layout(card.title, width, room, ImageFont)
-    for line in lines:
-        draw.text((MARGIN, y), line, font=font, fill=INK)
-        y += round(font.size * 1.18)
-    y += 12
-    for line in detail:
-        draw.text((MARGIN, y), line, font=detail_font, fill=INK_2)
-        y += 38
-    if card.footer:
-        draw.line((MARGIN, footer_top - 16, right, footer_top - 16), fill=RULE, width=2)
-        footer = _fit_line(card.footer, small, width)
-        draw.text((MARGIN, footer_top), footer, font=small, fill=INK_2)
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=88)  # optimize=True: 20% smaller, three times the time
-    return buf.getvalue()
+        return img, y + 16, right
+
+    def _page(self, site: str, cover: bytes) -> tuple[Any, int]:
+        """The paper, the bar, the cover and the site's name; and the text's right edge."""
+        from PIL import Image, ImageDraw
+
+        img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+        draw = ImageDraw.Draw(img)
+        draw.rectangle((0, 0, 18, HEIGHT), fill=ACCENT)
+        right = WIDTH - MARGIN
+        if cover:
+            with Image.open(io.BytesIO(cover)) as opened:
+                square = _square(opened.convert("RGB"), COVER, Image)
+            img.paste(square, (WIDTH - MARGIN - COVER, (HEIGHT - COVER) // 2))
+            right = WIDTH - MARGIN - COVER - 48
+        if site:
+            line = _fit_line(site, self.font(30), right - MARGIN)
+            draw.text((MARGIN, MARGIN - 8), line, font=self.font(30), fill=ACCENT)
+        return img, right
 
 
-def _title_layout(title: str, width: int, room: int, font_module) -> tuple:
+def _title_layout(title: str, width: int, room: int, font_of: Callable[[int], Any]) -> tuple:
     """The largest title size whose wrapped lines fit in `room` pixels of height; at the
     smallest, as many lines as fit, the last cut with an ellipsis."""
     for size in TITLE_SIZES:
-        font = font_module.truetype(str(FONT), size)
+        font = font_of(size)
         most = max(1, room // round(size * 1.18))
         lines = _wrap(title, font, width, most + 1)
         if len(lines) <= most:

@@ -19,11 +19,14 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
+import tempfile
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from ..charts.drawing import write_atomically
 from ..load.files import read_regular
@@ -51,26 +54,46 @@ class ImageStore:
     """Made files by name: on disk in `folder` (read always) and in `memory` (what this
     process made or read, which `serve` keeps between builds). With `store`, what is made is
     written to the folder by `flush`, once the build has succeeded: a failed build leaves the
-    site folder as it was."""
+    site folder as it was. Until then it waits in `spill`, an unnamed temporary file, not in
+    memory: the cards of 10,000 pages are 500 MB."""
 
     folder: Path | None = None
     store: bool = False
     memory: dict[str, bytes] = field(default_factory=dict)
-    pending: dict[str, bytes] = field(default_factory=dict)
+    pending: dict[str, tuple[int, int]] = field(default_factory=dict)  # (offset, size) in spill
+    spill: BinaryIO | None = None
 
     def get(self, name: str) -> bytes | Path | None:
         if name in self.memory:
             return self.memory[name]
+        if name in self.pending:
+            return self.read(name)
         entry = self.folder / name if self.folder else None
         return entry if entry is not None and entry.is_file() else None
 
     def put(self, name: str, data: bytes) -> None:
-        """Keep `data`; this build publishes it from memory."""
-        self.memory[name] = data
-        if self.folder is not None and self.store:
-            self.pending[name] = data
+        """Keep `data`: for `build`, until `flush` writes it into the folder; else in memory,
+        and this build publishes it from there."""
+        if self.folder is None or not self.store:
+            self.memory[name] = data
+            return
+        if self.spill is None:  # beside the site, not in a /tmp that may be memory
+            where = next(p for p in (self.folder, *self.folder.parents) if p.is_dir())
+            # closed by `flush`; unnamed, it goes with the process if the build fails
+            self.spill = tempfile.TemporaryFile(dir=where)  # noqa: SIM115
+        self.pending[name] = (self.spill.seek(0, os.SEEK_END), len(data))
+        self.spill.write(data)
+
+    def spilled(self, name: str) -> bool:
+        """Whether `name` is made by this build and waits for `flush`."""
+        return name in self.pending and name not in self.memory
 
     def read(self, name: str) -> bytes | None:
+        if name in self.pending:
+            assert self.spill is not None
+            offset, size = self.pending[name]
+            self.spill.seek(offset)
+            return self.spill.read(size)
         found = self.get(name)
         if isinstance(found, Path):
             with contextlib.suppress(OSError):
@@ -83,8 +106,13 @@ class ImageStore:
         files named in it)."""
         assert self.folder is not None or not self.pending
         for name in sorted(self.pending, key=lambda n: n.endswith(".json")):
-            write_atomically(self.folder / name, self.pending[name])
+            data = self.read(name)
+            assert data is not None
+            write_atomically(self.folder / name, data)
         self.pending.clear()
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
 
 @dataclass(slots=True)
@@ -97,15 +125,21 @@ class Published:
     copies: dict[str, Path] = field(default_factory=dict)
     entries: dict[str, str] = field(default_factory=dict)  # output path -> its store entry
 
-    def read(self, out: str) -> bytes:
+    def read(self, out: str, store: ImageStore) -> bytes | None:
         """The bytes of a file published here (a web size, to draw a card or icon from)."""
-        return self.files[out] if out in self.files else self.copies[out].read_bytes()
+        if out in self.files:
+            return self.files[out]
+        return (
+            self.copies[out].read_bytes() if out in self.copies else store.read(self.entries[out])
+        )
 
     def add(self, out: str, store: ImageStore, entry: str) -> None:
         """Publish the store's `entry` (which it holds) at `out`."""
+        self.entries[out] = entry
+        if store.spilled(entry):
+            return  # published from the folder, once `flush` has put it there (`settle`)
         where = store.get(entry)
         assert where is not None
-        self.entries[out] = entry
         if isinstance(where, Path):
             self.copies[out] = where
         else:
@@ -116,11 +150,10 @@ class Published:
         the cache's (as the next build will), not as bytes."""
         if store.folder is None or not store.store:
             return
-        for out in list(self.files):
-            entry = store.folder / self.entries[out]
-            if entry.is_file():
-                self.copies[out] = entry
-                del self.files[out]
+        for out, entry in self.entries.items():
+            if out not in self.copies and (store.folder / entry).is_file():
+                self.copies[out] = store.folder / entry
+                self.files.pop(out, None)
 
 
 def publish_images(media_dir: Path, media: Iterable[str], store: ImageStore) -> Published:

@@ -21,7 +21,7 @@ from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..model import Concept, Episode, Item
 from ..pool import run_sliced
-from .cards import HEIGHT, WIDTH, Card, draw_card
+from .cards import HEIGHT, WIDTH, Card, Painter, draw_card
 from .facts import Catalog, ImageFacts, find_image
 from .icons import publish_icons
 from .markup import COVER_SIZES, largest, picture_html
@@ -67,7 +67,7 @@ def publish_sharing(
     what an episode is ("Episode 12"), as its page does. Cards not in the store are drawn in
     `jobs` processes."""
     problems: list[Diagnostic] = []
-    cover = _cover_bytes(config, done)
+    cover = _cover_bytes(config, done, store)
     footer = _address(config.base_url)
     wanted = {"site": Card(config.title, "", config.title, config.description, footer)}
     shares: dict[str, Share] = {}
@@ -79,21 +79,25 @@ def publish_sharing(
             wanted[item.key] = _card_for(config, item, cover, footer, label)
     entries = {name: f"card-{card.key()}.jpg" for name, card in wanted.items()}
     missing = [name for name, entry in entries.items() if store.get(entry) is None]
-    drawn = run_sliced(_draw_slice, wanted, missing, jobs)
+
+    def keep(drawn: dict[str, bytes]) -> None:  # slice by slice: never all the cards at once
+        for name, data in drawn.items():
+            store.put(entries[name], data)
+
+    run_sliced(_draw_slice, wanted, missing, jobs, keep)
     for name, card in wanted.items():
-        if name in drawn:
-            store.put(entries[name], drawn[name])
         path = f"{CARD_FOLDER}{name.replace('/', '-')}.{card.key()[:12]}.jpg"
         done.add(path, store, entries[name])
         alt = f"{card.title} · {card.site}" if card.kicker else card.site
         shares["" if name == "site" else name] = Share(path, WIDTH, HEIGHT, alt)
-    icon_source = _icon_source(config, done, problems)
+    icon_source = _icon_source(config, done, store, problems)
     icons = publish_icons(config.content_dir, icon_source, store, done)
     return SiteImages(done.catalog, shares, icons), problems
 
 
 def _draw_slice(cards: Mapping[str, Card], names: Iterable[str]) -> dict[str, bytes]:
-    return {name: draw_card(cards[name]) for name in names}
+    painter = Painter()  # one per slice: cards of a kind share their fonts and top
+    return {name: draw_card(cards[name], painter) for name in names}
 
 
 def _card_for(
@@ -124,23 +128,25 @@ def _own_image(item: Item, catalog: Catalog, problems: list[Diagnostic]) -> Shar
     return None
 
 
-def _cover_bytes(config: SiteConfig, done: Published) -> bytes:
+def _cover_bytes(config: SiteConfig, done: Published, store: ImageStore) -> bytes:
     """The show's cover at a card's size (a web size, not the 3000 px original)."""
     url = config.podcast.image if config.podcast else None
     found = find_image(done.catalog, url) if url else None
     if not isinstance(found, ImageFacts) or not found.fallback:
         return b""
     fitting = [v for v in found.fallback if v.width >= 400] or [found.fallback[-1]]
-    return done.read(fitting[0].path)
+    return done.read(fitting[0].path, store) or b""
 
 
-def _icon_source(config: SiteConfig, done: Published, problems: list[Diagnostic]) -> bytes | None:
+def _icon_source(
+    config: SiteConfig, done: Published, store: ImageStore, problems: list[Diagnostic]
+) -> bytes | None:
     url = config.icon or (config.podcast.image if config.podcast else None)
     if not isinstance(url, str):
         return None
     found = find_image(done.catalog, url)
     if isinstance(found, ImageFacts) and found.fallback:
-        return done.read(found.fallback[-1].path)
+        return done.read(found.fallback[-1].path, store)
     if config.icon:
         message = found if isinstance(found, str) else f"'icon' is not a raster image: {url}"
         problems.append(Diagnostic("site.yaml", config.line_of("icon"), message, code="config"))

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .mentions import TERMINAL
+from .scan import ENDINGS, JOINERS, automaton, choose, scan
 
-WORD = re.compile(r"\w+(?:[-\u2010\u2011'\u2019]\w+)*")
+WORD = re.compile(f"\\w+(?:[{JOINERS}]\\w+)*")
 _SPLIT = re.compile(f"({WORD.pattern})")  # words and the gaps between them, in one pass
-_POSSESSIVE = re.compile(r"['\u2019]s$")
-_POSSESSIVE_ENDINGS = ("'s", "\u2019s")  # of a casefolded word
+_RUNS = re.compile(r"\s\s")  # words apart by more than one space: the trie walk's
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +36,21 @@ def is_acronym(name: str) -> bool:
 
 
 class Matcher:
-    """Finds concept names in text: longest match wins, whole words, acronyms by exact case."""
+    """Finds concept names in text: longest match wins, whole words, acronyms by exact case.
+
+    Names are kept in a trie of casefolded words. `find` scans a paragraph for all of them at
+    once with an Aho-Corasick automaton made from the trie (see `scan.py`), and walks the trie
+    itself where the automaton's offsets would not be the text's."""
 
     def __init__(self) -> None:
         self._trie: dict = {}
         self.targets: dict[str, Target] = {}
+        self._automaton: object | None = None  # made on the first `find` after an `add`
 
     def add(self, name: str, target: Target, forms: bool = True) -> None:
         """Register a name (term, alias or form); `forms` adds the plural of its last word."""
         self.targets[target.key] = target
+        self._automaton = None
         words = WORD.findall(name)
         if not words:
             return
@@ -64,8 +70,16 @@ class Matcher:
 
     def find(self, text: str) -> Iterable[tuple[int, int, str]]:
         """(start, end, concept key) of each match, left to right, longest first."""
-        trie = self._trie
         folded_text = text.casefold()
+        if len(folded_text) == len(text) and not _RUNS.search(text):
+            if self._automaton is None:
+                self._automaton = automaton(self._trie)
+            return scan(self._automaton, text, folded_text)
+        return self._walk(text, folded_text)
+
+    def _walk(self, text: str, folded_text: str) -> Iterator[tuple[int, int, str]]:
+        """`find` word by word through the trie."""
+        trie = self._trie
         # casefolding keeps offsets for nearly all text; where it does not (ß -> ss), split
         # the text itself and fold word by word
         if len(folded_text) == len(text):
@@ -79,7 +93,7 @@ class Matcher:
         unique = set(strings)
         firsts = trie.keys() & unique
         if "'" in folded_text or "\u2019" in folded_text:
-            firsts.update(w for w in unique if w[-2:] in _POSSESSIVE_ENDINGS and w[:-2] in trie)
+            firsts.update(w for w in unique if w[-2:] in ENDINGS and w[:-2] in trie)
         if not firsts:
             return  # most paragraphs name no concept at all
         starts = sorted(k for word in firsts for k in _positions(strings, word))
@@ -94,7 +108,7 @@ class Matcher:
                     break
                 folded = strings[j]
                 key = self._accept(node.get(folded), text, ends, i, j, False)
-                if key is None and folded[-2:] in _POSSESSIVE_ENDINGS:
+                if key is None and folded[-2:] in ENDINGS:
                     key = self._accept(node.get(folded[:-2]), text, ends, i, j, True)
                 if key is not None:
                     best = (j, key)
@@ -113,13 +127,11 @@ class Matcher:
     ) -> str | None:
         if not node or TERMINAL not in node:
             return None
-        entries = node[TERMINAL]  # acronyms (exact words) sort first
-        if entries[0][0] is None:
-            return entries[0][1]
-        typed = tuple(text[ends[2 * k] : ends[2 * k + 1]] for k in range(i, j + 1))
-        if possessive:
-            typed = (*typed[:-1], _POSSESSIVE.sub("", typed[-1]))
-        return next((key for exact, key in entries if exact is None or exact == typed), None)
+
+        def typed() -> tuple[str, ...]:
+            return tuple(text[ends[2 * k] : ends[2 * k + 1]] for k in range(i, j + 1))
+
+        return choose(node[TERMINAL], typed, possessive)
 
 
 def _positions(items: list[str], value: str) -> Iterator[int]:
