@@ -60,6 +60,7 @@ def render(text: str, mode: str = "first", self_key: str = ""):
     return render_markdown(
         MD,
         text,
+        path="content/essays/x.md",
         first_line=1,
         base_path="/",
         resolve_wikilink=INDEX.resolve_wikilink,

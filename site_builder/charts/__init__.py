@@ -33,9 +33,19 @@ import yaml
 from ..errors import ContentError, Diagnostic, did_you_mean
 from ..load.files import read_regular
 from ..load.frontmatter import parse_yaml
-from ..model import Path_, key_line
-from .data import DATA_KINDS, Problem, Table, data_blocks, inline_data, load_tables
-from .drawing import COLOUR_CLASSES, MAX_ROWS, PALETTE, THEME_CONFIG, ChartCache, draw, themed_svg
+from ..model import Path_
+from .data import DATA_KINDS, Table, Where, data_blocks, inline_data, load_tables
+from .drawing import (
+    COLOUR_CLASSES,
+    DOCS,
+    MAX_ROWS,
+    PALETTE,
+    THEME_CONFIG,
+    ChartCache,
+    draw,
+    themed_svg,
+)
+from .renderer import Rejected
 
 __all__ = [
     "COLOUR_CLASSES",
@@ -74,13 +84,14 @@ def render_chart(
     is reused while spec, data, time zone, theme and vl-convert stay the same.
     """
     spec, lines = _parse(source, path, first_line)
+    where = Where(path, first_line, lines)
     problems: list[Diagnostic] = []
 
     def problem(at: Path_, message: str, hint: str | None) -> None:
-        problems.append(_diagnostic(path, key_line(lines, at) if at else first_line, message, hint))
+        problems.append(where.key(*at).problem(message, hint))
 
     title, description = _caption(spec, problem)
-    tables = load_tables(spec, media_dir, problem)
+    tables = load_tables(spec, media_dir, where, problems)
     if next(data_blocks(spec, ()), None) is None:
         problem(
             (),
@@ -97,8 +108,8 @@ def render_chart(
         inline_data(drawing, at, table)
     try:
         svg = draw(drawing, source, tables, cache, timezone)
-    except Problem as exc:
-        raise ContentError([_diagnostic(path, first_line, exc.message, exc.hint)]) from None
+    except Rejected as exc:
+        raise where.error(f"Vega-Lite rejected the chart: {exc}", DOCS) from None
 
     chart_id = f"chart-{hashlib.sha256(source.encode()).hexdigest()[:8]}-{first_line}"
     main = next(iter(tables.values()))
@@ -159,11 +170,12 @@ def _parse(source: str, path: str, first_line: int) -> tuple[dict[str, Any], dic
 
 def _as_chart_problem(d: Diagnostic) -> Diagnostic:
     if d.code == "front-matter":  # parse_yaml speaks of front matter; here it is a chart
-        return _diagnostic(
+        return Diagnostic(
             d.path,
             d.line,
             "a chart must be a Vega-Lite spec: a mapping of keys to values",
             "start with `mark: line`, one key per line, or write the spec as a JSON object",
+            code="chart",
         )
     return Diagnostic(d.path, d.line, d.message.replace("front matter", "a chart"), d.hint, d.code)
 
@@ -375,7 +387,3 @@ def _data_table(table: Table, href: str) -> str:
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>{note}\n"
         "</details>"
     )
-
-
-def _diagnostic(path: str, line: int | None, message: str, hint: str | None) -> Diagnostic:
-    return Diagnostic(path, line, message, hint=hint, code="chart")

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..model import Path_
 from . import renderer
-from .data import Problem, Table
+from .data import Table
 
 CHART_FORMAT = "1"  # bump when the drawing or its post-processing changes: old cache entries go
 MAX_ROWS = 100  # rows shown in the data table
@@ -82,8 +82,8 @@ def draw(
     timezone: str,
 ) -> str:
     """vl-convert's SVG for the spec, local time being `timezone` (the site's), from the cache
-    when the same drawing was made before; raises Problem with Vega-Lite's own message when
-    it rejects the spec."""
+    when the same drawing was made before; raises renderer.Rejected with Vega-Lite's own
+    message when it rejects the spec."""
     entry = None
     if cache is not None:
         key = _cache_key(source, [t.raw for t in tables.values()], _version(), timezone)
@@ -92,10 +92,7 @@ def draw(
             cached = entry.read_text(encoding="utf-8")
             if _is_svg(cached):  # a damaged entry is drawn again
                 return cached
-    try:
-        svg = renderer.vegalite_to_svg(spec, THEME_CONFIG, timezone)
-    except renderer.Rejected as exc:
-        raise Problem((), f"Vega-Lite rejected the chart: {exc}", DOCS) from None
+    svg = renderer.vegalite_to_svg(spec, THEME_CONFIG, timezone)
     if entry is not None and cache.store:
         write_atomically(entry, svg)
     return svg

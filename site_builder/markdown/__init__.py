@@ -15,7 +15,7 @@ Order matters and is fixed here:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -61,8 +61,7 @@ class Parsed:
     headings: tuple[Heading, ...]
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
-    # (line, message, hint, code[, severity]): Diagnostic's fields after its path
-    problems: tuple[tuple, ...]
+    problems: tuple[Diagnostic, ...]  # found by the rules, errors and warnings
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
     transcript_html: str = ""  # an episode's transcript, rendered (see item.py)
@@ -99,8 +98,7 @@ def make_markdown(html: bool = True) -> MarkdownIt:
         except ContentError as exc:
             last = first_line + max(token.content.count("\n") - 1, 0)  # YAML may blame the end
             env.setdefault("diagnostics", []).extend(
-                (min(d.line or first_line, last), d.message, d.hint, d.code)
-                for d in exc.diagnostics
+                replace(d, line=min(d.line or first_line, last)) for d in exc.diagnostics
             )
             return ""
 
@@ -112,6 +110,7 @@ def render_markdown(
     md: MarkdownIt,
     text: str,
     *,
+    path: str,
     first_line: int,
     base_path: str,
     resolve_wikilink: Callable[[str], WikiTarget],
@@ -123,7 +122,8 @@ def render_markdown(
     images: Mapping | None = None,
     eager_first: bool = True,
 ) -> Parsed:
-    """Parse and render one body; `first_line` is the body's first line number in its file.
+    """Parse and render one body; `first_line` is the body's first line number in `path`, the
+    file its problems are reported in.
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
     or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
@@ -132,6 +132,7 @@ def render_markdown(
     catalog, makes local images responsive; without `eager_first` even the first loads lazily.
     """
     env: dict = {
+        "path": path,
         "_offset": first_line,
         "base_path": base_path,
         "resolve_wikilink": resolve_wikilink,

@@ -14,7 +14,6 @@ from typing import Protocol
 from markdown_it import MarkdownIt
 
 from ..charts import ChartCache, chart_drawer
-from ..errors import Diagnostic
 from ..images import Catalog
 from ..load.fields import format_duration
 from ..load.responses import responses_file
@@ -62,6 +61,7 @@ def parse_item(
     body = render_markdown(
         md,
         item.body,
+        path=item.path,
         first_line=item.body_line,
         base_path=index.base_path,
         resolve_wikilink=index.resolve_wikilink,
@@ -102,6 +102,7 @@ def _with_responses(
             part = render_markdown(
                 md,
                 text,
+                path=letters,
                 first_line=line,
                 base_path=index.base_path,
                 resolve_wikilink=index.resolve_wikilink,
@@ -110,7 +111,7 @@ def _with_responses(
                 linked=linked,
             )
             texts.append(part.html)
-            problems += [Diagnostic(letters, *problem) for problem in part.problems]
+            problems += part.problems
         rendered.append((texts[0], texts[1]))
     return replace(body, responses_html=tuple(rendered), elsewhere=tuple(problems))
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from ..errors import Diagnostic
 from .lines import line_breaks
 
 # `[[`, then up to the first `]]` with no `[` on the way: a match stops at the next `[`, so a
@@ -70,7 +71,8 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     try:
         found: WikiTarget = env["resolve_wikilink"](target or env.get("self_key", ""))
     except UnknownTarget as exc:
-        env.setdefault("diagnostics", []).append((line, exc.message, exc.hint, "reference"))
+        problem = Diagnostic(env["path"], line, exc.message, exc.hint, "reference")
+        env.setdefault("diagnostics", []).append(problem)
         token = state.push("text", "", 0)
         token.content = src[start : end + 2]
         state.pos = end + 2
