@@ -92,7 +92,7 @@ MUTANTS = (
     ),
     Mutant(
         "excerpt-limit",
-        "site_builder/render/views.py",
+        "site_builder/markdown/__init__.py",
         "def excerpt(body_html: str, limit: int = 200) -> str:",
         "def excerpt(body_html: str, limit: int = 2000) -> str:",
         ("tests/test_build.py",),

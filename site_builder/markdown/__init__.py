@@ -14,6 +14,8 @@ Order matters and is fixed here:
 
 from __future__ import annotations
 
+import html as html_text
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -28,7 +30,7 @@ from .glossary import glossary_plugin
 from .images import images_plugin
 from .matcher import Matcher, Target
 from .mentions import Mention
-from .urls import urls_plugin
+from .urls import take_marks, urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "UnknownTarget",
     "WikiRef",
     "WikiTarget",
+    "excerpt",
     "make_markdown",
     "render_markdown",
 ]
@@ -62,6 +65,9 @@ class Parsed:
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
     problems: tuple[Diagnostic, ...]  # found by the rules, errors and warnings
+    # where each root-relative URL starts in `html` (in characters): feeds make them absolute
+    url_starts: tuple[int, ...] = ()
+    excerpt: str = ""  # the first paragraph as plain text (see `excerpt`)
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
     transcript_html: str = ""  # an episode's transcript, rendered (see item.py)
@@ -145,7 +151,7 @@ def render_markdown(
         "eager_first": eager_first,
     }
     tokens = md.parse(text, env)
-    html = md.renderer.render(tokens, md.options, env)
+    html, url_starts = take_marks(md.renderer.render(tokens, md.options, env))
     headings = tuple(
         Heading(int(tok.tag[1]), str(tok.attrGet("id")), _plain(tokens[i + 1]))
         for i, tok in enumerate(tokens)
@@ -157,9 +163,22 @@ def render_markdown(
         tuple(env.get("wikilinks", ())),
         tuple(env.get("root_links", ())),
         tuple(env.get("diagnostics", ())),
+        url_starts,
+        excerpt(html),
         tuple(env.get("mentions", ())),
         frozenset(env.get("linked", ())),
     )
+
+
+def excerpt(body_html: str, limit: int = 200) -> str:
+    """Plain text of the first paragraph, cut at a word boundary (before any escaping): read
+    from the HTML the parse has just made, so that raw HTML paragraphs count too."""
+    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
+    text = " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
+    if len(text) <= limit:
+        return text
+    # one character more, so that a word ending right at the limit is kept
+    return text[: limit + 1].rsplit(" ", 1)[0][:limit].rstrip(",;:\u2014\u2013-") + "…"
 
 
 def _inline_with_lines(state: StateCore) -> None:

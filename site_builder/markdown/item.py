@@ -22,6 +22,7 @@ from ..model import Episode, Essay, Item
 from . import Parsed, make_markdown, render_markdown
 from .glossary import link_text
 from .matcher import Matcher
+from .urls import ROOT_MARK
 from .wikilinks import WikiTarget
 
 
@@ -57,7 +58,8 @@ def parse_item(
     HTML off); ```chart fences are drawn from data in `media_dir`, in the site's `timezone`;
     local images are shown at the web sizes the `images` catalog lists."""
     mode = autolink_mode(site_mode, item.autolink)
-    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache, timezone)
+    base = ROOT_MARK + index.base_path  # a chart's link to its data is marked as others are
+    draw = media_dir and chart_drawer(item.path, media_dir, base, chart_cache, timezone)
     body = render_markdown(
         md,
         item.body,
