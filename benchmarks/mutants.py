@@ -105,6 +105,21 @@ MUTANTS = (
         ("tests/test_incremental.py",),
     ),
     Mutant(
+        "chart-warning-as-error",
+        "site_builder/markdown/__init__.py",
+        "replace(d, line=min(d.line or first_line, last)) for d in exc.diagnostics",
+        "replace(d, line=min(d.line or first_line, last), severity='error')"
+        " for d in exc.diagnostics",
+        ("tests/test_markdown.py",),
+    ),
+    Mutant(
+        "atomic-write-through-link",
+        "site_builder/atomic.py",
+        "    tmp.unlink(missing_ok=True)  # a new file, not through a link",
+        "    pass  # a new file, not through a link",
+        ("tests/test_atomic.py",),
+    ),
+    Mutant(
         "feeds-keep-del",
         "site_builder/model.py",
         "\\x0e-\\x1f\\x7f\\ud800",

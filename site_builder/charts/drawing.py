@@ -14,14 +14,13 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import store_entry
 from ..model import Path_
 from . import renderer
 from .data import Table
@@ -94,7 +93,7 @@ def draw(
                 return cached
     svg = renderer.vegalite_to_svg(spec, THEME_CONFIG, timezone)
     if entry is not None and cache.store:
-        write_atomically(entry, svg)
+        store_entry(entry, svg)
     return svg
 
 
@@ -118,21 +117,6 @@ def _is_svg(text: str) -> bool:
         return ET.fromstring(text).tag == f"{{{_SVG}}}svg"
     except ET.ParseError:
         return False
-
-
-def write_atomically(entry: Path, data: str | bytes) -> None:
-    """Write a cache entry (text as UTF-8) whole or not at all; a cache that cannot be
-    written only costs time (the chart is still drawn, the image still made)."""
-    with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data.encode() if isinstance(data, str) else data)
-            os.replace(tmp, entry)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
 
 
 def themed_svg(raw: str, chart_id: str, title_id: str, desc_id: str) -> str:

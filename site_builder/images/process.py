@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..charts.drawing import write_atomically
+from ..atomic import store_entry
 from ..load.files import read_regular
 from .facts import (
     EXTENSIONS,
@@ -83,7 +83,7 @@ class ImageStore:
         files named in it)."""
         assert self.folder is not None or not self.pending
         for name in sorted(self.pending, key=lambda n: n.endswith(".json")):
-            write_atomically(self.folder / name, self.pending[name])
+            store_entry(self.folder / name, self.pending[name])
         self.pending.clear()
 
 
