@@ -37,6 +37,7 @@ def parse_all(md, essays, index, matcher, mode: str) -> tuple[float, int]:
                 render_markdown(
                     md,
                     e.body,
+                    path="content/essays/x.md",
                     first_line=e.body_line,
                     base_path=index.base_path,
                     resolve_wikilink=index.resolve_wikilink,

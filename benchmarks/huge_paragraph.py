@@ -67,6 +67,7 @@ def parse_seconds(md, index, matcher, text: str) -> tuple[float, int]:
     parsed = render_markdown(
         md,
         text + "\n",
+        path="content/essays/x.md",
         first_line=1,
         base_path=index.base_path,
         resolve_wikilink=index.resolve_wikilink,

@@ -92,7 +92,7 @@ MUTANTS = (
     ),
     Mutant(
         "excerpt-limit",
-        "site_builder/render/views.py",
+        "site_builder/markdown/__init__.py",
         "def excerpt(body_html: str, limit: int = 200) -> str:",
         "def excerpt(body_html: str, limit: int = 2000) -> str:",
         ("tests/test_build.py",),
@@ -103,6 +103,21 @@ MUTANTS = (
         "            if ref.anchor and ref.key in dirty:",
         "            if False:",
         ("tests/test_incremental.py",),
+    ),
+    Mutant(
+        "chart-warning-as-error",
+        "site_builder/markdown/__init__.py",
+        "replace(d, line=min(d.line or first_line, last)) for d in exc.diagnostics",
+        "replace(d, line=min(d.line or first_line, last), severity='error')"
+        " for d in exc.diagnostics",
+        ("tests/test_markdown.py",),
+    ),
+    Mutant(
+        "atomic-write-through-link",
+        "site_builder/atomic.py",
+        "    tmp.unlink(missing_ok=True)  # a new file, not through a link",
+        "    pass  # a new file, not through a link",
+        ("tests/test_atomic.py",),
     ),
     Mutant(
         "feeds-keep-del",

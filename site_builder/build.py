@@ -292,7 +292,7 @@ def _parse_site(
     for item in index.by_key.values():
         body = fresh[item.key] if item.key in fresh else reusable[item.key][1]
         parsed[item.key] = body
-        problems += [Diagnostic(item.path, *problem) for problem in body.problems]
+        problems += body.problems
         problems += body.elsewhere
     if cache is not None:
         cache.parse_env, cache.chart_data = env, data

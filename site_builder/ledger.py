@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .atomic import replace_file
 from .config import SiteConfig
 from .errors import ContentError, Diagnostic
 from .feeds.atom import media_url
@@ -26,7 +27,6 @@ from .feeds.podcast import episode_guid, show_guid
 from .load.files import read_regular
 from .load.frontmatter import decode, parse_yaml
 from .model import Episode
-from .write import replace_file
 
 LEDGER_FILE = "podcast-ledger.yaml"
 _HEADER = (

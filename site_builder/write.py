@@ -60,17 +60,6 @@ _PROTECTED = (
 Waiting = Callable[[int | None], None]  # told the pid of the build holding the lock, if known
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: into a temporary file beside it, then renamed over it,
-    so that an interrupted build never leaves half a file the author commits."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def check_output_dir(output: Path, root: Path, force: bool = False) -> None:
     """Refuse output folders whose replacement would destroy the author's files."""
     try:

@@ -423,6 +423,6 @@ def test_an_excerpt_is_the_whole_words_that_fit_in_200_characters(cli, site):
     ],
 )
 def test_an_excerpt_cuts_long_paragraphs_at_a_word_within_the_limit(text, expected):
-    from site_builder.render.views import excerpt
+    from site_builder.markdown import excerpt
 
     assert excerpt(f"<p>{text}</p>") == expected

@@ -1,5 +1,5 @@
-"""The package's layout (README, "Layout of the code"): which package may import which, read
-from the source with `ast`, and how long a module may grow."""
+"""The package's layout (README, "Layout of the code"): which package may import which and
+which modules touch the disk, read from the source with `ast`, and how long a module may grow."""
 
 from __future__ import annotations
 
@@ -20,10 +20,59 @@ OVER = {
     "config.py": 397,  # + site.yaml's icon: (issue 17): its field, its key, its reading
     "cli.py": 416,  # + `suggest` (issue 18): its arguments and the call; the rest in suggest/
     "render/pages.py": 384,
-    "charts/__init__.py": 381,
     "load/readers.py": 367,
     "importers/podcast.py": 365,
 }
+
+
+# Who touches the disk: the I/O edges, the incremental store and the caches that are part of it
+DISK = ("atomic.py", "write.py", "load/", "preview/", "cli.py", "incremental/store.py")
+CACHES = ("charts/drawing.py", "images/process.py")  # the chart cache; the image phase's cache
+# the others that do, each with its reason (a module that starts to touch the disk goes here
+# with one, or moves its reading into load/ or its writing into write/atomic)
+DISK_EXCEPTIONS = {
+    "config.py": "reads site.yaml, and asks whether the icon it names exists",
+    "ledger.py": "reads and writes podcast-ledger.yaml, the podcast's guid ledger",
+    "importers/": "`import` reads a feed or an export and writes the new content/ files",
+    "scaffold.py": "`new` writes the new file",
+    "search.py": "runs Pagefind over the written site and keeps its index",
+    "render/theme.py": "reads the theme: template folders and static/ assets",
+    "incremental/state.py": "hashes the theme's files, for the digest a cached build is keyed by",
+    "charts/__init__.py": "hashes the data files in content/media, for the chart cache's key",
+    "charts/data.py": "lists content/media's data files for a 'did you mean' hint",
+    "images/icons.py": "asks whether content/static/ holds the author's own icon",
+}
+_DISK_METHODS = {
+    *("read_text", "read_bytes", "write_text", "write_bytes", "open", "touch", "mkdir"),
+    *("unlink", "rmdir", "rename", "symlink_to", "hardlink_to", "chmod", "iterdir", "glob"),
+    *("rglob", "stat", "lstat", "exists", "is_file", "is_dir", "is_symlink", "readlink"),
+}
+_OS_CALLS = {
+    *("open", "fdopen", "replace", "rename", "remove", "unlink", "link", "symlink", "mkdir"),
+    *("makedirs", "rmdir", "removedirs", "listdir", "scandir", "walk", "stat", "lstat"),
+    *("chmod", "utime", "truncate", "readlink", "access"),
+}
+
+
+def _disk_calls(path: Path) -> set[str]:
+    """The calls in a module that reach the disk: open(), a Path's reading, writing, listing
+    and asking (read_*, write_*, glob, is_file, ...), os's file functions, shutil."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "open":
+            found.add("open()")
+        elif not isinstance(func, ast.Attribute):
+            continue
+        elif isinstance(func.value, ast.Name) and func.value.id in ("os", "shutil"):
+            if func.value.id == "shutil" or func.attr in _OS_CALLS:
+                found.add(f"{func.value.id}.{func.attr}")
+        # PIL's Image.open reads the bytes it is given
+        elif func.attr in _DISK_METHODS and getattr(func.value, "id", "") != "Image":
+            found.add(f".{func.attr}()")
+    return found
 
 
 def _modules() -> dict[str, Path]:
@@ -85,3 +134,37 @@ def test_modules_stay_short():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > OVER.get(rel, MAX_LINES)
     }
     assert long == {}
+
+
+def _listed(rel: str, places) -> str | None:
+    return next((p for p in places if rel == p or (p.endswith("/") and rel.startswith(p))), None)
+
+
+def test_only_the_io_edges_touch_the_disk():
+    touching = {rel: calls for rel, path in _modules().items() if (calls := _disk_calls(path))}
+    unexplained = {
+        rel: sorted(calls)
+        for rel, calls in touching.items()
+        if not _listed(rel, (*DISK, *CACHES, *DISK_EXCEPTIONS))
+    }
+    assert unexplained == {}
+    # an exception that no longer touches the disk is taken off the list
+    stale = [p for p in DISK_EXCEPTIONS if not any(_listed(rel, (p,)) for rel in touching)]
+    assert stale == []
+
+
+def test_the_disk_rule_sees_each_kind_of_call(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text(
+        "import os, shutil\n"
+        "open('x')\nroot.read_text()\nroot.write_bytes(b'')\nos.replace(a, b)\n"
+        "shutil.rmtree(d)\nImage.open(io.BytesIO(b''))\nos.path.join(a, b)\n",
+        encoding="utf-8",
+    )
+    assert _disk_calls(source) == {
+        "open()",
+        ".read_text()",
+        ".write_bytes()",
+        "os.replace",
+        "shutil.rmtree",
+    }

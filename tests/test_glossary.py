@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
+from site_builder.feeds.atom import absolute_html
 from site_builder.link.index import build_index, build_matcher
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.model import Concept
@@ -60,6 +61,7 @@ def render(text: str, mode: str = "first", self_key: str = ""):
     return render_markdown(
         MD,
         text,
+        path="content/essays/x.md",
         first_line=1,
         base_path="/",
         resolve_wikilink=INDEX.resolve_wikilink,
@@ -136,3 +138,21 @@ def test_a_huge_paragraph_parses_in_time_linear_in_its_length(shape):
     large = min(parse_cpu_seconds(unit * 16000, 16000 * each) for _ in range(2))
     assert large < 5
     assert large / small < 32, f"{small:.3f} s for 1,000 lines, {large:.3f} s for 16,000"
+
+
+def test_the_parse_says_where_each_root_url_starts_so_feeds_need_not_read_the_html():
+    """Autolinks, wikilinks, Markdown links and images, raw HTML (any case, srcset): each
+    root-relative URL's start is in `url_starts`; nothing else is (an anchor, another host)."""
+    parsed = render(
+        "Ripeness, [[stalemate]], [a](/about/), ![i](/media/i.png), <a HREF = '/x/'>x</a>,\n"
+        '<img srcset="/s.png 1x, //cdn.example/t.png 2x" alt="">, [b](#top), '
+        "[c](https://example.org/d).\n"
+    )
+    origin = "https://example.org"
+    absolute = absolute_html(parsed.html, parsed.url_starts, origin)
+    assert len(parsed.url_starts) == 6
+    for url in ("/glossary/ripeness/", "/glossary/stalemate/", "/about/", "/media/i.png"):
+        assert f'="{origin}{url}"' in absolute
+    assert f"HREF = '{origin}/x/'" in absolute and f'srcset="{origin}/s.png 1x' in absolute
+    assert " //cdn.example/t.png 2x" in absolute and 'href="#top"' in absolute
+    assert "\x00" not in parsed.html and parsed.excerpt.startswith("Ripeness, stalemate, a, , x,")

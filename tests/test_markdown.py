@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
+from site_builder.errors import ContentError, Diagnostic
 from site_builder.link.index import build_index
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.model import Concept, Episode, Essay
@@ -68,7 +69,12 @@ MD = make_markdown()
 
 def render(text: str, first_line: int = 1):
     return render_markdown(
-        MD, text, first_line=first_line, base_path="/sub/", resolve_wikilink=INDEX.resolve_wikilink
+        MD,
+        text,
+        path="content/essays/x.md",
+        first_line=first_line,
+        base_path="/sub/",
+        resolve_wikilink=INDEX.resolve_wikilink,
     )
 
 
@@ -83,14 +89,15 @@ def test_fixture(line, title, text, expected):
 def test_unknown_wikilink_is_reported_at_its_line_counting_the_front_matter():
     body = "First paragraph.\n\nSecond, with a\nbroken [[ripenes]] link.\n"
     parsed = render(body, first_line=5)
-    assert [(line, message, hint) for line, message, hint, _ in parsed.problems] == [
-        (8, "unknown link target [[ripenes]]", "did you mean 'ripeness'?")
+    assert [d.format() for d in parsed.problems] == [
+        "content/essays/x.md:8: error: unknown link target [[ripenes]] [reference]\n"
+        "    hint: did you mean 'ripeness'?"
     ]
 
 
 def test_wikilink_in_a_table_cell_is_reported_at_its_row():
     parsed = render("| a |\n|---|\n| x |\n| [[nope]] |\n", first_line=10)
-    assert [p[0] for p in parsed.problems] == [13]
+    assert [p.line for p in parsed.problems] == [13]
 
 
 def test_ambiguous_slug_asks_for_kind():
@@ -108,9 +115,15 @@ def test_ambiguous_slug_asks_for_kind():
     ]
     index, _ = build_index(items, [], "/")
     parsed = render_markdown(
-        MD, "[[ripeness]]", first_line=1, base_path="/", resolve_wikilink=index.resolve_wikilink
+        MD,
+        "[[ripeness]]",
+        path="content/essays/y.md",
+        first_line=1,
+        base_path="/",
+        resolve_wikilink=index.resolve_wikilink,
     )
-    ((_, message, hint, _),) = parsed.problems
+    (problem,) = parsed.problems
+    message, hint = problem.message, problem.hint
     assert message == "[[ripeness]] is ambiguous"
     assert "[[glossary/ripeness]]" in hint and "[[essays/ripeness]]" in hint
 
@@ -122,3 +135,27 @@ def test_references_are_recorded_for_the_link_phase():
     ]
     assert parsed.root_links == (("/glossary/", 5),)
     assert [(h.level, h.id, h.text) for h in parsed.headings] == [(1, "top", "Top")]
+
+
+def test_a_chart_s_problems_keep_their_severity_and_are_placed_inside_the_fence():
+    def draw(source: str, first_line: int) -> str:
+        raise ContentError(
+            [
+                Diagnostic("content/essays/x.md", 99, "a note", "a hint", "chart", "warning"),
+                Diagnostic("content/essays/x.md", None, "wrong", code="chart"),
+            ]
+        )
+
+    parsed = render_markdown(
+        MD,
+        "Text.\n\n```chart\nmark: line\ntitle: T\n```\n",
+        path="content/essays/x.md",
+        first_line=4,
+        base_path="/",
+        resolve_wikilink=INDEX.resolve_wikilink,
+        chart=draw,
+    )
+    assert [d.format() for d in parsed.problems] == [
+        "content/essays/x.md:7: error: wrong [chart]",
+        "content/essays/x.md:8: warning: a note [chart]\n    hint: a hint",
+    ]

@@ -11,15 +11,15 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import did_you_mean
+from ..errors import ContentError, Diagnostic, did_you_mean
 from ..load.files import inside, is_regular, read_regular
 from ..load.frontmatter import MAX_NESTING
-from ..model import Path_
+from ..model import Path_, key_line
 
 DATA_KINDS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json"}
 _CELL_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+")
@@ -37,29 +37,47 @@ class Table:
     raw: bytes = b""
 
 
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A place in a chart's spec: its file, the fence's first line, the line of each key, and
+    the keys that lead here. A problem here is a Diagnostic at the line of those keys."""
+
+    path: str
+    first_line: int
+    lines: dict[Path_, int]
+    at: Path_ = ()
+
+    def key(self, *keys: str | int) -> Where:
+        return replace(self, at=(*self.at, *keys))
+
+    def problem(self, message: str, hint: str | None = None) -> Diagnostic:
+        line = key_line(self.lines, self.at) if self.at else self.first_line
+        return Diagnostic(self.path, line, message, hint, code="chart")
+
+    def error(self, message: str, hint: str | None = None) -> ContentError:
+        """The problem, to raise where reading stops at it."""
+        return ContentError([self.problem(message, hint)])
+
+
 def load_tables(
-    spec: dict[str, Any], media_dir: Path, problem: Callable[..., None]
+    spec: dict[str, Any], media_dir: Path, where: Where, problems: list[Diagnostic]
 ) -> dict[Path_, Table]:
-    """Every `data` in the spec, read; keyed by where it sits. Problems go to `problem`."""
+    """Every `data` in the spec, read; keyed by where it sits. Problems go to `problems`."""
     tables: dict[Path_, Table] = {}
     for at, data in data_blocks(spec, ()):
         try:
-            table = _load_table(data, at, media_dir)
-        except Problem as exc:
-            problem(exc.at, exc.message, exc.hint)
+            table = _load_table(data, where.key(*at), media_dir)
+        except ContentError as exc:
+            problems.extend(exc.diagnostics)
             continue
         if table.records:
             tables[at] = table
         else:
-            where = (*at, "url") if "url" in data else (*at, "values")
-            problem(where, f"{table.file or 'values'} has no rows", "a chart needs some data")
+            here = where.key(*at, "url" if "url" in data else "values")
+            problems.append(
+                here.problem(f"{table.file or 'values'} has no rows", "a chart needs some data")
+            )
     return tables
-
-
-class Problem(Exception):
-    def __init__(self, at: Path_, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.at, self.message, self.hint = at, message, hint
 
 
 def data_blocks(node: Any, at: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
@@ -75,38 +93,36 @@ def data_blocks(node: Any, at: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
             yield from data_blocks(item, (*at, i))
 
 
-def _load_table(data: dict[str, Any], at: Path_, media_dir: Path) -> Table:
+def _load_table(data: dict[str, Any], at: Where, media_dir: Path) -> Table:
     fmt = data.get("format") if isinstance(data.get("format"), dict) else {}
     if "url" in data:
-        file = _media_file(data["url"], (*at, "url"), media_dir)
+        file = _media_file(data["url"], at.key("url"), media_dir)
         name = PurePosixPath(data["url"]).as_posix()
         kind = fmt.get("type") or DATA_KINDS.get(file.suffix.lower())
         try:
             raw = read_regular(file)
         except OSError as exc:
-            raise Problem((*at, "url"), f"cannot read {name}: {exc.strerror}") from None
+            raise at.key("url").error(f"cannot read {name}: {exc.strerror}") from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise Problem((*at, "url"), f"{name} is not UTF-8 text", "save it as UTF-8") from None
-        table = _read(text, kind, (*at, "url"), name)
+            raise at.key("url").error(f"{name} is not UTF-8 text", "save it as UTF-8") from None
+        table = _read(text, kind, at.key("url"), name)
         return Table(table.fields, table.records, table.cells, table.numeric, name, raw)
     if "values" in data:
-        return _read_records(data["values"], (*at, "values"), "values")
-    raise Problem(
-        at,
+        return _read_records(data["values"], at.key("values"), "values")
+    raise at.error(
         "data needs `url` (a file in content/media) or `values`",
         "write `data: {url: data/file.csv}` or `data: {values: [{x: 1, y: 2}]}`",
     )
 
 
-def _media_file(url: Any, at: Path_, media_dir: Path) -> Path:
+def _media_file(url: Any, at: Where, media_dir: Path) -> Path:
     """The file a data `url` names inside content/media; nothing outside it, nothing remote."""
     if not isinstance(url, str) or not url.strip() or "\0" in url:
-        raise Problem(at, "data url must be a path like data/file.csv")
+        raise at.error("data url must be a path like data/file.csv")
     if url.startswith("//") or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]+:", url):
-        raise Problem(
-            at,
+        raise at.error(
             f"charts do not load data from other hosts: {url}",
             "save the file in content/media and write its path, e.g. url: data/file.csv",
         )
@@ -115,17 +131,16 @@ def _media_file(url: Any, at: Path_, media_dir: Path) -> Path:
         suggestion = (
             re.sub(r"^/?(media/)?", "", url.replace("\\", "/")) if ".." not in parts else ""
         )
-        raise Problem(
-            at,
+        raise at.error(
             f"data url '{url}' must be a path inside content/media",
             "paths are relative to content/media"
             + (f": write url: {suggestion}" if suggestion else ", e.g. url: data/file.csv"),
         )
     file = inside(media_dir, url, "content/media/")
     if isinstance(file, str):
-        raise Problem(at, f"data url '{url}' {file}")
+        raise at.error(f"data url '{url}' {file}")
     if not is_regular(file):
-        raise Problem(at, f"no data file {url} in content/media", _nearby(url, media_dir))
+        raise at.error(f"no data file {url} in content/media", _nearby(url, media_dir))
     return file
 
 
@@ -152,7 +167,7 @@ def _nearby(url: str, media_dir: Path) -> str:
     return f"data files in {where}: {', '.join(listed[:10])}" if listed else "no data files yet"
 
 
-def _read(text: str, kind: Any, at: Path_, name: str) -> Table:
+def _read(text: str, kind: Any, at: Where, name: str) -> Table:
     if kind in ("csv", "tsv"):
         return _read_delimited(text, "," if kind == "csv" else "\t", at, name)
     if kind == "json":
@@ -160,17 +175,16 @@ def _read(text: str, kind: Any, at: Path_, name: str) -> Table:
             value = json.loads(text)
             too_deep = _nesting(value) > MAX_NESTING
         except json.JSONDecodeError as exc:
-            raise Problem(at, f"{name} is not valid JSON: {exc}") from None
+            raise at.error(f"{name} is not valid JSON: {exc}") from None
         except RecursionError:  # json's own limit, near a thousand levels
             too_deep = True
         if too_deep:
-            raise Problem(
-                at,
+            raise at.error(
                 f"{name} has arrays and objects nested more than {MAX_NESTING} levels deep",
                 "a chart reads an array of records: [{year: 2020, area: 3.5}, ...]",
             )
         return _read_records(value, at, name)
-    raise Problem(at, f"cannot read {name} as data", "use CSV, TSV or JSON (an array of records)")
+    raise at.error(f"cannot read {name} as data", "use CSV, TSV or JSON (an array of records)")
 
 
 def _nesting(value: Any) -> int:
@@ -186,7 +200,7 @@ def _nesting(value: Any) -> int:
     return deepest
 
 
-def _read_delimited(text: str, delimiter: str, at: Path_, name: str) -> Table:
+def _read_delimited(text: str, delimiter: str, at: Where, name: str) -> Table:
     rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(map(str.strip, r))]
     if not rows:
         return Table((), (), (), ())
@@ -194,7 +208,7 @@ def _read_delimited(text: str, delimiter: str, at: Path_, name: str) -> Table:
     for i, field in enumerate(header):
         if not field or field in header[:i]:
             what = f"column {i + 1} has no name" if not field else f"column '{field}' appears twice"
-            raise Problem(at, f"{name}: {what} in the header row")
+            raise at.error(f"{name}: {what} in the header row")
     cells = tuple(tuple((r + [""] * len(header))[: len(header)]) for r in rows[1:])
     numeric = tuple(_is_number_column([row[i] for row in cells]) for i in range(len(header)))
     records = tuple(
@@ -219,10 +233,9 @@ def _cell_value(cell: str, numeric: bool) -> Any:
     return int(text) if re.fullmatch(r"[-+]?[0-9]+", text) else float(text)
 
 
-def _read_records(value: Any, at: Path_, name: str) -> Table:
+def _read_records(value: Any, at: Where, name: str) -> Table:
     if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-        raise Problem(
-            at,
+        raise at.error(
             f"{name} must be an array of records",
             "write one record per row: [{year: 2020, area: 3.5}, {year: 2021, area: 4}]",
         )

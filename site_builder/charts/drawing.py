@@ -13,17 +13,16 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import store_entry
 from ..model import Path_
 from . import renderer
-from .data import Problem, Table
+from .data import Table
 
 CHART_FORMAT = "1"  # bump when the drawing or its post-processing changes: old cache entries go
 MAX_ROWS = 100  # rows shown in the data table
@@ -81,8 +80,8 @@ def draw(
     timezone: str,
 ) -> str:
     """vl-convert's SVG for the spec, local time being `timezone` (the site's), from the cache
-    when the same drawing was made before; raises Problem with Vega-Lite's own message when
-    it rejects the spec."""
+    when the same drawing was made before; raises renderer.Rejected with Vega-Lite's own
+    message when it rejects the spec."""
     entry = None
     if cache is not None:
         key = _cache_key(source, [t.raw for t in tables.values()], _version(), timezone)
@@ -91,12 +90,9 @@ def draw(
             cached = entry.read_text(encoding="utf-8")
             if _is_svg(cached):  # a damaged entry is drawn again
                 return cached
-    try:
-        svg = renderer.vegalite_to_svg(spec, THEME_CONFIG, timezone)
-    except renderer.Rejected as exc:
-        raise Problem((), f"Vega-Lite rejected the chart: {exc}", DOCS) from None
+    svg = renderer.vegalite_to_svg(spec, THEME_CONFIG, timezone)
     if entry is not None and cache.store:
-        write_atomically(entry, svg)
+        store_entry(entry, svg)
     return svg
 
 
@@ -122,21 +118,6 @@ def _is_svg(text: str) -> bool:
         return ET.fromstring(text).tag == f"{{{_SVG}}}svg"
     except ET.ParseError:
         return False
-
-
-def write_atomically(entry: Path, data: str | bytes) -> None:
-    """Write a cache entry (text as UTF-8) whole or not at all; a cache that cannot be
-    written only costs time (the chart is still drawn, the image still made)."""
-    with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data.encode() if isinstance(data, str) else data)
-            os.replace(tmp, entry)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
 
 
 def themed_svg(raw: str, chart_id: str, title_id: str, desc_id: str) -> str:

@@ -33,7 +33,8 @@ def feed_jobs(
 
     def content(view) -> str:
         if view.key not in made:
-            made[view.key] = absolute_html(view.html, origin)
+            starts = view.parsed.url_starts if view.parsed else ()
+            made[view.key] = absolute_html(view.html, starts, origin)
         return made[view.key]
 
     def stale(entries) -> bool:

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from ..config import SiteConfig
-from ..markdown.urls import rebase_root_urls
 from ..model import Episode
 from ..render.views import View
 from .xmlout import XML_NS, feed_text, xml_document
@@ -18,9 +17,14 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30
 
 
-def absolute_html(body: str, origin: str) -> str:
-    """Feed readers have no base URL: make root-relative links absolute."""
-    return rebase_root_urls(body, origin + "/")
+def absolute_html(body: str, url_starts: Sequence[int], origin: str) -> str:
+    """Feed readers have no base URL: make root-relative links absolute (the parse says where
+    each starts: markdown.Parsed.url_starts)."""
+    pieces, last = [], 0
+    for start in url_starts:
+        pieces += [body[last:start], origin]
+        last = start
+    return "".join(pieces) + body[last:]
 
 
 def media_url(config: SiteConfig, url: str, local: bool) -> str:

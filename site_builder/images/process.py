@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from ..charts.drawing import write_atomically
+from ..atomic import store_entry
 from ..load.files import read_regular
 from .facts import (
     EXTENSIONS,
@@ -108,7 +108,7 @@ class ImageStore:
         for name in sorted(self.pending, key=lambda n: n.endswith(".json")):
             data = self.read(name)
             assert data is not None
-            write_atomically(self.folder / name, data)
+            store_entry(self.folder / name, data)
         self.pending.clear()
         if self.spill is not None:
             self.spill.close()

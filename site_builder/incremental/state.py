@@ -35,7 +35,6 @@ from ..load.walk import FileCache
 from ..markdown import Parsed
 from ..model import Concept, Episode, Item
 from ..render.theme import make_environment
-from ..render.views import excerpt
 from ..routes import tag_folder, tag_slug
 
 LIST_PAGES = ("index.html", "essays/index.html", "episodes/index.html")
@@ -192,7 +191,7 @@ def affected_pages(
         for concept in quoted.keys() | (_quotes(old).keys() if old else set()):
             if old is None or quoted.get(concept) != _quotes(old).get(concept):
                 paths.add(f"{index.by_key[concept].url_path}index.html")
-        if item.summary is None and (old is None or excerpt(old.html) != excerpt(new.html)):
+        if item.summary is None and (old is None or old.excerpt != new.excerpt):
             paths.update(LIST_PAGES)
             paths.update(f"{tag_folder(tag_slug(tag))}index.html" for tag in item.tags)
             paths.update(

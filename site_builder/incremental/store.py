@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import __version__
+from ..atomic import atomic_file
 from ..config import CACHE_DIR
 from ..errors import Diagnostic
 from .state import BuildCache, labels
@@ -214,15 +215,12 @@ def _read(path: Path, secret: bytes, stamp: bytes) -> Any:
 def _dump(path: Path, value: object, secret: bytes, stamp: bytes) -> None:
     """Write `value` pickled and signed, atomically; the pickle is signed as it is written, so
     the large base is never held whole in memory."""
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     signer = hmac.new(secret, stamp, "sha256")
-    tmp.unlink(missing_ok=True)  # a new file, not through a link someone left under that name
-    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as f:
+    with atomic_file(path) as f:
         f.write(_MAGIC + bytes(_DIGEST) + stamp)
         pickle.dump(value, _Signing(f, signer), protocol=pickle.HIGHEST_PROTOCOL)
         f.seek(len(_MAGIC))
         f.write(signer.digest())
-    os.replace(tmp, path)
 
 
 @dataclass(slots=True)
@@ -250,16 +248,9 @@ def _user_key() -> bytes:
     except FileNotFoundError:
         pass
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = folder / f"key.tmp-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+    # never over a key another build has just made: that one is used
+    with atomic_file(path, mode=0o600, replace=False) as f:
         f.write(os.urandom(_DIGEST))
-    try:
-        os.link(tmp, path)  # never over a key another build has just made: that one is used
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
     return _read_key(path)
 
 

@@ -43,7 +43,8 @@ def read_responses(
     for i, entry in enumerate(data):
         at = lines.get((i,), 1)
         if not isinstance(entry, dict):
-            problems.append(_problem(rel, at, f"response {i + 1} must be a mapping of keys"))
+            message = f"response {i + 1} must be a mapping of keys"
+            problems.append(Diagnostic(rel, at, message, code="responses"))
             continue
         own = {k[1:]: v for k, v in lines.items() if k[:1] == (i,) and len(k) > 1}
         r = FieldReader(Source(rel, entry, own), problems, code="responses")
@@ -52,11 +53,12 @@ def read_responses(
         missing = [key for key in ("name", "date", "body") if entry.get(key) in (None, "")]
         if missing:
             problems.append(
-                _problem(
+                Diagnostic(
                     rel,
                     at,
                     f"response {i + 1} has no {' and no '.join(missing)}",
                     "each response needs `name:`, `date: YYYY-MM-DD` and `body:`",
+                    code="responses",
                 )
             )
         name, when, body = r.text("name"), r.when("date", tz), r.text("body")
@@ -87,7 +89,3 @@ def _content_line(text: str, key_line: int) -> int:
     lines = text.split("\n")
     block = key_line <= len(lines) and _BLOCK.search(lines[key_line - 1])
     return key_line + 1 if block else key_line
-
-
-def _problem(rel: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rel, line, message, hint=hint, code="responses")

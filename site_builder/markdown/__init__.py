@@ -14,8 +14,10 @@ Order matters and is fixed here:
 
 from __future__ import annotations
 
+import html as html_text
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -28,7 +30,7 @@ from .glossary import glossary_plugin
 from .images import images_plugin
 from .matcher import Matcher, Target
 from .mentions import Mention
-from .urls import urls_plugin
+from .urls import take_marks, urls_plugin
 from .wikilinks import UnknownTarget, WikiRef, WikiTarget, wikilinks_plugin
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "UnknownTarget",
     "WikiRef",
     "WikiTarget",
+    "excerpt",
     "make_markdown",
     "render_markdown",
 ]
@@ -61,8 +64,10 @@ class Parsed:
     headings: tuple[Heading, ...]
     wikilinks: tuple[WikiRef, ...]
     root_links: tuple[tuple[str, int], ...]  # (root-relative href as written, line)
-    # (line, message, hint, code[, severity]): Diagnostic's fields after its path
-    problems: tuple[tuple, ...]
+    problems: tuple[Diagnostic, ...]  # found by the rules, errors and warnings
+    # where each root-relative URL starts in `html` (in characters): feeds make them absolute
+    url_starts: tuple[int, ...] = ()
+    excerpt: str = ""  # the first paragraph as plain text (see `excerpt`)
     mentions: tuple[Mention, ...] = ()  # every concept mention, in page order
     linked: frozenset[str] = frozenset()  # concepts the body links (for `autolink: first`)
     transcript_html: str = ""  # an episode's transcript, rendered (see item.py)
@@ -99,8 +104,7 @@ def make_markdown(html: bool = True) -> MarkdownIt:
         except ContentError as exc:
             last = first_line + max(token.content.count("\n") - 1, 0)  # YAML may blame the end
             env.setdefault("diagnostics", []).extend(
-                (min(d.line or first_line, last), d.message, d.hint, d.code)
-                for d in exc.diagnostics
+                replace(d, line=min(d.line or first_line, last)) for d in exc.diagnostics
             )
             return ""
 
@@ -112,6 +116,7 @@ def render_markdown(
     md: MarkdownIt,
     text: str,
     *,
+    path: str,
     first_line: int,
     base_path: str,
     resolve_wikilink: Callable[[str], WikiTarget],
@@ -123,7 +128,8 @@ def render_markdown(
     images: Mapping | None = None,
     eager_first: bool = True,
 ) -> Parsed:
-    """Parse and render one body; `first_line` is the body's first line number in its file.
+    """Parse and render one body; `first_line` is the body's first line number in `path`, the
+    file its problems are reported in.
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
     or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
@@ -132,6 +138,7 @@ def render_markdown(
     catalog, makes local images responsive; without `eager_first` even the first loads lazily.
     """
     env: dict = {
+        "path": path,
         "_offset": first_line,
         "base_path": base_path,
         "resolve_wikilink": resolve_wikilink,
@@ -144,7 +151,7 @@ def render_markdown(
         "eager_first": eager_first,
     }
     tokens = md.parse(text, env)
-    html = md.renderer.render(tokens, md.options, env)
+    html, url_starts = take_marks(md.renderer.render(tokens, md.options, env))
     headings = tuple(
         Heading(int(tok.tag[1]), str(tok.attrGet("id")), _plain(tokens[i + 1]))
         for i, tok in enumerate(tokens)
@@ -156,9 +163,22 @@ def render_markdown(
         tuple(env.get("wikilinks", ())),
         tuple(env.get("root_links", ())),
         tuple(env.get("diagnostics", ())),
+        url_starts,
+        excerpt(html),
         tuple(env.get("mentions", ())),
         frozenset(env.get("linked", ())),
     )
+
+
+def excerpt(body_html: str, limit: int = 200) -> str:
+    """Plain text of the first paragraph, cut at a word boundary (before any escaping): read
+    from the HTML the parse has just made, so that raw HTML paragraphs count too."""
+    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
+    text = " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
+    if len(text) <= limit:
+        return text
+    # one character more, so that a word ending right at the limit is kept
+    return text[: limit + 1].rsplit(" ", 1)[0][:limit].rstrip(",;:\u2014\u2013-") + "…"
 
 
 def _inline_with_lines(state: StateCore) -> None:

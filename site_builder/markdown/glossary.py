@@ -25,6 +25,7 @@ from markdown_it.token import Token
 
 from .matcher import Matcher
 from .mentions import Mention, find_mentions, sentence_ends, sentence_of
+from .urls import ROOT_MARK, is_root_relative
 
 # Raw HTML elements whose text is never autolinked.
 _SKIP_TAGS = {"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "dfn", "var"}
@@ -120,7 +121,7 @@ def _link_run(
     cost more to make and render than the rest of the page), carrying in `meta` the plain
     text and the (concept, start, end, linked) spans that `find_mentions` reads."""
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
-    html, spans = _linked_html(text, matcher, mode, linked, self_key)
+    html, spans = _linked_html(text, matcher, mode, linked, self_key, ROOT_MARK)
     if not spans:
         return run
     token = Token("html_inline", "", 0)
@@ -148,10 +149,11 @@ def link_text(
 
 
 def _linked_html(
-    text: str, matcher: Matcher, mode: str, linked: set[str], self_key: str = ""
+    text: str, matcher: Matcher, mode: str, linked: set[str], self_key: str = "", mark: str = ""
 ) -> tuple[str, list[tuple[str, int, int, bool]]]:
     """`text` as escaped HTML with its concept names linked (a name already linked on the page,
-    in mode "first", stays text), and the (concept, start, end, linked) span of each name."""
+    in mode "first", stays text), and the (concept, start, end, linked) span of each name.
+    `mark` (ROOT_MARK, in a Markdown body) goes before each link's root-relative href."""
     pieces: list[str] = []
     spans: list[tuple[str, int, int, bool]] = []
     pos = 0
@@ -166,8 +168,9 @@ def _linked_html(
         else:
             linked.add(key)
             target = matcher.targets[key]
+            root = mark if is_root_relative(target.href) else ""
             pieces.append(
-                f'<a href="{escapeHtml(target.href)}" class="concept-link autolink" '
+                f'<a href="{root}{escapeHtml(target.href)}" class="concept-link autolink" '
                 f'title="{escapeHtml(target.definition)}">{words}</a>'
             )
             spans.append((key, start, end, True))

@@ -8,10 +8,10 @@ of a body loads at once (unless `env["eager_first"]` is false: an episode's page
 cover above it), the others lazily. Its markup has root-relative URLs, which `root_urls`
 then puts under the base path, as it does for any other.
 
-Problems go to `env["diagnostics"]`: an image the catalog could not read is an error at its
-line; an image without alt text is a warning (`alt=""` in raw HTML says it is decorative).
-A missing file named by Markdown is left to the link check, which reports every link to a
-path the site does not have.
+Problems go to `env["diagnostics"]` as Diagnostics: an image the catalog could not read is an
+error at its line; an image without alt text is a warning (`alt=""` in raw HTML says it is
+decorative). A missing file named by Markdown is left to the link check, which reports every
+link to a path the site does not have.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..errors import Diagnostic
 from ..images.facts import Catalog, find_image, media_key
 from ..images.markup import figure_html, picture_html
 from .urls import _ATTR, _TAG
@@ -143,4 +144,5 @@ def _lazy(env: dict) -> bool:
 
 
 def _problem(env: dict, line: int, message: str, hint: str, severity: str = "error") -> None:
-    env.setdefault("diagnostics", []).append((line, message, hint, "image", severity))
+    problem = Diagnostic(env["path"], line, message, hint, "image", severity)
+    env.setdefault("diagnostics", []).append(problem)

@@ -14,7 +14,6 @@ from typing import Protocol
 from markdown_it import MarkdownIt
 
 from ..charts import ChartCache, chart_drawer
-from ..errors import Diagnostic
 from ..images import Catalog
 from ..load.fields import format_duration
 from ..load.responses import responses_file
@@ -23,6 +22,7 @@ from ..model import Episode, Essay, Item
 from . import Parsed, make_markdown, render_markdown
 from .glossary import link_text
 from .matcher import Matcher
+from .urls import ROOT_MARK
 from .wikilinks import WikiTarget
 
 
@@ -58,10 +58,12 @@ def parse_item(
     HTML off); ```chart fences are drawn from data in `media_dir`, in the site's `timezone`;
     local images are shown at the web sizes the `images` catalog lists."""
     mode = autolink_mode(site_mode, item.autolink)
-    draw = media_dir and chart_drawer(item.path, media_dir, index.base_path, chart_cache, timezone)
+    base = ROOT_MARK + index.base_path  # a chart's link to its data is marked as others are
+    draw = media_dir and chart_drawer(item.path, media_dir, base, chart_cache, timezone)
     body = render_markdown(
         md,
         item.body,
+        path=item.path,
         first_line=item.body_line,
         base_path=index.base_path,
         resolve_wikilink=index.resolve_wikilink,
@@ -102,6 +104,7 @@ def _with_responses(
             part = render_markdown(
                 md,
                 text,
+                path=letters,
                 first_line=line,
                 base_path=index.base_path,
                 resolve_wikilink=index.resolve_wikilink,
@@ -110,7 +113,7 @@ def _with_responses(
                 linked=linked,
             )
             texts.append(part.html)
-            problems += [Diagnostic(letters, *problem) for problem in part.problems]
+            problems += part.problems
         rendered.append((texts[0], texts[1]))
     return replace(body, responses_html=tuple(rendered), elsewhere=tuple(problems))
 

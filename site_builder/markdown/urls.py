@@ -3,8 +3,9 @@
 A core rule after `inline`. It rewrites `href`/`src` of links and images, and the URL attributes
 of raw HTML tags, and records every root-relative target of a link or image in
 `env["root_links"]` (with its line) so the link phase can report links to pages that do not
-exist. The feeds make the same URLs absolute with `rebase_root_urls`, the one reading of HTML
-attributes both use.
+exist. Each URL it rewrites starts with `ROOT_MARK`, as do those the other rules make (wikilinks,
+autolinks, a chart's data link): `render_markdown` takes the marks out and keeps where they
+were, so the feeds make those URLs absolute without reading the HTML again.
 """
 
 from __future__ import annotations
@@ -23,10 +24,28 @@ _ATTR = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
 _URL_ATTRS = frozenset({"href", "src", "poster"})
 # each image candidate of a srcset: its URL (a data: URL may hold commas) and its descriptors
 _CANDIDATE = re.compile(r"([\s,]*)([^\s,](?:\S*[^\s,])?)([^,]*)")
+# where a root-relative URL starts in the HTML being rendered; NUL never reaches the renderer
+# from Markdown (markdown-it reads it as U+FFFD), and the word makes a chance match unlikely
+ROOT_MARK = "\x00root\x00"
 
 
 def urls_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "root_urls", _root_urls)
+
+
+def marked(href: str) -> str:
+    """`href` marked as root-relative (see ROOT_MARK) if it is."""
+    return ROOT_MARK + href if is_root_relative(href) else href
+
+
+def take_marks(html: str) -> tuple[str, tuple[int, ...]]:
+    """`html` without its marks, and where each marked URL starts in what is left."""
+    pieces = html.split(ROOT_MARK)
+    starts, at = [], 0
+    for piece in pieces[:-1]:
+        at += len(piece)
+        starts.append(at)
+    return "".join(pieces), tuple(starts)
 
 
 def rebase_root_urls(html: str, prefix: str) -> str:
@@ -60,7 +79,7 @@ def _rebase_candidate(candidate: re.Match[str], prefix: str) -> str:
 
 def _root_urls(state: StateCore) -> None:
     env = state.env
-    base = env.get("base_path", "/")
+    base = ROOT_MARK + env.get("base_path", "/")
     found = env.setdefault("root_links", [])
     for block in state.tokens:
         line = env.get("_offset", 0) + (block.map[0] if block.map else 0)

@@ -16,7 +16,9 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from ..errors import Diagnostic
 from .lines import line_breaks
+from .urls import marked
 
 # `[[`, then up to the first `]]` with no `[` on the way: a match stops at the next `[`, so a
 # paragraph of thousands of unclosed `[[` costs its length, not its length squared
@@ -70,7 +72,8 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     try:
         found: WikiTarget = env["resolve_wikilink"](target or env.get("self_key", ""))
     except UnknownTarget as exc:
-        env.setdefault("diagnostics", []).append((line, exc.message, exc.hint, "reference"))
+        problem = Diagnostic(env["path"], line, exc.message, exc.hint, "reference")
+        env.setdefault("diagnostics", []).append(problem)
         token = state.push("text", "", 0)
         token.content = src[start : end + 2]
         state.pos = end + 2
@@ -78,7 +81,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     env.setdefault("wikilinks", []).append(WikiRef(found.key, anchor or None, line, target))
     href = found.href + (f"#{anchor}" if anchor else "")
     token = state.push("link_open", "a", 1)
-    token.attrs = {"href": href, "class": found.css_class}
+    token.attrs = {"href": marked(href), "class": found.css_class}
     if found.title:
         token.attrs["title"] = found.title
     token.meta = {"wikilink": found.key}

@@ -23,7 +23,7 @@ from ..routes import tag_folder, tag_slug
 from ..slugs import fold
 from .conceptmap import Node, neighbourhood_map, relation_list, site_map
 from .theme import make_environment, theme_dirs
-from .views import View, backlink, episode_label, excerpt, format_date
+from .views import View, backlink, episode_label, format_date
 
 # A page to render: output path, template, the item it shows (if any), and its context, made
 # only when the page is rendered (a rebuild of a few pages costs a few pages).
@@ -84,7 +84,7 @@ class Renderer:
             item = self.index.by_key.get(item.key, item)
             body = self.parsed.get(item.key)
             summary = item.summary or (
-                item.definition if isinstance(item, Concept) else excerpt(body.html if body else "")
+                item.definition if isinstance(item, Concept) else (body.excerpt if body else "")
             )
             found = View(item, self.index.url(item), body, summary)
             self._views[item.key] = found

@@ -1,9 +1,7 @@
-"""Pure: what templates see of an item: View, its labels, dates, excerpt and backlinks."""
+"""Pure: what templates see of an item: View, its labels, dates and backlinks."""
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -37,16 +35,6 @@ def episode_label(episode: Episode) -> str:
 
 def format_date(value: datetime | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def excerpt(body_html: str, limit: int = 200) -> str:
-    """Plain text of the first paragraph, cut at a word boundary (before any escaping)."""
-    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
-    if len(text) <= limit:
-        return text
-    # one character more, so that a word ending right at the limit is kept
-    return text[: limit + 1].rsplit(" ", 1)[0][:limit].rstrip(",;:\u2014\u2013-") + "…"
 
 
 class _Backlink(NamedTuple):
