@@ -13,6 +13,7 @@ import pytest
 from site_builder.load.walk import is_scratch_file
 from site_builder.preview import server, watcher
 from site_builder.preview.watcher import Debouncer, is_relevant
+from site_builder.report import BufferReporter
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_stop_wakes_a_waiting_loop():
     assert result == [None]
 
 
-def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, monkeypatch, capsys):
+def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, monkeypatch):
     calls = []
 
     def fake_start(root, notify, poll=False):
@@ -88,9 +89,10 @@ def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, mon
         return "polling observer"
 
     monkeypatch.setattr(server, "start_watching", fake_start)
-    assert server._watch(tmp_path, lambda path: None, poll=False) == "polling observer"
+    report = BufferReporter()
+    assert server._watch(tmp_path, lambda path: None, False, report) == ("polling observer", True)
     assert calls == [False, True]
-    assert "fs.inotify.max_user_watches" in capsys.readouterr().err
+    assert "fs.inotify.max_user_watches" in report.lines[0]
 
 
 def collect(tmp_path: Path, actions, poll: bool = False) -> set[str]:
