@@ -30,7 +30,7 @@ from .search import index_site
 from .steps.link import link_pages
 from .steps.load import Site, load_site
 from .steps.parse import parse_site
-from .steps.render import render_pages
+from .steps.render import Deferred, render_pages
 from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
 
@@ -88,6 +88,7 @@ def make_site(
     sink: Callable[[dict[str, bytes]], None] | None = None,
     store_charts: bool = False,
     changed: Iterable[str] | None = None,
+    defer_feeds: bool = False,
 ) -> BuildResult:
     """Build the whole site in memory; raises ContentError listing every problem.
 
@@ -99,7 +100,8 @@ def make_site(
     to it as they come instead of being kept (so a large site is never all in memory at once):
     `build` writes them straight into the new output folder. With a `cache`, charts drawn
     before are read from .site-builder-cache/charts; only with `store_charts` (`build`) are
-    new drawings added there: `check` and `serve` write nothing.
+    new drawings added there: `check` and `serve` write nothing. With `defer_feeds` (`serve`),
+    the feeds in `files` are made when first called for (steps.render.Deferred).
     """
     report = report or Reporter()
     now = now or build_now()
@@ -115,7 +117,8 @@ def make_site(
         raise ContentError(errors_in(problems))
     files: dict[str, bytes] = {}
     with report.phase("render"):
-        made = render_pages(site, parsed, linked, cache, jobs, sink or files.update, report)
+        keep = sink or files.update
+        made = render_pages(site, parsed, linked, cache, jobs, keep, report, defer_feeds)
     if cache is not None:
         cache.shape, cache.outputs = linked.shape, {**made.reused, **made.made, **files}
         cache.rendered, cache.links, cache.glossary_facts = (
@@ -124,7 +127,7 @@ def make_site(
             linked.glossary,
         )
         cache.pages = made.pages
-    files.update({rel: was for rel, was in made.reused.items() if isinstance(was, bytes)})
+    files.update({r: was for r, was in made.reused.items() if isinstance(was, bytes | Deferred)})
     copies = {rel: was for rel, was in made.reused.items() if isinstance(was, Path)}
     copies.update(_sources(config, site))
     site.pictures.publish(copies, sink or files.update)  # web sizes, cards, icons: every build

@@ -35,6 +35,9 @@ class Reporter:
     def progress(self, phase: str, done: int, total: int) -> None:
         """`done` of `total` (0 of 0: a phase that cannot count) in a long phase."""
 
+    def parsed(self, keys: Iterable[str]) -> None:
+        """The items this build parses (the others' bodies were reused from the last one)."""
+
     def rendered(self, paths: Iterable[str]) -> None:
         """The pages this build renders (the others were reused from the last one)."""
 
@@ -67,6 +70,13 @@ class BufferReporter(Reporter):
     @property
     def pages(self) -> list[str]:
         return [path for kind, paths in self.events if kind == "rendered" for path in paths]
+
+    @property
+    def items(self) -> list[str]:
+        return [key for kind, keys in self.events if kind == "parsed" for key in keys]
+
+    def parsed(self, keys: Iterable[str]) -> None:
+        self.events.append(("parsed", tuple(keys)))
 
     def progress(self, phase: str, done: int, total: int) -> None:
         self.events.append(("progress", (phase, done, total)))

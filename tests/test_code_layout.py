@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 # phase packages in the order data flows: each may import those before it, never those after
 PHASES = ("load", "markdown", "link", "render", "feeds", "incremental", "preview")
-TOP = ("build", "cli")  # the orchestrator and the face: no phase imports them
+TOP = ("build", "steps", "cli")  # the orchestrator, its steps, the face: no phase imports them
 MAX_LINES = 350
 # modules over the limit today, at the size they may not grow past (issue 13: to be split)
 OVER = {

@@ -68,6 +68,30 @@ def test_a_save_during_a_build_wakes_the_loop_again():
     assert debouncer.wait() == {"/site/content/b.md"}
 
 
+def test_a_whole_save_settles_at_once_and_a_burst_waits_until_it_is_over():
+    debouncer = Debouncer(quiet=0.3, settled=0.005)
+    took = []
+
+    def wait() -> set[str] | None:
+        started = time.monotonic()
+        changed = debouncer.wait()
+        took.append(time.monotonic() - started)
+        return changed
+
+    debouncer.notify("/site/content/a.md")  # written
+    debouncer.notify("/site/content/a.md", whole=True)  # closed
+    assert wait() == {"/site/content/a.md"} and took[-1] < 0.15
+    assert debouncer.waited < 0.15
+    # a second save within the quiet time: a burst (a script, a checkout)
+    debouncer.notify("/site/content/b.md", whole=True)
+    assert wait() == {"/site/content/b.md"} and took[-1] >= 0.25
+    time.sleep(0.35)
+    # another file still being written: a closed one does not cut its wait short
+    debouncer.notify("/site/content/c.md")
+    debouncer.notify("/site/content/d.md", whole=True)
+    assert wait() == {"/site/content/c.md", "/site/content/d.md"} and took[-1] >= 0.25
+
+
 def test_stop_wakes_a_waiting_loop():
     debouncer = Debouncer()
     result = []

@@ -125,6 +125,8 @@ def make_handler(preview: Served, allowed_hosts: set[str]) -> type[BaseHTTPReque
             key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
             if key in snapshot.files:
                 body = snapshot.files[key]
+                if callable(body):  # a feed, made when first asked for (steps.render.Deferred)
+                    body = body()
                 if key.endswith(".html"):  # the page says which build it is from
                     body = body.replace(
                         RELOAD_SCRIPT, b"%s?build=%d" % (RELOAD_SCRIPT, snapshot.build)

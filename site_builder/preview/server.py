@@ -61,6 +61,7 @@ class Preview:
                 cache=self.cache,
                 report=report,
                 changed=named,
+                defer_feeds=True,
             )
         except ContentError as exc:
             lines = tuple(d.format() for d in exc.diagnostics)

@@ -18,7 +18,8 @@ from ..load.walk import is_scratch_file
 
 QUIET_SECONDS = 0.03  # an editor's write-and-rename takes a few milliseconds
 # Once a file is closed after writing, or renamed into place, its save is whole: wait only for
-# the events of the same save that are still on their way (a rename's other half, a sibling).
+# the events of the same save still on their way. Not when another save came in the quiet time
+# before it: that is a burst (a script, a checkout), which waits until it is over.
 SETTLED_SECONDS = 0.005
 
 
@@ -43,6 +44,7 @@ class Debouncer:
         self._paths: set[str] = set()
         self._due: float | None = None  # when the burst counts as quiet
         self._first: float | None = None  # the burst's first event
+        self._whole: float = float("-inf")  # the last whole save, in any burst
         self._stopped = False
         self.waited = 0.0  # from the first event of the last burst `wait` returned to its return
 
@@ -52,7 +54,12 @@ class Debouncer:
         with self._changed:
             now = time.monotonic()
             self._first = self._first or now
-            self._due = now + (self.settled if whole else self.quiet)
+            alone = whole and now - self._whole > self.quiet
+            self._whole = now if whole else self._whole
+            due = now + (self.settled if alone else self.quiet)
+            if self._due is not None and not self._paths <= {path}:
+                due = max(due, self._due)  # another file may still be being written
+            self._due = due
             if path:
                 self._paths.add(path)
             self._changed.notify_all()

@@ -41,6 +41,7 @@ def parse_site(
         glossary = build_matcher(index)
     reusable = cache.parsed if cache and cache.parse_env == env else {}
     changed = items_to_parse(index, reusable, cache is not None and cache.chart_data != data, among)
+    report.parsed(changed)
     chart_cache = (
         ChartCache(config.root / CACHE_DIR / "charts", store_charts) if cache is not None else None
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,24 @@ from .link import Linked
 from .load import Site
 
 
+class Deferred:
+    """A file made when first asked for, as its build would have made it: `serve`'s feeds,
+    which no tab shows, so that a save does not wait for them."""
+
+    __slots__ = ("_data", "_lock", "_make")
+
+    def __init__(self, make: Callable[[], bytes]):
+        self._make: Callable[[], bytes] | None = make
+        self._data: bytes | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if self._make is not None:  # then let go of the build it was made from
+                self._data, self._make = self._make(), None
+            return self._data
+
+
 @dataclass(frozen=True, slots=True)
 class Made:
     pages: int  # pages the site has
@@ -38,8 +57,10 @@ def render_pages(
     jobs: int,
     keep: Callable[[dict[str, bytes]], None],
     report: Reporter,
+    defer_feeds: bool = False,
 ) -> Made:
-    """Render what this build must, handing the files to `keep` as they come."""
+    """Render what this build must, handing the files to `keep` as they come; with
+    `defer_feeds`, the feeds are `Deferred`."""
     config, index, reuse = site.config, site.index, linked.reuse
     if reuse.settled:
         return Made(cache.pages, 0, dict(cache.outputs), {})
@@ -71,7 +92,8 @@ def render_pages(
         made.update(dict.fromkeys(part))
         keep(part)
 
-    shown = _render_files(renderer, every, todo, feeds, jobs, take, report)
+    shown = _render_files(renderer, every, todo, {} if defer_feeds else feeds, jobs, take, report)
+    take({path: Deferred(make) for path, make in feeds.items()} if defer_feeds else {})
     take(redirect_files(config, linked.redirects))  # they show their targets' titles
     if wanted is None:
         take(
