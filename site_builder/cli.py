@@ -19,6 +19,7 @@ from .config import CONFIG_FILE, SiteConfig, load_config, normalise_base_url
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, UsageError
 from .model import KINDS
 from .pool import default_jobs
+from .report import Reporter
 from .scaffold import keep_gitignore, new_file
 from .write import check_output_dir
 
@@ -196,7 +197,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs takes a number of processes, 1 or more")
     start = time.perf_counter()
-    line = _ProgressLine(sys.stdout, start) if sys.stdout.isatty() and not args.quiet else None
+    line = _ProgressLine(sys.stdout if sys.stdout.isatty() and not args.quiet else None, start)
     try:
         result = build_site(
             config,
@@ -204,12 +205,11 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             drafts=args.drafts,
             jobs=args.jobs,
             use_cache=not args.no_cache,
-            progress=line,
+            report=line,
             waiting=lambda pid: _waiting(output, pid),
         )
     finally:
-        if line:
-            line.clear()
+        line.clear()
     took = time.perf_counter() - start
     _report(result.warnings, root)
     if not args.quiet:
@@ -240,16 +240,16 @@ def _waiting(output: Path, pid: int | None) -> None:
     print(f"waiting for another build of {_shown(output)}/{by}…", file=sys.stderr, flush=True)
 
 
-class _ProgressLine:
-    """One line on the terminal, rewritten as a long build goes: phase, pages done of total.
-
-    Nothing is drawn in the first second, so quick builds print only their summary."""
+class _ProgressLine(Reporter):
+    """One line on `stream` (if any), rewritten as a long build goes: phase, pages done of
+    total. Nothing is drawn in the first second, so quick builds print only their summary."""
 
     def __init__(self, stream, start: float):
+        super().__init__()
         self.stream, self.start, self.drawn = stream, start, False
 
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if time.perf_counter() - self.start < 1.0:
+    def progress(self, phase: str, done: int, total: int) -> None:
+        if self.stream is None or time.perf_counter() - self.start < 1.0:
             return
         text = f"{phase}: {done:,} of {total:,}" if total else f"{phase}…"
         self.stream.write(f"\r\x1b[K{text}")

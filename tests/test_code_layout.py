@@ -9,14 +9,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 # phase packages in the order data flows: each may import those before it, never those after
 PHASES = ("load", "markdown", "link", "render", "feeds", "incremental", "preview")
-TOP = ("build", "cli")  # the orchestrator and the face: no phase imports them
+TOP = ("build", "steps", "cli")  # the orchestrator, its steps, the face: no phase imports them
 MAX_LINES = 350
 # modules over the limit today, at the size they may not grow past (issue 13: to be split)
 OVER = {
-    "build.py": 484,
     "feeds/podcast_checks.py": 462,
     "load/fields.py": 443,
-    "preview/server.py": 447,  # + the hooks of search in the preview (issue 20: preview/indexer.py)
     "config.py": 397,  # + site.yaml's icon: (issue 17): its field, its key, its reading
     "cli.py": 416,  # + `suggest` (issue 18): its arguments and the call; the rest in suggest/
     "render/pages.py": 384,

@@ -12,6 +12,7 @@ from site_builder.build import make_site
 from site_builder.config import load_config
 from site_builder.errors import ContentError
 from site_builder.incremental.state import BuildCache
+from site_builder.report import BufferReporter
 
 SITES = Path(__file__).parent / "sites"
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -76,26 +77,18 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
     assert again.files != first.files  # the change is visible
 
 
-def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
-    from site_builder.render.pages import Renderer
-
+def test_body_edit_renders_only_what_shows_the_body(tmp_path):
     root = tmp_path / "site"
     shutil.copytree(SITES / "podcast", root)
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
-    rendered: list[str] = []
-    original = Renderer._render
-
-    def spy(self, template, path, item, ctx):
-        rendered.append(path)
-        return original(self, template, path, item, ctx)
-
-    monkeypatch.setattr(Renderer, "_render", spy)
     EDITS["essay body"](root)
-    make_site(load_config(root), now=NOW, cache=cache)
+    report = BufferReporter()
+    make_site(load_config(root), now=NOW, cache=cache, report=report)
     # the essay has a summary of its own, so lists do not change; one sentence quoted on the
     # stalemate page did
-    assert sorted(rendered) == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
+    assert report.pages == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
+    assert report.items == ["essays/after-the-talk"]
 
 
 def _podcast_site(tmp_path: Path) -> Path:

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitecheck import launch_serve, read_line, start_serve
 
-from site_builder.preview.server import byte_range, normalize_request_path
+from site_builder.preview.handler import byte_range, normalize_request_path
 
 SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"

@@ -13,6 +13,7 @@ import pytest
 from site_builder.load.walk import is_scratch_file
 from site_builder.preview import server, watcher
 from site_builder.preview.watcher import Debouncer, is_relevant
+from site_builder.report import BufferReporter
 
 
 @pytest.mark.parametrize(
@@ -67,6 +68,30 @@ def test_a_save_during_a_build_wakes_the_loop_again():
     assert debouncer.wait() == {"/site/content/b.md"}
 
 
+def test_a_whole_save_settles_at_once_and_a_burst_waits_until_it_is_over():
+    debouncer = Debouncer(quiet=0.3, settled=0.005)
+    took = []
+
+    def wait() -> set[str] | None:
+        started = time.monotonic()
+        changed = debouncer.wait()
+        took.append(time.monotonic() - started)
+        return changed
+
+    debouncer.notify("/site/content/a.md")  # written
+    debouncer.notify("/site/content/a.md", whole=True)  # closed
+    assert wait() == {"/site/content/a.md"} and took[-1] < 0.15
+    assert debouncer.waited < 0.15
+    # a second save within the quiet time: a burst (a script, a checkout)
+    debouncer.notify("/site/content/b.md", whole=True)
+    assert wait() == {"/site/content/b.md"} and took[-1] >= 0.25
+    time.sleep(0.35)
+    # another file still being written: a closed one does not cut its wait short
+    debouncer.notify("/site/content/c.md")
+    debouncer.notify("/site/content/d.md", whole=True)
+    assert wait() == {"/site/content/c.md", "/site/content/d.md"} and took[-1] >= 0.25
+
+
 def test_stop_wakes_a_waiting_loop():
     debouncer = Debouncer()
     result = []
@@ -78,7 +103,7 @@ def test_stop_wakes_a_waiting_loop():
     assert result == [None]
 
 
-def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, monkeypatch, capsys):
+def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, monkeypatch):
     calls = []
 
     def fake_start(root, notify, poll=False):
@@ -88,9 +113,10 @@ def test_falls_back_to_polling_when_the_system_has_no_watches_left(tmp_path, mon
         return "polling observer"
 
     monkeypatch.setattr(server, "start_watching", fake_start)
-    assert server._watch(tmp_path, lambda path: None, poll=False) == "polling observer"
+    report = BufferReporter()
+    assert server._watch(tmp_path, lambda path: None, False, report) == ("polling observer", True)
     assert calls == [False, True]
-    assert "fs.inotify.max_user_watches" in capsys.readouterr().err
+    assert "fs.inotify.max_user_watches" in report.lines[0]
 
 
 def collect(tmp_path: Path, actions, poll: bool = False) -> set[str]:

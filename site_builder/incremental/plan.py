@@ -4,7 +4,7 @@ items are dirty, and which pages to render. make_site asks; nothing here builds 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..charts import has_chart
@@ -15,18 +15,22 @@ from .state import BuildCache, affected_pages, labels, retitled, shows_title_of
 
 
 def items_to_parse(
-    index: SiteIndex, reusable: Mapping[str, tuple[Item, Parsed]], charts_changed: bool
+    index: SiteIndex,
+    reusable: Mapping[str, tuple[Item, Parsed]],
+    charts_changed: bool,
+    among: Iterable[str] | None = None,
 ) -> list[str]:
     """The items whose parse cannot be reused: new or changed, drawing a chart from data that
-    changed, or showing the title of an item that was retitled."""
-    new_titles = retitled(index, reusable)
+    changed, or showing the title of an item that was retitled. With `among` (the items a save
+    edited, when nothing but their bodies changed), only those can be."""
+    new_titles = retitled(index, reusable) if among is None else set()
     return [
         k
-        for k, item in index.by_key.items()
+        for k in (index.by_key if among is None else among)
         if k not in reusable
-        or reusable[k][0] != item
-        or (charts_changed and has_chart(item.body))
-        or shows_title_of(item, reusable[k][1], new_titles)
+        or reusable[k][0] != index.by_key[k]
+        or (charts_changed and has_chart(index.by_key[k].body))
+        or shows_title_of(index.by_key[k], reusable[k][1], new_titles)
     ]
 
 

@@ -57,6 +57,8 @@ class BuildCache:
     pages: int = 0  # as of the last good build
     stored: tuple | None = None  # what the cache on disk holds already (see store.py)
     images: dict[str, bytes] = field(default_factory=dict)  # made in memory (see images/)
+    matcher: tuple | None = None  # (parse environment, the glossary matcher made for it)
+    last: object = None  # serve's record of the last build (incremental/save.LastBuild)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
         """One Jinja2 environment per theme, kept so templates compile once."""
@@ -138,26 +140,7 @@ def site_shape(
     extra: tuple,
     memo: dict[str, tuple[Item, Parsed, object]],
 ) -> str:
-    """A digest of everything but the bodies: if it is unchanged, only bodies changed.
-
-    `memo` keeps each item's outline while the item and its parse are the same objects."""
-
-    def outline(item: Item) -> object:
-        known = memo.get(item.key)
-        if known is not None and known[0] is item and known[1] is parsed[item.key]:
-            return known[2]
-        bare = replace(item, body="")
-        if not isinstance(item, Concept) and getattr(item, "menu", None) is None:
-            # shown only where the page is (see `shown` in BuildCache), not on every page
-            meta = {k: v for k, v in item.meta.items() if k not in ("title", "summary")}
-            bare = replace(bare, title="", summary=None, meta=meta)
-        if isinstance(bare, Episode):
-            bare = replace(bare, transcript=None)
-        mentions = Counter(m.key for m in parsed[item.key].mentions)
-        found = (repr(bare), sorted(mentions.items()))
-        memo[item.key] = (item, parsed[item.key], found)
-        return found
-
+    """A digest of everything but the bodies: if it is unchanged, only bodies changed."""
     stats = []
     for folder in theme:
         for path in sorted(folder.rglob("*")):
@@ -168,9 +151,32 @@ def site_shape(
             repr(config),
             extra,
             stats,
-            *(outline(i) for i in sorted(index.by_key.values(), key=lambda i: i.key)),
+            *(
+                outline(i, parsed[i.key], memo)
+                for i in sorted(index.by_key.values(), key=lambda i: i.key)
+            ),
         ]
     )
+
+
+def outline(item: Item, parsed: Parsed, memo: dict[str, tuple[Item, Parsed, object]]) -> object:
+    """What the site's shape says of an item: all but its body (and, for most, its labels),
+    and how often it mentions each concept. `memo` keeps each item's outline while the item
+    and its parse are the same objects."""
+    known = memo.get(item.key)
+    if known is not None and known[0] is item and known[1] is parsed:
+        return known[2]
+    bare = replace(item, body="")
+    if not isinstance(item, Concept) and getattr(item, "menu", None) is None:
+        # shown only where the page is (see `shown` in BuildCache), not on every page
+        meta = {k: v for k, v in item.meta.items() if k not in ("title", "summary")}
+        bare = replace(bare, title="", summary=None, meta=meta)
+    if isinstance(bare, Episode):
+        bare = replace(bare, transcript=None)
+    mentions = Counter(m.key for m in parsed.mentions)
+    found = (repr(bare), sorted(mentions.items()))
+    memo[item.key] = (item, parsed, found)
+    return found
 
 
 def affected_pages(

@@ -3,10 +3,11 @@ matcher; every lookup a reference is resolved against."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import quote
 
@@ -201,6 +202,24 @@ def build_index(
     ), problems
 
 
+def with_items(index: SiteIndex, items: Mapping[str, Item]) -> SiteIndex:
+    """The index with `items` in place of those of the same keys, which they equal but for
+    their bodies (so every lookup finds what it found, as the new item)."""
+    items = {key: item for key, item in items.items() if key in index.by_key}
+    swap = {id(index.by_key[key]): item for key, item in items.items()}
+
+    def new(item):
+        return swap.get(id(item), item)
+
+    return replace(
+        index,
+        by_key={**index.by_key, **items},
+        by_slug={s: tuple(map(new, found)) for s, found in index.by_slug.items()},
+        by_term={t: new(c) for t, c in index.by_term.items()},
+        by_number={n: new(e) for n, e in index.by_number.items()},
+    )
+
+
 def _held(withheld: Iterable[Item], unreadable: Iterable[str]) -> dict[str, tuple[str, str | None]]:
     """Why each item left out of the build, or each file that could not be read, is not what
     a front-matter reference to it finds (see SiteIndex.held)."""
@@ -275,6 +294,7 @@ def newest_first(item: Item) -> tuple:
     return (-_stamp(item.date), item.path)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stamp(when: datetime | None) -> float:
     # aware datetimes make .timestamp() slow, and lists are sorted by it many times a build
     return when.timestamp() if when else float("-inf")

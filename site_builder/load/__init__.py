@@ -1,7 +1,14 @@
-"""I/O in: `load_content` reads every file under content/ into items, media paths and problems."""
+"""I/O in: `load_content` reads every file under content/ into items, media paths and problems.
+
+It walks content/ (`walk_sources`), then reads what the walk found. `serve` keeps the walk: a
+save that names only content files the walk found, still regular files, reads those again
+and walks nothing (`touched_sources`)."""
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -19,12 +26,26 @@ from .walk import FileCache, fingerprint, walk_content
 
 
 @dataclass(frozen=True, slots=True)
+class Walked:
+    """What a walk of content/ found, before any file was read."""
+
+    sources: tuple[tuple[Path, str, str | None], ...]  # Markdown files: path, rel, kind or None
+    media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
+    transcripts: tuple[Path, ...]  # checked against the episodes once they are read
+    letters: tuple[Path, ...]  # responses files, likewise checked against the essays
+    problems: tuple[Diagnostic, ...]  # what the walk of content/ skipped
+    static: tuple[str, ...]  # paths under content/static, hidden ones too, sorted
+    static_problems: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Loaded:
     items: tuple[Item, ...]
     media: tuple[str, ...]  # paths under content/media, '/'-separated, sorted
     diagnostics: tuple[Diagnostic, ...]
     unreadable: tuple[str, ...] = ()  # content files that could not be parsed at all
     static: tuple[str, ...] = ()  # paths under content/static, hidden ones too, sorted
+    walked: Walked | None = None
 
 
 def load_content(
@@ -33,49 +54,31 @@ def load_content(
     tz: tzinfo,
     cache: FileCache | None = None,
     by_content: bool = False,
+    walked: Walked | None = None,
+    touched: frozenset[Path] | None = None,
 ) -> Loaded:
     """Read every content file under `content_dir`; problems are collected, not raised.
 
     With a `cache` (kept between builds), a file is not loaded again while its fingerprint, and
     its transcript's and local audio's, are unchanged: their stats, or `by_content` their hashes.
+    With the last build's `walked` and the files a save `touched` (see `touched_sources`),
+    nothing is walked and only those files are fingerprinted.
     """
+    if walked is None or touched is None or cache is None:
+        walked, touched = walk_sources(content_dir, root), None
     items: list[Item] = []
-    problems: list[Diagnostic] = []
-    claimed: set[Path] = set()  # transcript files that belong to an episode
+    problems: list[Diagnostic] = list(walked.problems)
+    claimed: set[Path] = set()  # transcript and responses files that belong to an item
     unreadable: list[str] = []
-    transcripts: list[Path] = []  # found in the same walk; checked once every episode is read
-    letters: list[Path] = []  # responses files, likewise checked against the essays
     fresh: FileCache = {}
-    media: list[str] = []  # paths under content/media, '/'-separated
-    for path in walk_content(content_dir, problems, root):
-        rel = path.relative_to(root).as_posix()
-        parts = path.relative_to(content_dir).parts
-        if parts[0] == "media" and len(parts) > 1:
-            media.append("/".join(parts[1:]))
-            continue
-        if parts[0] == STATIC_DIR and len(parts) > 1:
-            continue  # walked on its own below, hidden files and folders (.well-known/) too
-        if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
-            transcripts.append(path)
-        if path.name.endswith(RESPONSES) and parts[0] == "essays":
-            letters.append(path)
-        if path.suffix != ".md":
-            continue
-        kind = KIND_OF_FOLDER.get(parts[0]) if len(parts) == 2 else None
+    for path, rel, kind in walked.sources:
         if kind is None:
-            problems.append(
-                Diagnostic(
-                    rel,
-                    None,
-                    "Markdown file outside a content section",
-                    hint="move it into content/essays, episodes, glossary or pages",
-                    severity="warning",
-                    code="layout",
-                )
-            )
+            problems.append(_outside(rel))
             continue
         known = cache.get(path) if cache is not None else None
-        if known is not None and known[0] == fingerprint(path, known[3], by_content, tz):
+        if known is not None and touched is not None and path not in touched:
+            entry = known  # the save did not touch it, nor what it reads (else: a walk)
+        elif known is not None and known[0] == fingerprint(path, known[3], by_content, tz):
             entry = known
         else:
             found: list[Diagnostic] = []
@@ -92,35 +95,109 @@ def load_content(
     if cache is not None:
         cache.clear()
         cache.update(fresh)
-    for path in transcripts:
-        if path not in claimed:
-            problems.append(
-                Diagnostic(
-                    path.relative_to(root).as_posix(),
-                    None,
-                    "transcript without an episode of the same name",
-                    hint="name it like its episode, or set `transcript:` in the episode",
-                    severity="warning",
-                    code="transcript",
-                )
-            )
-    for path in letters:
-        if path not in claimed:
-            problems.append(
-                Diagnostic(
-                    path.relative_to(root).as_posix(),
-                    1,
-                    f"responses without an essay: there is no {essay_of(path).name}",
-                    hint="name it after its essay: <essay file name>.responses.yaml",
-                    code="responses",
-                )
-            )
+    problems += _unclaimed(walked, claimed, root)
+    problems += walked.static_problems
+    return Loaded(
+        tuple(items), walked.media, tuple(problems), tuple(unreadable), walked.static, walked
+    )
+
+
+def walk_sources(content_dir: Path, root: Path) -> Walked:
+    """Walk content/ and content/static/ (reading nothing), sorting what is found by kind."""
+    problems: list[Diagnostic] = []
+    sources: list[tuple[Path, str, str | None]] = []
+    transcripts: list[Path] = []
+    letters: list[Path] = []
+    media: list[str] = []
+    for path in walk_content(content_dir, problems, root):
+        parts = path.relative_to(content_dir).parts
+        if parts[0] == "media" and len(parts) > 1:
+            media.append("/".join(parts[1:]))
+            continue
+        if parts[0] == STATIC_DIR and len(parts) > 1:
+            continue  # walked on its own below, hidden files and folders (.well-known/) too
+        if path.suffix in TRANSCRIPT_SUFFIXES and parts[0] == "episodes":
+            transcripts.append(path)
+        if path.name.endswith(RESPONSES) and parts[0] == "essays":
+            letters.append(path)
+        if path.suffix == ".md":
+            kind = KIND_OF_FOLDER.get(parts[0]) if len(parts) == 2 else None
+            sources.append((path, path.relative_to(root).as_posix(), kind))
     static_dir = content_dir / STATIC_DIR
+    static_problems: list[Diagnostic] = []
     static = [
         p.relative_to(static_dir).as_posix()
-        for p in walk_content(static_dir, problems, root, hidden=True)
+        for p in walk_content(static_dir, static_problems, root, hidden=True)
     ]
-    return Loaded(tuple(items), tuple(media), tuple(problems), tuple(unreadable), tuple(static))
+    return Walked(
+        tuple(sources),
+        tuple(media),
+        tuple(transcripts),
+        tuple(letters),
+        tuple(problems),
+        tuple(static),
+        tuple(static_problems),
+    )
+
+
+def touched_sources(walked: Walked | None, changed: Iterable[str]) -> frozenset[Path] | None:
+    """The content files a save changed, when the last walk still stands for everything else:
+    each changed path is a Markdown file of a section that walk found, and is still a regular
+    file (not deleted, not swapped for a link). Else None: walk again. A transcript, audio or
+    responses file, a folder or anything new is a change only a walk sees whole."""
+    changed = set(changed)
+    if walked is None or not changed:  # no path named: an event may have been lost
+        return None
+    known = {str(path): path for path, _, kind in walked.sources if kind is not None}
+    touched = set()
+    for name in changed:
+        path = known.get(name)
+        try:
+            if path is None or not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+        except OSError:
+            return None
+        touched.add(path)
+    return frozenset(touched)
+
+
+def _outside(rel: str) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        None,
+        "Markdown file outside a content section",
+        hint="move it into content/essays, episodes, glossary or pages",
+        severity="warning",
+        code="layout",
+    )
+
+
+def _unclaimed(walked: Walked, claimed: set[Path], root: Path) -> list[Diagnostic]:
+    """Transcripts without their episode, and responses without their essay."""
+    problems = [
+        Diagnostic(
+            path.relative_to(root).as_posix(),
+            None,
+            "transcript without an episode of the same name",
+            hint="name it like its episode, or set `transcript:` in the episode",
+            severity="warning",
+            code="transcript",
+        )
+        for path in walked.transcripts
+        if path not in claimed
+    ]
+    problems += [
+        Diagnostic(
+            path.relative_to(root).as_posix(),
+            1,
+            f"responses without an essay: there is no {essay_of(path).name}",
+            hint="name it after its essay: <essay file name>.responses.yaml",
+            code="responses",
+        )
+        for path in walked.letters
+        if path not in claimed
+    ]
+    return problems
 
 
 def _load_file(

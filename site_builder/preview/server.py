@@ -5,165 +5,114 @@ touched and nothing is left behind. A request is answered from an immutable snap
 last good build, swapped in one step when a rebuild finishes: a page is always the complete
 old or the complete new one. Only what the build produced can be served: a request names a
 key in that snapshot, never a path on the disk (media files are read from content/media,
-checked again at request time).
+checked again at request time); see handler.py.
 
-Open tabs listen on a Server-Sent Events channel that says only which build is current, what
-the errors are and which stylesheets changed; it never carries a file.
+A save is rebuilt from the paths the watcher names (see `make_site`'s `changed`): the files it
+touched are read again and nothing else is walked, unless the watcher polls or a burst named
+no path (then everything is walked, as on the first build).
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import json
-import mimetypes
-import os
-import re
 import signal
-import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
-from html import escape
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
-from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from ..build import make_site
-from ..config import SiteConfig, load_config
+from ..build import BuildResult, make_site
+from ..config import CONFIG_FILE, SiteConfig, load_config
 from ..errors import ContentError, UsageError
 from ..incremental.state import BuildCache
-from ..load.files import open_regular
-from ..model import MEDIA_TYPES
+from ..report import Reporter, TerminalReporter
+from .handler import CHANNEL, LOCAL_HOSTS, Snapshot, make_handler
 from .indexer import SearchIndex
 from .watcher import Debouncer, start_watching
-
-CHANNEL = "/__site-builder/"
-RELOAD_SCRIPT = CHANNEL.encode() + b"reload.js"
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-_RELOAD_JS = (Path(__file__).parent / "reload.js").read_text(encoding="utf-8")
-for _suffix in (".vtt", ".srt"):  # transcripts, which the system's table may not know
-    mimetypes.add_type(MEDIA_TYPES[_suffix], _suffix)
-
-
-def normalize_request_path(target: str, base_path: str = "/") -> str | None:
-    """The site path a request target names (`essays/x/`), or None for anything else.
-
-    The target is percent-decoded exactly once, as UTF-8; a query is ignored; `..` and `.`
-    segments, empty segments, backslashes, NUL, `#`, spaces and line breaks are refused.
-    """
-    if (
-        any(c in target for c in "#\\\r\n\t ")
-        or not target.startswith("/")
-        or (target.startswith("//"))
-    ):
-        return None
-    path = target.split("?", 1)[0]
-    if not path.startswith(base_path):
-        return None
-    try:
-        decoded = unquote_to_bytes(path[len(base_path) :]).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if "\\" in decoded or any(ord(c) < 0x20 or ord(c) == 0x7F for c in decoded):
-        return None
-    segments = decoded.split("/")
-    if any(s in (".", "..") for s in segments) or "" in segments[:-1]:
-        return None
-    return decoded
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """One build as the server sees it; replaced whole, never changed."""
-
-    build: int
-    files: dict[str, bytes] = field(default_factory=dict)
-    copies: dict[str, Path] = field(default_factory=dict)
-    errors: tuple[str, ...] = ()
-    stylesheets: tuple[str, ...] = ()  # set when only stylesheets changed since the last build
-
-    def message(self) -> str:
-        return json.dumps(
-            {"build": self.build, "errors": list(self.errors), "css": list(self.stylesheets)}
-        )
 
 
 class Preview:
     """The state the server threads share: the current snapshot."""
 
-    def __init__(self, config: SiteConfig):
+    def __init__(self, config: SiteConfig, report: Reporter | None = None, poll: bool = False):
         self.config = config
+        self.base_path, self.content_dir = config.base_path, config.content_dir
+        self.report = report or TerminalReporter()
+        self.poll = poll  # polling names paths late and may miss some: walk on every build
         self.cache = BuildCache()
         self.snapshot = Snapshot(0)
         self.search = SearchIndex()  # the hook: submit() once a good build is served
         self.changed = threading.Condition()
+        self._read: SiteConfig | None = None  # site.yaml as last read, while it is unchanged
 
-    def rebuild(self, changed: set[str] | None = None) -> bool:
-        """Build; on errors keep serving the last good build and tell the open tabs."""
+    def rebuild(self, changed: set[str] | None = None, waited: float = 0.0) -> bool:
+        """Build; on errors keep serving the last good build and tell the open tabs. `changed`
+        are the paths the watcher named, `waited` how long it waited for them to settle."""
         start = time.perf_counter()
-        previous = self.snapshot
+        report, previous = self.report, self.snapshot
+        report.timings = {"wait": waited}
+        named = None if self.poll or not changed else changed
         try:
-            config = load_config(self.config.root).with_base_url(self.config.base_url)
+            with report.phase("load"):
+                config = self._site_config(named)
             result = make_site(
-                config, drafts=True, live_reload=CHANNEL + "reload.js", cache=self.cache
+                config,
+                drafts=True,
+                live_reload=CHANNEL + "reload.js",
+                cache=self.cache,
+                report=report,
+                changed=named,
+                defer_feeds=True,
             )
         except ContentError as exc:
             lines = tuple(d.format() for d in exc.diagnostics)
             for line in lines:
-                print(line, file=sys.stderr)
-            print(
-                f"{len(lines)} problem{'s' * (len(lines) != 1)}; still serving the last good build",
-                file=sys.stderr,
-                flush=True,
+                report.say(line)
+            report.say(
+                f"{len(lines)} problem{'s' * (len(lines) != 1)}; still serving the last good build"
             )
             return self._keep_last_good(lines)
         except Exception as exc:  # a bug must not end the session either
-            print(
+            report.say(
                 "error: this is a bug in site-builder, not a problem in your site (please report"
-                " it with what follows); still serving the last good build",
-                file=sys.stderr,
+                " it with what follows); still serving the last good build\n"
+                + traceback.format_exc().rstrip()
             )
-            traceback.print_exc()
-            sys.stderr.flush()
-            self.cache = BuildCache()  # what the failed build left in it cannot be trusted
+            self.cache, self._read = BuildCache(), None  # what the failed build left: untrusted
             return self._keep_last_good(
                 (
                     f"internal error: {type(exc).__name__}: {exc} (this is a bug in"
                     " site-builder; the terminal shows the traceback)",
                 )
             )
+        with report.phase("swap"):
+            self._publish(self._snapshot(result, previous, changed))
+        self.search.submit(result.files, config)
+        for warning in result.warnings:
+            report.say(warning.format())
+        report.say(_built(result, time.perf_counter() - start + waited, report.timings))
+        return True
+
+    def _site_config(self, changed: set[str] | None) -> SiteConfig:
+        """site.yaml, read again unless the watcher named paths and it is not among them."""
+        if self._read is None or changed is None or str(self.config.root / CONFIG_FILE) in changed:
+            self._read = None  # until it reads: a broken site.yaml is read again next time
+            self._read = load_config(self.config.root).with_base_url(self.config.base_url)
+        return self._read
+
+    def _snapshot(self, result: BuildResult, previous: Snapshot, changed: set[str] | None):
         css_only = bool(changed) and all(
             p.endswith(".css") and "/static/" in p.replace("\\", "/") for p in changed
         )
         stylesheets = tuple(
             sorted(
-                self.config.base_path + path
-                for path in result.files
+                self.base_path + path
+                for path in (result.files if css_only and not previous.errors else ())
                 if path.startswith("assets/") and path.endswith(".css")
             )
         )
-        self._publish(
-            Snapshot(
-                previous.build + 1,
-                result.files,
-                result.copies,
-                (),
-                stylesheets if css_only and not previous.errors else (),
-            )
-        )
-        self.search.submit(result.files, config)
-        for warning in result.warnings:
-            print(warning.format(), file=sys.stderr)
-        print(
-            f"built {result.pages} pages in {(time.perf_counter() - start) * 1000:.0f} ms",
-            file=sys.stderr,
-            flush=True,
-        )
-        return True
+        return Snapshot(previous.build + 1, result.files, result.copies, (), stylesheets)
 
     def _keep_last_good(self, errors: tuple[str, ...]) -> bool:
         """Go on serving the last good build, telling the open tabs what went wrong."""
@@ -177,190 +126,12 @@ class Preview:
             self.changed.notify_all()
 
 
-def make_handler(preview: Preview, allowed_hosts: set[str]) -> type[BaseHTTPRequestHandler]:
-    base_path = preview.config.base_path
-    content_root = preview.config.content_dir.resolve()
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "site-builder"
-        sys_version = ""
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for builds
-            pass
-
-        def do_GET(self) -> None:
-            self._respond(send_body=True)
-
-        def do_HEAD(self) -> None:
-            self._respond(send_body=False)
-
-        def _refuse(self) -> None:
-            self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
-            self.send_header("Allow", "GET, HEAD")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
-
-        def _respond(self, send_body: bool) -> None:
-            if _host_of(self.headers.get("Host") or "") not in allowed_hosts:
-                return self._plain(HTTPStatus.FORBIDDEN, "Host not allowed\n", send_body)
-            if self.path.startswith(CHANNEL):
-                return self._channel(send_body)
-            if self.path == "/" and base_path != "/":
-                return self._redirect(base_path)
-            snapshot = preview.snapshot
-            rel = normalize_request_path(self.path, base_path)
-            if rel is None:
-                return self._not_found(snapshot, send_body)
-            key = rel + "index.html" if rel == "" or rel.endswith("/") else rel
-            if key in snapshot.files:
-                body = snapshot.files[key]
-                if key.endswith(".html"):  # the page says which build it is from
-                    body = body.replace(
-                        RELOAD_SCRIPT, b"%s?build=%d" % (RELOAD_SCRIPT, snapshot.build)
-                    )
-                return self._send(HTTPStatus.OK, body, _type(key), send_body)
-            if (found := preview.search.file(key)) is not None:  # indexed after the build
-                return self._send(HTTPStatus.OK, found, _type(key), send_body)
-            source = snapshot.copies.get(key)
-            # checked again now: a symlink may have been swapped in since the build
-            if source is not None and source.resolve().is_relative_to(content_root):
-                with contextlib.suppress(OSError):
-                    return self._send_file(source, _type(key), send_body)
-            if f"{rel}/index.html" in snapshot.files:
-                return self._redirect(base_path + quote(rel) + "/")
-            return self._not_found(snapshot, send_body)
-
-        def _not_found(self, snapshot: Snapshot, send_body: bool) -> None:
-            page = snapshot.files.get("404.html")
-            if page is None:  # before the first good build: say why, escaped
-                text = "\n".join(snapshot.errors) or "Not found"
-                page = f"<!doctype html><title>Not found</title><pre>{escape(text)}</pre>".encode()
-            self._send(HTTPStatus.NOT_FOUND, page, "text/html; charset=utf-8", send_body)
-
-        def _channel(self, send_body: bool) -> None:
-            name = urlsplit(self.path).path[len(CHANNEL) :]
-            if name == "reload.js":
-                return self._send(
-                    HTTPStatus.OK, _RELOAD_JS.encode(), "text/javascript; charset=utf-8", send_body
-                )
-            origin = self.headers.get("Origin")
-            if name != "events" or (
-                origin and _host_of(urlsplit(origin).netloc) not in allowed_hosts
-            ):
-                return self._plain(HTTPStatus.FORBIDDEN, "Forbidden\n", send_body)
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            if not send_body:
-                return
-            sent = None
-            with contextlib.suppress(OSError):
-                while True:
-                    with preview.changed:
-                        if sent is preview.snapshot:
-                            preview.changed.wait(timeout=15)
-                        current = preview.snapshot
-                    if current is sent:
-                        self.wfile.write(b": still here\n\n")  # keeps proxies from closing
-                    else:
-                        self.wfile.write(f"data: {current.message()}\n\n".encode())
-                    self.wfile.flush()
-                    sent = current
-
-        def _redirect(self, location: str) -> None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", "/" + location.lstrip("/\\"))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _plain(self, status: HTTPStatus, text: str, send_body: bool) -> None:
-            self._send(status, text.encode(), "text/plain; charset=utf-8", send_body)
-
-        def _send(self, status: HTTPStatus, body: bytes, kind: str, send_body: bool) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-
-        def _send_file(self, source: Path, kind: str, send_body: bool) -> None:
-            """A media file, with single byte ranges so that audio players can seek; streamed
-            from the disk (a 400 MB episode is never all in memory); a FIFO swapped in since the
-            build raises OSError here instead of hanging the request."""
-            with open_regular(source) as f:
-                self._send_range(f, os.fstat(f.fileno()).st_size, kind, send_body)
-
-        def _send_range(self, f: BinaryIO, size: int, kind: str, send_body: bool) -> None:
-            """The bytes of `f` (of `size`) that the Range header asks for, else all of them."""
-            header = self.headers.get("Range")
-            wanted = byte_range(header, size) if header is not None else (0, size - 1)
-            if wanted is None:
-                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                self.send_header("Content-Range", f"bytes */{size}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            start, end = wanted
-            partial = (start, end) != (0, size - 1)
-            self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
-            self.send_header("Content-Type", kind)
-            self.send_header("Accept-Ranges", "bytes")
-            self.send_header("Content-Length", str(end - start + 1))
-            if partial:
-                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            wanted_bytes = end - start + 1
-            if (
-                send_body
-                and wanted_bytes > 0
-                and self.connection.sendfile(f, start, wanted_bytes) < wanted_bytes
-            ):
-                self.close_connection = True  # the file shrank: the length was a lie
-
-    return Handler
-
-
-def byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """The bytes (first, last) a Range header asks of a file of `size` bytes, or None when it
-    asks only for bytes the file does not have (416). Anything but one plain range is the whole
-    file, as a server that ignores Range would answer."""
-    wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
-    if not wanted or not any(wanted.groups()):
-        return 0, size - 1
-    first, last = (_offset(g) if g else None for g in wanted.groups())
-    if first is None:  # the last `last` bytes
-        return (max(size - last, 0), size - 1) if last and size else None
-    if first >= size or (last is not None and last < first):
-        return None
-    return first, size - 1 if last is None else min(last, size - 1)
-
-
-def _offset(digits: str) -> int:
-    # more digits than any file has bytes: past every end (int() refuses 4,300 digits or more)
-    return int(digits) if len(digits) <= 18 else 10**18
-
-
-def _type(path: str) -> str:
-    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in (
-        "application/javascript",
-        "image/svg+xml",
-        "application/json",
-        "application/xml",
-    ):
-        kind += "; charset=utf-8"
-    return kind
+def _built(result: BuildResult, took: float, timings: dict[str, float]) -> str:
+    """What the terminal says of a good build: pages, time, and where the time went, from the
+    first event of the save (`wait`: until the saves settled) to the new snapshot (`swap`)."""
+    phases = ", ".join(f"{name} {seconds * 1000:.1f}" for name, seconds in timings.items())
+    again = f" ({result.rendered:,} rendered)" if result.rendered != result.pages else ""
+    return f"built {result.pages:,} pages{again} in {took * 1000:.0f} ms ({phases} ms)"
 
 
 class _Server(ThreadingHTTPServer):
@@ -373,7 +144,8 @@ class _Server(ThreadingHTTPServer):
 
 def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
     """Build, serve and rebuild until interrupted."""
-    preview = Preview(config)
+    report = TerminalReporter()
+    preview = Preview(config, report, poll)
     try:
         server = _Server((host, port), make_handler(preview, _allowed(host)))
     except OSError as exc:
@@ -381,14 +153,13 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
             f"cannot listen on {host}:{port}: {exc.strerror}"
             " (try another --port, or --port 0 for any free one)"
         ) from None
-    if host not in _LOCAL_HOSTS:
-        print(
+    if host not in LOCAL_HOSTS:
+        report.say(
             f"warning: listening on {host}: anyone who can reach this machine can read the "
-            "preview; the preview server is not for public use",
-            file=sys.stderr,
+            "preview; the preview server is not for public use"
         )
     debouncer = Debouncer()
-    observer = _watch(config.root, debouncer.notify, poll)
+    observer, preview.poll = _watch(config.root, debouncer.notify, poll, report)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
@@ -401,9 +172,9 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
             flush=True,
         )
         while (changed := debouncer.wait()) is not None:
-            preview.rebuild(changed)
+            preview.rebuild(changed, debouncer.waited)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        report.say("stopped")
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut cleanup
             signal.signal(signum, signal.SIG_IGN)
@@ -416,32 +187,25 @@ def serve(config: SiteConfig, host: str, port: int, poll: bool = False) -> int:
     return 0
 
 
-def _watch(root: Path, notify, poll: bool):
-    """Native file events, or polling: when asked, or when the system runs out of watches."""
+def _watch(root: Path, notify, poll: bool, report: Reporter):
+    """Native file events, or polling: when asked, or when the system runs out of watches.
+    Returns the observer, and whether it polls."""
     try:
-        return start_watching(root, notify, poll=poll)
+        return start_watching(root, notify, poll=poll), poll
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EMFILE):
             raise
-        print(
+        report.say(
             "warning: the system ran out of file watches (raise fs.inotify.max_user_watches, "
             "e.g. `sudo sysctl fs.inotify.max_user_watches=524288`); polling for changes "
-            "instead",
-            file=sys.stderr,
+            "instead"
         )
-        return start_watching(root, notify, poll=True)
+        return start_watching(root, notify, poll=True), True
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _host_of(header: str) -> str:
-    """The host part of a Host header: `[::1]:8000` -> `[::1]`, `localhost:8000` -> `localhost`."""
-    if header.startswith("["):
-        return header[: header.find("]") + 1]
-    return header.rsplit(":", 1)[0]
-
-
 def _allowed(host: str) -> set[str]:
-    return _LOCAL_HOSTS | {host, f"[{host}]"}
+    return LOCAL_HOSTS | {host, f"[{host}]"}

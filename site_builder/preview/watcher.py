@@ -17,6 +17,10 @@ from ..config import CONFIG_FILE
 from ..load.walk import is_scratch_file
 
 QUIET_SECONDS = 0.03  # an editor's write-and-rename takes a few milliseconds
+# Once a file is closed after writing, or renamed into place, its save is whole: wait only for
+# the events of the same save still on their way. Not when another save came in the quiet time
+# before it: that is a burst (a script, a checkout), which waits until it is over.
+SETTLED_SECONDS = 0.005
 
 
 def is_relevant(path: str, root: Path) -> bool:
@@ -34,16 +38,28 @@ def is_relevant(path: str, root: Path) -> bool:
 class Debouncer:
     """Collects changed paths; `wait()` returns them once changes have been quiet a moment."""
 
-    def __init__(self, quiet: float = QUIET_SECONDS):
-        self.quiet = quiet
+    def __init__(self, quiet: float = QUIET_SECONDS, settled: float = SETTLED_SECONDS):
+        self.quiet, self.settled = quiet, min(settled, quiet)
         self._changed = threading.Condition()
         self._paths: set[str] = set()
-        self._last: float | None = None
+        self._due: float | None = None  # when the burst counts as quiet
+        self._first: float | None = None  # the burst's first event
+        self._whole: float = float("-inf")  # the last whole save, in any burst
         self._stopped = False
+        self.waited = 0.0  # from the first event of the last burst `wait` returned to its return
 
-    def notify(self, path: str = "") -> None:
+    def notify(self, path: str = "", whole: bool = False) -> None:
+        """A change to `path` ("": something changed); `whole`: a write closed or renamed into
+        place, which needs no more waiting than its sibling events take to arrive."""
         with self._changed:
-            self._last = time.monotonic()
+            now = time.monotonic()
+            self._first = self._first or now
+            alone = whole and now - self._whole > self.quiet
+            self._whole = now if whole else self._whole
+            due = now + (self.settled if alone else self.quiet)
+            if self._due is not None and not self._paths <= {path}:
+                due = max(due, self._due)  # another file may still be being written
+            self._due = due
             if path:
                 self._paths.add(path)
             self._changed.notify_all()
@@ -57,19 +73,20 @@ class Debouncer:
         """Block until a burst of changes has settled and return the paths; None once stopped."""
         with self._changed:
             while not self._stopped:
-                if self._last is None:
+                if self._due is None:
                     self._changed.wait()
                     continue
-                remaining = self._last + self.quiet - time.monotonic()
-                if remaining <= 0:
-                    paths, self._paths, self._last = self._paths, set(), None
+                now = time.monotonic()
+                if now >= self._due:
+                    paths, self._paths, self._due = self._paths, set(), None
+                    self.waited, self._first = now - self._first, None
                     return paths
-                self._changed.wait(remaining)
+                self._changed.wait(self._due - now)
             return None
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, root: Path, on_change: Callable[[str], None]):
+    def __init__(self, root: Path, on_change: Callable[[str, bool], None]):
         self.root, self.on_change = root, on_change
         self.observer = None  # set by start_watching
         self.watches: dict[Path, ObservedWatch] = {}
@@ -79,10 +96,14 @@ class _Handler(FileSystemEventHandler):
             return
         if event.event_type == "modified" and event.is_directory:
             return  # a folder's own time changed: its files report for themselves
-        for path in (event.src_path, getattr(event, "dest_path", "") or ""):
+        # a file closed after writing, or renamed into place, is whole (not one moved away)
+        into = (
+            "dest" if event.event_type == "moved" else "src" if event.event_type == "closed" else ""
+        )
+        for end, path in (("src", event.src_path), ("dest", getattr(event, "dest_path", ""))):
             if path and is_relevant(str(path), self.root):
                 self.watch(Path(str(path)))
-                self.on_change(str(path))
+                self.on_change(str(path), end == into and not event.is_directory)
 
     def watch(self, path: Path) -> None:
         """Keep one live watch on content/ or templates/ (with all below) while it exists.
@@ -101,7 +122,7 @@ class _Handler(FileSystemEventHandler):
             self.watches[path] = self.observer.schedule(self, str(path), recursive=True)
 
 
-def start_watching(root: Path, on_change: Callable[[str], None], poll: bool = False):
+def start_watching(root: Path, on_change: Callable[[str, bool], None], poll: bool = False):
     """Start an observer on content/, templates/ and site.yaml; returns it (call .stop())."""
     handler = _Handler(root, on_change)
     observer = PollingObserver(timeout=0.5) if poll else Observer()
