@@ -30,6 +30,7 @@ from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
 from .link.glossary import study_glossary
 from .link.graph import link_site, relink
 from .link.index import SiteIndex, build_index, build_matcher
+from .link.people import INDEX_PAGE, cast_of, link_people
 from .load import load_content
 from .load.fields import parse_whole_number
 from .load.sidefiles import read_head
@@ -37,7 +38,7 @@ from .load.walk import template_problems
 from .markdown import Parsed, make_markdown
 from .markdown.item import parse_item
 from .markdown.mentions import Mention
-from .model import Episode, Item, Page
+from .model import Episode, Item, Page, Person
 from .pool import run_sliced
 from .redirects import plan_redirects, redirect_files
 from .render.pages import Job, Renderer
@@ -139,7 +140,8 @@ def make_site(
         known = _known_paths(index.by_key.values(), loaded.media, loaded.static, config)
         redirects, found = plan_redirects(config, index.by_key.values(), known, loaded.static)
         problems += found
-        extra = (drafts, live_reload, sorted(known), pics.digest)  # images: see Pictures.digest
+        cast = cast_of(config, index)  # who each name is: see Cast.shape
+        extra = (drafts, live_reload, sorted(known), pics.digest, cast.shape)  # images: Pictures
         shape = site_shape(config, index, parsed, themes, extra, cache.outlines) if cache else None
         reuse = plan_reuse(cache, shape, index, parsed)
         dirty, settled = reuse.dirty, reuse.settled
@@ -166,6 +168,8 @@ def make_site(
             problems += found
             if cache is not None:
                 cache.link_warnings = [d for d in found if d.severity != "error"]
+        people, found = link_people(cast, index, links, pics.catalog)
+        problems += found
     ledger = None
     if config.podcast:
         ledger, found = _ledger(config, index.by_key.values(), now)
@@ -200,6 +204,7 @@ def make_site(
                 glossary_facts,
                 live_reload=live_reload,
                 env=cache.environment(themes) if cache else None,
+                people=people,
             )
             renderer.env.globals.update(pics.globals(config.base_path))
             every = {job[0]: job for job in renderer.jobs(items)}
@@ -270,7 +275,7 @@ def _parse_site(
     """Every published item parsed (those the cache cannot reuse, over `jobs` processes), with
     the problems their bodies have; the cache is told what this build parsed."""
     problems: list[Diagnostic] = []
-    glossary = build_matcher(index)
+    glossary = build_matcher(index, config.people_autolink)
     env = parse_env(config, index) + pics.digest  # a new size or name for an image: parse again
     media_dir = config.content_dir / "media"
     data = data_digest(media_dir)
@@ -477,6 +482,7 @@ def _known_paths(
     """Every path a root-relative link in the content may point at."""
     paths = set(fixed_paths(podcast=bool(config.podcast)))
     paths.update(i.url_path for i in items)
+    paths.update(INDEX_PAGE for i in items if isinstance(i, Person))
     paths.update(tag_folder(tag_slug(t)) for i in items for t in i.tags)
     paths.update(f"media/{m}" for m in media)
     paths.update(static)
