@@ -11,15 +11,24 @@ from ..charts import has_chart
 from ..link.index import SiteIndex
 from ..markdown import Parsed
 from ..model import Item
-from .state import BuildCache, affected_pages, labels, retitled, shows_title_of
+from .state import (
+    BuildCache,
+    affected_pages,
+    could_name,
+    labels,
+    renamed,
+    retitled,
+    shows_title_of,
+)
 
 
 def items_to_parse(
     index: SiteIndex, reusable: Mapping[str, tuple[Item, Parsed]], charts_changed: bool
 ) -> list[str]:
     """The items whose parse cannot be reused: new or changed, drawing a chart from data that
-    changed, or showing the title of an item that was retitled."""
-    new_titles = retitled(index, reusable)
+    changed, showing the title of an item that was retitled, or whose text may name a person
+    whose names or bio changed."""
+    new_titles, people = retitled(index, reusable), renamed(index, reusable)
     return [
         k
         for k, item in index.by_key.items()
@@ -27,6 +36,7 @@ def items_to_parse(
         or reusable[k][0] != item
         or (charts_changed and has_chart(item.body))
         or shows_title_of(item, reusable[k][1], new_titles)
+        or could_name(item, reusable[k][1], people)
     ]
 
 

@@ -54,6 +54,12 @@ def _person_context(renderer: Renderer, person: Person) -> dict[str, Any]:
         referrers=backlink_groups(people.mentions.get(person.key, ()), view),
         moments=_by_episode(people.moments.get(person.key, ()), view),
         person_ld=_person_ld(renderer, person),
+        # the Atom feed of what mentions them, as a concept's (feeds/__init__)
+        feeds=[
+            (f"{renderer.config.title}: {person.title}", renderer.index.url(person) + "feed.xml")
+        ]
+        if person.key in renderer.links.referrers
+        else [],
     )
 
 
