@@ -71,15 +71,18 @@ class Cast:
     named: Mapping[str, Person]  # folded slug, name or alias -> person
     credits: Mapping[str, tuple[Credit, ...]]  # episode key -> hosts, then guests
     author: Person | None  # the site's author, when they have a page
+    moments: Mapping[str, tuple[Moment, ...]]  # person key -> their turns, newest episode first
 
     @property
     def shape(self) -> tuple:
-        """Which person each credit names (keys only: names are labels)."""
+        """Which person each credit names, and who speaks when (keys only: names are labels,
+        and a transcript's words are the episode's body)."""
         return (
             self.author and self.author.key,
             sorted(
                 (k, tuple(c.person and c.person.key for c in v)) for k, v in self.credits.items()
             ),
+            sorted((k, [(m.episode.key, m.at) for m in v]) for k, v in self.moments.items()),
         )
 
 
@@ -97,7 +100,12 @@ def cast_of(config: SiteConfig, index: SiteIndex) -> Cast:
         if isinstance(item, Episode)
     }
     author = named.get(fold(config.author.name)) if config.author else None
-    return Cast(people, named, credits, author)
+    moments: dict[str, list[Moment]] = defaultdict(list)
+    for item in sorted(index.by_key.values(), key=newest_first):
+        if isinstance(item, Episode):
+            for moment, person in _turns(item, named):
+                moments[person.key].append(moment)
+    return Cast(people, named, credits, author, {k: tuple(v) for k, v in moments.items()})
 
 
 def link_people(
@@ -108,15 +116,12 @@ def link_people(
     credits: dict[str, tuple[Credit, ...]] = {}
     episodes: dict[str, list[tuple[Episode, str]]] = defaultdict(list)
     listed: dict[str, list[Item]] = defaultdict(list)
-    moments: dict[str, list[Moment]] = defaultdict(list)
     for item in sorted(index.by_key.values(), key=newest_first):
         if isinstance(item, Episode):
             credits[item.key] = cast.credits[item.key]
             for credit in credits[item.key]:
                 if credit.person is not None:
                     episodes[credit.person.key].append((item, credit.role))
-            for moment, person in _turns(item, named):
-                moments[person.key].append(moment)
         elif isinstance(item, Essay) and item.people:
             credits[item.key] = tuple(_listed(item, named, people, problems))
             for credit in credits[item.key]:
@@ -131,7 +136,7 @@ def link_people(
         credits,
         {k: tuple(v) for k, v in episodes.items()},
         mentions,
-        {k: tuple(v) for k, v in moments.items()},
+        cast.moments,
         _slugs(credits, mentions),
         images,
         cast.author,
