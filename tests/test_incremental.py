@@ -116,13 +116,10 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
     assert again.files != first.files  # the change is visible
 
 
-def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
+def _renders(monkeypatch) -> list[str]:
+    """The output paths rendered from now on, in order."""
     from site_builder.render.pages import Renderer
 
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
-    cache = BuildCache()
-    make_site(load_config(root), now=NOW, cache=cache)
     rendered: list[str] = []
     original = Renderer._render
 
@@ -131,6 +128,15 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
         return original(self, template, path, item, ctx)
 
     monkeypatch.setattr(Renderer, "_render", spy)
+    return rendered
+
+
+def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "podcast", root)
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    rendered = _renders(monkeypatch)
     EDITS["essay body"](root)
     make_site(load_config(root), now=NOW, cache=cache)
     # the essay has a summary of its own, so lists do not change; one sentence quoted on the
@@ -139,19 +145,10 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
 
 
 def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path, monkeypatch):
-    from site_builder.render.pages import Renderer
-
     root = _site(tmp_path, people=True)
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
-    rendered: list[str] = []
-    original = Renderer._render
-
-    def spy(self, template, path, item, ctx):
-        rendered.append(path)
-        return original(self, template, path, item, ctx)
-
-    monkeypatch.setattr(Renderer, "_render", spy)
+    rendered = _renders(monkeypatch)
     PEOPLE_EDITS["person renamed (an alias still names them)"](root)
     again = make_site(load_config(root), now=NOW, cache=cache)
     # their page, the list of everyone, the essay that names them (in `people:`, and by the
