@@ -30,7 +30,7 @@ from .ledger import ledger_text, read_ledger, reconcile, releases, save_ledger
 from .link.glossary import study_glossary
 from .link.graph import link_site, relink
 from .link.index import SiteIndex, build_index, build_matcher
-from .link.people import INDEX_PAGE, cast_of, link_people
+from .link.people import cast_of, link_people
 from .load import load_content
 from .load.fields import parse_whole_number
 from .load.sidefiles import read_head
@@ -38,7 +38,7 @@ from .load.walk import template_problems
 from .markdown import Parsed, make_markdown
 from .markdown.item import parse_item
 from .markdown.mentions import Mention
-from .model import Episode, Item, Page, Person
+from .model import Episode, Item, Page
 from .pool import run_sliced
 from .redirects import plan_redirects, redirect_files
 from .render.pages import Job, Renderer
@@ -482,7 +482,6 @@ def _known_paths(
     """Every path a root-relative link in the content may point at."""
     paths = set(fixed_paths(podcast=bool(config.podcast)))
     paths.update(i.url_path for i in items)
-    paths.update(INDEX_PAGE for i in items if isinstance(i, Person))
     paths.update(tag_folder(tag_slug(t)) for i in items for t in i.tags)
     paths.update(f"media/{m}" for m in media)
     paths.update(static)

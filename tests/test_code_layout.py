@@ -13,7 +13,7 @@ TOP = ("build", "cli")  # the orchestrator and the face: no phase imports them
 MAX_LINES = 350
 # modules over the limit today, at the size they may not grow past (issue 13: to be split)
 OVER = {
-    "build.py": 489,  # + people (issue 18): who is who in the shape, their link phase
+    "build.py": 488,  # + people (issue 18): who is who in the shape, their link phase
     "feeds/podcast_checks.py": 462,
     "load/fields.py": 443,
     "preview/server.py": 441,

@@ -128,7 +128,6 @@ def link_people(
                 listed[credit.person.key].append(item)  # type: ignore[union-attr]
     mentions = {p.key: _references(p, links, listed) for p in people}
     images = _images(people, catalog, problems)
-    problems += _clash(index, people)
     hosts = {p.key for p in people if "host" in {r for _, r in episodes.get(p.key, ())}}
     ordered = sorted(people, key=lambda p: (p.key not in hosts, fold(p.title), p.key))
     return People(
@@ -251,19 +250,3 @@ def _images(
             )
         )
     return found
-
-
-def _clash(index: SiteIndex, people: Sequence[Person]) -> list[Diagnostic]:
-    """A page at /people/ would take the place of the list of everyone."""
-    page = next((i for i in index.by_key.values() if i.url_path == INDEX_PAGE), None)
-    if page is None or not people:
-        return []
-    return [
-        Diagnostic(
-            page.path,
-            page.line_of("slug"),
-            f"{INDEX_PAGE} is the list of the site's people",
-            hint="give the page another `slug:`",
-            code="collision",
-        )
-    ]
