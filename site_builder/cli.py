@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     new = sub.add_parser(
-        "new", parents=[common], help="start a new essay, episode, concept or page"
+        "new", parents=[common], help="start a new essay, episode, concept, page or person"
     )
     new.add_argument("kind", choices=sorted(KINDS))
     new.add_argument("title")

@@ -92,6 +92,7 @@ class SiteConfig:
     lines: dict[tuple, int] = field(default_factory=dict)  # key path -> line in site.yaml
     warnings: tuple[Diagnostic, ...] = ()  # reported with the build's own
     redirects: Any = None  # `redirects: {/old/: /new/}` as written (checked in redirects.py)
+    people_autolink: str = "first"  # `people: {autolink: …}`, as the glossary's
 
     def line_of(self, *key: str | int) -> int:
         return key_line(self.lines, key)
@@ -168,6 +169,7 @@ KEYS: Keys = _keys(
         seasons=_keys(OPEN),  # season numbers
     ),
     glossary=_keys("autolink"),
+    people=_keys("autolink"),
     responses=_keys("email"),
     redirects=_keys(OPEN),  # old paths, any
 )
@@ -213,6 +215,7 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         )
         timezone = "UTC"
     glossary = r.within("glossary") if isinstance(r.get("glossary"), dict) else None
+    people = r.within("people") if isinstance(r.get("people"), dict) else None
     responses = r.within("responses") if isinstance(r.get("responses"), dict) else None
     email = responses.text("email") if responses else None
     if email and not re.fullmatch(r"[^@\s<>\"'?&]+@[^@\s<>\"'?&]+\.[^@\s<>\"'?&]+", email):
@@ -234,8 +237,9 @@ def read_config(root: Path, source: Source) -> SiteConfig:
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
         redirects=r.get("redirects"),
+        people_autolink=people.choice("autolink", AUTOLINK_MODES, "first") if people else "first",
     )
-    for key in ("podcast", "glossary", "responses", "author"):
+    for key in ("podcast", "glossary", "responses", "author", "people"):
         if r.get(key) is not None and not isinstance(r.get(key), dict):
             r.error(key, f"'{key}' must be a mapping of keys to values")
     r.warn_unknown(KEYS, CONFIG_FILE, "site.extra")

@@ -57,6 +57,7 @@ KINDS = {
         Kind("episode", "episodes", "episodes", re.compile(r"(\d+)-(.+)")),
         Kind("concept", "glossary", "glossary"),
         Kind("page", "", "pages"),
+        Kind("person", "people", "people"),
     )
 }
 SECTIONS = {name: kind.section for name, kind in KINDS.items()}
@@ -139,6 +140,7 @@ class Item:
 class Essay(Item):
     episode: str | None = None  # episode slug or number as written
     responses: tuple[Response, ...] = ()  # oldest first (see responses.py)
+    people: tuple[str, ...] = ()  # people it is about: slugs, names or aliases as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,7 @@ class Episode(Item):
     explicit: bool | None = None
     episode_type: str = "full"
     guests: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()  # none: the show's (config podcast.hosts)
     chapters: tuple[Chapter, ...] = ()
     transcript: Transcript | None = None
     transcript_file: str | None = None  # `transcript:`, a file beside the episode
@@ -241,3 +244,20 @@ class Concept(Item):
 @dataclass(frozen=True, slots=True)
 class Page(Item):
     menu: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLink:
+    label: str  # "Website", "Mastodon", …: as written, or from the address
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person(Item):
+    """Someone the site is about: a host, a guest, a statesman quoted. `title` is the name and
+    `summary` the one-sentence bio, so lists and labels treat them like any item."""
+
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # Podcasting 2.0 taxonomy roles, lowercase: host, guest, …
+    image: str | None = None
+    links: tuple[PersonLink, ...] = ()

@@ -123,7 +123,7 @@ def _item_redirects(
     config: SiteConfig, items: list[Item], problems: list[Diagnostic]
 ) -> list[Redirect]:
     """The old paths in `aliases:`: every entry of an essay's, episode's or page's, the entries
-    of a concept's that start with `/` (its others are names of the concept)."""
+    of a concept's or a person's that start with `/` (their others are names)."""
     found = []
     for item in items:
         value = item.meta.get("aliases")
@@ -133,8 +133,8 @@ def _item_redirects(
                 item.line_of("aliases", i) if isinstance(value, list) else item.line_of("aliases")
             )
             is_path = isinstance(entry, str) and entry.strip().startswith("/")
-            if item.kind == "concept" and not is_path:
-                continue  # another name of the concept (read with the concept)
+            if item.kind in ("concept", "person") and not is_path:
+                continue  # another name of the concept or person (read with it)
             problem = old_path_problem(entry.strip()) if isinstance(entry, str) else None
             if not is_path or problem:
                 problems.append(

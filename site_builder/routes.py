@@ -22,6 +22,7 @@ GENERATED_FILES = (
     "essays/index.html",
     "episodes/index.html",
     "glossary/index.html",
+    "people/index.html",  # made when the site has people
     "tags/index.html",
     "search/index.html",
     "404.html",

@@ -78,6 +78,13 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
             f"aliases: []\nrelated: []\n---\n\nWhat {title} means, where it comes from, "
             f"and how it is used.\n"
         )
+    elif kind == "person":
+        text = (
+            f"---\nname: {quote(title)}\naliases: []\nroles: [guest]\n"
+            f"# bio: one sentence: who they are, shown with every link to them\n"
+            f"# image: /media/portrait.jpg\n# links: {{Website: https://...}}\n---\n\n"
+            f"Who {title} is, and why they come up here.\n"
+        )
     else:
         text = f"---\ntitle: {quote(title)}\n---\n\n"
     section.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ MAX_LINES = 350
 OVER = {
     "feeds/podcast_checks.py": 462,
     "load/fields.py": 443,
-    "config.py": 397,  # + site.yaml's icon: (issue 17): its field, its key, its reading
+    "config.py": 401,  # + icon: (issue 17) and people: (issue 18): field, key, reading
     "cli.py": 416,  # + `suggest` (issue 18): its arguments and the call; the rest in suggest/
     "render/pages.py": 384,
     "load/readers.py": 367,

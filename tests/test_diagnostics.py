@@ -522,6 +522,7 @@ SITE_SAMPLE = """
       txt: [{text: T, purpose: verify}]
       seasons: {1: S}
     glossary: {autolink: first}
+    people: {autolink: all}
     responses: {email: r@example.org}
     redirects: {/old/: /new/}
     """

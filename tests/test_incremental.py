@@ -62,13 +62,53 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("change", list(EDITS))
-def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
+# the same site with people laid over it (tests/sites/people): edits of people and of what
+# names them
+PEOPLE = "content/people/"
+PEOPLE_EDITS = {
+    "person renamed (an alias still names them)": lambda r: edit(
+        r / PEOPLE / "noor-haddad.md", "name: Noor Haddad", "name: Noor Haddad-Ali"
+    ),
+    "person's bio": lambda r: edit(r / PEOPLE / "noor-haddad.md", "Negotiator,", "Mediator,"),
+    "person's new alias, which a body uses": lambda r: (
+        edit(r / PEOPLE / "noor-haddad.md", "aliases: [Haddad]", "aliases: [Haddad, Negotiator N]")
+        or edit(r / ESSAY, "A ceasefire followed.", "A ceasefire followed, said Negotiator N.")
+    ),
+    "host renamed away from the show's hosts": lambda r: edit(
+        r / PEOPLE / "mara-linden.md", "name: Mara Linden", "name: Mara Lind"
+    ),
+    "guest named by a person's slug": lambda r: edit(
+        r / "content/episodes/002-guarantees.md", "duration:", "guests: [noor-haddad]\nduration:"
+    ),
+    "deleted person": lambda r: (r / PEOPLE / "a-and-b.md").unlink(),
+    "speaker in a transcript": lambda r: edit(
+        r / "content/episodes/001-talk.vtt", "<v Mara Linden>Welcome", "<v Noor Haddad>Welcome"
+    ),
+    "people's autolink mode": lambda r: edit(
+        r / "site.yaml", "timezone:", "people: {autolink: all}\ntimezone:"
+    ),
+    "a person named in a body": lambda r: edit(
+        r / ESSAY, "A ceasefire followed.", "A ceasefire followed, said Haddad."
+    ),
+}
+
+
+def _site(tmp_path: Path, people: bool = False) -> Path:
     root = tmp_path / "site"
     shutil.copytree(SITES / "podcast", root)
+    if people:
+        shutil.copytree(SITES / "people", root, dirs_exist_ok=True)
+        (root / "README.md").unlink()
+    return root
+
+
+@pytest.mark.parametrize("change", [*EDITS, *(f"people: {name}" for name in PEOPLE_EDITS)])
+def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
+    people = change.startswith("people: ")
+    root = _site(tmp_path, people)
     cache = BuildCache()
     first = make_site(load_config(root), now=NOW, cache=cache)
-    EDITS[change](root)
+    (PEOPLE_EDITS[change.removeprefix("people: ")] if people else EDITS[change])(root)
     again = make_site(load_config(root), now=NOW, cache=cache)
     clean = make_site(load_config(root), now=NOW)
     assert again.files.keys() == clean.files.keys()
@@ -89,6 +129,26 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path):
     # stalemate page did
     assert report.pages == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
     assert report.items == ["essays/after-the-talk"]
+
+
+def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
+    root = _site(tmp_path, people=True)
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    PEOPLE_EDITS["person renamed (an alias still names them)"](root)
+    report = BufferReporter()
+    again = make_site(load_config(root), now=NOW, cache=cache, report=report)
+    rendered = report.pages
+    # their page, the list of everyone, the essay that names them (in `people:`, and by the
+    # alias its text uses) and the concept page that lists their page among its backlinks:
+    # not the other pages, which neither show nor name them
+    assert sorted(rendered) == [
+        "essays/with-noor/index.html",
+        "glossary/ceasefire/index.html",
+        "people/index.html",
+        "people/noor-haddad/index.html",
+    ]
+    assert b"Noor Haddad-Ali" in again.files["podcast.xml"]  # the show's producer
 
 
 def _podcast_site(tmp_path: Path) -> Path:

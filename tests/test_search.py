@@ -38,6 +38,15 @@ def test_header_box_lists_the_concept_page_first(browser, example_origin, words)
     assert page.url.endswith("/search/?q=" + words.replace(" ", "+"))
 
 
+@pytest.mark.parametrize("words", ["Ines Carvalho", "carvalho", "Dr. Ines Carvalho"])
+def test_a_person_page_comes_first_for_their_name_and_aliases(browser, example_origin, words):
+    # people are known to search as concepts are: by their name (weighted) and aliases
+    page = search_from_header(browser, example_origin, words)
+    found = results(page)
+    assert found[0] == (BASE + "people/ines-carvalho/", "Person")
+    assert (BASE + "episodes/ripe-for-what/", "Episode") in found[1:]
+
+
 def test_episode_filter_leaves_only_episodes(browser, example_origin):
     page = search_from_header(browser, example_origin, "ripeness")
     page.check("input[name=kind][value=Episode]")
@@ -136,9 +145,9 @@ def test_only_the_content_itself_is_indexed(example_built):
     content = REPO / "content"
     pages = sum(
         len(list((content / section).glob("*.md")))
-        for section in ("essays", "episodes", "glossary", "pages")
+        for section in ("essays", "episodes", "glossary", "pages", "people")
     )
-    assert entry["languages"]["en"]["page_count"] == pages  # no lists, tags, home or 404
+    assert entry["languages"]["en"]["page_count"] == pages  # no lists, tags, home, 404, /people/
     concept = (example_built / "glossary/ripeness/index.html").read_text(encoding="utf-8")
     for section in ("backlinks", "relations", "sources"):
         opening = concept.split(f'<section class="{section}"')[1].split(">")[0]

@@ -76,10 +76,14 @@ def feed_jobs(
                 None,
             )
     if config.podcast:
+        people = [p.key for p in renderer.people.people] if renderer.people else []
         # a draft's show notes may come before its audio (which a published episode must have)
         episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
-        if dirty is None or any(e.key in dirty for e in episodes):
-            jobs[PODCAST_FEED] = partial(podcast_feed, config, renderer.views(episodes), content)
+        # its hosts and guests carry their names and pages: a renamed person is in `dirty`
+        if dirty is None or any(k in dirty for k in (*(e.key for e in episodes), *people)):
+            jobs[PODCAST_FEED] = partial(
+                podcast_feed, config, renderer.views(episodes), content, renderer.people
+            )
         for episode in episodes if dirty is None else ():
             if episode.chapters:
                 jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)

@@ -7,12 +7,15 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from email.utils import format_datetime
+from urllib.parse import quote
 
 from ..config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
+from ..link.people import People
 from ..model import Episode, Funding
 from ..render.views import View
 from ..routes import PODCAST_FEED, episode_files, is_remote
 from .atom import media_url
+from .people import crew_elements, people_elements
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -64,9 +67,13 @@ def chapters_json(config: SiteConfig, episode: Episode) -> bytes:
 
 
 def podcast_feed(
-    config: SiteConfig, episodes: Sequence[View], content: Callable[[View], str]
+    config: SiteConfig,
+    episodes: Sequence[View],
+    content: Callable[[View], str],
+    people: People | None = None,
 ) -> bytes:
-    """The feed; `episodes` newest first (the build has checked that each has audio)."""
+    """The feed; `episodes` newest first (the build has checked that each has audio); the
+    site's `people` give hosts and guests their pages and images."""
     show = config.podcast
     assert show is not None
     origin = config.base_url[: -len(config.base_path)]
@@ -81,6 +88,12 @@ def podcast_feed(
 
     author = config.author.name if config.author else show.title
     hosts = show.hosts or (author,)
+
+    def url(path: str) -> str:
+        return config.base_url + quote(path)
+
+    crew = crew_elements(people, url)
+    show_people = people_elements((("host", h) for h in hosts), people, url) + crew
     sub(
         channel,
         "atom:link",
@@ -140,8 +153,8 @@ def podcast_feed(
             attrs = {"feedGuid": feed.guid, **({"feedUrl": feed.url} if feed.url else {})}
             sub(roll, "podcast:remoteItem", **attrs)
     sub(channel, "podcast:medium", "podcast")
-    for host in hosts:
-        sub(channel, "podcast:person", host, role="host")
+    for name, attrs in show_people:
+        sub(channel, "podcast:person", name, **attrs)
     for view in episodes:
         episode: Episode = view.item
         audio = episode.audio
@@ -225,11 +238,13 @@ def podcast_feed(
                 attrs["accountUrl"] = post.account_url
             sub(item, "podcast:socialInteract", **attrs)
         _funding(item, episode.funding, sub)
-        if episode.guests:  # people on an item replace the show's: restate the hosts
-            for host in hosts:
-                sub(item, "podcast:person", host, role="host")
-            for guest in episode.guests:
-                sub(item, "podcast:person", guest, role="guest")
+        if episode.guests or episode.hosts:  # people on an item replace the show's
+            names = [
+                *(("host", h) for h in episode.hosts or hosts),
+                *(("guest", g) for g in episode.guests),
+            ]
+            for name, attrs in people_elements(names, people, url) + crew:
+                sub(item, "podcast:person", name, **attrs)
     return xml_document(rss, NAMESPACES)
 
 

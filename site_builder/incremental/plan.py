@@ -11,7 +11,15 @@ from ..charts import has_chart
 from ..link.index import SiteIndex
 from ..markdown import Parsed
 from ..model import Item
-from .state import BuildCache, affected_pages, labels, retitled, shows_title_of
+from .state import (
+    BuildCache,
+    affected_pages,
+    could_name,
+    labels,
+    renamed,
+    retitled,
+    shows_title_of,
+)
 
 
 def items_to_parse(
@@ -21,9 +29,11 @@ def items_to_parse(
     among: Iterable[str] | None = None,
 ) -> list[str]:
     """The items whose parse cannot be reused: new or changed, drawing a chart from data that
-    changed, or showing the title of an item that was retitled. With `among` (the items a save
-    edited, when nothing but their bodies changed), only those can be."""
+    changed, showing the title of an item that was retitled, or whose text may name a person
+    whose names or bio changed. With `among` (the items a save edited, when nothing but their
+    bodies changed), only those can be."""
     new_titles = retitled(index, reusable) if among is None else set()
+    people = renamed(index, reusable) if among is None else set()
     return [
         k
         for k in (index.by_key if among is None else among)
@@ -31,6 +41,7 @@ def items_to_parse(
         or reusable[k][0] != index.by_key[k]
         or (charts_changed and has_chart(index.by_key[k].body))
         or shows_title_of(index.by_key[k], reusable[k][1], new_titles)
+        or could_name(index.by_key[k], reusable[k][1], people)
     ]
 
 

@@ -33,7 +33,8 @@ from ..link.graph import Links
 from ..link.index import SiteIndex
 from ..load.walk import FileCache
 from ..markdown import Parsed
-from ..model import Concept, Episode, Item
+from ..markdown.matcher import WORD
+from ..model import Concept, Episode, Item, Person
 from ..render.theme import make_environment
 from ..routes import tag_folder, tag_slug
 
@@ -103,10 +104,46 @@ def parse_env(config: SiteConfig, index: SiteIndex) -> str:
         [
             config.base_path,
             config.autolink,
+            config.people_autolink,  # a person's names and bio: see `renamed`
             config.timezone,  # charts draw local time in it
             *(facts(i) for i in sorted(index.by_key.values(), key=lambda i: i.key)),
         ]
     )
+
+
+def _names(person: Person) -> tuple:
+    """What autolinks to a person show and find: their names, and their bio as the title."""
+    return (person.title, person.aliases, person.summary)
+
+
+def renamed(index: SiteIndex, previous: Mapping[str, tuple[Item, Parsed]]) -> dict[str, set[str]]:
+    """The people whose names or bio are not what they were when `previous` was parsed, each
+    with the first words of their names then and now (casefolded), which any text that could
+    name them contains."""
+    found = {}
+    for key, item in index.by_key.items():
+        was = previous.get(key, (None,))[0]
+        if isinstance(item, Person) and isinstance(was, Person) and _names(was) != _names(item):
+            names = (was.title, *was.aliases, item.title, *item.aliases)
+            found[key] = {w[0].casefold() for w in map(WORD.findall, names) if w}
+    return found
+
+
+def could_name(item: Item, parsed: Parsed, people: Mapping[str, set[str]]) -> bool:
+    """Whether an item's text may name one of `people` (see `renamed`): it did, or a word of
+    its body, transcript or letters begins one of their names."""
+    if not people:
+        return False
+    if any(m.key in people for m in parsed.mentions):
+        return True
+    texts = [item.body]
+    if isinstance(item, Episode) and item.transcript:
+        texts += [c.text for c in item.transcript.cues]
+    for letter in getattr(item, "responses", ()):
+        texts += [letter.body, letter.reply or ""]
+    words = set(WORD.findall(" ".join(texts).casefold()))
+    words |= {w[:-2] for w in words if w.endswith(("'s", "\u2019s"))}  # possessives match too
+    return any(not words.isdisjoint(first) for first in people.values())
 
 
 def labels(item: Item) -> tuple:
@@ -169,7 +206,8 @@ def outline(item: Item, parsed: Parsed, memo: dict[str, tuple[Item, Parsed, obje
     bare = replace(item, body="")
     if not isinstance(item, Concept) and getattr(item, "menu", None) is None:
         # shown only where the page is (see `shown` in BuildCache), not on every page
-        meta = {k: v for k, v in item.meta.items() if k not in ("title", "summary")}
+        said = ("name", "bio") if isinstance(item, Person) else ("title", "summary")
+        meta = {k: v for k, v in item.meta.items() if k not in said}
         bare = replace(bare, title="", summary=None, meta=meta)
     if isinstance(bare, Episode):
         bare = replace(bare, transcript=None)

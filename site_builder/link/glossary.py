@@ -58,6 +58,8 @@ def study_glossary(index: SiteIndex, links: Links) -> tuple[Glossary, list[Diagn
     relations, edges = _relations(index, concepts, links, problems)
     on_page: dict[str, set[str]] = defaultdict(set)
     for concept, refs in links.referrers.items():
+        if not concept.startswith("glossary/"):  # people are references too (link/people.py)
+            continue
         for ref in refs:
             on_page[ref.item.key].add(concept)
     frozen = {key: frozenset(found) for key, found in on_page.items()}

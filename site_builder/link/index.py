@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ..errors import Diagnostic, did_you_mean
 from ..markdown.matcher import Matcher, Target
 from ..markdown.wikilinks import UnknownTarget, WikiTarget
-from ..model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Item
+from ..model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Item, Person
 from ..routes import generated_clash, tag_slug
 from ..slugs import fold
 
@@ -272,8 +272,10 @@ def _tag_clashes(item: Item, seen: dict[str, dict[str, tuple[str, Item]]]) -> li
     return problems
 
 
-def build_matcher(index: SiteIndex) -> Matcher:
-    """The one glossary matcher of a build: every concept's term, aliases and forms."""
+def build_matcher(index: SiteIndex, people: str = "off") -> Matcher:
+    """The one matcher of a build: every concept's term, aliases and forms, and, unless
+    `people` (their autolink mode) is off, every person's name and aliases (a concept's name
+    wins a name both have, as it was added first)."""
     matcher = Matcher()
     concepts = sorted(
         (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: c.key
@@ -286,6 +288,13 @@ def build_matcher(index: SiteIndex) -> Matcher:
                 matcher.add(name, target)
         for form in concept.forms:
             matcher.add(form, target, forms=False)
+    if people == "off":
+        return matcher
+    people_items = (i for i in index.by_key.values() if isinstance(i, Person))
+    for person in sorted(people_items, key=lambda p: p.key):
+        target = Target(person.key, index.url(person), person.summary or "", "person-link", people)
+        for name in (person.title, *person.aliases):
+            matcher.add(name, target, forms=False)  # a possessive matches; a plural never
     return matcher
 
 

@@ -26,16 +26,9 @@ from ..model import (
 )
 from ..routes import is_remote
 from ..slugs import slug_problem
-from .fields import (
-    EXTRA,
-    OPEN,
-    FieldReader,
-    Keys,
-    parse_duration,
-    read_funding,
-    written_day,
-)
+from .fields import EXTRA, OPEN, FieldReader, Keys, parse_duration, read_funding, written_day
 from .frontmatter import decode, split
+from .people import PERSON_KEYS, read_person
 from .sidefiles import misnamed
 
 
@@ -47,7 +40,7 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience"),
+    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience", "people"),
     "episode": _keys(
         *_COMMON,
         "title",
@@ -59,6 +52,7 @@ KEYS: dict[str, Keys] = {
         "explicit",
         "episode_type",
         "guests",
+        "hosts",
         "image",
         "guid",
         "transcript",
@@ -81,8 +75,8 @@ KEYS: dict[str, Keys] = {
         sources=_keys("author", "title", "year", "url"),
     ),
     "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
+    "person": {**_keys(*_COMMON), **PERSON_KEYS},
 }
-_A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
 
 
 def read_item(
@@ -130,7 +124,7 @@ def read_item(
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
     )
-    if kind != "concept":  # old URL paths (a concept's are among its aliases): see redirects.py
+    if kind not in ("concept", "person"):  # their other aliases are names: see redirects.py
         r.text_list("aliases")
     item: Item
     if kind == "essay":
@@ -142,6 +136,7 @@ def read_item(
             title=r.text("title", required=True) or stem,
             date=r.when("date", tz, required=True),
             episode=str(episode) if isinstance(episode, (str, int)) else None,
+            people=r.text_list("people"),
             **common,
         )
         if episode is not None and item.episode is None:
@@ -168,6 +163,7 @@ def read_item(
             explicit=r.boolean("explicit", None),
             episode_type=episode_type,
             guests=r.text_list("guests"),
+            hosts=r.text_list("hosts"),
             chapters=_chapters(r),
             image=r.text("image"),
             guid=r.text("guid"),
@@ -197,6 +193,8 @@ def read_item(
             sources=_sources(r),
             **common,
         )
+    elif kind == "person":
+        item = read_person(r, _slug(r, stem), common)
     else:
         item = Page(
             kind=kind,
@@ -206,7 +204,7 @@ def read_item(
             date=r.when("date", tz),
             **common,
         )
-    r.warn_unknown(KEYS[kind], _A_KIND[kind], "page.extra")
+    r.warn_unknown(KEYS[kind], ("an " if kind[0] in "ae" else "a ") + kind, "page.extra")
     # An item with invalid fields is still returned: the build fails on the recorded problems,
     # but its body is still checked, so one run reports everything.
     return item

@@ -123,6 +123,7 @@ def render_markdown(
     self_key: str = "",
     glossary: Matcher | None = None,
     autolink: str = "off",
+    own_setting: bool | None = None,
     chart: Callable[[str, int], str] | None = None,
     linked: set[str] | None = None,
     images: Mapping | None = None,
@@ -132,7 +133,9 @@ def render_markdown(
     file its problems are reported in.
 
     `autolink` is "first", "all" or "off": link each concept's first mention, every mention,
-    or none (mentions through wikilinks are recorded either way). `chart(source, first_line)`
+    or none (mentions through wikilinks are recorded either way); people's names follow their
+    own site-wide mode (the matcher's targets say it) unless the page's own `autolink:` setting
+    (`own_setting`) is false. `chart(source, first_line)`
     draws ```chart fences (see charts/); without it they are shown as code. `linked`, the
     concepts already linked on the page, is shared and added to. `images`, the image phase's
     catalog, makes local images responsive; without `eager_first` even the first loads lazily.
@@ -145,6 +148,7 @@ def render_markdown(
         "self_key": self_key,
         "glossary": glossary,
         "autolink": autolink,
+        "own_setting": own_setting,
         "chart": chart,
         "linked": set() if linked is None else linked,
         "images": images,

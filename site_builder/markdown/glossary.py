@@ -24,13 +24,14 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .matcher import Matcher
-from .mentions import Mention, find_mentions, sentence_ends, sentence_of
+from .mentions import NAMED, Mention, find_mentions, sentence_ends, sentence_of
 from .urls import ROOT_MARK, is_root_relative
 
 # Raw HTML elements whose text is never autolinked.
 _SKIP_TAGS = {"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "dfn", "var"}
 _OPEN_TAG = re.compile(r"<([a-zA-Z][\w-]*)([^>]*)>")
 _CLOSE_TAG = re.compile(r"</([a-zA-Z][\w-]*)\s*>")
+Modes = tuple[str, bool | None]  # the page's mode for concepts, and its own `autolink:`
 
 
 def glossary_plugin(md: MarkdownIt) -> None:
@@ -43,6 +44,8 @@ def glossary_rule(state: StateCore) -> None:
     env = state.env
     matcher: Matcher | None = env.get("glossary")
     mode = env.get("autolink", "off") if matcher else "off"
+    own = env.get("own_setting")  # the page's `autolink:`, over people's mode as the glossary's
+    active = mode != "off" or (matcher is not None and own is not False)
     linked: set[str] = env.setdefault("linked", set())
     mentions: list[Mention] = env.setdefault("mentions", [])
     self_key = env.get("self_key", "")
@@ -51,8 +54,8 @@ def glossary_rule(state: StateCore) -> None:
         if block.type != "inline" or not block.children:
             continue
         in_heading = index > 0 and tokens[index - 1].type == "heading_open"
-        if mode != "off" and not in_heading:
-            block.children = _link(block.children, matcher, mode, linked, self_key)
+        if active and not in_heading:
+            block.children = _link(block.children, matcher, (mode, own), linked, self_key)
         else:
             _note_wikilinks(block.children, linked)
         line = env.get("_offset", 0) + (block.map[0] if block.map else 0)
@@ -62,12 +65,12 @@ def glossary_rule(state: StateCore) -> None:
 def _note_wikilinks(children: list[Token], linked: set[str]) -> None:
     for token in children:
         key = token.meta.get("wikilink", "") if token.type == "link_open" else ""
-        if key.startswith("glossary/"):
+        if key.startswith(NAMED):
             linked.add(key)
 
 
 def _link(
-    children: list[Token], matcher: Matcher, mode: str, linked: set[str], self_key: str
+    children: list[Token], matcher: Matcher, mode: Modes, linked: set[str], self_key: str
 ) -> list[Token]:
     out: list[Token] = []
     run: list[Token] = []
@@ -89,7 +92,7 @@ def _link(
         if token.type == "link_open":
             link_depth += 1
             key = token.meta.get("wikilink", "")
-            if key.startswith("glossary/"):
+            if key.startswith(NAMED):
                 linked.add(key)
         elif token.type == "link_close":
             link_depth -= 1
@@ -112,7 +115,7 @@ def _track_html(html: str, stack: list[str]) -> None:
 
 
 def _link_run(
-    run: list[Token], matcher: Matcher, mode: str, linked: set[str], self_key: str
+    run: list[Token], matcher: Matcher, mode: Modes, linked: set[str], self_key: str
 ) -> list[Token]:
     """Link the names in a run of text; a name already linked on the page (mode "first") is
     left as text but still recorded, so backlinks count it.
@@ -131,13 +134,13 @@ def _link_run(
 
 
 def link_text(
-    text: str, matcher: Matcher, mode: str, linked: set[str], line: int, at: int
+    text: str, matcher: Matcher, mode: Modes, linked: set[str], line: int, at: int
 ) -> tuple[str, list[Mention]]:
     """Plain text (a transcript paragraph) as escaped HTML with concept links, and its mentions.
 
     Shares `linked` with the rest of the page, so `first` means first on the page.
     """
-    if mode == "off":
+    if mode[0] == "off" and mode[1] is False:
         return escapeHtml(text), []
     html, spans = _linked_html(text, matcher, mode, linked)
     ends = sentence_ends(text) if spans else []
@@ -149,16 +152,22 @@ def link_text(
 
 
 def _linked_html(
-    text: str, matcher: Matcher, mode: str, linked: set[str], self_key: str = "", mark: str = ""
+    text: str, matcher: Matcher, modes: Modes, linked: set[str], self_key: str = "", mark: str = ""
 ) -> tuple[str, list[tuple[str, int, int, bool]]]:
-    """`text` as escaped HTML with its concept names linked (a name already linked on the page,
-    in mode "first", stays text), and the (concept, start, end, linked) span of each name.
-    `mark` (ROOT_MARK, in a Markdown body) goes before each link's root-relative href."""
+    """`text` as escaped HTML with its concept and people's names linked (a name already linked
+    on the page, in mode "first", stays text), and the (key, start, end, linked) span of each.
+
+    `modes` is the page's mode for concepts and its own `autolink:` setting, which turns a
+    target's site-wide mode (people's) off, or leaves it. `mark` (ROOT_MARK, in a Markdown
+    body) goes before each link's root-relative href."""
     pieces: list[str] = []
     spans: list[tuple[str, int, int, bool]] = []
     pos = 0
+    page_mode, own = modes
     for start, end, key in matcher.find(text):
-        if key == self_key:
+        target = matcher.targets[key]
+        mode = page_mode if not target.mode else "off" if own is False else target.mode
+        if key == self_key or mode == "off":
             continue
         pieces.append(escapeHtml(text[pos:start]))
         words = escapeHtml(text[start:end])
@@ -167,10 +176,9 @@ def _linked_html(
             spans.append((key, start, end, False))
         else:
             linked.add(key)
-            target = matcher.targets[key]
             root = mark if is_root_relative(target.href) else ""
             pieces.append(
-                f'<a href="{root}{escapeHtml(target.href)}" class="concept-link autolink" '
+                f'<a href="{root}{escapeHtml(target.href)}" class="{target.css} autolink" '
                 f'title="{escapeHtml(target.definition)}">{words}</a>'
             )
             spans.append((key, start, end, True))

@@ -20,7 +20,7 @@ from ..load.responses import responses_file
 from ..load.transcripts import paragraphs
 from ..model import Episode, Essay, Item
 from . import Parsed, make_markdown, render_markdown
-from .glossary import link_text
+from .glossary import Modes, link_text
 from .matcher import Matcher
 from .urls import ROOT_MARK
 from .wikilinks import WikiTarget
@@ -70,12 +70,14 @@ def parse_item(
         self_key=item.key,
         glossary=matcher,
         autolink=mode,
+        own_setting=item.autolink,
         chart=draw or None,
         images=images,
         eager_first=not isinstance(item, Episode),  # its page shows the cover first
     )
     if isinstance(item, Episode) and item.transcript and item.transcript.cues:
-        html, mentions = transcript_html(item, index.base_path, matcher, mode, set(body.linked))
+        modes = (mode, item.autolink)
+        html, mentions = transcript_html(item, index.base_path, matcher, modes, set(body.linked))
         body = replace(body, transcript_html=html, mentions=body.mentions + tuple(mentions))
     if isinstance(item, Essay) and item.responses:
         body = _with_responses(
@@ -110,6 +112,7 @@ def _with_responses(
                 resolve_wikilink=index.resolve_wikilink,
                 glossary=matcher,
                 autolink=mode,
+                own_setting=essay.autolink,
                 linked=linked,
             )
             texts.append(part.html)
@@ -119,7 +122,7 @@ def _with_responses(
 
 
 def transcript_html(
-    episode: Episode, base_path: str, matcher: Matcher, mode: str, linked: set[str]
+    episode: Episode, base_path: str, matcher: Matcher, mode: Modes, linked: set[str]
 ) -> tuple[str, list]:
     """Paragraphs with speakers and timestamps that seek the player; concept names linked."""
     assert episode.transcript is not None

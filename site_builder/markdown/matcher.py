@@ -1,4 +1,5 @@
-"""Pure: find glossary terms in text: the Matcher over every term and alias, plurals, acronyms."""
+"""Pure: find glossary terms and people's names in text: the Matcher over every term, alias and
+name, plurals, acronyms."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ _RUNS = re.compile(r"\s\s")  # words apart by more than one space: the trie walk
 class Target:
     key: str
     href: str
-    definition: str
+    definition: str  # the link's title: a concept's definition, a person's bio
+    css: str = "concept-link"
+    mode: str = ""  # the site's autolink mode for this kind of target ("": the glossary's)
 
 
 def plural(word: str) -> str:
@@ -36,7 +39,8 @@ def is_acronym(name: str) -> bool:
 
 
 class Matcher:
-    """Finds concept names in text: longest match wins, whole words, acronyms by exact case.
+    """Finds concept and people's names in text: longest match wins, whole words, acronyms by
+    exact case.
 
     Names are kept in a trie of casefolded words. `find` scans a paragraph for all of them at
     once with an Aho-Corasick automaton made from the trie (see `scan.py`), and walks the trie

@@ -13,6 +13,7 @@ from .lines import LineBreaks
 _SENTENCE_END = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*\\s")
 # A full stop after these does not end a sentence ("I. William Zartman", "Dr. Carvalho").
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|cf|eg|ie|e\.g|i\.e|No))$")
+NAMED = ("glossary/", "people/")  # the kinds of item whose names are linked and counted
 TERMINAL = ""  # trie key of the list of concepts ending at a node (never a word)
 CONTEXT_CHARS = 160
 
@@ -39,7 +40,7 @@ def find_mentions(children: list[Token], line: int, self_key: str) -> list[Menti
     for token in children:
         if token.type == "link_open":
             key = token.meta.get("wikilink", "")
-            if key.startswith("glossary/") and key != self_key:
+            if key.startswith(NAMED) and key != self_key:
                 opened = (key, line + breaks, length)
         elif token.type == "link_close" and opened:
             key, at, start = opened

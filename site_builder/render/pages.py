@@ -16,14 +16,16 @@ from ..errors import ContentError, Diagnostic
 from ..link.glossary import Glossary, often_with
 from ..link.graph import Links
 from ..link.index import SiteIndex, newest_first
+from ..link.people import People
 from ..load.fields import format_duration
 from ..markdown import Parsed
 from ..model import Concept, Episode, Essay, Item, Page
 from ..routes import tag_folder, tag_slug
 from ..slugs import fold
 from .conceptmap import Node, neighbourhood_map, relation_list, site_map
+from .people import people_globals, people_pages
 from .theme import make_environment, theme_dirs
-from .views import View, backlink, episode_label, format_date
+from .views import View, backlink_groups, episode_label, format_date
 
 # A page to render: output path, template, the item it shows (if any), and its context, made
 # only when the page is rendered (a rebuild of a few pages costs a few pages).
@@ -44,9 +46,10 @@ class Renderer:
         glossary: Glossary,
         live_reload: str | None = None,
         env: jinja2.Environment | None = None,
+        people: People | None = None,
     ):
         self.config, self.index, self.parsed, self.links = config, index, parsed, links
-        self.glossary = glossary
+        self.glossary, self.people = glossary, people
         self._views: dict[str, View] = {}
         self._seen: set[str] | None = None  # items the page being rendered has shown
         self.env = env or make_environment(theme_dirs(config))
@@ -67,6 +70,7 @@ class Renderer:
             tag_url=lambda tag: base + quote(tag_folder(tag_slug(tag))),
             episode_label=episode_label,
         )
+        self.env.globals.update(people_globals(self))
 
     def abs_url(self, path: str) -> str:
         """Absolute URL of a path below the base path (or of one already under it)."""
@@ -195,6 +199,7 @@ class Renderer:
         for item in ordered:
             if isinstance(item, Page):
                 page(self._path(item), "page.html", item)
+        people_pages(self, page)
         page("404.html", "404.html")
         if self.config.search:
             page("search/index.html", "search.html")
@@ -274,16 +279,7 @@ class Renderer:
 
     def _concept_context(self, concept: Concept) -> dict[str, Any]:
         refs = self.links.referrers.get(concept.key, ())
-        groups = []
-        for kind, label in (
-            ("essay", "Essays"),
-            ("episode", "Episodes"),
-            ("page", "Pages"),
-            ("concept", "Concepts"),
-        ):
-            members = [backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind]
-            if members:
-                groups.append((label, members))
+        groups = backlink_groups(refs, self.view)
         dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
         first = min(dated, key=lambda i: (i.date, i.path)) if dated else None
         related = self.views(self.links.related.get(concept.key, ()))

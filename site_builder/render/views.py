@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -50,6 +51,26 @@ def backlink(item: View, mentions: tuple) -> _Backlink:
     moments = [m for m in mentions if m.at is not None]
     quote = next((m for m in mentions if m.at is None), mentions[0] if mentions else None)
     return _Backlink(item, mentions, quote, moments)
+
+
+_GROUPS = (
+    ("essay", "Essays"),
+    ("episode", "Episodes"),
+    ("page", "Pages"),
+    ("concept", "Concepts"),
+    ("person", "People"),
+)
+
+
+def backlink_groups(refs: Iterable, view: Callable[[Item], View]) -> list[tuple[str, list]]:
+    """The references to a concept or a person (link/graph's), as their page lists them: by
+    kind, each with the sentence to quote and the transcript moments."""
+    groups = []
+    for kind, label in _GROUPS:
+        members = [backlink(view(r.item), r.mentions) for r in refs if r.item.kind == kind]
+        if members:
+            groups.append((label, members))
+    return groups
 
 
 @dataclass(frozen=True, slots=True)

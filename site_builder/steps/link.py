@@ -19,6 +19,7 @@ from ..incremental.state import BuildCache, site_shape
 from ..ledger import ledger_text, read_ledger, reconcile, releases
 from ..link.glossary import Glossary, study_glossary
 from ..link.graph import Links, link_site, relink
+from ..link.people import People, cast_of, link_people
 from ..load.sidefiles import read_head
 from ..markdown import Parsed
 from ..model import Episode, Item
@@ -38,6 +39,7 @@ class Linked:
     shape: str | None  # the site's shape (see incremental/state.py), with a cache
     ledger: str | None  # the guid ledger as `build` leaves it, when there is a podcast
     problems: tuple[Diagnostic, ...]  # the redirects', the links', the podcast's
+    people: People  # each person's episodes, mentions and moments (link/people.py)
 
 
 def link_pages(
@@ -59,12 +61,14 @@ def link_pages(
         known, shape = known_paths(index.by_key.values(), site.loaded, config), None
         planned, found = plan_redirects(config, index.by_key.values(), known, site.loaded.static)
         redirects, moved = tuple(planned), tuple(found)
+    cast = cast_of(config, index)  # who each name is: see Cast.shape
     if shape is None and cache is not None:
-        extra = (*site.view, sorted(known), site.pictures.digest)  # images: Pictures.digest
+        extra = (*site.view, sorted(known), site.pictures.digest, cast.shape)  # images: Pictures
         shape = site_shape(config, index, parsed, themes, extra, cache.outlines)
     reuse = plan_reuse(cache, shape, index, parsed)
     links, glossary, found = _graph(site, parsed, cache, reuse, known, now)
-    problems = [*moved, *found]
+    people, found_people = link_people(cast, index, links, site.pictures.catalog)
+    problems = [*moved, *found, *found_people]
     if cache is not None:
         cache.last = LastBuild(
             config,
@@ -84,7 +88,9 @@ def link_pages(
     if config.podcast:
         ledger, found = _ledger(config, index.by_key.values(), now)
         problems += found
-    return Linked(links, glossary, reuse, redirects, themes, shape, ledger, tuple(problems))
+    return Linked(
+        links, glossary, reuse, redirects, themes, shape, ledger, tuple(problems), people
+    )
 
 
 def _graph(

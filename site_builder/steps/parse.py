@@ -9,9 +9,10 @@ from ..incremental.plan import items_to_parse
 from ..incremental.save import LastBuild
 from ..incremental.state import BuildCache, parse_env
 from ..incremental.store import CACHE_DIR
-from ..link.index import build_matcher
+from ..link.index import SiteIndex, build_matcher
 from ..markdown import Parsed, make_markdown
 from ..markdown.item import parse_item
+from ..model import Person
 from ..pool import run_sliced
 from ..report import Reporter
 from .load import Site
@@ -32,13 +33,16 @@ def parse_site(
     media_dir = config.content_dir / "media"
     if site.edited is not None and cache is not None and cache.parse_env is not None:
         env, data, among = cache.parse_env, cache.chart_data, site.edited.keys()
+        key = cache.matcher[0] if cache.matcher is not None else None
     else:  # a new size or name for an image: parse again
         env, data = parse_env(config, index) + site.pictures.digest, data_digest(media_dir)
         among = None
-    if cache is not None and cache.matcher is not None and cache.matcher[0] == env:
+        # people's names and bios are left out of `env` (see `renamed`), not out of the matcher
+        key = (env, [(p.key, p.title, p.aliases, p.summary) for p in _people(index)])
+    if cache is not None and cache.matcher is not None and cache.matcher[0] == key:
         glossary = cache.matcher[1]
     else:
-        glossary = build_matcher(index)
+        glossary = build_matcher(index, config.people_autolink)
     reusable = cache.parsed if cache and cache.parse_env == env else {}
     changed = items_to_parse(index, reusable, cache is not None and cache.chart_data != data, among)
     report.parsed(changed)
@@ -65,7 +69,7 @@ def parse_site(
         problems += body.problems
         problems += body.elsewhere
     if cache is not None:
-        cache.parse_env, cache.chart_data, cache.matcher = env, data, (env, glossary)
+        cache.parse_env, cache.chart_data, cache.matcher = env, data, (key, glossary)
         if among is None:
             cache.parsed = {key: (index.by_key[key], body) for key, body in parsed.items()}
         else:
@@ -82,3 +86,7 @@ def _parse_slice(shared: tuple, keys: list[str]) -> dict[str, Parsed]:
         )
         for key in keys
     }
+
+
+def _people(index: SiteIndex) -> list[Person]:
+    return sorted((i for i in index.by_key.values() if isinstance(i, Person)), key=lambda p: p.key)

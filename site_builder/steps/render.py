@@ -80,6 +80,7 @@ def render_pages(
         linked.glossary,
         live_reload=site.view[1],
         env=cache.environment(linked.themes) if cache else None,
+        people=linked.people,
     )
     renderer.env.globals.update(site.pictures.globals(config.base_path))
     every = {job[0]: job for job in renderer.jobs(items)}

@@ -14,7 +14,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from markdown_it import MarkdownIt
 
@@ -22,10 +21,9 @@ from ..config import SiteConfig
 from ..errors import ContentError, errors_in
 from ..link.index import SiteIndex, build_index, build_matcher
 from ..load import load_content
-from ..load.frontmatter import decode, split
 from ..markdown import make_markdown
 from ..markdown.matcher import Matcher
-from ..model import Concept, Episode, Essay, Item
+from ..model import Concept, Episode, Essay, Item, Person
 from ..pool import run_sliced
 from .names import names_in
 from .phrases import Gram, count_phrases, gram, known_forms, maximal, words_of
@@ -75,7 +73,7 @@ def suggest(
     read = run_sliced(_read_slice, shared, keys, jobs)
     pieces, words = [read[key][0] for key in keys], [read[key][1] for key in keys]
     lap("read")
-    known = known_forms(gram(name) for name in _known_names(loaded.items, config.content_dir))
+    known = known_forms(gram(name) for name in _known_names(loaded.items))
     counts = count_phrases(words, min_pieces, known)
     named, name_uses = _names(pieces, min_pieces, known)
     # a phrase that is a name, or holds one ("professor lena hartvig"), is listed as the name
@@ -105,7 +103,7 @@ def _read_slice(
 
 def _piece(item: Item, md: MarkdownIt, resolve: Callable) -> Piece:
     """The piece's title and summary, then its body's own prose."""
-    env = {"resolve_wikilink": resolve, "self_key": item.key}
+    env = {"resolve_wikilink": resolve, "self_key": item.key, "path": item.path}
     runs = list(plain_runs(item.title, item.line_of("title")))
     if item.summary:
         runs += plain_runs(item.summary, item.line_of("summary"))
@@ -129,28 +127,16 @@ def _names(
     return maximal(recurring, known, uses), uses
 
 
-def _known_names(items: tuple[Item, ...], content_dir: Path) -> list[str]:
+def _known_names(items: tuple[Item, ...]) -> list[str]:
     """Every concept's term, aliases and forms, and every person's name and aliases."""
-    names = [
+    return [
         name
         for item in items
-        if isinstance(item, Concept)
-        for name in (item.title, *item.aliases, *item.quiet_aliases, *item.forms)
+        if isinstance(item, Concept | Person)
+        for name in (
+            item.title,
+            *item.aliases,
+            *getattr(item, "quiet_aliases", ()),
+            *getattr(item, "forms", ()),
+        )
     ]
-    return names + people_names(content_dir)
-
-
-def people_names(content_dir: Path) -> list[str]:
-    """The `name:` and `aliases:` of each file in content/people/ (issue 18's people; read here
-    from the front matter alone until the site's loader reads people)."""
-    names: list[str] = []
-    for path in sorted((content_dir / "people").glob("*.md")):
-        try:
-            data = split(decode(path.read_bytes(), path.name), path.name).data
-        except (OSError, ContentError):
-            continue  # `check` reports it; a suggestion does not need it
-        aliases = data.get("aliases")
-        for name in (data.get("name"), *(aliases if isinstance(aliases, list) else ())):
-            if isinstance(name, str):
-                names.append(name)
-    return names
