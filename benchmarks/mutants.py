@@ -70,10 +70,9 @@ MUTANTS = (
     ),
     Mutant(
         "settled-warnings",
-        "site_builder/build.py",
-        "            links, glossary_facts = cache.links, cache.glossary_facts\n"
-        "            problems += cache.link_warnings\n",
-        "            links, glossary_facts = cache.links, cache.glossary_facts\n",
+        "site_builder/steps/link.py",
+        "        return cache.links, cache.glossary_facts, list(cache.link_warnings)",
+        "        return cache.links, cache.glossary_facts, []",
         ("tests/test_incremental.py",),
     ),
     Mutant(
@@ -125,6 +124,64 @@ MUTANTS = (
         "\\x0e-\\x1f\\x7f\\ud800",
         "\\x0e-\\x1f\\ud800",
         ("tests/test_diagnostics.py",),
+    ),
+    # issue 20: a save in the preview, rebuilt from the paths the watcher names
+    Mutant(
+        "save-front-matter",
+        "site_builder/incremental/save.py",
+        "        if replace(new, body=old.body) != old:\n            return None\n",
+        "",
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "save-same-shape",
+        "site_builder/incremental/save.py",
+        "    return last.shape if same else None",
+        "    return last.shape",
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "save-index-items",
+        "site_builder/link/index.py",
+        "        by_key={**index.by_key, **items},",
+        "        by_key=index.by_key,",
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "save-new-file",
+        "site_builder/load/__init__.py",
+        "            if path is None or not stat.S_ISREG(",
+        "            if path is None:\n                continue\n            if not stat.S_ISREG(",
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "save-poll-walks",
+        "site_builder/preview/server.py",
+        "        named = None if self.poll or not changed else changed",
+        "        named = None if not changed else changed",
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "save-site-yaml",
+        "site_builder/preview/server.py",
+        "        if self._read is None or changed is None"
+        " or str(self.config.root / CONFIG_FILE) in changed:",
+        "        if self._read is None:",
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "save-deferred-feed",
+        "site_builder/steps/render.py",
+        "                self._data, self._make = self._make(), None",
+        '                self._data, self._make = b"", None',
+        ("tests/test_save.py",),
+    ),
+    Mutant(
+        "debounce-burst",
+        "site_builder/preview/watcher.py",
+        "            alone = whole and now - self._whole > self.quiet",
+        "            alone = whole",
+        ("tests/test_watch.py",),
     ),
 )
 

@@ -127,7 +127,7 @@ def make_site(
             linked.glossary,
         )
         cache.pages = made.pages
-    files.update({r: was for r, was in made.reused.items() if isinstance(was, bytes | Deferred)})
+    files.update({r: was for r, was in made.reused.items() if isinstance(was, (bytes, Deferred))})
     copies = {rel: was for rel, was in made.reused.items() if isinstance(was, Path)}
     copies.update(_sources(config, site))
     site.pictures.publish(copies, sink or files.update)  # web sizes, cards, icons: every build

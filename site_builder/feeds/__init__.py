@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from itertools import islice
 from urllib.parse import quote
 
 from ..config import SiteConfig
@@ -15,6 +16,8 @@ from ..render.pages import Renderer
 from ..routes import PODCAST_FEED, episode_files, tag_folder
 from .atom import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .podcast import chapters_json, podcast_feed
+
+STREAM = ("essay", "episode")  # the kinds a concept's feed carries
 
 
 def feed_jobs(
@@ -37,8 +40,10 @@ def feed_jobs(
             made[view.key] = absolute_html(view.html, starts, origin)
         return made[view.key]
 
+    slugs = {key.rpartition("/")[2] for key in dirty or ()}  # a cheap test before the key's
+
     def stale(entries) -> bool:
-        return dirty is None or any(e.key in dirty for e in entries[:FEED_SIZE])
+        return dirty is None or any(e.slug in slugs and e.key in dirty for e in entries[:FEED_SIZE])
 
     stream = [i for i in sorted(items, key=newest_first) if isinstance(i, (Essay, Episode))]
     if stale(stream):
@@ -62,7 +67,7 @@ def feed_jobs(
                 None,
             )
     for concept, refs in links.referrers.items():
-        about = [r.item for r in refs if r.item.kind in ("essay", "episode")]
+        about = list(islice((r.item for r in refs if r.item.kind in STREAM), FEED_SIZE))
         if stale(about):
             item = renderer.index.by_key[concept]
             path = item.url_path + "feed.xml"

@@ -151,7 +151,9 @@ def relink(
         named = {f"glossary/{slug}" for slug in item.concepts} & index.by_key.keys()
         for concept in said.keys() | named:
             referrers[concept] = tuple(
-                Reference(item, tuple(said.get(concept, ()))) if ref.item.key == key else ref
+                Reference(item, tuple(said.get(concept, ())))
+                if ref.item.slug == item.slug and ref.item.key == key  # the slug: cheaper
+                else ref
                 for ref in referrers[concept]
             )
         for ref in body.wikilinks:
