@@ -57,6 +57,7 @@ KINDS = {
         Kind("episode", "episodes", "episodes", re.compile(r"(\d+)-(.+)")),
         Kind("concept", "glossary", "glossary"),
         Kind("page", "", "pages"),
+        Kind("series", "series", "series"),
     )
 }
 SECTIONS = {name: kind.section for name, kind in KINDS.items()}
@@ -136,8 +137,18 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Membership:
+    """`series:` on an essay or episode: the series' slug, and its part when the author numbers
+    the parts (else the parts follow the members' dates)."""
+
+    slug: str
+    part: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Essay(Item):
     episode: str | None = None  # episode slug or number as written
+    series: Membership | None = None
     responses: tuple[Response, ...] = ()  # oldest first (see responses.py)
 
 
@@ -217,6 +228,7 @@ class Episode(Item):
     social: tuple[SocialPost, ...] = ()
     alternate_audio: tuple[AlternateAudio, ...] = ()
     funding: tuple[Funding, ...] = ()
+    series: Membership | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,3 +253,9 @@ class Concept(Item):
 @dataclass(frozen=True, slots=True)
 class Page(Item):
     menu: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Series(Item):
+    """A run of essays and episodes read in order (content/series/): its title, summary and
+    body are the Item's; its parts are the items whose `series:` names it (link/series.py)."""

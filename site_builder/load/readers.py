@@ -13,7 +13,6 @@ from ..model import (
     MEDIA_TYPES,
     RELATION_INVERSES,
     UNCARRIED,
-    AlternateAudio,
     Audio,
     Chapter,
     Concept,
@@ -21,7 +20,7 @@ from ..model import (
     Essay,
     Item,
     Page,
-    SocialPost,
+    Series,
     SourceRef,
 )
 from ..routes import is_remote
@@ -36,6 +35,8 @@ from .fields import (
     written_day,
 )
 from .frontmatter import decode, split
+from .podcast_fields import read_alternate_audio, read_social
+from .series import MEMBERSHIP, read_membership
 from .sidefiles import misnamed
 
 
@@ -47,7 +48,7 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience"),
+    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience", series=MEMBERSHIP),
     "episode": _keys(
         *_COMMON,
         "title",
@@ -63,6 +64,7 @@ KEYS: dict[str, Keys] = {
         "guid",
         "transcript",
         "aliases",
+        series=MEMBERSHIP,
         audio=_keys("url", "length", "type"),
         transcripts=_keys("url", "type", "language", "rel"),
         chapters=_keys("start", "title", "url"),
@@ -81,8 +83,15 @@ KEYS: dict[str, Keys] = {
         sources=_keys("author", "title", "year", "url"),
     ),
     "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
+    "series": _keys(*_COMMON, "title", "aliases"),
 }
-_A_KIND = {"essay": "an essay", "episode": "an episode", "concept": "a concept", "page": "a page"}
+_A_KIND = {
+    "essay": "an essay",
+    "episode": "an episode",
+    "concept": "a concept",
+    "page": "a page",
+    "series": "a series",
+}
 
 
 def read_item(
@@ -142,6 +151,7 @@ def read_item(
             title=r.text("title", required=True) or stem,
             date=r.when("date", tz, required=True),
             episode=str(episode) if isinstance(episode, (str, int)) else None,
+            series=read_membership(r),
             **common,
         )
         if episode is not None and item.episode is None:
@@ -172,9 +182,10 @@ def read_item(
             image=r.text("image"),
             guid=r.text("guid"),
             transcript_file=r.text("transcript"),
-            social=_social(r),
-            alternate_audio=_alternate_audio(r),
+            social=read_social(r),
+            alternate_audio=read_alternate_audio(r),
             funding=read_funding(r),
+            series=read_membership(r),
             **common,
         )
         _remote_transcripts(r)
@@ -197,6 +208,9 @@ def read_item(
             sources=_sources(r),
             **common,
         )
+    elif kind == "series":
+        title = r.text("title", required=True) or stem
+        item = Series(kind=kind, slug=_slug(r, stem), title=title, **common)
     else:
         item = Page(
             kind=kind,
@@ -253,52 +267,6 @@ def _remote_transcripts(r: FieldReader) -> None:
         t.text("type", required=True)
         t.text("language")
         t.text("rel")
-
-
-# podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
-SOCIAL_PROTOCOLS = ("activitypub", "atproto", "twitter", "lightning", "hive", "matrix", "nostr")
-
-
-def _social(r: FieldReader) -> tuple[SocialPost, ...]:
-    """`social:` the post where listeners discuss the episode: a URL (an ActivityPub post, as
-    Mastodon's), or `{url, protocol, account, account_url}`; or a list of them."""
-    value = r.get("social")
-    if value is None:
-        return ()
-    many = isinstance(value, list)
-    posts = []
-    for i, entry in enumerate(value if many else [value]):
-        key: tuple = ("social", i) if many else ("social",)
-        if isinstance(entry, dict):
-            s = r.within(*key)
-            url = s.url("url", required=True, absolute=True)
-            protocol = s.choice("protocol", SOCIAL_PROTOCOLS, "activitypub")
-            if url:
-                posts.append(
-                    SocialPost(
-                        url, protocol, s.text("account"), s.url("account_url", absolute=True)
-                    )
-                )
-        elif isinstance(entry, str):
-            url = (r.within("social") if many else r).url(key[-1], absolute=True)
-            if url:
-                posts.append(SocialPost(url))
-        else:
-            r.error("social", f"'social' item {i + 1} must be a post's URL or {{url, protocol}}")
-    return tuple(posts)
-
-
-def _alternate_audio(r: FieldReader) -> tuple[AlternateAudio, ...]:
-    """`alternate_audio: [{url, type, length, bitrate, title}]`: other files of the episode."""
-    found = []
-    for a in r.mappings("alternate_audio"):
-        url = a.url("url", required=True, absolute=True)
-        kind = a.text("type", required=True)
-        length = a.integer("length", required=True, minimum=1)
-        bitrate = a.integer("bitrate", minimum=1)
-        if url and kind and length:
-            found.append(AlternateAudio(url, kind, length, bitrate, a.text("title")))
-    return tuple(found)
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
