@@ -61,13 +61,33 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("change", list(EDITS))
-def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
+SERIES = "content/series/ending-the-war.md"
+# on tests/sites/series: what a series' page and each of its parts show of one another
+SERIES_EDITS = {
+    "series title": lambda r: edit(r / SERIES, "title: Ending the war", "title: Stopping a war"),
+    "series summary": lambda r: edit(r / SERIES, "Three pieces", "Three short pieces"),
+    "series body": lambda r: edit(r / SERIES, "Read them in order", "Read them in turn"),
+    "parts reordered": lambda r: (
+        edit(r / "content/essays/2026-01-10-the-long-middle.md", "part: 1", "part: 2"),
+        edit(r / "content/episodes/001-stalemate-talk.md", "part: 2", "part: 1"),
+    ),
+    "title of a part": lambda r: edit(
+        r / "content/episodes/001-stalemate-talk.md", "Talking about", "Talks on"
+    ),
+    "a part leaves its series": lambda r: edit(
+        r / "content/essays/2026-04-15-a-table-of-one.md", "series: around-the-table\n", ""
+    ),
+}
+CHANGES = [("podcast", c) for c in EDITS] + [("series", c) for c in SERIES_EDITS]
+
+
+@pytest.mark.parametrize(("fixture", "change"), CHANGES, ids=[c for _, c in CHANGES])
+def test_incremental_rebuild_equals_a_clean_build(tmp_path, fixture, change):
     root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
+    shutil.copytree(SITES / fixture, root)
     cache = BuildCache()
     first = make_site(load_config(root), now=NOW, cache=cache)
-    EDITS[change](root)
+    (EDITS if fixture == "podcast" else SERIES_EDITS)[change](root)
     again = make_site(load_config(root), now=NOW, cache=cache)
     clean = make_site(load_config(root), now=NOW)
     assert again.files.keys() == clean.files.keys()
@@ -96,6 +116,33 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
     # the essay has a summary of its own, so lists do not change; one sentence quoted on the
     # stalemate page did
     assert sorted(rendered) == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
+
+
+def test_a_new_series_title_renders_exactly_the_pages_that_show_it(tmp_path, monkeypatch):
+    from site_builder.render.pages import Renderer
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "series", root)
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    rendered: list[str] = []
+    original = Renderer._render
+
+    def spy(self, template, path, item, ctx):
+        rendered.append(path)
+        return original(self, template, path, item, ctx)
+
+    monkeypatch.setattr(Renderer, "_render", spy)
+    SERIES_EDITS["series title"](root)
+    again = make_site(load_config(root), now=NOW, cache=cache)
+    # its own page and its parts' pages; not the other series' parts, nor the lists
+    assert sorted(rendered) == [
+        "episodes/stalemate-talk/index.html",
+        "essays/the-long-middle/index.html",
+        "essays/the-ripe-moment/index.html",
+        "series/ending-the-war/index.html",
+    ]
+    assert "Stopping a war" in again.files["series/ending-the-war/feed.xml"].decode()
 
 
 def _podcast_site(tmp_path: Path) -> Path:

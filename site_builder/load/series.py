@@ -28,4 +28,6 @@ def read_membership(r: FieldReader) -> Membership | None:
     s = r.within("series")
     slug = s.text("slug", required=True)
     part = s.integer("part", minimum=1)
-    return Membership(slug, part) if slug else None
+    if slug is None or (part is None and s.get("part") is not None):
+        return None  # reported already; as no part at all it would be reported again
+    return Membership(slug, part)
