@@ -78,6 +78,8 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
             f"aliases: []\nrelated: []\n---\n\nWhat {title} means, where it comes from, "
             f"and how it is used.\n"
         )
+    elif kind == "series":  # its parts name it: `series: {slug: ..., part: N}`
+        text = f"---\ntitle: {quote(title)}\n{_SUMMARY}---\n\nWhat the series is about.\n"
     else:
         text = f"---\ntitle: {quote(title)}\n---\n\n"
     section.mkdir(parents=True, exist_ok=True)
