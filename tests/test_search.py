@@ -38,6 +38,24 @@ def test_header_box_lists_the_concept_page_first(browser, example_origin, words)
     assert page.url.endswith("/search/?q=" + words.replace(" ", "+"))
 
 
+@pytest.mark.parametrize("words", ["Ending the war", "ending the war"])
+def test_a_series_page_comes_first_for_its_title(browser, example_origin, words):
+    page = search_from_header(browser, example_origin, words)
+    found = results(page)
+    assert found[0] == (BASE + "series/ending-the-war/", "Series")
+    page.check("input[name=kind][value=Series]")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.search-result .kind')]"
+        ".every(k => k.textContent === 'Series')"
+    )
+    assert results(page) == [(BASE + "series/ending-the-war/", "Series")]
+
+
+def test_a_part_is_not_found_for_the_series_block_it_shows(example_built):
+    part = (example_built / "essays/paper-promises/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<nav class="companion series-part"[^>]*data-pagefind-ignore', part)
+
+
 def test_episode_filter_leaves_only_episodes(browser, example_origin):
     page = search_from_header(browser, example_origin, "ripeness")
     page.check("input[name=kind][value=Episode]")
@@ -136,7 +154,7 @@ def test_only_the_content_itself_is_indexed(example_built):
     content = REPO / "content"
     pages = sum(
         len(list((content / section).glob("*.md")))
-        for section in ("essays", "episodes", "glossary", "pages")
+        for section in ("essays", "episodes", "glossary", "pages", "series")
     )
     assert entry["languages"]["en"]["page_count"] == pages  # no lists, tags, home or 404
     concept = (example_built / "glossary/ripeness/index.html").read_text(encoding="utf-8")

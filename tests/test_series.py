@@ -3,6 +3,7 @@ reader gets, and what an author is told when the parts do not add up."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -77,6 +78,13 @@ def test_the_series_page_lists_its_parts_in_order_with_their_summaries(series_si
     assert order == sorted(order)
     assert "After the talks" not in text  # the draft part
     assert 'href="/sub/series/ending-the-war/feed.xml"' in html
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "CreativeWorkSeries" and data["name"] == "Ending the war"
+    assert [(p["@type"], p["position"]) for p in data["hasPart"]] == [
+        ("Article", 1),
+        ("PodcastEpisode", 2),
+        ("Article", 3),
+    ]
 
 
 def test_without_part_numbers_the_parts_follow_their_dates(series_site):
@@ -141,8 +149,8 @@ def test_search_offers_series_as_a_kind_only_on_a_site_with_one(series_site, tmp
         make_site(load_config(series_site), now=NOW).files, "series/around-the-table/index.html"
     )
     assert 'data-pagefind-filter="kind:Series"' in page
-    # the title is what search puts first (as a concept's term); the parts are not indexed here
-    assert re.search(r'<h1 id="title" data-pagefind-weight="10" data-pagefind-filter="term">', page)
+    # its title weighs most (as a concept's term); its parts are indexed on their own pages
+    assert re.search(r'<h1 id="title" data-pagefind-weight="10">', page)
     assert re.search(r'class="series-parts"[^>]*data-pagefind-ignore', page)
     plain = tmp_path / "plain"
     shutil.copytree(SITES / "basic", plain)

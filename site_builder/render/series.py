@@ -70,8 +70,28 @@ def series_jobs(renderer: Renderer) -> list[Job]:
 def _context(renderer: Renderer, run: Run) -> dict[str, Any]:
     title = f"{renderer.config.title}: {run.series.title}"
     feed = renderer.index.base_path + quote(series_feed(run.series))
+    parts = [(n, renderer.view(item)) for n, item in run.parts]
     return dict(
-        parts=[(n, renderer.view(item)) for n, item in run.parts],
-        total=run.total,
-        feeds=[(title, feed)],
+        parts=parts, total=run.total, feeds=[(title, feed)], json_ld=_json_ld(renderer, run, parts)
     )
+
+
+def _json_ld(renderer: Renderer, run: Run, parts: list[tuple[int, View]]) -> dict[str, Any]:
+    """schema.org CreativeWorkSeries data, its parts in order; `tojson` in the template."""
+    kinds = {"essay": "Article", "episode": "PodcastEpisode"}
+    return {
+        "@context": "https://schema.org",
+        "@type": "CreativeWorkSeries",
+        "name": run.series.title,
+        "description": run.series.summary,
+        "url": renderer.abs_url(renderer.index.url(run.series)),
+        "hasPart": [
+            {
+                "@type": kinds[view.kind],
+                "name": view.title,
+                "url": renderer.abs_url(view.url),
+                "position": number,
+            }
+            for number, view in parts
+        ],
+    }
