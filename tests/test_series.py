@@ -87,6 +87,12 @@ def test_the_series_page_lists_its_parts_in_order_with_their_summaries(series_si
     ]
 
 
+def test_a_concept_page_lists_the_series_that_name_it(series_site):
+    html = _page(make_site(load_config(series_site), now=NOW).files, "glossary/ripeness/index.html")
+    series = re.search(r"<h3>Series.*?</ul>", html, re.S)
+    assert series and 'href="/sub/series/ending-the-war/"' in series.group()
+
+
 def test_without_part_numbers_the_parts_follow_their_dates(series_site):
     files = make_site(load_config(series_site), now=NOW).files
     html = _page(files, "series/around-the-table/index.html")

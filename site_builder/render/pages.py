@@ -283,6 +283,7 @@ class Renderer:
             ("episode", "Episodes"),
             ("page", "Pages"),
             ("concept", "Concepts"),
+            ("series", "Series"),
         ):
             members = [backlink(self.view(r.item), r.mentions) for r in refs if r.item.kind == kind]
             if members:
