@@ -135,11 +135,13 @@ def test_a_new_series_title_renders_exactly_the_pages_that_show_it(tmp_path, mon
     monkeypatch.setattr(Renderer, "_render", spy)
     SERIES_EDITS["series title"](root)
     again = make_site(load_config(root), now=NOW, cache=cache)
-    # its own page and its parts' pages; not the other series' parts, nor the lists
+    # its own page, its parts' pages and the concept page that lists it; not the other
+    # series' parts, nor the lists
     assert sorted(rendered) == [
         "episodes/stalemate-talk/index.html",
         "essays/the-long-middle/index.html",
         "essays/the-ripe-moment/index.html",
+        "glossary/ripeness/index.html",
         "series/ending-the-war/index.html",
     ]
     assert "Stopping a war" in again.files["series/ending-the-war/feed.xml"].decode()
