@@ -96,11 +96,10 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, fixture, change):
     assert again.files != first.files  # the change is visible
 
 
-def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
+def _rendered_after(root: Path, change, monkeypatch) -> tuple[list[str], dict[str, bytes]]:
+    """The pages a cached rebuild renders after `change`, and the files it makes."""
     from site_builder.render.pages import Renderer
 
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
     rendered: list[str] = []
@@ -111,40 +110,34 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
         return original(self, template, path, item, ctx)
 
     monkeypatch.setattr(Renderer, "_render", spy)
-    EDITS["essay body"](root)
-    make_site(load_config(root), now=NOW, cache=cache)
+    change(root)
+    files = make_site(load_config(root), now=NOW, cache=cache).files
+    return sorted(rendered), files
+
+
+def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "podcast", root)
+    rendered, _ = _rendered_after(root, EDITS["essay body"], monkeypatch)
     # the essay has a summary of its own, so lists do not change; one sentence quoted on the
     # stalemate page did
-    assert sorted(rendered) == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
+    assert rendered == ["essays/after-the-talk/index.html", "glossary/stalemate/index.html"]
 
 
 def test_a_new_series_title_renders_exactly_the_pages_that_show_it(tmp_path, monkeypatch):
-    from site_builder.render.pages import Renderer
-
     root = tmp_path / "site"
     shutil.copytree(SITES / "series", root)
-    cache = BuildCache()
-    make_site(load_config(root), now=NOW, cache=cache)
-    rendered: list[str] = []
-    original = Renderer._render
-
-    def spy(self, template, path, item, ctx):
-        rendered.append(path)
-        return original(self, template, path, item, ctx)
-
-    monkeypatch.setattr(Renderer, "_render", spy)
-    SERIES_EDITS["series title"](root)
-    again = make_site(load_config(root), now=NOW, cache=cache)
+    rendered, files = _rendered_after(root, SERIES_EDITS["series title"], monkeypatch)
     # its own page, its parts' pages and the concept page that lists it; not the other
     # series' parts, nor the lists
-    assert sorted(rendered) == [
+    assert rendered == [
         "episodes/stalemate-talk/index.html",
         "essays/the-long-middle/index.html",
         "essays/the-ripe-moment/index.html",
         "glossary/ripeness/index.html",
         "series/ending-the-war/index.html",
     ]
-    assert "Stopping a war" in again.files["series/ending-the-war/feed.xml"].decode()
+    assert "Stopping a war" in files["series/ending-the-war/feed.xml"].decode()
 
 
 def _podcast_site(tmp_path: Path) -> Path:

@@ -25,8 +25,9 @@ def feed_jobs(
     dirty: set[str] | None = None,
 ) -> dict[str, Callable[[], bytes]]:
     """The site's feeds, each made when called: Atom and JSON feeds of the site, of each tag and
-    of each concept; the Atom feed of each series; the podcast feed and each episode's chapters. With `dirty`, only the feeds
-    that carry one of those items."""
+    of each concept; the Atom feed of each series; the podcast feed and each episode's
+    chapters. With `dirty`, only the feeds that carry one of those items (or, for a series,
+    that take its title)."""
     jobs: dict[str, Callable[[], bytes]] = {}
     made: dict[str, str] = {}  # item key -> its content with absolute links, made once
     origin = config.base_url.removesuffix(config.base_path)
