@@ -58,6 +58,7 @@ KINDS = {
         Kind("concept", "glossary", "glossary"),
         Kind("page", "", "pages"),
         Kind("person", "people", "people"),
+        Kind("series", "series", "series"),
     )
 }
 SECTIONS = {name: kind.section for name, kind in KINDS.items()}
@@ -137,8 +138,18 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Membership:
+    """`series:` on an essay or episode: the series' slug, and its part when the author numbers
+    the parts (else the parts follow the members' dates)."""
+
+    slug: str
+    part: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Essay(Item):
     episode: str | None = None  # episode slug or number as written
+    series: Membership | None = None
     responses: tuple[Response, ...] = ()  # oldest first (see responses.py)
     people: tuple[str, ...] = ()  # people it is about: slugs, names or aliases as written
 
@@ -220,6 +231,7 @@ class Episode(Item):
     social: tuple[SocialPost, ...] = ()
     alternate_audio: tuple[AlternateAudio, ...] = ()
     funding: tuple[Funding, ...] = ()
+    series: Membership | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,3 +273,9 @@ class Person(Item):
     roles: tuple[str, ...] = ()  # Podcasting 2.0 taxonomy roles, lowercase: host, guest, …
     image: str | None = None
     links: tuple[PersonLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Series(Item):
+    """A run of essays and episodes read in order (content/series/): its title, summary and
+    body are the Item's; its parts are the items whose `series:` names it (link/series.py)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Episode
+from .model import Episode, Series
 from .slugs import fold, slugify
 
 PODCAST_FEED = "podcast.xml"  # written only when site.yaml has `podcast:`
@@ -86,6 +86,11 @@ def tag_slug(tag: str) -> str:
     for symbol, word in _SPELLED_OUT:
         tag = symbol.sub(word, tag)
     return slugify(tag, "tag", any_script=True)
+
+
+def series_feed(series: Series) -> str:
+    """The Atom feed of a series' parts, beside its page: `series/ending-the-war/feed.xml`."""
+    return f"{series.url_path}feed.xml"
 
 
 def tag_folder(slug: str) -> str:

@@ -85,6 +85,8 @@ def new_file(content_dir: Path, kind: str, title: str, now: datetime, force: boo
             f"# image: /media/portrait.jpg\n# links: {{Website: https://...}}\n---\n\n"
             f"Who {title} is, and why they come up here.\n"
         )
+    elif kind == "series":  # its parts name it: `series: {slug: ..., part: N}`
+        text = f"---\ntitle: {quote(title)}\n{_SUMMARY}---\n\nWhat the series is about.\n"
     else:
         text = f"---\ntitle: {quote(title)}\n---\n\n"
     section.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 Pagefind (the binary from PyPI's `pagefind[bin]`, so nothing is downloaded at build time)
 reads the HTML and writes a static index into `pagefind/`, which the search page's script
 fetches in pieces as the reader types. What is indexed, and how it ranks, the theme says in
-the HTML: `data-pagefind-body` on the content of essays, episodes, concepts and pages (list
+the HTML: `data-pagefind-body` on the content of essays, episodes, concepts, pages and series (list
 pages, navigation and footers are left out), `data-pagefind-ignore` on backlink lists and on
 metadata (labels, dates, timestamps, aliases), so excerpts read as prose,
 `data-pagefind-weight` on a concept's term, and `data-pagefind-filter` for the kind, the tags

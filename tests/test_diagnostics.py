@@ -448,6 +448,7 @@ SAMPLES = {
         episode: 1
         aliases: [/p/t/]
         audience: only_paid
+        series: {slug: s, part: 1}
         """
     + COMMON_SAMPLE,
     "episode": """
@@ -472,6 +473,7 @@ SAMPLES = {
         alternate_audio: [{url: https://x.org/1.opus, type: audio/opus, length: 3, bitrate: 64,
                            title: O}]
         funding: [{url: https://x.org/give, text: Give}]
+        series: {slug: s, part: 2}
         """
     + COMMON_SAMPLE,
     "concept": """
@@ -489,6 +491,11 @@ SAMPLES = {
         menu: 1
         date: 2024-01-01
         aliases: /about-us/
+        """
+    + COMMON_SAMPLE,
+    "series": """
+        title: T
+        aliases: [/old-series/]
         """
     + COMMON_SAMPLE,
 }

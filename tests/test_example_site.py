@@ -81,3 +81,17 @@ def test_example_site_shows_every_feature(built):
 def test_check_passes_on_the_example_site():
     result = make_site(load_config(REPO))
     assert result.warnings == []
+
+
+def test_example_site_has_a_series_across_essays_and_episodes(built):
+    series = (built / "series/ending-the-war/index.html").read_text(encoding="utf-8")
+    parts = re.findall(r'<li class="card card-(essay|episode)" value="(\d+)">', series)
+    assert len(parts) >= 3 and {kind for kind, _ in parts} == {"essay", "episode"}
+    assert [int(n) for _, n in parts] == list(range(1, len(parts) + 1))
+    third = next(
+        p.read_text(encoding="utf-8")
+        for p in built.glob("*/*/index.html")
+        if f"Part 3 of {len(parts)} in" in p.read_text(encoding="utf-8")
+    )
+    assert "<em>Ending the war</em>" in third and 'rel="prev"' in third
+    assert (built / "series/ending-the-war/feed.xml").is_file()

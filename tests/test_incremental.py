@@ -93,22 +93,48 @@ PEOPLE_EDITS = {
 }
 
 
-def _site(tmp_path: Path, people: bool = False) -> Path:
+SERIES = "content/series/ending-the-war.md"
+# on tests/sites/series: what a series' page and each of its parts show of one another
+SERIES_EDITS = {
+    "series title": lambda r: edit(r / SERIES, "title: Ending the war", "title: Stopping a war"),
+    "series summary": lambda r: edit(r / SERIES, "Three pieces", "Three short pieces"),
+    "series body": lambda r: edit(r / SERIES, "Read them in order", "Read them in turn"),
+    "parts reordered": lambda r: (
+        edit(r / "content/essays/2026-01-10-the-long-middle.md", "part: 1", "part: 2"),
+        edit(r / "content/episodes/001-stalemate-talk.md", "part: 2", "part: 1"),
+    ),
+    "title of a part": lambda r: edit(
+        r / "content/episodes/001-stalemate-talk.md", "Talking about", "Talks on"
+    ),
+    "a part leaves its series": lambda r: edit(
+        r / "content/essays/2026-04-15-a-table-of-one.md", "series: around-the-table\n", ""
+    ),
+}
+
+
+def _site(tmp_path: Path, fixture: str = "podcast") -> Path:
     root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
-    if people:
+    shutil.copytree(SITES / ("podcast" if fixture == "people" else fixture), root)
+    if fixture == "people":
         shutil.copytree(SITES / "people", root, dirs_exist_ok=True)
         (root / "README.md").unlink()
     return root
 
 
-@pytest.mark.parametrize("change", [*EDITS, *(f"people: {name}" for name in PEOPLE_EDITS)])
+CHANGES = {
+    **{name: ("podcast", edit) for name, edit in EDITS.items()},
+    **{f"people: {name}": ("people", edit) for name, edit in PEOPLE_EDITS.items()},
+    **{f"series: {name}": ("series", edit) for name, edit in SERIES_EDITS.items()},
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
-    people = change.startswith("people: ")
-    root = _site(tmp_path, people)
+    fixture, edit_site = CHANGES[change]
+    root = _site(tmp_path, fixture)
     cache = BuildCache()
     first = make_site(load_config(root), now=NOW, cache=cache)
-    (PEOPLE_EDITS[change.removeprefix("people: ")] if people else EDITS[change])(root)
+    edit_site(root)
     again = make_site(load_config(root), now=NOW, cache=cache)
     clean = make_site(load_config(root), now=NOW)
     assert again.files.keys() == clean.files.keys()
@@ -132,7 +158,7 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path):
 
 
 def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
-    root = _site(tmp_path, people=True)
+    root = _site(tmp_path, "people")
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
     PEOPLE_EDITS["person renamed (an alias still names them)"](root)
@@ -149,6 +175,25 @@ def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
         "people/noor-haddad/index.html",
     ]
     assert b"Noor Haddad-Ali" in again.files["podcast.xml"]  # the show's producer
+
+
+def test_a_new_series_title_renders_exactly_the_pages_that_show_it(tmp_path):
+    root = _site(tmp_path, "series")
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    SERIES_EDITS["series title"](root)
+    report = BufferReporter()
+    files = make_site(load_config(root), now=NOW, cache=cache, report=report).files
+    # its own page, its parts' pages and the concept page that lists it; not the other
+    # series' parts, nor the lists
+    assert sorted(report.pages) == [
+        "episodes/stalemate-talk/index.html",
+        "essays/the-long-middle/index.html",
+        "essays/the-ripe-moment/index.html",
+        "glossary/ripeness/index.html",
+        "series/ending-the-war/index.html",
+    ]
+    assert "Stopping a war" in files["series/ending-the-war/feed.xml"].decode()
 
 
 def _podcast_site(tmp_path: Path) -> Path:

@@ -13,6 +13,7 @@ HEADER_PAGES = [
     "episodes/ripe-for-what/",
     "glossary/ripeness/",
     "glossary/",
+    "series/ending-the-war/",
 ]
 # where the header's title, navigation and search box sit, and how tall it is
 HEADER = """(() => {

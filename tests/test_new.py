@@ -156,7 +156,7 @@ def test_force_overwrites(project, cli):
         "@at `tick`",
     ],
 )
-@pytest.mark.parametrize("kind", ["essay", "episode", "concept", "page"])
+@pytest.mark.parametrize("kind", ["essay", "episode", "concept", "page", "series"])
 def test_title_round_trips_through_the_site_reader(project, cli, kind, title):
     printed = new_path(cli("new", kind, title))
     data = front_matter(project / printed)
@@ -378,3 +378,12 @@ def test_a_new_episode_gets_a_fresh_guid_line_of_its_own(project, cli):
         assert uuid.UUID(front["guid"].removeprefix("urn:uuid:")).version == 4
         guids.append(front["guid"])
     assert guids[0] != guids[1]
+
+
+def test_new_series_writes_a_file_its_parts_can_name(project, cli):
+    printed = new_path(cli("new", "series", "Ending the war"))
+    assert printed == "content/series/ending-the-war.md"
+    assert front_matter(project / printed) == {"title": "Ending the war"}
+    essay = project / new_path(cli("new", "essay", "Part one"))
+    essay.write_text(essay.read_text().replace("draft: true", "series: ending-the-war"))
+    assert cli("check", "--root", str(project)).code == 0

@@ -47,6 +47,24 @@ def test_a_person_page_comes_first_for_their_name_and_aliases(browser, example_o
     assert (BASE + "episodes/ripe-for-what/", "Episode") in found[1:]
 
 
+@pytest.mark.parametrize("words", ["Ending the war", "ending the war"])
+def test_a_series_page_comes_first_for_its_title(browser, example_origin, words):
+    page = search_from_header(browser, example_origin, words)
+    found = results(page)
+    assert found[0] == (BASE + "series/ending-the-war/", "Series")
+    page.check("input[name=kind][value=Series]")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.search-result .kind')]"
+        ".every(k => k.textContent === 'Series')"
+    )
+    assert results(page) == [(BASE + "series/ending-the-war/", "Series")]
+
+
+def test_a_part_is_not_found_for_the_series_block_it_shows(example_built):
+    part = (example_built / "essays/paper-promises/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<nav class="companion series-part"[^>]*data-pagefind-ignore', part)
+
+
 def test_episode_filter_leaves_only_episodes(browser, example_origin):
     page = search_from_header(browser, example_origin, "ripeness")
     page.check("input[name=kind][value=Episode]")
@@ -145,7 +163,7 @@ def test_only_the_content_itself_is_indexed(example_built):
     content = REPO / "content"
     pages = sum(
         len(list((content / section).glob("*.md")))
-        for section in ("essays", "episodes", "glossary", "pages", "people")
+        for section in ("essays", "episodes", "glossary", "pages", "people", "series")
     )
     assert entry["languages"]["en"]["page_count"] == pages  # no lists, tags, home, 404, /people/
     concept = (example_built / "glossary/ripeness/index.html").read_text(encoding="utf-8")

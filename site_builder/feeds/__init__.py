@@ -13,7 +13,7 @@ from ..link.graph import Links
 from ..link.index import newest_first
 from ..model import Episode, Essay, Item
 from ..render.pages import Renderer
-from ..routes import PODCAST_FEED, episode_files, tag_folder
+from ..routes import PODCAST_FEED, episode_files, series_feed, tag_folder
 from .atom import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .podcast import chapters_json, podcast_feed
 
@@ -28,8 +28,9 @@ def feed_jobs(
     dirty: set[str] | None = None,
 ) -> dict[str, Callable[[], bytes]]:
     """The site's feeds, each made when called: Atom and JSON feeds of the site, of each tag and
-    of each concept; the podcast feed and each episode's chapters. With `dirty`, only the feeds
-    that carry one of those items."""
+    of each concept; the Atom feed of each series; the podcast feed and each episode's
+    chapters. With `dirty`, only the feeds that carry one of those items (or, for a series,
+    that take its title)."""
     jobs: dict[str, Callable[[], bytes]] = {}
     made: dict[str, str] = {}  # item key -> its content with absolute links, made once
     origin = config.base_url.removesuffix(config.base_path)
@@ -78,6 +79,19 @@ def feed_jobs(
                 path,
                 f"{config.title}: {item.title}",
                 renderer.index.url(item),
+                None,
+            )
+    for _, run in sorted(renderer.index.series.runs.items()):
+        parts = sorted((item for _, item in run.parts), key=newest_first)
+        if stale(parts) or run.series.key in (dirty or ()):  # its title is the feed's
+            path = series_feed(run.series)
+            jobs[path] = partial(
+                atom_feed,
+                config,
+                renderer.views(parts[:FEED_SIZE]),
+                quote(path),
+                f"{config.title}: {run.series.title}",
+                renderer.index.url(run.series),
                 None,
             )
     if config.podcast:

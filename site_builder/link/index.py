@@ -17,6 +17,7 @@ from ..markdown.wikilinks import UnknownTarget, WikiTarget
 from ..model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Item, Person
 from ..routes import generated_clash, tag_slug
 from ..slugs import fold
+from .series import SeriesLinks, link_series
 
 _KIND_ALIASES = {
     **{s: k for s, k in KIND_OF_SECTION.items()},
@@ -45,6 +46,7 @@ class SiteIndex:
     # `episodes/#12` or `glossary/slug` -> why it is not there (to follow "episode 12"), and
     # a hint
     held: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    series: SeriesLinks = field(default_factory=lambda: SeriesLinks({}, {}))
 
     def url(self, item: Item) -> str:
         return self.base_path + url_path(item)
@@ -110,7 +112,9 @@ def build_index(
     base_path: str,
     unreadable: Iterable[str] = (),
 ) -> tuple[SiteIndex, list[Diagnostic]]:
-    """Index published items; report slug, URL, term and episode-number collisions."""
+    """Index published items; report slug, URL, term and episode-number collisions, and what
+    is wrong with the parts of a series."""
+    withheld = list(withheld)
     problems: list[Diagnostic] = []
     by_key: dict[str, Item] = {}
     by_slug: dict[str, list[Item]] = defaultdict(list)
@@ -191,6 +195,7 @@ def build_index(
         why.setdefault(
             fold(file_slug(path)), (f"'{path}', which has errors of its own", "fix that file first")
         )
+    series, found = link_series(by_key.values(), withheld)
     return SiteIndex(
         base_path,
         by_key,
@@ -199,7 +204,8 @@ def build_index(
         by_number,
         why,
         _held(withheld, unreadable),
-    ), problems
+        series,
+    ), problems + found
 
 
 def with_items(index: SiteIndex, items: Mapping[str, Item]) -> SiteIndex:

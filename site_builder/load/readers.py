@@ -13,7 +13,6 @@ from ..model import (
     MEDIA_TYPES,
     RELATION_INVERSES,
     UNCARRIED,
-    AlternateAudio,
     Audio,
     Chapter,
     Concept,
@@ -21,7 +20,7 @@ from ..model import (
     Essay,
     Item,
     Page,
-    SocialPost,
+    Series,
     SourceRef,
 )
 from ..routes import is_remote
@@ -29,6 +28,8 @@ from ..slugs import slug_problem
 from .fields import EXTRA, OPEN, FieldReader, Keys, parse_duration, read_funding, written_day
 from .frontmatter import decode, split
 from .people import PERSON_KEYS, read_person
+from .podcast_fields import read_alternate_audio, read_social
+from .series import MEMBERSHIP, read_membership
 from .sidefiles import misnamed
 
 
@@ -40,7 +41,10 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience", "people"),
+    "essay": _keys(
+        *_COMMON, "title", "date", "episode", "aliases", "audience", "people",
+        series=MEMBERSHIP,
+    ),
     "episode": _keys(
         *_COMMON,
         "title",
@@ -57,6 +61,7 @@ KEYS: dict[str, Keys] = {
         "guid",
         "transcript",
         "aliases",
+        series=MEMBERSHIP,
         audio=_keys("url", "length", "type"),
         transcripts=_keys("url", "type", "language", "rel"),
         chapters=_keys("start", "title", "url"),
@@ -76,6 +81,15 @@ KEYS: dict[str, Keys] = {
     ),
     "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
     "person": {**_keys(*_COMMON), **PERSON_KEYS},
+    "series": _keys(*_COMMON, "title", "aliases"),
+}
+_A_KIND = {
+    "essay": "an essay",
+    "episode": "an episode",
+    "concept": "a concept",
+    "page": "a page",
+    "person": "a person",
+    "series": "a series",
 }
 
 
@@ -137,6 +151,7 @@ def read_item(
             date=r.when("date", tz, required=True),
             episode=str(episode) if isinstance(episode, (str, int)) else None,
             people=r.text_list("people"),
+            series=read_membership(r),
             **common,
         )
         if episode is not None and item.episode is None:
@@ -168,9 +183,10 @@ def read_item(
             image=r.text("image"),
             guid=r.text("guid"),
             transcript_file=r.text("transcript"),
-            social=_social(r),
-            alternate_audio=_alternate_audio(r),
+            social=read_social(r),
+            alternate_audio=read_alternate_audio(r),
             funding=read_funding(r),
+            series=read_membership(r),
             **common,
         )
         _remote_transcripts(r)
@@ -195,6 +211,9 @@ def read_item(
         )
     elif kind == "person":
         item = read_person(r, _slug(r, stem), common)
+    elif kind == "series":
+        title = r.text("title", required=True) or stem
+        item = Series(kind=kind, slug=_slug(r, stem), title=title, **common)
     else:
         item = Page(
             kind=kind,
@@ -251,52 +270,6 @@ def _remote_transcripts(r: FieldReader) -> None:
         t.text("type", required=True)
         t.text("language")
         t.text("rel")
-
-
-# podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
-SOCIAL_PROTOCOLS = ("activitypub", "atproto", "twitter", "lightning", "hive", "matrix", "nostr")
-
-
-def _social(r: FieldReader) -> tuple[SocialPost, ...]:
-    """`social:` the post where listeners discuss the episode: a URL (an ActivityPub post, as
-    Mastodon's), or `{url, protocol, account, account_url}`; or a list of them."""
-    value = r.get("social")
-    if value is None:
-        return ()
-    many = isinstance(value, list)
-    posts = []
-    for i, entry in enumerate(value if many else [value]):
-        key: tuple = ("social", i) if many else ("social",)
-        if isinstance(entry, dict):
-            s = r.within(*key)
-            url = s.url("url", required=True, absolute=True)
-            protocol = s.choice("protocol", SOCIAL_PROTOCOLS, "activitypub")
-            if url:
-                posts.append(
-                    SocialPost(
-                        url, protocol, s.text("account"), s.url("account_url", absolute=True)
-                    )
-                )
-        elif isinstance(entry, str):
-            url = (r.within("social") if many else r).url(key[-1], absolute=True)
-            if url:
-                posts.append(SocialPost(url))
-        else:
-            r.error("social", f"'social' item {i + 1} must be a post's URL or {{url, protocol}}")
-    return tuple(posts)
-
-
-def _alternate_audio(r: FieldReader) -> tuple[AlternateAudio, ...]:
-    """`alternate_audio: [{url, type, length, bitrate, title}]`: other files of the episode."""
-    found = []
-    for a in r.mappings("alternate_audio"):
-        url = a.url("url", required=True, absolute=True)
-        kind = a.text("type", required=True)
-        length = a.integer("length", required=True, minimum=1)
-        bitrate = a.integer("bitrate", minimum=1)
-        if url and kind and length:
-            found.append(AlternateAudio(url, kind, length, bitrate, a.text("title")))
-    return tuple(found)
 
 
 def _chapters(r: FieldReader) -> tuple[Chapter, ...]:

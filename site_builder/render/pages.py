@@ -24,7 +24,8 @@ from ..routes import tag_folder, tag_slug
 from ..slugs import fold
 from .conceptmap import Node, neighbourhood_map, relation_list, site_map
 from .people import people_globals, people_pages
-from .theme import make_environment, theme_dirs
+from .series import SeriesOf, series_jobs
+from .theme import make_environment, template_frame, theme_dirs
 from .views import View, backlink_groups, episode_label, format_date
 
 # A page to render: output path, template, the item it shows (if any), and its context, made
@@ -62,6 +63,7 @@ class Renderer:
             asset=lambda name: base + asset_urls[name],
             live_reload=live_reload,
             generator="site-builder",
+            series_of=SeriesOf(self),
         )
         self.env.filters.update(
             date=format_date,
@@ -196,6 +198,7 @@ class Renderer:
             )
         for item in concepts:
             page(self._path(item), "concept.html", item, partial(self._concept_context, item))
+        jobs += series_jobs(self)
         for item in ordered:
             if isinstance(item, Page):
                 page(self._path(item), "page.html", item)
@@ -252,7 +255,7 @@ class Renderer:
                 [self._template_problem(exc.filename, exc.lineno, exc.message, path)]
             ) from None
         except Exception as exc:  # any error raised while a template runs
-            filename, lineno = _template_frame(exc)
+            filename, lineno = template_frame(exc)
             message = f"{type(exc).__name__}: {exc}"
             raise ContentError([self._template_problem(filename, lineno, message, path)]) from None
 
@@ -366,15 +369,3 @@ class Renderer:
             for path in pages
             if path.endswith("index.html") and path != "search/index.html"
         )
-
-
-def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
-    """The innermost template file and line in a traceback that Jinja2 rewrote."""
-    found: tuple[str | None, int | None] = (None, None)
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")):
-            found = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found

@@ -59,6 +59,7 @@ _GROUPS = (
     ("page", "Pages"),
     ("concept", "Concepts"),
     ("person", "People"),
+    ("series", "Series"),
 )
 
 
