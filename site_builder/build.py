@@ -41,6 +41,7 @@ from .model import Episode, Item, Page
 from .pool import run_sliced
 from .redirects import plan_redirects, redirect_files
 from .render.pages import Job, Renderer
+from .render.related import reading_globals
 from .render.theme import collect_assets, theme_dirs
 from .routes import STATIC_DIR, episode_files, fixed_paths, tag_folder, tag_slug
 from .search import index_site
@@ -201,7 +202,7 @@ def make_site(
                 live_reload=live_reload,
                 env=cache.environment(themes) if cache else None,
             )
-            renderer.env.globals.update(pics.globals(config.base_path))
+            renderer.env.globals.update(pics.globals(config.base_path), **reading_globals(renderer))
             every = {job[0]: job for job in renderer.jobs(items)}
             todo = list(every) if wanted is None else [p for p in every if p in wanted]
             pages = len(every)

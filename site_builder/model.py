@@ -139,6 +139,7 @@ class Item:
 class Essay(Item):
     episode: str | None = None  # episode slug or number as written
     responses: tuple[Response, ...] = ()  # oldest first (see responses.py)
+    related: tuple[str, ...] | None = ()  # related reading: pieces pinned first; None: off
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +218,7 @@ class Episode(Item):
     social: tuple[SocialPost, ...] = ()
     alternate_audio: tuple[AlternateAudio, ...] = ()
     funding: tuple[Funding, ...] = ()
+    related: tuple[str, ...] | None = ()  # as Essay.related
 
 
 @dataclass(frozen=True, slots=True)

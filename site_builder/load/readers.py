@@ -36,6 +36,7 @@ from .fields import (
     written_day,
 )
 from .frontmatter import decode, split
+from .related import read_related
 from .sidefiles import misnamed
 
 
@@ -46,12 +47,12 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # The front-matter keys each kind accepts: what `read_item` reads, and nothing else (a test
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
+_PIECE = ("title", "date", "aliases", "related")  # what essays and episodes both have
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, "title", "date", "episode", "aliases", "audience"),
+    "essay": _keys(*_COMMON, *_PIECE, "episode", "audience"),
     "episode": _keys(
         *_COMMON,
-        "title",
-        "date",
+        *_PIECE,
         "number",
         "season",
         "recorded",
@@ -62,7 +63,6 @@ KEYS: dict[str, Keys] = {
         "image",
         "guid",
         "transcript",
-        "aliases",
         audio=_keys("url", "length", "type"),
         transcripts=_keys("url", "type", "language", "rel"),
         chapters=_keys("start", "title", "url"),
@@ -129,6 +129,7 @@ def read_item(
         meta=dict(source.data),
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
+        **({"related": read_related(r)} if kind in ("essay", "episode") else {}),
     )
     if kind != "concept":  # old URL paths (a concept's are among its aliases): see redirects.py
         r.text_list("aliases")
@@ -242,8 +243,7 @@ def _audio(r: FieldReader) -> Audio | None:
 
 
 def _remote_transcripts(r: FieldReader) -> None:
-    """Check `transcripts: [{url, type, language, rel}]`, the transcripts an imported episode
-    has on its old host, which podcast.xml goes on announcing."""
+    """Check `transcripts:`, an imported episode's files on its old host (podcast.xml has them)."""
     for t in r.mappings("transcripts"):
         url = t.url("url", required=True)
         if url and not is_remote(url):
