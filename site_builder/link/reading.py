@@ -90,7 +90,7 @@ def _pin(index: SiteIndex, item: Item, ref: str) -> tuple[Item | None, tuple[str
     if len(found) == 1:
         return found[0], ("", None)
     if found:
-        options = " or ".join(i.key for i in found)
+        options = " or ".join(sorted(i.key for i in found))
         return None, (f"related piece '{ref}' is ambiguous", f"write {options}")
     for key in (f"{s}/{slug}" for s in PIECES if not section or s == section):
         if key in index.held:

@@ -1,0 +1,54 @@
+"""Rebuilds and related reading: a body edit that adds a concept mention changes the related
+reading of other pieces, and a new title renders again the pages whose related reading shows
+it (and only those), as a clean build would."""
+
+from __future__ import annotations
+
+import shutil
+
+from test_incremental import EDITS, NOW, SITES
+from test_related_site import related
+
+from site_builder.build import make_site
+from site_builder.config import load_config
+from site_builder.incremental.state import BuildCache
+from site_builder.render.pages import Renderer
+
+TALK = "episodes/talk/index.html"
+
+
+def test_a_new_mention_changes_the_related_reading_of_another_piece(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "podcast", root)
+    cache = BuildCache()
+    first = make_site(load_config(root), now=NOW, cache=cache)
+    EDITS["essay body with a new mention"](root)  # the essay now mentions ripeness too
+    again = make_site(load_config(root), now=NOW, cache=cache)
+    clean = make_site(load_config(root), now=NOW)
+    assert [why for *_, why in related(first.files, TALK)] == ["also on Stalemate"]
+    assert [why for *_, why in related(clean.files, TALK)] == ["also on Ripeness and Stalemate"]
+    assert again.files[TALK] == clean.files[TALK]
+
+
+def test_a_new_title_renders_again_the_pages_whose_related_reading_shows_it(
+    tmp_path, monkeypatch
+):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "podcast", root)
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    rendered: list[str] = []
+    original = Renderer._render
+
+    def spy(self, template, path, item, ctx):
+        rendered.append(path)
+        return original(self, template, path, item, ctx)
+
+    monkeypatch.setattr(Renderer, "_render", spy)
+    EDITS["essay title"](root)
+    again = make_site(load_config(root), now=NOW, cache=cache)
+    # season two shows the essay only in its related reading; the guarantees episode not at all
+    assert "More tips" in related(again.files, "episodes/season-two/index.html")[0][0]
+    assert "episodes/season-two/index.html" in rendered
+    assert "episodes/guarantees/index.html" not in rendered
+    assert len(rendered) < 20  # not the whole site
