@@ -30,9 +30,7 @@ def test_a_new_mention_changes_the_related_reading_of_another_piece(tmp_path):
     assert again.files[TALK] == clean.files[TALK]
 
 
-def test_a_new_title_renders_again_the_pages_whose_related_reading_shows_it(
-    tmp_path, monkeypatch
-):
+def test_a_new_title_renders_again_the_pages_whose_related_reading_shows_it(tmp_path, monkeypatch):
     root = tmp_path / "site"
     shutil.copytree(SITES / "podcast", root)
     cache = BuildCache()

@@ -128,15 +128,15 @@ def test_names_in_reasons_are_escaped():
     assert said == "also in <em>War &lt;b&gt;&amp; peace</em>, tagged &lt;script&gt;"
 
 
-def test_a_common_feature_nominates_only_its_nearest_pieces_and_still_adds_its_weight():
-    # "tag" is in every piece but one (so it weighs a little), "x" in three of them
+def test_a_feature_most_pieces_have_counts_only_for_the_pieces_nearest_in_time():
+    # "t" is in every piece but one (so it weighs a little), "x" in three of them
     pieces = [piece(f"p{i}", tag="t") for i in range(10)] + [piece("lone")]
     pieces[0] = piece("p0", tag="t", concept="x")
     pieces[9] = piece("p9", tag="t", concept="x")
     pieces[5] = piece("p5", tag="t", concept="x")
     chosen = pick_related(pieces, nominees=3)
-    # x is rare enough to nominate all who have it, and t adds to their scores: p0 and p9
-    # share both, then p4 and p6, nominated by t as the nearest to p5, share t alone
+    # x is rare enough to count for all who have it; t counts for p5's neighbours only
     assert keys(chosen["p5"]) == ["p0", "p9", "p4"]
-    # far from p0 and p9, p2 is nominated by t for its neighbours only
+    assert chosen["p5"][0].shared == (("concept", ("x",)), ("tag", ("t",)))
     assert keys(chosen["p2"]) == ["p1", "p3"]
+    assert keys(chosen["p0"]) == ["p5", "p9", "p1"]  # at the start, the window is the first

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -123,10 +122,8 @@ def test_each_piece_shows_up_to_three_related_pieces_each_with_its_reason(tmp_pa
 
 
 def test_the_block_has_a_heading_in_order_and_none_where_nothing_is_shared(tmp_path):
-    files = make_site(
-        load_config(_site(tmp_path, {"2026-07-01-alone.md": "title: Alone\ndate: 2026-07-01\n---\nX."})),
-        now=NOW,
-    ).files  # fmt: skip
+    alone = {"2026-07-01-alone.md": "title: Alone\ndate: 2026-07-01\n---\nX."}
+    files = make_site(load_config(_site(tmp_path, alone)), now=NOW).files
     parser = _Related()
     parser.feed(files["essays/third/index.html"].decode())
     assert parser.heading == "Related reading"
@@ -136,8 +133,8 @@ def test_the_block_has_a_heading_in_order_and_none_where_nothing_is_shared(tmp_p
 
 
 def test_related_false_turns_it_off(tmp_path):
-    essays = {"2026-04-10-fourth.md": "title: Fourth\ndate: 2026-04-10\nrelated: false\n---\nThe stalemate."}
-    files = make_site(load_config(_site(tmp_path, essays)), now=NOW).files  # fmt: skip
+    off = "title: Fourth\ndate: 2026-04-10\nrelated: false\n---\nThe stalemate."
+    files = make_site(load_config(_site(tmp_path, {"2026-04-10-fourth.md": off})), now=NOW).files
     assert related(files, "essays/fourth/index.html") == []
     assert "Fourth" in [e[0] for e in related(files, "essays/third/index.html")]
 
@@ -160,18 +157,21 @@ def test_pinned_pieces_come_first_in_the_authors_order(tmp_path):
     assert len(shown) == 3
 
 
+LISTS = "related reading lists essays and episodes"
+
+
 @pytest.mark.parametrize(
     ("value", "line", "message", "hint"),
     [
         ("[second, secnod]", 4, "unknown related piece 'secnod'", "did you mean 'second'?"),
-        ("[ripeness]", 4, "related reading lists essays and episodes, not 'ripeness', a concept", None),
-        ("[glossary/ripeness]", 4, "related reading lists essays and episodes, not 'glossary/ripeness'", None),
+        ("[ripeness]", 4, f"{LISTS}, not 'ripeness', a concept", None),
+        ("[glossary/ripeness]", 4, f"{LISTS}, not 'glossary/ripeness'", None),
         ("[fourth]", 4, "'fourth' is this essay itself", "pin other pieces"),
-        ("[draft]", 4, "related piece 'draft' is a draft;", "it is content/essays/2026-02-01-draft.md"),
+        ("[draft]", 4, "related piece 'draft' is a draft;", "it is content/essays/2026-02-01-d"),
         ("\n  - second\n  - 12", 6, "unknown related piece '12'", None),
         ("3", 4, "'related' must be a list, not", "write `related: [first, second]`"),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_pin_is_an_error_at_its_line_with_a_hint(tmp_path, value, line, message, hint):
     essays = {
         "2026-04-10-fourth.md": f"title: Fourth\ndate: 2026-04-10\nrelated: {value}\n---\nText.",

@@ -154,6 +154,7 @@ def site_shape(
             bare = replace(bare, title="", summary=None, meta=meta)
         if isinstance(bare, Episode):
             bare = replace(bare, transcript=None)
+        # concept pages count them, and related reading is chosen from the concepts mentioned
         mentions = Counter(m.key for m in parsed[item.key].mentions)
         found = (repr(bare), sorted(mentions.items()))
         memo[item.key] = (item, parsed[item.key], found)

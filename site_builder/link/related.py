@@ -13,8 +13,10 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import neg
 
 from markupsafe import Markup, escape
 
@@ -27,7 +29,7 @@ REASON_ORDER = ("series", "person", "concept", "tag")
 REASON_WORDS = {"series": ("in", True), "person": ("with", False), "concept": ("on", False)}
 REASON_WORDS["tag"] = ("tagged", False)
 NAMED = 3  # names shown per kind in a reason; the rest are counted ("and 2 more")
-NOMINEES = 200  # see `pick_related`
+NOMINEES = 100  # see `pick_related`
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +65,13 @@ def pick_related(
     that breaks ties (newest first): of two equal scores, the earlier piece wins.
 
     The cost stays linear in the number of pieces. Scores are summed over posting lists
-    (feature -> the pieces that have it), built once; a feature that `nominees` pieces or fewer
-    have adds its weight to each of them, and one that more have (a concept in most pieces,
-    which says little) nominates only the `nominees` pieces nearest in the order, and adds its
-    weight to every piece nominated that has it. Each piece so visits at most
-    features x `nominees` others, whatever the size of the site: O(N x k x nominees) for N
-    pieces of k features, never N squared.
+    (feature -> the pieces that have it, in that order), built once: a feature adds its weight
+    to each piece of its list, but a feature more than `nominees` pieces have (a concept in
+    most pieces, which says little, and which its rarity weight makes light) adds it only to
+    the `nominees` of them nearest in the order, the pieces nearest in time. Each piece so
+    visits at most k x `nominees` others for its k features, whatever the size of the site:
+    O(N x k x nominees) for N pieces, never N squared. (What a pick is said to share is all it
+    shares, whether or not each feature counted for its score.)
     """
     pins = pins or {}
     at = {p.key: i for i, p in enumerate(pieces)}
@@ -80,34 +83,32 @@ def pick_related(
         for feature in features:
             postings.setdefault(feature, []).append(i)
     n = len(pieces)
-    weight = {f: KIND_WEIGHT.get(f[0], 1.0) * math.log(n / len(ps)) for f, ps in postings.items()}
+    # in millionths, as whole numbers: sums are exact in any order, so equal scores tie
+    weight = {
+        f: round(KIND_WEIGHT.get(f[0], 1.0) * math.log(n / len(ps)) * 1e6)
+        for f, ps in postings.items()
+    }
     sets = [frozenset(f) for f in own]
     chosen: dict[str, tuple[Pick, ...]] = {}
     for i, piece in enumerate(pieces):
         if piece.key in off:
             continue
-        mine = [f for f in own[i] if weight[f] > 0]
-        rare = [f for f in mine if len(postings[f]) <= nominees]
-        common = [f for f in mine if len(postings[f]) > nominees]
-        score: dict[int, float] = {}
-        for f in rare:
-            for j in postings[f]:
-                score[j] = score.get(j, 0.0) + weight[f]
-        for f in common:
-            for j in _nearest(postings[f], i, nominees):
-                score.setdefault(j, 0.0)
-        for j in score:
-            score[j] += sum(weight[f] for f in common if f in sets[j])
+        score: defaultdict[int, int] = defaultdict(int)
+        for f in own[i]:
+            posting, w = postings[f], weight[f]
+            if w <= 0:
+                continue
+            for j in posting if len(posting) <= nominees else _nearest(posting, i, nominees):
+                score[j] += w
         score.pop(i, None)
         pinned = [
             at[k] for k in dict.fromkeys(pins.get(piece.key, ())) if k in at and k != piece.key
         ]
         for j in pinned:
             score.pop(j, None)
-        # rounded, so that equal sums reached in another order tie and the order decides
+        # (-score, position): the best first, and of equal scores the earlier piece
         best = heapq.nsmallest(
-            max(count - len(pinned), 0),
-            ((-round(s, 9), j) for j, s in score.items() if s > 0),
+            max(count - len(pinned), 0), zip(map(neg, score.values()), score, strict=True)
         )
         picks = [(j, True) for j in pinned] + [(j, False) for _, j in best]
         chosen[piece.key] = tuple(
