@@ -58,7 +58,7 @@ def measure(root: Path, jobs: int) -> tuple[int, float, float, float]:
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
-        reading = related_reading(ordered, concepts_of, pins)
+        reading = related_reading(ordered, concepts_of, pins, {})
         best = min(best, time.perf_counter() - start)
     pieces = len(reading.picks)
     features = sum(len(concepts_of.get(k, ())) for k in reading.picks) / max(pieces, 1)

@@ -68,6 +68,12 @@ def test_pinned_pieces_come_first_in_the_authors_order_then_the_best_fill_up():
     assert chosen["a"][1].shared == (("concept", ("common",)),)
 
 
+def test_what_a_page_links_to_already_is_not_picked_unless_pinned():
+    chosen = pick_related(ARCHIVE, pins={"b": ("a",)}, linked={"a": ("d",), "b": ("a",)})
+    assert keys(chosen["a"]) == ["b", "c", "e"]
+    assert keys(chosen["b"]) == ["a", "c", "e"]
+
+
 def test_more_pins_than_the_count_are_all_shown():
     chosen = pick_related(ARCHIVE, pins={"a": ("b", "c", "e", "f")})
     assert keys(chosen["a"]) == ["b", "c", "e", "f"]

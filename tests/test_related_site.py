@@ -132,6 +132,21 @@ def test_the_block_has_a_heading_in_order_and_none_where_nothing_is_shared(tmp_p
     assert "Alone" not in str(related(files, "essays/third/index.html"))
 
 
+def test_what_the_page_links_to_already_is_not_listed_again(tmp_path):
+    # the essay links to its episode, and the episode page lists the essay and the next episode
+    third = "title: Third\ndate: 2026-03-10\nepisode: 1\n---\nOn ripeness and security guarantees."
+    root = _site(tmp_path, {"2026-03-10-third.md": third})
+    (root / "content/episodes/002-next.md").write_text(
+        "---\ntitle: Next\nnumber: 2\ndate: 2026-07-01\n---\nOn security guarantees.\n"
+    )
+    files = make_site(load_config(root), now=NOW).files
+    assert "An episode & more" not in [e[0] for e in related(files, "essays/third/index.html")]
+    listed = [e[0] for e in related(files, "episodes/an-episode/index.html")]
+    assert "Third" not in listed and "Next" not in listed
+    assert "An episode & more" in [e[0] for e in related(files, "essays/first/index.html")]
+    assert "Next" in [e[0] for e in related(files, "essays/third/index.html")]
+
+
 def test_related_false_turns_it_off(tmp_path):
     off = "title: Fourth\ndate: 2026-04-10\nrelated: false\n---\nThe stalemate."
     files = make_site(load_config(_site(tmp_path, {"2026-04-10-fourth.md": off})), now=NOW).files

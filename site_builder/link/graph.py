@@ -136,8 +136,22 @@ def link_site(
         },
         related=sorted_related,
         tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
-        reading=related_reading(items, concepts_of, pins),
+        reading=related_reading(
+            items, concepts_of, pins, _companions(items, episode_of, essays_of)
+        ),
     ), problems
+
+
+def _companions(
+    items: list[Item], episode_of: Mapping[str, Episode], essays_of: Mapping[str, list[Essay]]
+) -> dict[str, list[str]]:
+    """What an essay's or episode's page links to already (`items` newest first): its
+    episode; or its essays, and the episodes before and after it."""
+    linked = {essay: [episode.key] for essay, episode in episode_of.items()}
+    episodes = [i.key for i in items if isinstance(i, Episode)]
+    for n, key in enumerate(episodes):
+        linked[key] = [*(e.key for e in essays_of.get(key, ())), *episodes[max(n - 1, 0) : n + 2]]
+    return linked
 
 
 def relink(

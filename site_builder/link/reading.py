@@ -8,7 +8,7 @@ their names to `names` as "person/slug" and "series/slug"; link/related.py words
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import Diagnostic, did_you_mean
@@ -38,10 +38,12 @@ def related_reading(
     items: Sequence[Item],
     concepts_of: Mapping[str, Iterable[Item]],
     pins: Mapping[str, tuple[str, ...]],
+    linked: Mapping[str, Collection[str]],
 ) -> Reading:
     """The related reading of every essay and episode among `items` (newest first, which
-    breaks ties), given the concepts each item refers to (`concepts_of`: item key -> concepts)
-    and the pins `resolve_pins` found."""
+    breaks ties), given the concepts each item refers to (`concepts_of`: item key -> concepts),
+    the pins `resolve_pins` found, and what each page links to already (an essay's episode,
+    an episode's essays), which related reading would only repeat."""
     pieces = [i for i in items if is_piece(i)]
     names: dict[str, str] = {}
     features = []
@@ -55,7 +57,7 @@ def related_reading(
             Piece(item.key, {"concept": tuple(c.slug for c in concepts), "tag": tuple(tags)})
         )
     off = frozenset(i.key for i in pieces if i.related is None)
-    return Reading(pick_related(features, pins, off), names)
+    return Reading(pick_related(features, pins, off, linked), names)
 
 
 def resolve_pins(index: SiteIndex, items: Iterable[Item]) -> tuple[dict, list[Diagnostic]]:

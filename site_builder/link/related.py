@@ -14,7 +14,7 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from operator import neg
 
@@ -57,12 +57,14 @@ def pick_related(
     pieces: Sequence[Piece],
     pins: Mapping[str, Sequence[str]] | None = None,
     off: frozenset[str] = frozenset(),
+    linked: Mapping[str, Collection[str]] | None = None,
     count: int = COUNT,
     nominees: int = NOMINEES,
 ) -> dict[str, tuple[Pick, ...]]:
     """For each piece not in `off`, its pinned pieces (`pins`: key -> keys, in the author's
-    order) and then the best scored others, up to `count` in all. `pieces` come in the order
-    that breaks ties (newest first): of two equal scores, the earlier piece wins.
+    order) and then the best scored others, up to `count` in all, but for those its page links
+    to already (`linked`: key -> keys, as an essay's episode). `pieces` come in the order that
+    breaks ties (newest first): of two equal scores, the earlier piece wins.
 
     The cost stays linear in the number of pieces. Scores are summed over posting lists
     (feature -> the pieces that have it, in that order), built once: a feature adds its weight
@@ -73,7 +75,7 @@ def pick_related(
     O(N x k x nominees) for N pieces, never N squared. (What a pick is said to share is all it
     shares, whether or not each feature counted for its score.)
     """
-    pins = pins or {}
+    pins, linked = pins or {}, linked or {}
     at = {p.key: i for i, p in enumerate(pieces)}
     own: list[tuple[Feature, ...]] = []
     postings: dict[Feature, list[int]] = {}
@@ -101,6 +103,8 @@ def pick_related(
             for j in posting if len(posting) <= nominees else _nearest(posting, i, nominees):
                 score[j] += w
         score.pop(i, None)
+        for k in linked.get(piece.key, ()):
+            score.pop(at.get(k, -1), None)
         pinned = [
             at[k] for k in dict.fromkeys(pins.get(piece.key, ())) if k in at and k != piece.key
         ]
