@@ -62,9 +62,9 @@ def pick_related(
     nominees: int = NOMINEES,
 ) -> dict[str, tuple[Pick, ...]]:
     """For each piece not in `off`, its pinned pieces (`pins`: key -> keys, in the author's
-    order) and then the best scored others, up to `count` in all, but for those its page links
-    to already (`linked`: key -> keys, as an essay's episode). `pieces` come in the order that
-    breaks ties (newest first): of two equal scores, the earlier piece wins.
+    order) and then the best scored others, up to `count` in all, leaving out those its page
+    links to already (`linked`: key -> keys, as an essay's episode). `pieces` come in the order
+    that breaks ties (newest first): of two equal scores, the earlier piece wins.
 
     The cost stays linear in the number of pieces. Scores are summed over posting lists
     (feature -> the pieces that have it, in that order), built once: a feature adds its weight
