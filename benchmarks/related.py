@@ -5,7 +5,8 @@ synthetic corpora of 1,000 and 10,000 essays.
 
 For each size a corpus is generated (benchmarks/generate.py, same seed), loaded, parsed and
 linked as a build does (the mention index: which pieces refer to which concepts); then only
-`related_reading` is timed, best of three. Its cost is bounded by pieces x features per piece
+`related_reading` is timed, best of three, in processor time (on a shared machine, wall time
+says more about the neighbours). Its cost is bounded by pieces x features per piece
 x the posting lists' cap (link/related.py, `NOMINEES`): the time per essay should stay flat as
 the site grows, where a comparison of every pair of pieces would grow tenfold with it.
 """
@@ -57,9 +58,9 @@ def measure(root: Path, jobs: int) -> tuple[int, float, float, float]:
     pins, _ = resolve_pins(index, ordered)
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         reading = related_reading(ordered, concepts_of, pins, {})
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     pieces = len(reading.picks)
     features = sum(len(concepts_of.get(k, ())) for k in reading.picks) / max(pieces, 1)
     return pieces, features, best, parse_time

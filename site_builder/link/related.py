@@ -29,7 +29,7 @@ REASON_ORDER = ("series", "person", "concept", "tag")
 REASON_WORDS = {"series": ("in", True), "person": ("with", False), "concept": ("on", False)}
 REASON_WORDS["tag"] = ("tagged", False)
 NAMED = 3  # names shown per kind in a reason; the rest are counted ("and 2 more")
-NOMINEES = 100  # see `pick_related`
+NOMINEES = 50  # see `pick_related`
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +91,16 @@ def pick_related(
         for f, ps in postings.items()
     }
     sets = [frozenset(f) for f in own]
+    visits = [[(postings[f], weight[f]) for f in fs if weight[f] > 0] for fs in own]
     chosen: dict[str, tuple[Pick, ...]] = {}
     for i, piece in enumerate(pieces):
         if piece.key in off:
             continue
         score: defaultdict[int, int] = defaultdict(int)
-        for f in own[i]:
-            posting, w = postings[f], weight[f]
-            if w <= 0:
-                continue
-            for j in posting if len(posting) <= nominees else _nearest(posting, i, nominees):
+        for posting, w in visits[i]:
+            if len(posting) > nominees:
+                posting = _nearest(posting, i, nominees)
+            for j in posting:
                 score[j] += w
         score.pop(i, None)
         for k in linked.get(piece.key, ()):
