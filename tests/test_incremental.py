@@ -86,13 +86,10 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, change):
     assert again.files != first.files  # the change is visible
 
 
-def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
+def rendered_pages(monkeypatch) -> list[str]:
+    """The output paths rendered from now on, as they are rendered."""
     from site_builder.render.pages import Renderer
 
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
-    cache = BuildCache()
-    make_site(load_config(root), now=NOW, cache=cache)
     rendered: list[str] = []
     original = Renderer._render
 
@@ -101,6 +98,15 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
         return original(self, template, path, item, ctx)
 
     monkeypatch.setattr(Renderer, "_render", spy)
+    return rendered
+
+
+def test_body_edit_renders_only_what_shows_the_body(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "podcast", root)
+    cache = BuildCache()
+    make_site(load_config(root), now=NOW, cache=cache)
+    rendered = rendered_pages(monkeypatch)
     EDITS["essay body"](root)
     make_site(load_config(root), now=NOW, cache=cache)
     # the essay has a summary of its own, so lists do not change; one sentence quoted on the

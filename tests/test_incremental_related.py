@@ -4,22 +4,18 @@ it (and only those), as a clean build would."""
 
 from __future__ import annotations
 
-import shutil
-
-from test_incremental import EDITS, NOW, SITES
+from test_incremental import EDITS, NOW, _podcast_site, rendered_pages
 from test_related_site import related
 
 from site_builder.build import make_site
 from site_builder.config import load_config
 from site_builder.incremental.state import BuildCache
-from site_builder.render.pages import Renderer
 
 ESSAY = "essays/after-the-talk/index.html"
 
 
 def test_a_new_mention_changes_the_related_reading_of_other_pieces(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
+    root = _podcast_site(tmp_path)
     cache = BuildCache()
     first = make_site(load_config(root), now=NOW, cache=cache)
     EDITS["episode notes"](root)  # the guarantees episode now mentions the stalemate
@@ -37,18 +33,10 @@ def test_a_new_mention_changes_the_related_reading_of_other_pieces(tmp_path):
 
 
 def test_a_new_title_renders_again_the_pages_whose_related_reading_shows_it(tmp_path, monkeypatch):
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
+    root = _podcast_site(tmp_path)
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
-    rendered: list[str] = []
-    original = Renderer._render
-
-    def spy(self, template, path, item, ctx):
-        rendered.append(path)
-        return original(self, template, path, item, ctx)
-
-    monkeypatch.setattr(Renderer, "_render", spy)
+    rendered = rendered_pages(monkeypatch)
     EDITS["essay title"](root)
     again = make_site(load_config(root), now=NOW, cache=cache)
     # season two shows the essay only in its related reading; the guarantees episode not at all
