@@ -152,6 +152,7 @@ class Essay(Item):
     series: Membership | None = None
     responses: tuple[Response, ...] = ()  # oldest first (see responses.py)
     people: tuple[str, ...] = ()  # people it is about: slugs, names or aliases as written
+    related: tuple[str, ...] | None = ()  # related reading: pieces pinned first; None: off
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,7 @@ class Episode(Item):
     alternate_audio: tuple[AlternateAudio, ...] = ()
     funding: tuple[Funding, ...] = ()
     series: Membership | None = None
+    related: tuple[str, ...] | None = ()  # as Essay.related
 
 
 @dataclass(frozen=True, slots=True)

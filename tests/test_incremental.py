@@ -52,6 +52,16 @@ EDITS = {
     "transcript": lambda r: edit(
         r / "content/episodes/001-talk.vtt", "Welcome. Today", "Welcome back. Today"
     ),
+    "related reading pinned": lambda r: edit(
+        r / "content/essays/2026-03-14-after-the-talk.md",
+        "episode: talk\n",
+        "episode: talk\nrelated: [guarantees]\n",
+    ),
+    "related reading turned off": lambda r: edit(
+        r / "content/essays/2026-03-14-after-the-talk.md",
+        "episode: talk\n",
+        "episode: talk\nrelated: false\n",
+    ),
     "deleted concept": lambda r: (r / "content/glossary/ceasefire.md").unlink(),
     "template": lambda r: (
         (r / "templates").mkdir()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +18,7 @@ from ..model import Concept, Episode, Essay, Item
 from ..routes import tag_slug
 from ..slugs import fold
 from .index import SiteIndex, newest_first
+from .reading import Reading, related_reading, resolve_pins
 
 
 class Reference(NamedTuple):
@@ -38,6 +39,7 @@ class Links:
     referrers: Mapping[str, tuple[Reference, ...]]  # concept key -> references, newest first
     related: Mapping[str, tuple[Concept, ...]]  # concept key -> related concepts, both ways
     tags: Mapping[str, tuple[str, tuple[Item, ...]]]  # tag slug -> (label, items)
+    reading: Reading = field(default_factory=Reading)  # under each essay and episode
 
 
 def link_site(
@@ -113,6 +115,12 @@ def link_site(
                 problems.extend(_check_anchor(item, ref.anchor, ref.line, target, parsed))
         for href, line in body.root_links:
             problems.extend(_check_root_link(item, href, line, known_paths))
+    pins, found = resolve_pins(index, items)
+    problems += found
+    concepts_of: dict[str, list[Item]] = defaultdict(list)
+    for concept, refs in referrers.items():
+        for key in refs:
+            concepts_of[key].append(index.by_key[concept])
     sorted_related = {
         k: tuple(sorted(v.values(), key=lambda c: fold(c.title))) for k, v in related.items()
     }
@@ -128,7 +136,22 @@ def link_site(
         },
         related=sorted_related,
         tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
+        reading=related_reading(
+            items, concepts_of, pins, _companions(items, episode_of, essays_of), index.series
+        ),
     ), problems
+
+
+def _companions(
+    items: list[Item], episode_of: Mapping[str, Episode], essays_of: Mapping[str, list[Essay]]
+) -> dict[str, list[str]]:
+    """What an essay's or episode's page links to already (`items` newest first): its
+    episode; or its essays, and the episodes before and after it."""
+    linked = {essay: [episode.key] for essay, episode in episode_of.items()}
+    episodes = [i.key for i in items if isinstance(i, Episode)]
+    for n, key in enumerate(episodes):
+        linked[key] = [*(e.key for e in essays_of.get(key, ())), *episodes[max(n - 1, 0) : n + 2]]
+    return linked
 
 
 def relink(

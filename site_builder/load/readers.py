@@ -30,6 +30,7 @@ from .frontmatter import decode, split
 from .people import PERSON_KEYS, read_person
 from .podcast_fields import read_alternate_audio, read_social
 from .series import MEMBERSHIP, read_membership
+from .related import read_related
 from .sidefiles import misnamed
 
 
@@ -40,15 +41,12 @@ def _keys(*names: str, **tables: Keys) -> Keys:
 # The front-matter keys each kind accepts: what `read_item` reads, and nothing else (a test
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
+_PIECE = ("title", "date", "aliases", "related")  # what essays and episodes both have
 KEYS: dict[str, Keys] = {
-    "essay": _keys(
-        *_COMMON, "title", "date", "episode", "aliases", "audience", "people",
-        series=MEMBERSHIP,
-    ),
+    "essay": _keys(*_COMMON, *_PIECE, "episode", "audience", "people", series=MEMBERSHIP),
     "episode": _keys(
         *_COMMON,
-        "title",
-        "date",
+        *_PIECE,
         "number",
         "season",
         "recorded",
@@ -60,7 +58,6 @@ KEYS: dict[str, Keys] = {
         "image",
         "guid",
         "transcript",
-        "aliases",
         series=MEMBERSHIP,
         audio=_keys("url", "length", "type"),
         transcripts=_keys("url", "type", "language", "rel"),
@@ -137,6 +134,7 @@ def read_item(
         meta=dict(source.data),
         extra=r.mapping(EXTRA),
         lines=dict(source.lines),
+        **({"related": read_related(r)} if kind in ("essay", "episode") else {}),
     )
     if kind not in ("concept", "person"):  # their other aliases are names: see redirects.py
         r.text_list("aliases")
@@ -259,8 +257,7 @@ def _audio(r: FieldReader) -> Audio | None:
 
 
 def _remote_transcripts(r: FieldReader) -> None:
-    """Check `transcripts: [{url, type, language, rel}]`, the transcripts an imported episode
-    has on its old host, which podcast.xml goes on announcing."""
+    """Check `transcripts:`, an imported episode's files on its old host (podcast.xml has them)."""
     for t in r.mappings("transcripts"):
         url = t.url("url", required=True)
         if url and not is_remote(url):

@@ -88,9 +88,7 @@ def link_pages(
     if config.podcast:
         ledger, found = _ledger(config, index.by_key.values(), now)
         problems += found
-    return Linked(
-        links, glossary, reuse, redirects, themes, shape, ledger, tuple(problems), people
-    )
+    return Linked(links, glossary, reuse, redirects, themes, shape, ledger, tuple(problems), people)
 
 
 def _graph(

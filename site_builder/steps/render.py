@@ -17,6 +17,7 @@ from ..model import Page
 from ..pool import run_sliced
 from ..redirects import redirect_files
 from ..render.pages import Job, Renderer
+from ..render.related import reading_globals
 from ..render.theme import collect_assets
 from ..report import Reporter
 from .link import Linked
@@ -82,7 +83,9 @@ def render_pages(
         env=cache.environment(linked.themes) if cache else None,
         people=linked.people,
     )
-    renderer.env.globals.update(site.pictures.globals(config.base_path))
+    renderer.env.globals.update(
+        site.pictures.globals(config.base_path), **reading_globals(renderer)
+    )
     every = {job[0]: job for job in renderer.jobs(items)}
     todo = list(every) if wanted is None else [p for p in every if p in wanted]
     report.rendered(todo)
