@@ -31,8 +31,8 @@ from .link.glossary import study_glossary
 from .link.graph import link_site, relink
 from .link.index import SiteIndex, build_index, build_matcher
 from .load import load_content
-from .load.fields import parse_whole_number
 from .load.sidefiles import read_head
+from .load.values import parse_whole_number
 from .load.walk import template_problems
 from .markdown import Parsed, make_markdown
 from .markdown.item import parse_item

@@ -26,17 +26,10 @@ from ..model import (
 )
 from ..routes import is_remote
 from ..slugs import slug_problem
-from .fields import (
-    EXTRA,
-    OPEN,
-    FieldReader,
-    Keys,
-    parse_duration,
-    read_funding,
-    written_day,
-)
+from .fields import EXTRA, OPEN, FieldReader, Keys, read_funding
 from .frontmatter import decode, split
 from .sidefiles import misnamed
+from .values import parse_duration, written_day
 
 
 def _keys(*names: str, **tables: Keys) -> Keys:
