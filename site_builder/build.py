@@ -20,7 +20,7 @@ from .incremental.save import last_build
 from .incremental.state import BuildCache
 from .incremental.store import load_cache, save_cache, source_stats, unchanged_copies
 from .ledger import save_ledger
-from .load.fields import parse_whole_number
+from .load.values import parse_whole_number
 from .markdown import Parsed
 from .markdown.mentions import Mention
 from .model import Episode, Item

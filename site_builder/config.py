@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic, errors_in
-from .load.fields import EXTRA, OPEN, FieldReader, Keys, parse_whole_number, read_funding
+from .load.fields import EXTRA, OPEN, FieldReader, Keys, read_funding
 from .load.frontmatter import Source, decode, parse_yaml
+from .load.values import parse_whole_number
 from .model import Funding, key_line
 
 CONFIG_FILE = "site.yaml"

@@ -20,8 +20,8 @@ from sitecheck import tree
 from site_builder import load
 from site_builder.errors import ContentError
 from site_builder.load import frontmatter
-from site_builder.load.fields import parse_datetime, parse_duration, parse_whole_number
 from site_builder.load.frontmatter import MAX_NESTING, Source, decode, split
+from site_builder.load.values import parse_datetime, parse_duration, parse_whole_number
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from site_builder.load.fields import link_target
+from site_builder.load.values import link_target
 
 ALLOWED = ("http", "https", "mailto")
 

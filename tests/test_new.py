@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_builder.load.fields import parse_datetime
 from site_builder.load.frontmatter import decode, split
+from site_builder.load.values import parse_datetime
 from site_builder.slugs import slug_problem
 
 SITE_TZ = "Asia/Kolkata"

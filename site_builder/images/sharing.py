@@ -28,7 +28,13 @@ from .markup import COVER_SIZES, largest, picture_html
 from .process import ImageStore, Published
 
 CARD_FOLDER = "assets/cards/"
-_KICKERS = {"essay": "Essay", "concept": "Concept", "page": "", "person": "People", "series": "Series"}
+_KICKERS = {
+    "essay": "Essay",
+    "concept": "Concept",
+    "page": "",
+    "person": "People",
+    "series": "Series",
+}
 
 
 @dataclass(frozen=True, slots=True)

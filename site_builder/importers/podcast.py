@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element
 from ..config import podcast_guid
 from ..errors import UsageError
 from ..link.index import file_slug
-from ..load.fields import format_duration, parse_duration
+from ..load.values import format_duration, parse_duration
 from ..slugs import slugify
 from .common import (
     KNOWN_PREFIXES,

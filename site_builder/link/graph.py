@@ -11,7 +11,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, did_you_mean
-from ..load.fields import parse_whole_number
+from ..load.values import parse_whole_number
 from ..markdown import Parsed
 from ..markdown.mentions import Mention
 from ..model import Concept, Episode, Essay, Item

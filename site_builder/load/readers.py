@@ -25,13 +25,14 @@ from ..model import (
 )
 from ..routes import is_remote
 from ..slugs import slug_problem
-from .fields import EXTRA, OPEN, FieldReader, Keys, parse_duration, read_funding, written_day
+from .fields import EXTRA, OPEN, FieldReader, Keys, read_funding
 from .frontmatter import decode, split
 from .people import PERSON_KEYS, read_person
 from .podcast_fields import read_alternate_audio, read_social
-from .series import MEMBERSHIP, read_membership
 from .related import read_related
+from .series import MEMBERSHIP, read_membership
 from .sidefiles import misnamed
+from .values import parse_duration, written_day
 
 
 def _keys(*names: str, **tables: Keys) -> Keys:

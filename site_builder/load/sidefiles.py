@@ -13,14 +13,12 @@ from ..model import (
     Episode,
     Transcript,
 )
-from .fields import (
-    FieldReader,
-    format_duration,
-)
+from .fields import FieldReader
 from .files import inside, is_regular, read_regular
 from .frontmatter import decode
 from .media import audio_duration
 from .transcripts import TRANSCRIPT_SUFFIXES, parse_transcript
+from .values import format_duration
 
 
 def read_head(content_dir: Path, url: str, size: int = 65536) -> bytes | str:

@@ -15,9 +15,9 @@ from markdown_it import MarkdownIt
 
 from ..charts import ChartCache, chart_drawer
 from ..images import Catalog
-from ..load.fields import format_duration
 from ..load.responses import responses_file
 from ..load.transcripts import paragraphs
+from ..load.values import format_duration
 from ..model import Episode, Essay, Item
 from . import Parsed, make_markdown, render_markdown
 from .glossary import Modes, link_text

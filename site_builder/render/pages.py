@@ -17,7 +17,7 @@ from ..link.glossary import Glossary, often_with
 from ..link.graph import Links
 from ..link.index import SiteIndex, newest_first
 from ..link.people import People
-from ..load.fields import format_duration
+from ..load.values import format_duration
 from ..markdown import Parsed
 from ..model import Concept, Episode, Essay, Item, Page
 from ..routes import tag_folder, tag_slug
