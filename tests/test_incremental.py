@@ -167,14 +167,21 @@ def test_body_edit_renders_only_what_shows_the_body(tmp_path):
     assert report.items == ["essays/after-the-talk"]
 
 
-def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
-    root = _site(tmp_path, "people")
+def rendered_after(root: Path, change) -> tuple[list[str], dict[str, bytes]]:
+    """The pages a cached rebuild renders after `change`, in order, and the files it makes."""
     cache = BuildCache()
     make_site(load_config(root), now=NOW, cache=cache)
-    PEOPLE_EDITS["person renamed (an alias still names them)"](root)
+    change(root)
     report = BufferReporter()
-    again = make_site(load_config(root), now=NOW, cache=cache, report=report)
-    rendered = report.pages
+    files = make_site(load_config(root), now=NOW, cache=cache, report=report).files
+    return report.pages, files
+
+
+def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
+    root = _site(tmp_path, "people")
+    rendered, files = rendered_after(
+        root, PEOPLE_EDITS["person renamed (an alias still names them)"]
+    )
     # their page, the list of everyone, the essay that names them (in `people:`, and by the
     # alias its text uses) and the concept page that lists their page among its backlinks:
     # not the other pages, which neither show nor name them
@@ -184,19 +191,14 @@ def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
         "people/index.html",
         "people/noor-haddad/index.html",
     ]
-    assert b"Noor Haddad-Ali" in again.files["podcast.xml"]  # the show's producer
+    assert b"Noor Haddad-Ali" in files["podcast.xml"]  # the show's producer
 
 
 def test_a_new_series_title_renders_exactly_the_pages_that_show_it(tmp_path):
-    root = _site(tmp_path, "series")
-    cache = BuildCache()
-    make_site(load_config(root), now=NOW, cache=cache)
-    SERIES_EDITS["series title"](root)
-    report = BufferReporter()
-    files = make_site(load_config(root), now=NOW, cache=cache, report=report).files
+    rendered, files = rendered_after(_site(tmp_path, "series"), SERIES_EDITS["series title"])
     # its own page, its parts' pages and the concept page that lists it; not the other
     # series' parts, nor the lists
-    assert sorted(report.pages) == [
+    assert sorted(rendered) == [
         "episodes/stalemate-talk/index.html",
         "essays/the-long-middle/index.html",
         "essays/the-ripe-moment/index.html",

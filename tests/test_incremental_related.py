@@ -4,13 +4,12 @@ it (and only those), as a clean build would."""
 
 from __future__ import annotations
 
-from test_incremental import EDITS, NOW, _podcast_site
+from test_incremental import EDITS, NOW, _podcast_site, rendered_after
 from test_related_site import related
 
 from site_builder.build import make_site
 from site_builder.config import load_config
 from site_builder.incremental.state import BuildCache
-from site_builder.report import BufferReporter
 
 ESSAY = "essays/after-the-talk/index.html"
 
@@ -34,15 +33,9 @@ def test_a_new_mention_changes_the_related_reading_of_other_pieces(tmp_path):
 
 
 def test_a_new_title_renders_again_the_pages_whose_related_reading_shows_it(tmp_path):
-    root = _podcast_site(tmp_path)
-    cache = BuildCache()
-    make_site(load_config(root), now=NOW, cache=cache)
-    EDITS["essay title"](root)
-    report = BufferReporter()
-    again = make_site(load_config(root), now=NOW, cache=cache, report=report)
-    rendered = report.pages
+    rendered, files = rendered_after(_podcast_site(tmp_path), EDITS["essay title"])
     # season two shows the essay only in its related reading; the guarantees episode not at all
-    assert "More tips" in related(again.files, "episodes/season-two/index.html")[0][0]
+    assert "More tips" in related(files, "episodes/season-two/index.html")[0][0]
     assert "episodes/season-two/index.html" in rendered
     assert "episodes/guarantees/index.html" not in rendered
     assert len(rendered) < 20  # not the whole site

@@ -96,12 +96,17 @@ def test_a_save_rebuilt_from_the_named_paths_is_the_clean_build(tmp_path_factory
         assert preview_build(root, cache, changed) == preview_build(root, None), edit.__name__
 
 
-def test_a_body_edit_reads_only_the_named_file_and_renders_what_shows_it(tmp_path):
+def _previewed(tmp_path: Path) -> tuple[Path, Preview, Path]:
+    """The podcast fixture served once: its root, the preview and the essay a save edits."""
     root = tmp_path / "site"
     shutil.copytree(SITES / "podcast", root)
     preview = Preview(load_config(root), BufferReporter())
     assert preview.rebuild()
-    essay = root / "content/essays/2026-03-14-after-the-talk.md"
+    return root, preview, root / "content/essays/2026-03-14-after-the-talk.md"
+
+
+def test_a_body_edit_reads_only_the_named_file_and_renders_what_shows_it(tmp_path):
+    root, preview, essay = _previewed(tmp_path)
     essay.write_text(essay.read_text().replace("looked different", "looked very different"))
     # a file the watcher did not name is not seen: nothing was walked
     unnamed = root / "content/essays/2026-03-20-unnamed.md"
@@ -127,13 +132,9 @@ def test_a_body_edit_reads_only_the_named_file_and_renders_what_shows_it(tmp_pat
 
 
 def test_site_yaml_is_read_again_only_when_named(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "podcast", root)
-    preview = Preview(load_config(root), BufferReporter())
-    assert preview.rebuild()
+    root, preview, essay = _previewed(tmp_path)
     config = root / "site.yaml"
     config.write_text(config.read_text().replace("A small show for tests.", "A new description."))
-    essay = root / "content/essays/2026-03-14-after-the-talk.md"
     essay.write_text(essay.read_text() + "\nOne more line.\n")
     assert preview.rebuild({str(essay)})
     assert b"A new description." not in preview.snapshot.files["index.html"]
