@@ -270,23 +270,6 @@ def test_json_ld_says_who_a_person_is_and_who_is_on_an_episode(built):
     ]
 
 
-def test_each_item_says_which_people_it_is_with(tmp_path, monkeypatch):
-    # what related reading reads ("also with …"): the slugs of the people on each item, those
-    # it credits first, then those it mentions
-    import site_builder.steps.link
-
-    made = []
-    real = site_builder.steps.link.link_people
-    monkeypatch.setattr(
-        site_builder.steps.link, "link_people", lambda *args: made.append(real(*args)) or made[-1]
-    )
-    build(people_site(tmp_path))
-    people, problems = made[0]
-    assert problems == []
-    assert people.slugs["episodes/talk"] == ("mara-linden", "a-and-b")
-    assert people.slugs["essays/with-noor"] == ("noor-haddad",)
-
-
 def test_new_person_writes_a_file_that_builds(tmp_path, cli, monkeypatch):
     root = people_site(tmp_path)
     monkeypatch.chdir(root)
