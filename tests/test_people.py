@@ -92,6 +92,19 @@ def test_people_lists_everyone_hosts_first(built):
     assert search.select_one('input[name=kind][value="Person"]') is not None
 
 
+def test_the_menu_leads_to_people_on_every_page_of_a_site_that_has_them(built, tmp_path):
+    def menu(result, path):
+        return [a.get_text() for a in soup(result, path).select(".site-nav a")]
+
+    for path in ("index.html", "essays/with-noor/index.html", "people/index.html"):
+        assert menu(built, path)[:5] == ["Essays", "Episodes", "Glossary", "People", "Tags"]
+    here = soup(built, "people/noor-haddad/index.html").select_one(".site-nav a[aria-current]")
+    assert (here.get_text(), here["aria-current"]) == ("People", "true")
+    without = tmp_path / "without"
+    shutil.copytree(SITES / "podcast", without)
+    assert "People" not in menu(build(without), "index.html")
+
+
 def test_hosts_and_guests_link_to_their_pages_and_other_names_stay_text(tmp_path):
     root = people_site(tmp_path)
     edit(
