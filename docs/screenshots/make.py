@@ -37,7 +37,7 @@ SHOTS = {
     "series": ("series/ending-the-war/", None),
     "related": ("essays/paper-promises/", "section.related"),
 }
-WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
+SIZES = ((390, 844), (1280, 800))  # a phone, a desktop
 
 
 def main() -> int:
@@ -45,9 +45,7 @@ def main() -> int:
         served = Path(tmp)
         cli = Path(sys.executable).with_name("site-builder")
         output = served / SUBPATH
-        subprocess.run(
-            [cli, "build", "--root", REPO, "--output", output, "--quiet"], check=True
-        )
+        subprocess.run([cli, "build", "--root", REPO, "--output", output, "--quiet"], check=True)
         handler = functools.partial(QuietHandler, directory=served)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -66,7 +64,7 @@ def photograph(origin: str) -> list[Path]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for scheme in ("light", "dark"):
-            for width_name, (width, height) in WIDTHS.items():
+            for width, height in SIZES:
                 page = browser.new_page(
                     viewport={"width": width, "height": height}, color_scheme=scheme
                 )
@@ -84,7 +82,7 @@ def photograph(origin: str) -> list[Path]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):
         pass
 
 
