@@ -14,7 +14,7 @@ from ..errors import Diagnostic, did_you_mean
 from ..load.values import parse_whole_number
 from ..markdown import Parsed
 from ..markdown.mentions import Mention
-from ..model import Concept, Episode, Essay, Item
+from ..model import Concept, Episode, Essay, Item, Person
 from ..routes import tag_slug
 from ..slugs import fold
 from .index import SiteIndex, newest_first
@@ -43,9 +43,13 @@ class Links:
 
 
 def link_site(
-    index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: frozenset[str]
+    index: SiteIndex,
+    parsed: Mapping[str, Parsed],
+    known_paths: frozenset[str],
+    credited: Mapping[str, tuple[Person, ...]],
 ) -> tuple[Links, list[Diagnostic]]:
-    """Resolve front-matter references, wikilink anchors and root-relative links."""
+    """Resolve front-matter references, wikilink anchors and root-relative links; `credited`:
+    the people each item's credits name (see Cast.credited), for related reading."""
     problems: list[Diagnostic] = []
     items = sorted(index.by_key.values(), key=newest_first)
     episode_of: dict[str, Episode] = {}
@@ -137,7 +141,12 @@ def link_site(
         related=sorted_related,
         tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
         reading=related_reading(
-            items, concepts_of, pins, _companions(items, episode_of, essays_of), index.series
+            items,
+            concepts_of,
+            credited,
+            pins,
+            _companions(items, episode_of, essays_of),
+            index.series,
         ),
     ), problems
 
