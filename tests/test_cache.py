@@ -41,6 +41,9 @@ START = {
         "---\ntitle: Second\ndate: 2024-02-01\n---\n\nA ripe moment, said [[first]].\n"
     ),
     "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\n\nAbout the stalemate.\n",
+    # people link after the graph (their pages list what mentions them), even when the last
+    # build's pages all stand
+    "content/people/mara-linden.md": "---\nname: Mara Linden\n---\n\nShe writes on ripeness.\n",
     "content/media/note.txt": "notes\n",
 }
 
@@ -150,6 +153,12 @@ def edit_media_keeping_time(root: Path, n: int) -> None:
     same_size_edit(path, text, text.swapcase())
 
 
+def touch(root: Path, n: int) -> None:
+    """Saved again as it was: new times, the same bytes."""
+    path = essays(root)[n % len(essays(root))]
+    path.write_bytes(path.read_bytes())
+
+
 def break_and_mend(root: Path, n: int) -> None:
     path = root / "content/pages/about.md"
     if "[[nowhere]]" in path.read_text():
@@ -183,6 +192,7 @@ EDITS = [
     edit_media,
     edit_media_keeping_time,
     break_and_mend,
+    touch,
 ]
 
 
