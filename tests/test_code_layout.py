@@ -14,7 +14,6 @@ MAX_LINES = 350
 # modules over the limit today, at the size they may not grow past (issue 13: to be split)
 OVER = {
     "config.py": 402,  # + icon: (issue 17) and people: (issue 18): field, key, reading
-    "cli.py": 416,  # + `suggest` (issue 18): its arguments and the call; the rest in suggest/
     "render/pages.py": 384,
     "load/readers.py": 367,
     "importers/podcast.py": 365,
@@ -22,7 +21,7 @@ OVER = {
 
 
 # Who touches the disk: the I/O edges, the incremental store and the caches that are part of it
-DISK = ("atomic.py", "write.py", "load/", "preview/", "cli.py", "incremental/store.py")
+DISK = ("atomic.py", "write.py", "load/", "preview/", "cli/", "incremental/store.py")
 CACHES = ("charts/drawing.py", "images/process.py")  # the chart cache; the image phase's cache
 # the others that do, each with its reason (a module that starts to touch the disk goes here
 # with one, or moves its reading into load/ or its writing into write/atomic)
@@ -120,7 +119,7 @@ def test_only_cli_starts_the_preview_server():
         if not rel.startswith("preview/")
         and any(_top(name) == "preview" for name in _imports(rel, path))
     ]
-    assert importers == ["cli.py"]
+    assert importers == ["cli/commands.py"]
 
 
 def test_modules_stay_short():
