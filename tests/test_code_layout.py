@@ -13,7 +13,6 @@ TOP = ("build", "steps", "cli")  # the orchestrator, its steps, the face: no pha
 MAX_LINES = 350
 # modules over the limit today, at the size they may not grow past (issue 13: to be split)
 OVER = {
-    "config.py": 402,  # + icon: (issue 17) and people: (issue 18): field, key, reading
     "load/readers.py": 367,
     "importers/podcast.py": 365,
 }

@@ -19,10 +19,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
-from ..config import podcast_guid
 from ..errors import UsageError
 from ..link.index import file_slug
 from ..load.values import format_duration, parse_duration
+from ..podcast_config import podcast_guid
 from ..slugs import slugify
 from .common import (
     KNOWN_PREFIXES,
