@@ -14,7 +14,6 @@ MAX_LINES = 350
 # modules over the limit today, at the size they may not grow past (issue 13: to be split)
 OVER = {
     "load/readers.py": 367,
-    "importers/podcast.py": 365,
 }
 
 
