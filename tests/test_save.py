@@ -66,14 +66,6 @@ def edit_first_paragraph(root: Path, n: int) -> None:
         path.write_text(f"{front}{sep}\nA new opening {n}, on the stalemate.\n{body}")
 
 
-def touch(root: Path, n: int) -> None:
-    """Saved without a change: the same bytes, a new time."""
-    files = essays(root)
-    if files:
-        path = files[n % len(files)]
-        path.write_text(path.read_text())
-
-
 @settings(
     max_examples=12,
     deadline=None,
@@ -81,7 +73,7 @@ def touch(root: Path, n: int) -> None:
 )
 @given(
     st.lists(
-        st.tuples(st.sampled_from([*EDITS, edit_first_paragraph, touch]), st.integers(0, 50)),
+        st.tuples(st.sampled_from([*EDITS, edit_first_paragraph]), st.integers(0, 50)),
         min_size=1,
         max_size=6,
     )
