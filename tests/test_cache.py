@@ -155,8 +155,10 @@ def edit_media_keeping_time(root: Path, n: int) -> None:
 
 def touch(root: Path, n: int) -> None:
     """Saved again as it was: new times, the same bytes."""
-    path = essays(root)[n % len(essays(root))]
-    path.write_bytes(path.read_bytes())
+    files = essays(root)
+    if files:
+        path = files[n % len(files)]
+        path.write_bytes(path.read_bytes())
 
 
 def break_and_mend(root: Path, n: int) -> None:
