@@ -143,6 +143,20 @@ def test_a_wikilink_to_nothing_names_a_phrase_and_one_to_an_item_is_a_link(site,
     assert found["examples"][0]["text"] == "The [[security-guarantees|guarantees]] failed."
 
 
+def test_a_wikilink_to_nothing_is_not_matched_against_every_name_in_the_site(site, monkeypatch):
+    """An imported archive links to many concepts it does not have yet; whether a target
+    exists is all `suggest` asks, never what it might have meant (the build's did-you-mean
+    compares it with every name in the site, each time)."""
+    root = site(essays(*["The [[security-guarantees]] held."] * 3))
+
+    def did_you_mean(*args):
+        raise AssertionError("a did-you-mean was asked for")
+
+    monkeypatch.setattr("site_builder.link.index.did_you_mean", did_you_mean)
+    found = suggest(load_config(root))
+    assert [s.text for s in found.concepts] == ["security guarantees"]
+
+
 def test_the_best_are_used_most_and_longest_and_a_part_used_only_in_them_is_not_listed(site, cli):
     spread = ["They were in a mutually hurting stalemate again."] * 4
     burst = [

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from markdown_it import MarkdownIt
 
@@ -94,10 +95,11 @@ def _read_slice(
     is: see pool.py)."""
     items, index, matcher = shared
     md = make_markdown()
-    read = {}
+    read, seen = {}, {}
     for key in keys:
-        piece = _piece(items[key], md, index.resolve_wikilink)
-        read[key] = (piece, words_of(piece.runs, matcher))
+        # whether a wikilink's target exists is all that matters here, not what it might be
+        piece = _piece(items[key], md, partial(index.resolve_wikilink, hint=False))
+        read[key] = (piece, words_of(piece.runs, matcher, seen))
     return read
 
 
