@@ -144,7 +144,13 @@ def _pairs(
     }
     if not likely:
         return uses, likely, [set() for _ in pieces]
-    starts = [set(compress(count(), map(likely.__contains__, pairwise(words)))) for words in pieces]
+    firsts = {g[0] for g in likely}  # a piece without one of these has none of them
+    starts = [
+        set(compress(count(), map(likely.__contains__, pairwise(words))))
+        if not firsts.isdisjoint(words)
+        else set()
+        for words in pieces
+    ]
     in_pieces = Counter(
         chain.from_iterable(
             {(words[i], words[i + 1]) for i in at} for words, at in zip(pieces, starts, strict=True)
