@@ -236,10 +236,37 @@ def test_new_concept_writes_the_best_for_the_author_to_define_and_keeps_what_is_
     assert path.read_text(encoding="utf-8") == "---\nterm: Front line\ndefinition: Mine.\n---\n"
 
 
+def test_new_person_writes_the_best_names_for_the_author_to_describe_and_keeps_what_is_there(
+    site, cli
+):
+    root = site(
+        essays(
+            "I asked Dr. Ines Carvalho about it. When Lena Hartvig spoke, we listened.",
+            "Ines Carvalho\u2019s answer came later. Lena Hartvig agreed.",
+            "Ines Carvalho again.",
+        )
+    )
+    run = cli("suggest", "--root", root, "--new", "person", "1")
+    assert run.code == 0, run.err
+    assert run.out.split() == [f"{root}/content/people/ines-carvalho.md"]
+    data = content_files(root / "content" / "people")["ines-carvalho.md"]
+    assert data["name"] == "Ines Carvalho"
+    assert "bio" not in data  # the author's to write
+    # she is a person now: not suggested again, and the next name is the first
+    assert texts(suggested(cli, root), "people") == ["lena hartvig"]
+    # a file already there (another Lena's) is kept as it is, and said so
+    path = root / "content" / "people" / "lena-hartvig.md"
+    path.write_text("---\nname: Lena Hartvig-Berg\n---\n", encoding="utf-8")
+    again = cli("suggest", "--root", root, "--new", "person", "1")
+    assert again.code == 0 and again.out.split() == []
+    assert "kept:" in again.err and "lena-hartvig.md already exists" in again.err
+    assert path.read_text(encoding="utf-8") == "---\nname: Lena Hartvig-Berg\n---\n"
+
+
 def test_wrong_arguments_are_usage_errors(site, cli, capsys):
     root = site(essays("A text."))
     for args, words in (
-        (["--new", "essay", "2"], "--new takes what to make (concept)"),
+        (["--new", "essay", "2"], "--new takes what to make (concept or person)"),
         (["--new", "concept", "two"], "--new takes what to make"),
         (["--limit", "0"], "1 or more"),
         (["--min-count", "x"], "invalid int value"),
