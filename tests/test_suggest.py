@@ -191,6 +191,32 @@ def test_random_neighbours_are_not_phrases():
     assert len(counts.pieces[("ceasefire", "monitors")]) == 50
 
 
+def test_words_are_read_as_the_token_pattern_reads_them_whatever_the_spacing():
+    """The text is split at spaces before the token pattern sees it (for speed): the words,
+    dashes, apostrophes, emphasis and punctuation come out as the pattern alone reads them."""
+    import random
+
+    from site_builder.suggest.phrases import TOKEN
+
+    rng = random.Random(7)
+    alphabet = [
+        "war",
+        "Cease",
+        "fire",
+        "o",
+        "ßa",
+        "élan",
+        "42",
+        *" \t\n\u00a0-'\u2019*_.,;:!?\u2014|",
+    ]
+    seen: dict = {}
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        expected = TOKEN.findall(text.lower().replace("\u2019", "'"))
+        assert words_of([(1, text)], seen=seen) == expected, text
+        assert words_of([(1, text)]) == expected, text
+
+
 def test_names_are_candidate_people_and_a_person_on_file_is_not(site, cli):
     root = site(
         essays(
