@@ -339,6 +339,26 @@ def test_reading_in_worker_processes_suggests_the_same(tmp_path):
     assert alone.concepts[0].pieces == 30
 
 
+def test_the_cyclic_collector_is_off_while_suggest_counts_and_on_again_after(site, monkeypatch):
+    """As in a build: its passes over the millions of words and phrases kept find nothing."""
+    import gc
+
+    import site_builder.suggest as module
+
+    root = site(essays("A ceasefire line.", "The ceasefire line."))
+    collecting = []
+    count = module.count_phrases
+
+    def counting(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(module, "count_phrases", counting)
+    assert gc.isenabled()
+    assert [s.text for s in suggest(load_config(root)).concepts] == ["ceasefire line"]
+    assert collecting == [False] and gc.isenabled()
+
+
 def test_the_readme_documents_the_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "site-builder suggest" in readme and "--new concept" in readme

@@ -9,6 +9,7 @@ example sentences, in the pieces already known to use them (rank.py).
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import Counter
@@ -53,6 +54,24 @@ def suggest(
     `limit` of each; the Markdown is read in `jobs` processes. A file that cannot be read is
     an error, as in `check`. `timings`, if given, gets the (wall, CPU) seconds of each step,
     worker processes included: load, read (the Markdown, into words), count (and rank)."""
+    # as in a build (build.py): millions of objects that live to the end, and almost no
+    # cycles; the collector's passes over them (in each worker too) are for nothing
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _suggest(config, min_pieces, limit, jobs, timings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _suggest(
+    config: SiteConfig,
+    min_pieces: int,
+    limit: int,
+    jobs: int,
+    timings: dict[str, tuple[float, float]] | None,
+) -> Suggestions:
     clock = [(time.perf_counter(), sum(os.times()[:4]))]
 
     def lap(step: str) -> None:
