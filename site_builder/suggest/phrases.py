@@ -132,7 +132,7 @@ def _pairs(
     """The two-word phrases kept (in enough pieces, and together more than by chance), their
     uses, and where in each piece one starts. Whether two words go together is known from the
     count of every pair, one pass of C-level iterators; the pieces are searched only for the
-    few pairs that do (none, in text of random neighbours), and those are counted by piece."""
+    few pairs that do (hardly any, in text of random neighbours), counted there by piece."""
     uses: Counter[Gram] = Counter(chain.from_iterable(map(pairwise, pieces)))
     likely = {
         g
