@@ -25,8 +25,11 @@ PROMISES = "content/essays/2026-05-09-paper-promises.md"
 
 # Pagefind behind a stand-in that notes its pid in $STARTS and then does what $CONTROL says:
 # wait that many seconds first, or fail. It execs Pagefind, so it is one process throughout.
+# Ctrl-C ends it as it ends Pagefind, even when the tests run where SIGINT is ignored (a shell
+# without job control starts background jobs so, and children inherit that)
 STAND_IN = """
-import os, sys, time
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 with open(os.environ["STARTS"], "a") as f:
     f.write(f"{os.getpid()}\\n")
 try:

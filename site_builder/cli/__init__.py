@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
         "--min-count", type=int, default=2, metavar="N", help="used in N pieces or more (2)"
     )
     suggest.add_argument(
-        "--new", nargs=2, metavar=("KIND", "N"), help="write the best N: --new concept 5"
+        "--new", nargs=2, metavar=("KIND", "N"), help="write the best N: --new concept|person 5"
     )
     suggest.add_argument("--json", action="store_true", help="print JSON")
     suggest.set_defaults(run=run_suggest)
