@@ -43,9 +43,13 @@ class Links:
 
 
 def link_site(
-    index: SiteIndex, parsed: Mapping[str, Parsed], known_paths: frozenset[str]
+    index: SiteIndex,
+    parsed: Mapping[str, Parsed],
+    known_paths: frozenset[str],
+    reading_memo: dict | None = None,
 ) -> tuple[Links, list[Diagnostic]]:
-    """Resolve front-matter references, wikilink anchors and root-relative links."""
+    """Resolve front-matter references, wikilink anchors and root-relative links; with a
+    `reading_memo`, related reading is picked again only if what it is picked from changed."""
     problems: list[Diagnostic] = []
     items = sorted(index.by_key.values(), key=newest_first)
     episode_of: dict[str, Episode] = {}
@@ -137,7 +141,12 @@ def link_site(
         related=sorted_related,
         tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
         reading=related_reading(
-            items, concepts_of, pins, _companions(items, episode_of, essays_of), index.series
+            items,
+            concepts_of,
+            pins,
+            _companions(items, episode_of, essays_of),
+            index.series,
+            reading_memo,
         ),
     ), problems
 
