@@ -60,8 +60,8 @@ def still_built(root: Path, output: Path, view: str, now: datetime) -> Manifest 
         not isinstance(found, Manifest)
         or found.view != view
         or (found.until is not None and now >= found.until)
+        or read_inputs(found.folders, found.files) != found.inputs  # first: what an edit changes
         or not still_there(output, found.outputs)
-        or read_inputs(found.folders, found.files) != found.inputs
     ):
         return None
     return found
