@@ -426,3 +426,14 @@ def test_a_new_title_reparses_only_the_pages_that_link_to_it(project):
         assert tree(out) == build(project, project / "clean", use_cache=False)
         shutil.rmtree(project / "clean")
     assert ">New First</a>" in (out / "essays/second/index.html").read_text()
+
+
+def test_a_site_with_people_builds_again_with_nothing_changed(fixture_site, cli):
+    """The cache on disk holds no link graph: a build that reuses every page links the site
+    again for what people pages list (it used to stop at the graph it did not have)."""
+    root = fixture_site("podcast")
+    shutil.copytree(Path(__file__).parent / "sites/people", root, dirs_exist_ok=True)
+    assert cli("build", "--root", root).code == 0
+    run = cli("build", "--root", root)
+    assert run.code == 0 and re.match(r"Built (\d+) pages .*, \1 of them cached", run.out)
+    assert tree(root / "output") == build(root, root / "clean", use_cache=False)

@@ -102,7 +102,9 @@ def _graph(
     """The link graph and the glossary's facts: the last build's when nothing changed, the
     last build's with the dirty bodies relinked when only bodies did, else made anew."""
     config, index = site.config, site.index
-    if reuse.settled:  # the last build's pages stand as they are, and so do its warnings
+    # the last build's pages stand as they are, and so do its warnings; `build` keeps no
+    # graph on disk, and what people pages list is made from it: it links the site again
+    if reuse.settled and cache.links is not None:
         return cache.links, cache.glossary_facts, list(cache.link_warnings)
     if reuse.dirty is not None and cache.links:
         # only bodies changed: the graph is the same but for what the dirty items say
