@@ -41,8 +41,7 @@ MUTANTS = (
     Mutant(
         "excerpt-tags",
         "site_builder/incremental/state.py",
-        "            paths.update("
-        "f\"{tag_folder(tag_slug(tag))}index.html\" for tag in item.tags)\n",
+        '            paths.update(f"{tag_folder(tag_slug(tag))}index.html" for tag in item.tags)\n',
         "",
         ("tests/test_incremental.py",),
     ),

@@ -26,6 +26,7 @@ from generate import generate
 from site_builder.config import load_config
 from site_builder.link.graph import link_site
 from site_builder.link.index import build_index, build_matcher, newest_first
+from site_builder.link.people import cast_of
 from site_builder.link.reading import related_reading, resolve_pins
 from site_builder.load import load_content
 from site_builder.markdown import make_markdown
@@ -49,7 +50,8 @@ def measure(root: Path, jobs: int) -> tuple[int, float, float, float]:
     start = time.perf_counter()
     run_sliced(_parse, (index, matcher, config.autolink), list(index.by_key), jobs, parsed.update)
     parse_time = time.perf_counter() - start
-    links, _ = link_site(index, parsed, frozenset())
+    cast = cast_of(config, index)
+    links, _ = link_site(index, parsed, frozenset(), cast.credited)
     ordered = sorted(index.by_key.values(), key=newest_first)
     concepts_of: dict[str, list] = {}
     for concept, refs in links.referrers.items():
@@ -59,7 +61,7 @@ def measure(root: Path, jobs: int) -> tuple[int, float, float, float]:
     best = float("inf")
     for _ in range(3):
         start = time.process_time()
-        reading = related_reading(ordered, concepts_of, pins, {})
+        reading = related_reading(ordered, concepts_of, cast.credited, pins, {}, index.series)
         best = min(best, time.process_time() - start)
     pieces = len(reading.picks)
     features = sum(len(concepts_of.get(k, ())) for k in reading.picks) / max(pieces, 1)

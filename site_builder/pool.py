@@ -65,9 +65,11 @@ def run_sliced(
             jobs, mp_context=context, initializer=_share, initargs=(os.getpid(), work, shared)
         ) as pool,
         _killed_on_exit(pool),
-        _terminate_raises(),
+        _terminate_raises() as terminated,
     ):
         for part in pool.map(_run, slices):
+            if terminated:  # a SIGTERM whose SystemExit a fork hook printed and swallowed
+                raise SystemExit(128 + terminated[0])
             take(part)
     return results
 
@@ -85,19 +87,23 @@ def _killed_on_exit(pool: ProcessPoolExecutor) -> Iterator[None]:
 
 
 @contextmanager
-def _terminate_raises() -> Iterator[None]:
+def _terminate_raises() -> Iterator[list[int]]:
     """SIGTERM raises SystemExit while the pool runs, so that the workers are killed and the
-    build's temporary folder removed (it is only possible in the main thread)."""
+    build's temporary folder removed (it is only possible in the main thread). The signals
+    received are yielded too: one that lands in the hooks `os.fork` runs in the parent has its
+    exception ignored, and the pool's loop must raise it again."""
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def terminate(signum: int, frame: object) -> None:
+        received.append(signum)
         raise SystemExit(128 + signum)
 
     before = signal.signal(signal.SIGTERM, terminate)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGTERM, before)
 

@@ -41,6 +41,9 @@ START = {
         "---\ntitle: Second\ndate: 2024-02-01\n---\n\nA ripe moment, said [[first]].\n"
     ),
     "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\n\nAbout the stalemate.\n",
+    # people link after the graph (their pages list what mentions them), even when the last
+    # build's pages all stand
+    "content/people/mara-linden.md": "---\nname: Mara Linden\n---\n\nShe writes on ripeness.\n",
     "content/media/note.txt": "notes\n",
 }
 
@@ -150,6 +153,14 @@ def edit_media_keeping_time(root: Path, n: int) -> None:
     same_size_edit(path, text, text.swapcase())
 
 
+def touch(root: Path, n: int) -> None:
+    """Saved again as it was: new times, the same bytes."""
+    files = essays(root)
+    if files:
+        path = files[n % len(files)]
+        path.write_bytes(path.read_bytes())
+
+
 def break_and_mend(root: Path, n: int) -> None:
     path = root / "content/pages/about.md"
     if "[[nowhere]]" in path.read_text():
@@ -183,6 +194,7 @@ EDITS = [
     edit_media,
     edit_media_keeping_time,
     break_and_mend,
+    touch,
 ]
 
 
@@ -426,14 +438,3 @@ def test_a_new_title_reparses_only_the_pages_that_link_to_it(project):
         assert tree(out) == build(project, project / "clean", use_cache=False)
         shutil.rmtree(project / "clean")
     assert ">New First</a>" in (out / "essays/second/index.html").read_text()
-
-
-def test_a_site_with_people_builds_again_with_nothing_changed(fixture_site, cli):
-    """The cache on disk holds no link graph: a build that reuses every page links the site
-    again for what people pages list (it used to stop at the graph it did not have)."""
-    root = fixture_site("podcast")
-    shutil.copytree(Path(__file__).parent / "sites/people", root, dirs_exist_ok=True)
-    assert cli("build", "--root", root).code == 0
-    run = cli("build", "--root", root)
-    assert run.code == 0 and re.match(r"Built (\d+) pages .*, \1 of them cached", run.out)
-    assert tree(root / "output") == build(root, root / "clean", use_cache=False)

@@ -1,7 +1,7 @@
 """Front matter as the site reads it: YAML 1.1 surprises, dates, encodings, line endings.
 
-Unit tests of `site_builder.load.frontmatter` and `site_builder.load.fields` (RELIABILITY E3-E6, E17,
-F1, F2), plus the few end-to-end checks that only a build can show (output bytes, time zones).
+Unit tests of `site_builder.load.frontmatter` and `site_builder.load.fields` (RELIABILITY E3-E6,
+E17, F1, F2), plus the few end-to-end checks that only a build can show (output bytes, time zones).
 """
 
 from __future__ import annotations

@@ -63,6 +63,10 @@ EDITS = {
         "episode: talk\nrelated: false\n",
     ),
     "deleted concept": lambda r: (r / "content/glossary/ceasefire.md").unlink(),
+    "the first person on a site without people (every page's menu gains People)": lambda r: (
+        (r / "content/people").mkdir()
+        or (r / "content/people/mara-linden.md").write_text("---\nname: Mara Linden\n---\n")
+    ),
     "template": lambda r: (
         (r / "templates").mkdir()
         or (r / "templates/404.html").write_text(

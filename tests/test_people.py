@@ -92,6 +92,19 @@ def test_people_lists_everyone_hosts_first(built):
     assert search.select_one('input[name=kind][value="Person"]') is not None
 
 
+def test_the_menu_leads_to_people_on_every_page_of_a_site_that_has_them(built, tmp_path):
+    def menu(result, path):
+        return [a.get_text() for a in soup(result, path).select(".site-nav a")]
+
+    for path in ("index.html", "essays/with-noor/index.html", "people/index.html"):
+        assert menu(built, path)[:5] == ["Essays", "Episodes", "Glossary", "People", "Tags"]
+    here = soup(built, "people/noor-haddad/index.html").select_one(".site-nav a[aria-current]")
+    assert (here.get_text(), here["aria-current"]) == ("People", "true")
+    without = tmp_path / "without"
+    shutil.copytree(SITES / "podcast", without)
+    assert "People" not in menu(build(without), "index.html")
+
+
 def test_hosts_and_guests_link_to_their_pages_and_other_names_stay_text(tmp_path):
     root = people_site(tmp_path)
     edit(
@@ -268,23 +281,6 @@ def test_json_ld_says_who_a_person_is_and_who_is_on_an_episode(built):
             "url": "https://example.org/show/people/noor-haddad/",
         }
     ]
-
-
-def test_each_item_says_which_people_it_is_with(tmp_path, monkeypatch):
-    # what related reading reads ("also with …"): the slugs of the people on each item, those
-    # it credits first, then those it mentions
-    import site_builder.steps.link
-
-    made = []
-    real = site_builder.steps.link.link_people
-    monkeypatch.setattr(
-        site_builder.steps.link, "link_people", lambda *args: made.append(real(*args)) or made[-1]
-    )
-    build(people_site(tmp_path))
-    people, problems = made[0]
-    assert problems == []
-    assert people.slugs["episodes/talk"] == ("mara-linden", "a-and-b")
-    assert people.slugs["essays/with-noor"] == ("noor-haddad",)
 
 
 def test_new_person_writes_a_file_that_builds(tmp_path, cli, monkeypatch):

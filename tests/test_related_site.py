@@ -121,6 +121,33 @@ def test_each_piece_shows_up_to_three_related_pieces_each_with_its_reason(tmp_pa
     )
 
 
+def test_people_credited_but_never_named_in_the_text_relate_pieces_too(tmp_path):
+    # a guest on two episodes, and an essay about her: none of the three names her in its text
+    root = _site(tmp_path, {"2026-02-10-second.md": (
+        "title: Second\ndate: 2026-02-10\npeople: [ines-carvalho]\n---\nNothing."
+    )})  # fmt: skip
+    (root / "content/people").mkdir()
+    (root / "content/people/ines-carvalho.md").write_text(
+        "---\nname: Dr. Ines Carvalho\nroles: [guest]\n---\n"
+    )
+    for n, (date, guests) in enumerate(
+        (("2026-07-01", "[ines-carvalho]"), ("2026-08-01", "[]"), ("2026-09-01", "[]"),
+         ("2026-10-01", "[Dr. Ines Carvalho]")), start=2
+    ):  # fmt: skip
+        (root / f"content/episodes/00{n}-e{n}.md").write_text(
+            f"---\ntitle: E{n}\nnumber: {n}\ndate: {date}\nguests: {guests}\n---\nTalk.\n"
+        )
+    files = make_site(load_config(root), now=NOW).files
+    with_her = "also with Dr. Ines Carvalho"
+    assert [(e[0], e[3]) for e in related(files, "episodes/e5/index.html")] == [
+        ("E2", with_her),
+        ("Second", with_her),
+    ]
+    assert ("E5", "/episodes/e5/", "Episode 5 · 1 October 2026", with_her) in related(
+        files, "essays/second/index.html"
+    )
+
+
 def test_the_block_has_a_heading_in_order_and_none_where_nothing_is_shared(tmp_path):
     alone = {"2026-07-01-alone.md": "title: Alone\ndate: 2026-07-01\n---\nX."}
     files = make_site(load_config(_site(tmp_path, alone)), now=NOW).files

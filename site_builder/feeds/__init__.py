@@ -1,5 +1,6 @@
 """Which feeds the site has: Atom and JSON feeds of the site, of each tag and of each concept;
-the podcast's RSS (feeds/podcast, checked by feeds/podcast_checks) and its chapters; glossary.json."""
+the podcast's RSS (feeds/podcast, checked by feeds/podcast_checks) and its chapters;
+glossary.json."""
 
 from __future__ import annotations
 

@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from email.utils import format_datetime
 from urllib.parse import quote
 
-from ..config import PODCAST_NAMESPACE, SiteConfig, podcast_guid
+from ..config import SiteConfig
 from ..link.people import People
 from ..model import Episode, Funding
+from ..podcast_config import PODCAST_NAMESPACE, podcast_guid
 from ..render.views import View
 from ..routes import PODCAST_FEED, episode_files, is_remote
 from .atom import media_url

@@ -24,7 +24,8 @@ def plan_import(
         from .posts import import_posts, read_feed_posts
 
         return import_posts(*read_feed_posts(data, source), root, download)
-    from .podcast import import_podcast, read_feed
+    from .podcast import import_podcast
+    from .podcast_feed import read_feed
 
     local = None if re.match(r"https?://", source) else Path(source).expanduser().absolute().parent
     feed, notes = read_feed(data, source, local, owner)

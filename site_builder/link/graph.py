@@ -14,7 +14,7 @@ from ..errors import Diagnostic, did_you_mean
 from ..load.values import parse_whole_number
 from ..markdown import Parsed
 from ..markdown.mentions import Mention
-from ..model import Concept, Episode, Essay, Item
+from ..model import Concept, Episode, Essay, Item, Person
 from ..routes import tag_slug
 from ..slugs import fold
 from .index import SiteIndex, newest_first
@@ -46,9 +46,11 @@ def link_site(
     index: SiteIndex,
     parsed: Mapping[str, Parsed],
     known_paths: frozenset[str],
+    credited: Mapping[str, tuple[Person, ...]],
     reading_memo: dict | None = None,
 ) -> tuple[Links, list[Diagnostic]]:
-    """Resolve front-matter references, wikilink anchors and root-relative links; with a
+    """Resolve front-matter references, wikilink anchors and root-relative links; `credited`:
+    the people each item's credits name (see Cast.credited), for related reading; with a
     `reading_memo`, related reading is picked again only if what it is picked from changed."""
     problems: list[Diagnostic] = []
     items = sorted(index.by_key.values(), key=newest_first)
@@ -143,6 +145,7 @@ def link_site(
         reading=related_reading(
             items,
             concepts_of,
+            credited,
             pins,
             _companions(items, episode_of, essays_of),
             index.series,

@@ -6,7 +6,7 @@ names and references, never items x people."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -39,15 +39,13 @@ class Moment(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class People:
-    """What the site knows of its people. `slugs` gives, for each item, the people it is with
-    or about (its credits first, then those it mentions), for related reading to read."""
+    """What the site knows of its people."""
 
     people: tuple[Person, ...]  # hosts first, then by name
     credits: Mapping[str, tuple[Credit, ...]]  # item key -> hosts then guests, or `people:`
     episodes: Mapping[str, tuple[tuple[Episode, str], ...]]  # person key -> (episode, role)
     mentions: Mapping[str, tuple[Reference, ...]]  # person key -> references, newest first
     moments: Mapping[str, tuple[Moment, ...]]  # person key -> turns in transcripts
-    slugs: Mapping[str, tuple[str, ...]]  # item key -> person slugs
     images: Mapping[str, str]  # person key -> their image at a web size: a path, or a URL
     author: Person | None = None  # the site's author, when they have a page
     named: Mapping[str, Person] = field(default_factory=dict)  # see Cast.named
@@ -72,6 +70,9 @@ class Cast:
     credits: Mapping[str, tuple[Credit, ...]]  # episode key -> hosts, then guests
     author: Person | None  # the site's author, when they have a page
     moments: Mapping[str, tuple[Moment, ...]]  # person key -> their turns, newest episode first
+    # item key -> the people its credits name: an episode's hosts and guests, an essay's
+    # `people:` (related reading weighs them as it weighs the people a text names)
+    credited: Mapping[str, tuple[Person, ...]]
 
     @property
     def shape(self) -> tuple:
@@ -100,12 +101,16 @@ def cast_of(config: SiteConfig, index: SiteIndex) -> Cast:
         if isinstance(item, Episode)
     }
     author = named.get(fold(config.author.name)) if config.author else None
+    credited = {key: _people(c.person for c in names) for key, names in credits.items()}
+    for item in index.by_key.values():
+        if isinstance(item, Essay) and item.people:  # an unknown name: link_people says so
+            credited[item.key] = _people(named.get(fold(name)) for name in item.people)
     moments: dict[str, list[Moment]] = defaultdict(list)
     for item in sorted(index.by_key.values(), key=newest_first):
         if isinstance(item, Episode):
             for moment, person in _turns(item, named):
                 moments[person.key].append(moment)
-    return Cast(people, named, credits, author, {k: tuple(v) for k, v in moments.items()})
+    return Cast(people, named, credits, author, {k: tuple(v) for k, v in moments.items()}, credited)
 
 
 def link_people(
@@ -136,7 +141,6 @@ def link_people(
         {k: tuple(v) for k, v in episodes.items()},
         mentions,
         cast.moments,
-        _slugs(credits, mentions),
         images,
         cast.author,
         named,
@@ -154,6 +158,10 @@ def _names(people: Sequence[Person]) -> dict[str, Person]:
         for name in (person.slug, person.title, *person.aliases):
             named.setdefault(fold(name), person)
     return named
+
+
+def _people(found: Iterable[Person | None]) -> tuple[Person, ...]:
+    return tuple({p.key: p for p in found if p is not None}.values())
 
 
 def _credit(role: str, name: str, named: Mapping[str, Person]) -> Credit:
@@ -207,20 +215,6 @@ def _references(
     seen = {r.item.key for r in refs}
     refs += [Reference(i, ()) for i in listed.get(person.key, ()) if i.key not in seen]
     return tuple(sorted(refs, key=lambda r: newest_first(r.item)))
-
-
-def _slugs(
-    credits: Mapping[str, tuple[Credit, ...]], mentions: Mapping[str, tuple[Reference, ...]]
-) -> dict[str, tuple[str, ...]]:
-    found: dict[str, dict[str, None]] = defaultdict(dict)
-    for key, names in credits.items():
-        for credit in names:
-            if credit.person is not None:
-                found[key][credit.person.slug] = None
-    for person, refs in sorted(mentions.items()):
-        for ref in refs:
-            found[ref.item.key][person.removeprefix("people/")] = None
-    return {key: tuple(slugs) for key, slugs in found.items()}
 
 
 def _images(

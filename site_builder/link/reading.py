@@ -38,6 +38,7 @@ def is_piece(item: Item) -> bool:
 def related_reading(
     items: Sequence[Item],
     concepts_of: Mapping[str, Iterable[Item]],
+    credited: Mapping[str, Iterable[Person]],
     pins: Mapping[str, tuple[str, ...]],
     linked: Mapping[str, Collection[str]],
     series: SeriesLinks,
@@ -47,7 +48,8 @@ def related_reading(
     breaks ties), given the concepts each item refers to (`concepts_of`: item key -> concepts),
     the pins `resolve_pins` found, and what each page links to already (an essay's episode,
     an episode's essays), which related reading would only repeat; `series`: which series
-    each piece is part of. The people a piece is with are those its text names. `memo` keeps
+    each piece is part of. The people a piece is with are those its credits name (`credited`:
+    an episode's hosts and guests, an essay's `people:`) and those its text names. `memo` keeps
     the last picks with what they were picked from: a rebuild that changes none of it (most
     edits) does not pick again, the most costly part of linking a site."""
     pieces = [i for i in items if is_piece(i)]
@@ -56,7 +58,8 @@ def related_reading(
     for item in pieces:
         named = concepts_of.get(item.key, ())
         concepts = [c for c in named if isinstance(c, Concept)]
-        people = [p for p in named if isinstance(p, Person)]  # one matcher finds both
+        mentioned = (p for p in named if isinstance(p, Person))  # one matcher finds both
+        people = list({p.key: p for p in (*credited.get(item.key, ()), *mentioned)}.values())
         names.update((f"concept/{c.slug}", c.title) for c in concepts)
         names.update((f"person/{p.slug}", p.title) for p in people)
         tags = {tag_slug(t): t for t in item.tags}

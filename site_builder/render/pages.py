@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..config import SiteConfig
 from ..errors import ContentError, Diagnostic
-from ..link.glossary import Glossary, often_with
+from ..link.glossary import Glossary
 from ..link.graph import Links
 from ..link.index import SiteIndex, newest_first
 from ..link.people import People
@@ -22,11 +22,11 @@ from ..markdown import Parsed
 from ..model import Concept, Episode, Essay, Item, Page
 from ..routes import tag_folder, tag_slug
 from ..slugs import fold
-from .conceptmap import Node, neighbourhood_map, relation_list, site_map
+from .glossary import concept_context, glossary_context
 from .people import people_globals, people_pages
 from .series import SeriesOf, series_jobs
 from .theme import make_environment, template_frame, theme_dirs
-from .views import View, backlink_groups, episode_label, format_date
+from .views import View, episode_label, format_date
 
 # A page to render: output path, template, the item it shows (if any), and its context, made
 # only when the page is rendered (a rebuild of a few pages costs a few pages).
@@ -151,13 +151,7 @@ class Renderer:
         page(
             "glossary/index.html",
             "glossary.html",
-            context=lambda: dict(
-                letters=self._by_letter(concepts),
-                mentions=self.glossary.mentions,
-                concept_map=Markup(self._site_map(concepts)),
-                map_list=Markup(relation_list(*self._map_graph(concepts))),
-                term_set=self._term_set(concepts),
-            ),
+            context=partial(glossary_context, self, concepts),
         )
         page(
             "tags/index.html",
@@ -197,7 +191,7 @@ class Renderer:
                 ),
             )
         for item in concepts:
-            page(self._path(item), "concept.html", item, partial(self._concept_context, item))
+            page(self._path(item), "concept.html", item, partial(concept_context, self, item))
         jobs += series_jobs(self)
         for item in ordered:
             if isinstance(item, Page):
@@ -279,84 +273,6 @@ class Renderer:
     def _concepts_of(self, item: Item) -> list[View]:
         found = (self.index.by_key.get(f"glossary/{slug}") for slug in item.concepts)
         return [self.view(c) for c in found if c is not None]
-
-    def _concept_context(self, concept: Concept) -> dict[str, Any]:
-        refs = self.links.referrers.get(concept.key, ())
-        groups = backlink_groups(refs, self.view)
-        dated = [r.item for r in refs if r.item.date and r.item.kind != "concept"]
-        first = min(dated, key=lambda i: (i.date, i.path)) if dated else None
-        related = self.views(self.links.related.get(concept.key, ()))
-        often = [
-            (self.view(c), n)
-            for c, n in often_with(self.glossary, self.links, self.index, concept.key)
-        ]
-        relations = [
-            (label, self.views(cs)) for label, cs in self.glossary.relations.get(concept.key, ())
-        ]
-        neighbours = {v.key: v for v in related}
-        for _, views in relations:
-            neighbours.update({v.key: v for v in views})
-        for view, _ in often:
-            neighbours.setdefault(view.key, view)
-        local = neighbourhood_map(
-            self._node(concept),
-            [self._node(v.item) for v in sorted(neighbours.values(), key=lambda v: fold(v.title))],
-            f"{concept.title} and the concepts around it",
-        )
-        feed = (f"{self.config.title}: {concept.title}", self.index.url(concept) + "feed.xml")
-        return dict(
-            feeds=[feed] if refs else [],
-            related=related,
-            referrers=groups,
-            first=first and self.view(first),
-            mention_count=self.glossary.mentions.get(concept.key, 0),
-            often_with=often,
-            relations=relations,
-            local_map=Markup(local) if neighbours else None,
-        )
-
-    def _term_set(self, concepts: list[Concept]) -> dict[str, Any]:
-        """schema.org DefinedTermSet data; templates serialise it with `tojson`."""
-        name = f"{self.config.title} glossary"
-        return {
-            "@context": "https://schema.org",
-            "@type": "DefinedTermSet",
-            "name": name,
-            "url": self.abs_url("glossary/"),
-            "hasDefinedTerm": [
-                {
-                    "@type": "DefinedTerm",
-                    "name": c.title,
-                    "description": c.definition,
-                    "url": self.abs_url(self.index.url(c)),
-                }
-                for c in concepts
-            ],
-        }
-
-    def _node(self, concept: Item) -> Node:
-        return Node(
-            concept.key,
-            concept.title,
-            self.index.url(concept),
-            self.glossary.mentions.get(concept.key, 0),
-        )
-
-    def _map_graph(self, concepts: list[Concept]) -> tuple[list[Node], list[tuple[str, str]]]:
-        """The glossary's concepts and the relations between them, as its map draws them."""
-        return [self._node(c) for c in concepts], [(a, b) for a, b, _ in self.glossary.edges]
-
-    def _site_map(self, concepts: list[Concept]) -> str:
-        return site_map(
-            *self._map_graph(concepts), f"Map of the {len(concepts)} concepts in the glossary"
-        )
-
-    def _by_letter(self, concepts: list[Concept]) -> list[tuple[str, list[View]]]:
-        letters: dict[str, list[View]] = {}
-        for concept in concepts:
-            first = fold(concept.title)[:1].upper()
-            letters.setdefault(first if first.isalpha() else "#", []).append(self.view(concept))
-        return sorted(letters.items())
 
     def _sitemap(self, items: list[Item], pages: list[str]) -> list[tuple[str, str]]:
         lastmod = {

@@ -19,7 +19,7 @@ from ..incremental.state import BuildCache, site_shape
 from ..ledger import ledger_text, read_ledger, reconcile, releases
 from ..link.glossary import Glossary, study_glossary
 from ..link.graph import Links, link_site, relink
-from ..link.people import People, cast_of, link_people
+from ..link.people import Cast, People, cast_of, link_people
 from ..load.sidefiles import read_head
 from ..markdown import Parsed
 from ..model import Episode, Item
@@ -66,7 +66,7 @@ def link_pages(
         extra = (*site.view, sorted(known), site.pictures.digest, cast.shape)  # images: Pictures
         shape = site_shape(config, index, parsed, themes, extra, cache.outlines)
     reuse = plan_reuse(cache, shape, index, parsed)
-    links, glossary, found = _graph(site, parsed, cache, reuse, known, now)
+    links, glossary, found = _graph(site, parsed, cache, reuse, known, cast, now)
     people, found_people = link_people(cast, index, links, site.pictures.catalog)
     problems = [*moved, *found, *found_people]
     if cache is not None:
@@ -97,20 +97,22 @@ def _graph(
     cache: BuildCache | None,
     reuse: Reuse,
     known: frozenset[str],
+    cast: Cast,
     now: datetime,
 ) -> tuple[Links, Glossary, list[Diagnostic]]:
     """The link graph and the glossary's facts: the last build's when nothing changed, the
     last build's with the dirty bodies relinked when only bodies did, else made anew."""
     config, index = site.config, site.index
-    # the last build's pages stand as they are, and so do its warnings; `build` keeps no
-    # graph on disk, and what people pages list is made from it: it links the site again
+    # the last build's pages stand as they are, and so do its warnings; a cache read from disk
+    # holds no graph (quicker made again than read back), and people are linked from one
     if reuse.settled and cache.links is not None:
         return cache.links, cache.glossary_facts, list(cache.link_warnings)
     if reuse.dirty is not None and cache.links:
         # only bodies changed: the graph is the same but for what the dirty items say
         links, unresolved = relink(cache.links, index, parsed, reuse.dirty, known)
         return links, cache.glossary_facts, unresolved + cache.link_warnings
-    links, unresolved = link_site(index, parsed, known, cache.reading if cache else None)
+    memo = cache.reading if cache else None
+    links, unresolved = link_site(index, parsed, known, cast.credited, memo)
     glossary, unused = study_glossary(index, links)
     found = unresolved + unused
     if config.podcast:
