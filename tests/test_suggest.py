@@ -143,6 +143,20 @@ def test_a_wikilink_to_nothing_names_a_phrase_and_one_to_an_item_is_a_link(site,
     assert found["examples"][0]["text"] == "The [[security-guarantees|guarantees]] failed."
 
 
+def test_a_wikilink_to_nothing_is_not_matched_against_every_name_in_the_site(site, monkeypatch):
+    """An imported archive links to many concepts it does not have yet; whether a target
+    exists is all `suggest` asks, never what it might have meant (the build's did-you-mean
+    compares it with every name in the site, each time)."""
+    root = site(essays(*["The [[security-guarantees]] held."] * 3))
+
+    def did_you_mean(*args):
+        raise AssertionError("a did-you-mean was asked for")
+
+    monkeypatch.setattr("site_builder.link.index.did_you_mean", did_you_mean)
+    found = suggest(load_config(root))
+    assert [s.text for s in found.concepts] == ["security guarantees"]
+
+
 def test_the_best_are_used_most_and_longest_and_a_part_used_only_in_them_is_not_listed(site, cli):
     spread = ["They were in a mutually hurting stalemate again."] * 4
     burst = [
@@ -175,6 +189,32 @@ def test_random_neighbours_are_not_phrases():
     counts = count_phrases(pieces, 2)
     assert list(counts.pieces) == [("ceasefire", "monitors")]
     assert len(counts.pieces[("ceasefire", "monitors")]) == 50
+
+
+def test_words_are_read_as_the_token_pattern_reads_them_whatever_the_spacing():
+    """The text is split at spaces before the token pattern sees it (for speed): the words,
+    dashes, apostrophes, emphasis and punctuation come out as the pattern alone reads them."""
+    import random
+
+    from site_builder.suggest.phrases import TOKEN
+
+    rng = random.Random(7)
+    alphabet = [
+        "war",
+        "Cease",
+        "fire",
+        "o",
+        "ßa",
+        "élan",
+        "42",
+        *" \t\n\u00a0-'\u2019*_.,;:!?\u2014|",
+    ]
+    seen: dict = {}
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        expected = TOKEN.findall(text.lower().replace("\u2019", "'"))
+        assert words_of([(1, text)], seen=seen) == expected, text
+        assert words_of([(1, text)]) == expected, text
 
 
 def test_names_are_candidate_people_and_a_person_on_file_is_not(site, cli):
@@ -222,10 +262,37 @@ def test_new_concept_writes_the_best_for_the_author_to_define_and_keeps_what_is_
     assert path.read_text(encoding="utf-8") == "---\nterm: Front line\ndefinition: Mine.\n---\n"
 
 
+def test_new_person_writes_the_best_names_for_the_author_to_describe_and_keeps_what_is_there(
+    site, cli
+):
+    root = site(
+        essays(
+            "I asked Dr. Ines Carvalho about it. When Lena Hartvig spoke, we listened.",
+            "Ines Carvalho\u2019s answer came later. Lena Hartvig agreed.",
+            "Ines Carvalho again.",
+        )
+    )
+    run = cli("suggest", "--root", root, "--new", "person", "1")
+    assert run.code == 0, run.err
+    assert run.out.split() == [f"{root}/content/people/ines-carvalho.md"]
+    data = content_files(root / "content" / "people")["ines-carvalho.md"]
+    assert data["name"] == "Ines Carvalho"
+    assert "bio" not in data  # the author's to write
+    # she is a person now: not suggested again, and the next name is the first
+    assert texts(suggested(cli, root), "people") == ["lena hartvig"]
+    # a file already there (another Lena's) is kept as it is, and said so
+    path = root / "content" / "people" / "lena-hartvig.md"
+    path.write_text("---\nname: Lena Hartvig-Berg\n---\n", encoding="utf-8")
+    again = cli("suggest", "--root", root, "--new", "person", "1")
+    assert again.code == 0 and again.out.split() == []
+    assert "kept:" in again.err and "lena-hartvig.md already exists" in again.err
+    assert path.read_text(encoding="utf-8") == "---\nname: Lena Hartvig-Berg\n---\n"
+
+
 def test_wrong_arguments_are_usage_errors(site, cli, capsys):
     root = site(essays("A text."))
     for args, words in (
-        (["--new", "essay", "2"], "--new takes what to make (concept)"),
+        (["--new", "essay", "2"], "--new takes what to make (concept or person)"),
         (["--new", "concept", "two"], "--new takes what to make"),
         (["--limit", "0"], "1 or more"),
         (["--min-count", "x"], "invalid int value"),
@@ -270,6 +337,26 @@ def test_reading_in_worker_processes_suggests_the_same(tmp_path):
     assert alone == shared
     assert alone.concepts[0].text == "ceasefire monitoring mission"
     assert alone.concepts[0].pieces == 30
+
+
+def test_the_cyclic_collector_is_off_while_suggest_counts_and_on_again_after(site, monkeypatch):
+    """As in a build: its passes over the millions of words and phrases kept find nothing."""
+    import gc
+
+    import site_builder.suggest as module
+
+    root = site(essays("A ceasefire line.", "The ceasefire line."))
+    collecting = []
+    count = module.count_phrases
+
+    def counting(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(module, "count_phrases", counting)
+    assert gc.isenabled()
+    assert [s.text for s in suggest(load_config(root)).concepts] == ["ceasefire line"]
+    assert collecting == [False] and gc.isenabled()
 
 
 def test_the_readme_documents_the_command():

@@ -51,8 +51,8 @@ class SiteIndex:
     def url(self, item: Item) -> str:
         return self.base_path + url_path(item)
 
-    def resolve_wikilink(self, target: str) -> WikiTarget:
-        item = self.find(target)
+    def resolve_wikilink(self, target: str, hint: bool = True) -> WikiTarget:
+        item = self.find(target, hint)
         if isinstance(item, Concept):
             # `[[mutually hurting stalemate]]` reads as typed; `[[korea-model]]` shows the term
             named = fold(target) in {fold(n) for n in (item.title, *item.aliases)}
@@ -62,8 +62,9 @@ class SiteIndex:
             )
         return WikiTarget(item.key, self.url(item), item.title)
 
-    def find(self, target: str) -> Item:
-        """The item a wikilink target names; raises UnknownTarget with a hint."""
+    def find(self, target: str, hint: bool = True) -> Item:
+        """The item a wikilink target names; raises UnknownTarget, with a hint unless not
+        `hint` (a did-you-mean compares the target with every name in the site)."""
         section, sep, slug = target.rpartition("/")
         if (
             sep
@@ -93,6 +94,8 @@ class SiteIndex:
         why = self.withheld.get(fold(slug if sep else target))
         if why:
             raise UnknownTarget(f"[[{target}]] links to {why[0]}", why[1])
+        if not hint:
+            raise UnknownTarget(f"unknown link target [[{target}]]")
         names = [
             *(i.slug for items in self.by_slug.values() for i in items),
             *(c.title for c in self.by_term.values()),

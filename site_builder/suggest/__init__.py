@@ -9,11 +9,13 @@ example sentences, in the pieces already known to use them (rank.py).
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from markdown_it import MarkdownIt
 
@@ -27,7 +29,7 @@ from ..model import Concept, Episode, Essay, Item, Person
 from ..pool import run_sliced
 from .names import names_in
 from .phrases import Gram, count_phrases, gram, known_forms, maximal, words_of
-from .prose import plain_runs, prose_runs
+from .prose import Run, plain_runs, prose_runs
 from .rank import Example, Piece, Suggestion, rank
 
 __all__ = ["Example", "Suggestion", "Suggestions", "suggest"]
@@ -52,6 +54,24 @@ def suggest(
     `limit` of each; the Markdown is read in `jobs` processes. A file that cannot be read is
     an error, as in `check`. `timings`, if given, gets the (wall, CPU) seconds of each step,
     worker processes included: load, read (the Markdown, into words), count (and rank)."""
+    # as in a build (build.py): millions of objects that live to the end, and almost no
+    # cycles; the collector's passes over them (in each worker too) are for nothing
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _suggest(config, min_pieces, limit, jobs, timings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _suggest(
+    config: SiteConfig,
+    min_pieces: int,
+    limit: int,
+    jobs: int,
+    timings: dict[str, tuple[float, float]] | None,
+) -> Suggestions:
     clock = [(time.perf_counter(), sum(os.times()[:4]))]
 
     def lap(step: str) -> None:
@@ -71,11 +91,12 @@ def suggest(
     keys = [item.path for item in items]
     shared = ({i.path: i for i in items}, index, build_matcher(index))
     read = run_sliced(_read_slice, shared, keys, jobs)
-    pieces, words = [read[key][0] for key in keys], [read[key][1] for key in keys]
+    pieces = [_piece(item, read[item.path][0]) for item in items]
+    words, names = [read[key][1] for key in keys], [read[key][2] for key in keys]
     lap("read")
     known = known_forms(gram(name) for name in _known_names(loaded.items))
     counts = count_phrases(words, min_pieces, known)
-    named, name_uses = _names(pieces, min_pieces, known)
+    named, name_uses = _names(names, min_pieces, known)
     # a phrase that is a name, or holds one ("professor lena hartvig"), is listed as the name
     phrases = maximal(counts.pieces, known | set(named), counts.uses)
     found = Suggestions(
@@ -89,37 +110,40 @@ def suggest(
 
 def _read_slice(
     shared: tuple[dict[str, Item], SiteIndex, Matcher], keys: Sequence[str]
-) -> dict[str, tuple[Piece, list[str]]]:
-    """The pieces of `keys`, and their words (run in worker processes, as the build's parse
-    is: see pool.py)."""
+) -> dict[str, tuple[tuple[Run, ...], list[str], list[Gram]]]:
+    """The prose of the pieces of `keys`, its words and the names in it (run in worker
+    processes, as the build's parse is: see pool.py; what they send back is only that)."""
     items, index, matcher = shared
     md = make_markdown()
-    read = {}
+    read, seen = {}, {}
     for key in keys:
-        piece = _piece(items[key], md, index.resolve_wikilink)
-        read[key] = (piece, words_of(piece.runs, matcher))
+        # whether a wikilink's target exists is all that matters here, not what it might be
+        runs = _runs(items[key], md, partial(index.resolve_wikilink, hint=False))
+        read[key] = (runs, words_of(runs, matcher, seen), names_in(runs))
     return read
 
 
-def _piece(item: Item, md: MarkdownIt, resolve: Callable) -> Piece:
+def _runs(item: Item, md: MarkdownIt, resolve: Callable) -> tuple[Run, ...]:
     """The piece's title and summary, then its body's own prose."""
     env = {"resolve_wikilink": resolve, "self_key": item.key, "path": item.path}
     runs = list(plain_runs(item.title, item.line_of("title")))
     if item.summary:
         runs += plain_runs(item.summary, item.line_of("summary"))
     runs += prose_runs(md, item.body, item.body_line, env)
+    return tuple(runs)
+
+
+def _piece(item: Item, runs: tuple[Run, ...]) -> Piece:
     month = item.date.strftime("%Y-%m") if item.date else ""
-    lines = tuple(item.body.split("\n"))
-    return Piece(item.path, month, tuple(runs), lines, item.body_line)
+    return Piece(item.path, month, runs, item.body, item.body_line)
 
 
 def _names(
-    pieces: list[Piece], min_pieces: int, known: set[Gram]
+    names: list[list[Gram]], min_pieces: int, known: set[Gram]
 ) -> tuple[dict[Gram, tuple[int, ...]], Counter[Gram]]:
     uses: Counter[Gram] = Counter()
     where: dict[Gram, list[int]] = {}
-    for i, piece in enumerate(pieces):
-        found = names_in(piece.runs)
+    for i, found in enumerate(names):
         uses.update(found)
         for name in set(found):
             where.setdefault(name, []).append(i)

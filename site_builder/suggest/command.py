@@ -1,5 +1,6 @@
-"""`site-builder suggest`: its report (text or JSON) and `--new concept N`, which writes the
-best N phrases as concept files for the author to define. The CLI prints what this returns."""
+"""`site-builder suggest`: its report (text or JSON), `--new concept N`, which writes the best
+N phrases as concept files for the author to define, and `--new person N`, the best N names as
+people for the author to describe. The CLI prints what this returns."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ..scaffold import new_file
 from . import Suggestion, Suggestions, suggest
 
 # what `--new KIND N` can make, and from which list
-MAKES = {"concept": "concepts"}
+MAKES = {"concept": "concepts", "person": "people"}
 
 
 def suggest_command(config: SiteConfig, args: Namespace, prefix: str) -> tuple[str, list[str]]:
@@ -48,8 +49,8 @@ def _new_option(new: list[str] | None) -> tuple[str | None, int]:
 
 
 def _scaffold(config: SiteConfig, best: list[Suggestion], kind: str) -> tuple[list, list[str]]:
-    """A file for each suggestion, its term as the author writes it, capitalised like the
-    glossary's; an existing file is kept, never overwritten."""
+    """A file for each suggestion, its term or name as the author writes it, capitalised like
+    the glossary's; an existing file is kept, never overwritten."""
     made, notes = [], []
     for suggestion in best:
         title = suggestion.text[:1].upper() + suggestion.text[1:]
@@ -83,7 +84,10 @@ def _as_text(found: Suggestions, limit: int, prefix: str) -> str:
             lines.append(f"  {s.text}: {s.pieces} pieces, {s.uses} uses{when if s.months else ''}")
             lines += [f"    {_shown(e.path, prefix)}:{e.line}: {e.text}" for e in s.examples]
         lines.append("")
-    lines.append("`site-builder suggest --new concept N` writes the first N as concepts.")
+    lines.append(
+        "`site-builder suggest --new concept N` writes the first N phrases as concepts,"
+        " `--new person N` the first N names as people."
+    )
     return "\n".join(lines)
 
 

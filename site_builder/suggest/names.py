@@ -22,15 +22,15 @@ def names_in(runs: Iterable[tuple[int, str]]) -> list[Gram]:
     more, with no stop word among them (a sentence's first word is often one: "When Ines
     Carvalho" is "Ines Carvalho")."""
     found: list[Gram] = []
-    for _, text in runs:
-        for match in NAME.finditer(text):
-            part: list[str] = []
-            for word in (*match.group().split(), ""):
-                key = word.lower().rstrip(".")
-                if word and key not in STOP_WORDS and key not in _TITLES:
-                    part.append(_POSSESSIVE.sub("", word))
-                    continue
-                if sum(w[0].isupper() for w in part) >= 2:
-                    found.append(gram(" ".join(part)))
-                part = []
+    # one search of all the runs: a name does not span the "|" between two
+    for match in NAME.finditer(" | ".join(text for _, text in runs)):
+        part: list[str] = []
+        for word in (*match.group().split(), ""):
+            key = word.lower().rstrip(".")
+            if word and key not in STOP_WORDS and key not in _TITLES:
+                part.append(_POSSESSIVE.sub("", word))
+                continue
+            if sum(w[0].isupper() for w in part) >= 2:
+                found.append(gram(" ".join(part)))
+            part = []
     return found

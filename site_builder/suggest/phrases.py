@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, count, pairwise
+from itertools import chain, compress, count, pairwise
 
 from ..markdown.matcher import Matcher, plural
 
@@ -56,18 +56,34 @@ class Counts:
     uses: dict[Gram, int]  # occurrences in all pieces
 
 
-def words_of(runs: Iterable[tuple[int, str]], matcher: Matcher | None = None) -> list[str]:
+def words_of(
+    runs: Iterable[tuple[int, str]], matcher: Matcher | None = None, seen: dict | None = None
+) -> list[str]:
     """A piece's lowercase words, with BREAK and punctuation between those no phrase joins;
     and with a BREAK for each name of a concept the glossary's `matcher` finds (as the build
-    would link it: longest match, whole words, plurals), so that no phrase holds one."""
-    text = f" {BREAK} ".join(text for _, text in runs)
+    would link it: longest match, whole words, plurals), so that no phrase holds one. `seen`
+    is `tokens`', kept from piece to piece by a caller reading many."""
+    # one space between words: the matcher scans such text with its automaton (words further
+    # apart make it walk word by word), and the words are the same
+    text = " ".join(f" {BREAK} ".join(text for _, text in runs).split())
     if matcher is not None:
         parts, at = [], 0
         for start, end, _ in matcher.find(text):
             parts += (text[at:start], BREAK)
             at = end
         text = " ".join((*parts, text[at:])) if parts else text
-    return TOKEN.findall(text.lower().replace("\u2019", "'"))
+    return tokens(text, {} if seen is None else seen)
+
+
+def tokens(text: str, seen: dict[str, tuple[str, ...]]) -> list[str]:
+    """`TOKEN.findall` of the text lowercased, with straight apostrophes. No token holds a
+    space, so the text is split at spaces (in C) and each distinct piece between them goes
+    through the regex only once, its tokens kept in `seen` (a site has few distinct pieces:
+    words, and words with a comma)."""
+    pieces = text.lower().replace("\u2019", "'").split()
+    for piece in set(pieces).difference(seen):
+        seen[piece] = tuple(TOKEN.findall(piece))
+    return list(chain.from_iterable(map(seen.__getitem__, pieces)))
 
 
 def count_phrases(
@@ -114,37 +130,58 @@ def _pairs(
     pieces: Sequence[list[str]], min_pieces: int, words_used: Counter[str], total: int
 ) -> tuple[Counter[Gram], set[Gram], list[set[int]]]:
     """The two-word phrases kept (in enough pieces, and together more than by chance), their
-    uses, and where in each piece one starts. Three passes over every pair of neighbours, each
-    of C-level iterators, cost less than one Python loop over them."""
-    in_pieces: Counter[Gram] = Counter()
-    for words in pieces:
-        in_pieces.update(set(pairwise(words)))
-    recurring = {
+    uses, and where in each piece one starts. Whether two words go together is known from the
+    count of every pair, one pass of C-level iterators; the pieces are searched only for the
+    few pairs that do (hardly any, in text of random neighbours), counted there by piece."""
+    uses: Counter[Gram] = Counter(chain.from_iterable(map(pairwise, pieces)))
+    likely = {
         g
-        for g, k in in_pieces.items()
-        if k >= min_pieces and g[0][0].isalnum() and g[1][0].isalnum()
+        for g, k in uses.items()
+        if k >= min_pieces
+        and g[0][0].isalnum()
+        and g[1][0].isalnum()
+        and k * total >= LIFT * words_used[g[0]] * words_used[g[1]]
     }
-    uses: Counter[Gram] = Counter()
-    for words in pieces:
-        uses.update(filter(recurring.__contains__, pairwise(words)))
-    kept = {g for g in recurring if uses[g] * total >= LIFT * words_used[g[0]] * words_used[g[1]]}
-    starts = [set(compress(count(), map(kept.__contains__, pairwise(words)))) for words in pieces]
+    if not likely:
+        return uses, likely, [set() for _ in pieces]
+    firsts = {g[0] for g in likely}  # a piece without one of these has none of them
+    starts = [
+        set(compress(count(), map(likely.__contains__, pairwise(words))))
+        if not firsts.isdisjoint(words)
+        else set()
+        for words in pieces
+    ]
+    in_pieces = Counter(
+        chain.from_iterable(
+            {(words[i], words[i + 1]) for i in at} for words, at in zip(pieces, starts, strict=True)
+        )
+    )
+    kept = {g for g in likely if in_pieces[g] >= min_pieces}
+    if len(kept) < len(likely):
+        starts = [
+            {i for i in at if (words[i], words[i + 1]) in kept}
+            for words, at in zip(pieces, starts, strict=True)
+        ]
     return uses, kept, starts
 
 
 def _note_where(
     where: dict[Gram, list[int]], pieces: Sequence[list[str]], starts: list[set[int]], n: int
 ) -> None:
-    """Add the pieces using each kept n-word phrase fit to be listed (see _ends_well)."""
-    for index, (words, at) in enumerate(zip(pieces, starts, strict=True)):
-        for g in {tuple(words[i : i + n]) for i in at}:
-            if _ends_well(g):
-                where.setdefault(g, []).append(index)
+    """Add the pieces using each kept n-word phrase fit to be listed (see _ends_well), which
+    is asked once a phrase, not once a piece using it."""
+    grams = [
+        {tuple(words[i : i + n]) for i in at} for words, at in zip(pieces, starts, strict=True)
+    ]
+    fit = {g for g in set().union(*grams) if _ends_well(g)}
+    for index, found in enumerate(grams):
+        for g in found & fit:
+            where.setdefault(g, []).append(index)
 
 
 def gram(text: str) -> Gram:
     """A name as the words a phrase is counted in."""
-    return tuple(TOKEN.findall(text.lower().replace("\u2019", "'")))
+    return tuple(tokens(text, {}))
 
 
 def _ends_well(gram: Gram) -> bool:

@@ -26,7 +26,7 @@ class Piece:
     path: str
     month: str  # "2026-03", or "" when undated
     runs: tuple[Run, ...]
-    body: tuple[str, ...] = ()  # the body's lines as written, for the examples
+    body: str = ""  # as written, for the examples (split into lines only for them)
     body_line: int = 1  # the line in the file the body starts on
 
 
@@ -112,7 +112,8 @@ def _example(piece: Piece, pattern: re.Pattern[str], line: int, run: str, match)
     """The sentence as the file has it (the author finds it so, link and all), or as the run
     has it where the line does not show the phrase whole."""
     at = line - piece.body_line
-    source = piece.body[at] if 0 <= at < len(piece.body) else ""
+    lines = piece.body.split("\n")
+    source = lines[at] if 0 <= at < len(lines) else ""
     whole = pattern.search(source)
     text = _sentence(source, whole) if whole else _sentence(run, match)
     return Example(piece.path, line, text)
