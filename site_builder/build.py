@@ -9,29 +9,34 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import SiteConfig
+from .config import CONFIG_FILE, SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
-from .incremental.save import last_build
-from .incremental.state import BuildCache
-from .incremental.store import load_cache, save_cache, source_stats, unchanged_copies
-from .ledger import save_ledger
+from .incremental.manifest import (
+    Manifest,
+    forget,
+    keep_manifest,
+    read_inputs,
+    record_outputs,
+    still_built,
+)
 from .load.values import parse_whole_number
-from .markdown import Parsed
-from .markdown.mentions import Mention
-from .model import Episode, Item
+from .model import Episode
 from .report import Reporter
-from .routes import STATIC_DIR, episode_files
-from .search import index_site
-from .steps.link import link_pages
-from .steps.load import Site, load_site
-from .steps.parse import parse_site
-from .steps.render import Deferred, render_pages
 from .write import OutputWriter, Waiting, lock_output, recover_leftovers
+
+if TYPE_CHECKING:
+    from .incremental.state import BuildCache
+    from .markdown import Parsed
+    from .markdown.mentions import Mention
+    from .model import Item
+    from .steps.load import Site
 
 
 @dataclass(slots=True)
@@ -45,6 +50,7 @@ class BuildResult:
     drafts_left_out: int = 0
     future_left_out: int = 0  # items dated in the future (drafts among them counted as drafts)
     ledger: str | None = None  # the guid ledger as `build` leaves it, when there is a podcast
+    due: datetime | None = None  # the first date an item left out as future is due
     parsed: Mapping[str, Parsed] = field(default_factory=dict)  # by item key
     items: tuple[Item, ...] = ()
 
@@ -103,6 +109,13 @@ def make_site(
     new drawings added there: `check` and `serve` write nothing. With `defer_feeds` (`serve`),
     the feeds in `files` are made when first called for (steps.render.Deferred).
     """
+    # the pipeline: most of a start-up, which a build with nothing changed does without
+    from .incremental.save import last_build
+    from .steps.link import link_pages
+    from .steps.load import load_site
+    from .steps.parse import parse_site
+    from .steps.render import Deferred, render_pages
+
     report = report or Reporter()
     now = now or build_now()
     last = last_build(cache)
@@ -133,6 +146,7 @@ def make_site(
     site.pictures.publish(copies, sink or files.update)  # web sizes, cards, icons: every build
     copies.update(_transcripts(config, site))
     drafts_left_out = sum(i.draft for i in site.withheld)
+    due = min((i.date for i in site.loaded.items if i.date and i.date > now), default=None)
     return BuildResult(
         files,
         copies,
@@ -143,6 +157,7 @@ def make_site(
         drafts_left_out,
         len(site.withheld) - drafts_left_out,
         linked.ledger,
+        due,
         parsed,
         tuple(site.index.by_key.values()),
     )
@@ -150,12 +165,16 @@ def make_site(
 
 def _sources(config: SiteConfig, site: Site) -> dict[str, Path]:
     """The files published as they are: media and static files."""
+    from .routes import STATIC_DIR
+
     copies = {f"media/{rel}": config.content_dir / "media" / rel for rel in site.loaded.media}
     copies.update({rel: config.content_dir / STATIC_DIR / rel for rel in site.loaded.static})
     return copies
 
 
 def _transcripts(config: SiteConfig, site: Site) -> dict[str, Path]:
+    from .routes import episode_files
+
     return {
         episode_files(item)["transcript"]: config.root / item.transcript.path
         for item in site.index.by_key.values()
@@ -201,7 +220,22 @@ def _build_site(
     use_cache: bool,
     report: Reporter,
 ) -> BuildResult:
+    started, now = time.time_ns(), build_now()
     kept = recover_leftovers(output, config.root)  # first: it may put output/ (or its .git) back
+    view = repr((config, drafts))
+    if use_cache:
+        with report.phase("cache"):
+            built = still_built(config.root, output, view, now)
+        if built is not None:  # the output is this build already: nothing read, nothing made
+            pages, drafts_left_out, future_left_out = built.counts
+            warnings = [*built.said, *kept]
+            return BuildResult(
+                {}, {}, warnings, report.timings, pages, 0, drafts_left_out, future_left_out
+            )
+        forget(config.root)
+    from .incremental.store import load_cache, save_cache, source_stats, unchanged_copies
+    from .search import index_site
+
     with report.phase("cache"):
         cache, copied, notes = load_cache(config.root, output) if use_cache else (None, {}, [])
     notes += kept
@@ -223,12 +257,14 @@ def _build_site(
         result = make_site(
             config,
             drafts=drafts,
+            now=now,
             jobs=jobs,
             cache=cache,
             report=report,
             sink=sink,
             store_charts=True,
         )
+        said = tuple(result.warnings)
         result.warnings += notes
         report.add_time("render", -writing.timings.get("write", 0.0))
         sources = source_stats(
@@ -242,6 +278,11 @@ def _build_site(
             and all(copies[r] == output / r for r in copies)
         ):
             _keep_ledger(config, result)
+            try:
+                written = record_outputs(output, copies)
+            except OSError:
+                return result
+            _keep_manifest(config, output, view, result, said, written, started)
             return result  # the output already is this build, and the cache already says so
         with writing.phase("write"):
             writer.commit(copies, finish)
@@ -251,7 +292,9 @@ def _build_site(
         _keep_ledger(config, result)
         if cache is not None:
             with report.phase("cache"):
-                save_cache(config.root, output, cache, sources)
+                written = save_cache(config.root, output, cache, sources)
+            if written is not None:
+                _keep_manifest(config, output, view, result, said, written, started)
         with writing.phase("write"):
             writer.wait()
     except KeyboardInterrupt:
@@ -260,7 +303,41 @@ def _build_site(
     return result
 
 
+def _keep_manifest(
+    config: SiteConfig,
+    output: Path,
+    view: str,
+    result: BuildResult,
+    said: tuple[Diagnostic, ...],
+    written: dict,
+    started: int,
+) -> None:
+    """What a build with nothing changed may stop at (incremental/manifest.py)."""
+    from .ledger import LEDGER_FILE
+    from .render.theme import theme_dirs
+
+    root = config.root
+    themes = (config.content_dir, config.templates_dir, *theme_dirs(config))
+    folders = tuple(dict.fromkeys(map(str, themes)))
+    files = (str(root / CONFIG_FILE), str(root / LEDGER_FILE))
+    counts = (result.pages, result.drafts_left_out, result.future_left_out)
+    manifest = Manifest(
+        view,
+        folders,
+        files,
+        read_inputs(folders, files),
+        written,
+        result.due,
+        said,
+        counts,
+    )
+    ours = files[1:] if result.ledger is not None else ()
+    keep_manifest(root, output, manifest, started, ours)
+
+
 def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:
     """After a build that wrote its feed: the ledger records what that feed published."""
+    from .ledger import save_ledger
+
     if result.ledger is not None:
         save_ledger(config.root, result.ledger)

@@ -12,16 +12,16 @@ before the build ends.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 MIN_SLICE = 40  # below this much work per worker, a pool costs more than it saves
@@ -44,6 +44,11 @@ def run_sliced(
 
     The results are merged and returned; or with `each`, handed to it slice by slice as they
     come (and not kept), so that a caller can write them out, or count them, as it goes."""
+    # here, not above: `build` imports this module, and a build with nothing changed needs
+    # no pool (multiprocessing is a tenth of its start-up)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     jobs = min(jobs, max(1, len(keys) // MIN_SLICE))
     results: dict[str, T] = {}
     take = each or results.update
@@ -113,6 +118,8 @@ def _die_with(parent: int) -> None:
     """Have the kernel SIGKILL this worker when the thread that forked it ends (on Linux; it
     runs the pool to its end); and exit now if the parent is already gone."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
     if os.getppid() != parent:

@@ -7,6 +7,7 @@ as written to disk, below the output folder; `quote` one to use it in a URL.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import Episode, Series
@@ -80,6 +81,7 @@ def episode_files(episode: Episode) -> dict[str, str]:
 _SPELLED_OUT = ((re.compile(r"\+"), " plus "), (re.compile(r"(?<=[^\W_])#"), " sharp "))
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked for each tag of each item, often
 def tag_slug(tag: str) -> str:
     """A tag's URL segment: `War & Peace` -> `war-peace`, `Café` -> `cafe`, `война` -> `война`,
     `C++` -> `c-plus-plus`, `C#` -> `c-sharp`. Tags that differ only in case share one."""

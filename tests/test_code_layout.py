@@ -14,7 +14,10 @@ MAX_LINES = 350
 
 
 # Who touches the disk: the I/O edges, the incremental store and the caches that are part of it
-DISK = ("atomic.py", "write.py", "load/", "preview/", "cli/", "incremental/store.py")
+DISK = (
+    *("atomic.py", "write.py", "load/", "preview/", "cli/"),
+    *("incremental/store.py", "incremental/signed.py", "incremental/manifest.py"),
+)
 CACHES = ("charts/drawing.py", "images/process.py")  # the chart cache; the image phase's cache
 # the others that do, each with its reason (a module that starts to touch the disk goes here
 # with one, or moves its reading into load/ or its writing into write/atomic)

@@ -16,6 +16,7 @@ import pytest
 from sitecheck import tree
 
 from site_builder import build
+from site_builder.incremental import store
 from site_builder.incremental.store import CACHE_DIR
 
 PAGES = {
@@ -258,7 +259,7 @@ def test_ctrl_c_before_the_swap_says_nothing_was_written(project, cli, monkeypat
 def test_ctrl_c_after_the_swap_says_the_new_build_is_in_place(project, cli, monkeypatch):
     assert cli("build").code == 0
     (project / "content/pages/about.md").write_text("---\ntitle: About\n---\nChanged.\n")
-    monkeypatch.setattr(build, "save_cache", interrupt)  # what comes after the swap
+    monkeypatch.setattr(store, "save_cache", interrupt)  # what comes after the swap
     run = cli("build")
     assert (run.code, run.err) == (130, "interrupted; output holds the new build.\n")
     assert "Changed." in (project / "output/about/index.html").read_text()

@@ -59,6 +59,7 @@ class BuildCache:
     stored: tuple | None = None  # what the cache on disk holds already (see store.py)
     images: dict[str, bytes] = field(default_factory=dict)  # made in memory (see images/)
     matcher: tuple | None = None  # (parse environment, the glossary matcher made for it)
+    reading: dict = field(default_factory=dict)  # related reading's last picks (link/reading.py)
     last: object = None  # serve's record of the last build (incremental/save.LastBuild)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:

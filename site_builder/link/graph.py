@@ -47,9 +47,11 @@ def link_site(
     parsed: Mapping[str, Parsed],
     known_paths: frozenset[str],
     credited: Mapping[str, tuple[Person, ...]],
+    reading_memo: dict | None = None,
 ) -> tuple[Links, list[Diagnostic]]:
     """Resolve front-matter references, wikilink anchors and root-relative links; `credited`:
-    the people each item's credits name (see Cast.credited), for related reading."""
+    the people each item's credits name (see Cast.credited), for related reading; with a
+    `reading_memo`, related reading is picked again only if what it is picked from changed."""
     problems: list[Diagnostic] = []
     items = sorted(index.by_key.values(), key=newest_first)
     episode_of: dict[str, Episode] = {}
@@ -147,6 +149,7 @@ def link_site(
             pins,
             _companions(items, episode_of, essays_of),
             index.series,
+            reading_memo,
         ),
     ), problems
 

@@ -42,13 +42,16 @@ def related_reading(
     pins: Mapping[str, tuple[str, ...]],
     linked: Mapping[str, Collection[str]],
     series: SeriesLinks,
+    memo: dict | None = None,
 ) -> Reading:
     """The related reading of every essay and episode among `items` (newest first, which
     breaks ties), given the concepts each item refers to (`concepts_of`: item key -> concepts),
     the pins `resolve_pins` found, and what each page links to already (an essay's episode,
     an episode's essays), which related reading would only repeat; `series`: which series
     each piece is part of. The people a piece is with are those its credits name (`credited`:
-    an episode's hosts and guests, an essay's `people:`) and those its text names."""
+    an episode's hosts and guests, an essay's `people:`) and those its text names. `memo` keeps
+    the last picks with what they were picked from: a rebuild that changes none of it (most
+    edits) does not pick again, the most costly part of linking a site."""
     pieces = [i for i in items if is_piece(i)]
     names: dict[str, str] = {}
     features = []
@@ -71,7 +74,13 @@ def related_reading(
             names[f"series/{slug}"] = series.runs[f"series/{slug}"].series.title
         features.append(Piece(item.key, shared))
     off = frozenset(i.key for i in pieces if i.related is None)
-    return Reading(pick_related(features, pins, off, linked), names)
+    given = (features, pins, off, linked)
+    if memo is not None and memo.get("given") == given:
+        return Reading(memo["picks"], names)
+    picks = pick_related(*given)
+    if memo is not None:
+        memo.update(given=given, picks=picks)
+    return Reading(picks, names)
 
 
 def resolve_pins(index: SiteIndex, items: Iterable[Item]) -> tuple[dict, list[Diagnostic]]:

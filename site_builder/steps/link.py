@@ -111,7 +111,8 @@ def _graph(
         # only bodies changed: the graph is the same but for what the dirty items say
         links, unresolved = relink(cache.links, index, parsed, reuse.dirty, known)
         return links, cache.glossary_facts, unresolved + cache.link_warnings
-    links, unresolved = link_site(index, parsed, known, cast.credited)
+    memo = cache.reading if cache else None
+    links, unresolved = link_site(index, parsed, known, cast.credited, memo)
     glossary, unused = study_glossary(index, links)
     found = unresolved + unused
     if config.podcast:

@@ -1,0 +1,145 @@
+"""A build with nothing changed: the manifest of what the last build read and left.
+
+Every file a build may read (all below the content, template and theme folders, and site.yaml
+and the podcast ledger) is recorded by its size, modification and change times and inode, with
+every file it left in the output and what it said. When the next build, with the same code,
+configuration and flags, finds all of them as recorded, the output already is what it would
+make: it stops there, having read nothing but this file and the stats (a tenth of a cached
+build, which reads the whole cache back and hashes every source).
+
+What a stat cannot see is kept out. A file changed again within its file system's timestamp
+granularity (1 s on ext3 and HFS+, 2 s on FAT) keeps its stat: so no manifest is written when
+an input changed less than `_RACY_NS` before the build began (the build after next has one).
+A file put back with its old times (`cp -p`, `rsync -t`) has a new change time; one put in
+another's place, a new inode. An item dated in the future is due at its date, whatever the
+files say: a manifest stands only until the first such date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..config import CACHE_DIR
+from ..errors import Diagnostic
+from ..load.walk import is_scratch_file
+from .signed import cache_stamp, dump_signed, read_signed, user_key
+
+MANIFEST = "manifest.pickle"
+_RACY_NS = 2_000_000_000
+_FOLDER = ()  # what a walked folder is recorded as: that it is there
+_SKIPPED = frozenset({".git", ".hg", ".svn", ".DS_Store"})  # never read by any build
+
+Written = dict[str, tuple[int, int, int]]  # output path -> (size, mtime_ns, inode) as written
+Stat = tuple[int, int, int, int] | tuple[()] | None  # size, mtime_ns, ctime_ns, inode
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    view: str  # the configuration and flags the build was made with
+    folders: tuple[str, ...]  # walked whole: content, templates, the themes
+    files: tuple[str, ...]  # single files: site.yaml, the ledger
+    inputs: dict[str, Stat]
+    outputs: Written
+    until: datetime | None  # the first date an item is due: the build must be made again
+    said: tuple[Diagnostic, ...]  # the build's warnings
+    counts: tuple[int, int, int]  # pages, drafts and future items left out
+
+
+def still_built(root: Path, output: Path, view: str, now: datetime) -> Manifest | None:
+    """The manifest of the last build into `output`, if a build now would make it again."""
+    try:
+        found = read_signed(root / CACHE_DIR / MANIFEST, user_key(), cache_stamp(root, output))
+    except Exception:  # none, or not ours: the cached build reads, and says, what is wrong
+        return None
+    if (
+        not isinstance(found, Manifest)
+        or found.view != view
+        or (found.until is not None and now >= found.until)
+        or read_inputs(found.folders, found.files) != found.inputs  # first: what an edit changes
+        or not still_there(output, found.outputs)
+    ):
+        return None
+    return found
+
+
+def forget(root: Path) -> None:
+    """Before a build that may change the output: the last manifest no longer holds."""
+    with contextlib.suppress(OSError):
+        (root / CACHE_DIR / MANIFEST).unlink(missing_ok=True)
+
+
+def keep_manifest(
+    root: Path, output: Path, manifest: Manifest, started_ns: int, ours: Iterable[str] = ()
+) -> None:
+    """Record `manifest` after a good build begun at `started_ns`, unless an input changed
+    too close to it to be told apart from a later change (see the module's notes); `ours`:
+    the inputs this build wrote itself (the ledger), which it read as it left them."""
+    near = started_ns - _RACY_NS
+    mine = set(ours)
+    if any(
+        st and max(st[1], st[2]) >= near for path, st in manifest.inputs.items() if path not in mine
+    ):
+        return
+    try:
+        dump_signed(root / CACHE_DIR / MANIFEST, manifest, user_key(), cache_stamp(root, output))
+    except OSError:
+        forget(root)
+
+
+def read_inputs(folders: Sequence[str], files: Sequence[str]) -> dict[str, Stat]:
+    """The stat of every file a build may read, and each folder's presence."""
+    found: dict[str, Stat] = {path: _stat(path) for path in files}
+    for folder in folders:
+        if os.path.isdir(folder):
+            _walk(folder, found)
+    return found
+
+
+def _walk(folder: str, found: dict[str, Stat]) -> None:
+    found[folder] = _FOLDER
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name in _SKIPPED or is_scratch_file(entry.name.removeprefix(".")):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _walk(entry.path, found)
+            else:  # a link to a folder: the build does not follow it, and its target's stat
+                # says whether it was pointed elsewhere
+                found[entry.path] = _stat(entry.path)
+
+
+def _stat(path: str) -> Stat:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def record_outputs(output: Path, paths: Iterable[str]) -> Written:
+    """Each file of the output as it stands; OSError if one is gone."""
+    written: Written = {}
+    for rel in paths:
+        st = (output / rel).lstat()
+        written[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return written
+
+
+def still_there(output: Path, written: Written) -> dict[str, Path]:
+    """Each recorded output file, if every one is still exactly as written; else nothing."""
+    found = {}
+    for rel, record in written.items():
+        target = output / rel
+        try:
+            st = target.lstat()
+        except OSError:
+            return {}
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
+            return {}
+        found[rel] = target
+    return found
