@@ -101,12 +101,12 @@ def _terminate_raises() -> Iterator[None]:
 
 
 def _share(parent: int, work: Callable, shared: Any) -> None:
-    die_with(parent)
+    _die_with(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it had one
     _SHARED["work"], _SHARED["shared"] = work, shared
 
 
-def die_with(parent: int) -> None:
+def _die_with(parent: int) -> None:
     """Have the kernel SIGKILL this worker when the thread that forked it ends (on Linux; it
     runs the pool to its end); and exit now if the parent is already gone."""
     if sys.platform.startswith("linux"):

@@ -37,7 +37,6 @@ DISK_EXCEPTIONS = {
     "charts/__init__.py": "hashes the data files in content/media, for the chart cache's key",
     "charts/data.py": "lists content/media's data files for a 'did you mean' hint",
     "images/icons.py": "asks whether content/static/ holds the author's own icon",
-    "images/drawing.py": "card drawers write into unnamed temporary files the build reads",
 }
 _DISK_METHODS = {
     *("read_text", "read_bytes", "write_text", "write_bytes", "open", "touch", "mkdir"),

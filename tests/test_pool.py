@@ -1,5 +1,5 @@
 """The build's worker processes never outlive it: killed or terminated in its parallel phase,
-the build leaves no worker running, nor any of the processes drawing its cards."""
+the build leaves no worker running."""
 
 from __future__ import annotations
 
@@ -22,19 +22,6 @@ def children(pid: int) -> set[int]:
     """The live (not zombie) processes whose parent is `pid`, from /proc."""
     pids = {int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
     return alive({p for p in pids if _status(p).get("PPid") == str(pid)})
-
-
-def forked(pids: set[int], build: int) -> set[int]:
-    """Of `pids`, the pool's workers: forks of the build, with its command line (the card
-    drawers are Pythons of their own)."""
-    return {p for p in pids if _cmdline(p) == _cmdline(build)}
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 def alive(pids: set[int]) -> set[int]:
@@ -94,13 +81,13 @@ def test_workers_die_with_the_build(corpus, tmp_path, how):
     )
 
     def two_workers() -> set[int]:
-        found = forked(children(build.pid), build.pid)
+        found = children(build.pid)
         return found if len(found) == 2 else set()
 
     workers: set[int] = set()
     try:
-        assert len(wait_for(two_workers, 30)) == 2, "the build did not start its two workers"
-        workers = children(build.pid)  # and the card drawers, if they still draw
+        workers = wait_for(two_workers, 30)
+        assert len(workers) == 2, "the build did not start its two workers"
         os.kill(build.pid, how)
         build.wait(10)
         assert wait_for(lambda: not alive(workers), 3), "a worker outlived the build"

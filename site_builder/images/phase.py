@@ -43,7 +43,6 @@ class Pictures:
     def publish(self, copies: dict[str, Path], emit: Callable[[dict[str, bytes]], None]) -> None:
         """After a good build: the cache gets what was made (`build` only), and the files go
         out, as copies of the cache's where it has them, as bytes where not (`serve`)."""
-        self.published.finish(self.store)  # the cards still being drawn
         self.store.flush()
         self.published.settle(self.store)
         copies.update(self.published.copies)

@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -77,18 +77,12 @@ class ImageStore:
         if self.folder is None or not self.store:
             self.memory[name] = data
             return
-        if self.spill is None:
+        if self.spill is None:  # beside the site, not in a /tmp that may be memory
+            where = next(p for p in (self.folder, *self.folder.parents) if p.is_dir())
             # closed by `flush`; unnamed, it goes with the process if the build fails
-            self.spill = tempfile.TemporaryFile(dir=self.spill_folder())  # noqa: SIM115
+            self.spill = tempfile.TemporaryFile(dir=where)  # noqa: SIM115
         self.pending[name] = (self.spill.seek(0, os.SEEK_END), len(data))
         self.spill.write(data)
-
-    def spill_folder(self) -> Path | None:
-        """Where what waits for `flush` goes: beside the site, not in a /tmp that may be
-        memory (None: the system's temporary folder)."""
-        if self.folder is None:
-            return None
-        return next(p for p in (self.folder, *self.folder.parents) if p.is_dir())
 
     def spilled(self, name: str) -> bool:
         """Whether `name` is made by this build and waits for `flush`."""
@@ -130,8 +124,6 @@ class Published:
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
     entries: dict[str, str] = field(default_factory=dict)  # output path -> its store entry
-    coming: dict[str, str] = field(default_factory=dict)  # the same, still being made
-    drawings: list[Iterator[tuple[str, bytes]]] = field(default_factory=list)  # (entry, bytes)
 
     def read(self, out: str, store: ImageStore) -> bytes | None:
         """The bytes of a file published here (a web size, to draw a card or icon from)."""
@@ -141,12 +133,8 @@ class Published:
             self.copies[out].read_bytes() if out in self.copies else store.read(self.entries[out])
         )
 
-    def add(self, out: str, store: ImageStore, entry: str, later: bool = False) -> None:
-        """Publish the store's `entry` (which it holds; or, `later`, will hold once one of
-        the `drawings` has made it) at `out`."""
-        if later:
-            self.coming[out] = entry
-            return
+    def add(self, out: str, store: ImageStore, entry: str) -> None:
+        """Publish the store's `entry` (which it holds) at `out`."""
         self.entries[out] = entry
         if store.spilled(entry):
             return  # published from the folder, once `flush` has put it there (`settle`)
@@ -156,16 +144,6 @@ class Published:
             self.copies[out] = where
         else:
             self.files[out] = where
-
-    def finish(self, store: ImageStore) -> None:
-        """Wait for the `drawings`, keep what they made in `store` and publish it."""
-        for drawing in self.drawings:
-            for entry, data in drawing:
-                store.put(entry, data)
-        self.drawings.clear()
-        for out, entry in self.coming.items():
-            self.add(out, store, entry)
-        self.coming.clear()
 
     def settle(self, store: ImageStore) -> None:
         """Once `store` has written what this build made, publish those files as copies of

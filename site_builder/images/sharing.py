@@ -20,9 +20,8 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..model import Concept, Episode, Item
-from ..pool import MIN_SLICE, run_sliced
+from ..pool import run_sliced
 from .cards import HEIGHT, WIDTH, Card, Painter, draw_card
-from .drawing import Drawing
 from .facts import Catalog, ImageFacts, find_image
 from .icons import publish_icons
 from .markup import COVER_SIZES, largest, picture_html
@@ -72,7 +71,7 @@ def publish_sharing(
 ) -> tuple[SiteImages, list[Diagnostic]]:
     """Cards for the site and each item, and the icons, published into `done`; `label` says
     what an episode is ("Episode 12"), as its page does. Cards not in the store are drawn in
-    `jobs` processes: in the background when there are many (`Published.finish` waits)."""
+    `jobs` processes."""
     problems: list[Diagnostic] = []
     cover = _cover_bytes(config, done, store)
     footer = _address(config.base_url)
@@ -87,21 +86,14 @@ def publish_sharing(
     entries = {name: f"card-{card.key()}.jpg" for name, card in wanted.items()}
     missing = [name for name, entry in entries.items() if store.get(entry) is None]
 
-    drawers = min(jobs, len(missing) // MIN_SLICE)
-    later = jobs > 1 and drawers > 0
-    if later:  # in the background, collected by `publish`
-        drawing = Drawing(wanted, missing, drawers, store.spill_folder())
-        done.drawings.append((entries[n], data) for n, data in drawing.results())
-    else:
+    def keep(drawn: dict[str, bytes]) -> None:  # slice by slice: never all the cards at once
+        for name, data in drawn.items():
+            store.put(entries[name], data)
 
-        def keep(drawn: dict[str, bytes]) -> None:  # slice by slice: never all at once
-            for name, data in drawn.items():
-                store.put(entries[name], data)
-
-        run_sliced(_draw_slice, wanted, missing, jobs, keep)
+    run_sliced(_draw_slice, wanted, missing, jobs, keep)
     for name, card in wanted.items():
         path = f"{CARD_FOLDER}{name.replace('/', '-')}.{card.key()[:12]}.jpg"
-        done.add(path, store, entries[name], later=later)
+        done.add(path, store, entries[name])
         alt = f"{card.title} · {card.site}" if card.kicker else card.site
         shares["" if name == "site" else name] = Share(path, WIDTH, HEIGHT, alt)
     icon_source = _icon_source(config, done, store, problems)
