@@ -155,18 +155,17 @@ def _wrap(text: str, font, width: int, most: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if font.getlength(candidate) <= width:  # so the word alone is no wider either
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
         while font.getlength(word) > width:  # a word wider than the card: break it
             cut = _longest_prefix(word, font, width)
-            if line:
-                lines.append(line)
             lines.append(word[:cut])
-            line, word = "", word[cut:]
-        candidate = f"{line} {word}".strip()
-        if font.getlength(candidate) <= width:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
+            word = word[cut:]
+        line = word
     if line:
         lines.append(line)
     if len(lines) > most:
