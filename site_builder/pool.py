@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MIN_SLICE = 40  # below this much work per worker, a pool costs more than it saves
+# at most this much per slice: a slice's results are pickled whole in the worker and read
+# whole in the build, and 1,300 pages (a slice of 10,000 essays) were 130 MB at once in each
+MAX_SLICE = 250
 _SHARED: dict[str, Any] = {}  # what a forked worker was given; empty in the main process
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -57,7 +60,7 @@ def run_sliced(
         for i in range(0, len(keys), size):
             take(work(shared, keys[i : i + size]))
         return results
-    size = -(-len(keys) // (jobs * 4))  # four slices per worker evens out slow pages
+    size = min(MAX_SLICE, -(-len(keys) // (jobs * 4)))  # four a worker even out slow pages
     slices = [keys[i : i + size] for i in range(0, len(keys), size)]
     context = multiprocessing.get_context("fork")
     with (

@@ -10,7 +10,7 @@ on the root element, and makes the whole document in one pass.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..model import UNCARRIED
 
@@ -36,29 +36,29 @@ def xml_document(root: ET.Element, namespaces: Mapping[str, str]) -> bytes:
         return found
 
     out: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
-
-    def write(el: ET.Element, declarations: str = "") -> None:
-        tag = name(el.tag)
-        attrs = "".join(f' {name(k)}="{_attribute(v)}"' for k, v in el.attrib.items())
-        if el.text is None and not len(el):
-            out.append(f"<{tag}{declarations}{attrs}/>")
-            return
-        out.append(f"<{tag}{declarations}{attrs}>")
-        if el.text:
-            out.append(_text(el.text))
-        for child in el:
-            write(child)
-        out.append(f"</{tag}>")
-
-    write(
-        root,
-        "".join(
-            f' xmlns{":" + prefix if prefix else ""}="{_attribute(uri)}"'
-            for prefix, uri in sorted(namespaces.items())
-        ),
+    declarations = "".join(
+        f' xmlns{":" + prefix if prefix else ""}="{_attribute(uri)}"'
+        for prefix, uri in sorted(namespaces.items())
     )
+    _write(root, out, name, declarations)
     out.append("\n")
     return "".join(out).encode("utf-8")
+
+
+def _write(el: ET.Element, out: list[str], name: Callable[[str], str], declarations: str = ""):
+    # not a closure that calls itself: that is a reference cycle, and a build runs with the
+    # cyclic collector off, so every feed's `out` (its whole text in pieces) would stay
+    tag = name(el.tag)
+    attrs = "".join(f' {name(k)}="{_attribute(v)}"' for k, v in el.attrib.items())
+    if el.text is None and not len(el):
+        out.append(f"<{tag}{declarations}{attrs}/>")
+        return
+    out.append(f"<{tag}{declarations}{attrs}>")
+    if el.text:
+        out.append(_text(el.text))
+    for child in el:
+        _write(child, out, name)
+    out.append(f"</{tag}>")
 
 
 def feed_text(value: str) -> str:
