@@ -14,6 +14,7 @@ from ..link.graph import Links
 from ..link.index import newest_first
 from ..model import Episode, Essay, Item
 from ..render.pages import Renderer
+from ..render.views import View
 from ..routes import PODCAST_FEED, episode_files, series_feed, tag_folder
 from .atom import FEED_SIZE, absolute_html, atom_feed, json_feed
 from .podcast import chapters_json, podcast_feed
@@ -56,6 +57,19 @@ def feed_jobs(
         jobs["feed.json"] = partial(
             json_feed, config, views, "feed.json", config.title, config.base_path, content
         )
+    jobs.update(_topic_feeds(config, renderer, links, stale))
+    jobs.update(_series_feeds(config, renderer, stale, dirty or set()))
+    if config.podcast:
+        jobs.update(_podcast_jobs(config, renderer, stream, content, dirty))
+    return jobs
+
+
+def _topic_feeds(
+    config: SiteConfig, renderer: Renderer, links: Links, stale: Callable[[list], bool]
+) -> dict[str, Callable[[], bytes]]:
+    """The Atom feed of each tag and of each concept (of the pieces that refer to it), those
+    that carry a changed item (`stale`)."""
+    jobs: dict[str, Callable[[], bytes]] = {}
     for slug, (label, tagged) in links.tags.items():
         if stale(tagged):
             folder = tag_folder(slug)
@@ -82,9 +96,17 @@ def feed_jobs(
                 renderer.index.url(item),
                 None,
             )
+    return jobs
+
+
+def _series_feeds(
+    config: SiteConfig, renderer: Renderer, stale: Callable[[list], bool], dirty: set[str]
+) -> dict[str, Callable[[], bytes]]:
+    """The Atom feed of each series whose parts or whose title (the feed's) changed."""
+    jobs: dict[str, Callable[[], bytes]] = {}
     for _, run in sorted(renderer.index.series.runs.items()):
         parts = sorted((item for _, item in run.parts), key=newest_first)
-        if stale(parts) or run.series.key in (dirty or ()):  # its title is the feed's
+        if stale(parts) or run.series.key in dirty:  # its title is the feed's
             path = series_feed(run.series)
             jobs[path] = partial(
                 atom_feed,
@@ -95,16 +117,28 @@ def feed_jobs(
                 renderer.index.url(run.series),
                 None,
             )
-    if config.podcast:
-        people = [p.key for p in renderer.people.people] if renderer.people else []
-        # a draft's show notes may come before its audio (which a published episode must have)
-        episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
-        # its hosts and guests carry their names and pages: a renamed person is in `dirty`
-        if dirty is None or any(k in dirty for k in (*(e.key for e in episodes), *people)):
-            jobs[PODCAST_FEED] = partial(
-                podcast_feed, config, renderer.views(episodes), content, renderer.people
-            )
-        for episode in episodes if dirty is None else ():
-            if episode.chapters:
-                jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
+    return jobs
+
+
+def _podcast_jobs(
+    config: SiteConfig,
+    renderer: Renderer,
+    stream: list[Item],
+    content: Callable[[View], str],
+    dirty: set[str] | None,
+) -> dict[str, Callable[[], bytes]]:
+    """The podcast feed of the episodes with audio (`stream` newest first), unless neither
+    they nor the people they name changed; each episode's chapters in a full build."""
+    jobs: dict[str, Callable[[], bytes]] = {}
+    people = [p.key for p in renderer.people.people] if renderer.people else []
+    # a draft's show notes may come before its audio (which a published episode must have)
+    episodes = [i for i in stream if isinstance(i, Episode) and i.audio is not None]
+    # its hosts and guests carry their names and pages: a renamed person is in `dirty`
+    if dirty is None or any(k in dirty for k in (*(e.key for e in episodes), *people)):
+        jobs[PODCAST_FEED] = partial(
+            podcast_feed, config, renderer.views(episodes), content, renderer.people
+        )
+    for episode in episodes if dirty is None else ():
+        if episode.chapters:
+            jobs[episode_files(episode)["chapters"]] = partial(chapters_json, config, episode)
     return jobs

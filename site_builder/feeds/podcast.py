@@ -77,16 +77,8 @@ def podcast_feed(
     site's `people` give hosts and guests their pages and images."""
     show = config.podcast
     assert show is not None
-    origin = config.base_url[: -len(config.base_path)]
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        ns, _, name = tag.rpartition(":")
-        el = ET.SubElement(parent, f"{{{NAMESPACES[ns]}}}{name}" if ns else name, attrs)
-        el.text = text
-        return el
-
     author = config.author.name if config.author else show.title
     hosts = show.hosts or (author,)
 
@@ -94,159 +86,210 @@ def podcast_feed(
         return config.base_url + quote(path)
 
     crew = crew_elements(people, url)
-    show_people = people_elements((("host", h) for h in hosts), people, url) + crew
-    sub(
-        channel,
-        "atom:link",
-        href=config.base_url + PODCAST_FEED,
-        rel="self",
-        type="application/rss+xml",
-    )
-    sub(channel, "title", show.title)
-    sub(channel, "link", config.base_url)
-    sub(channel, "description", show.description)
-    sub(channel, "language", config.language)
-    if show.copyright:
-        sub(channel, "copyright", show.copyright)
-    sub(channel, "generator", "site-builder")
-    if show.image:
-        sub(channel, "itunes:image", href=media_url(config, show.image, not is_remote(show.image)))
-    for names in show.categories:  # a category, then optionally its subcategory inside it
-        parent = channel
-        for name in names[:2]:
-            parent = ET.SubElement(parent, f"{{{ITUNES}}}category", {"text": name})
-    sub(channel, "itunes:explicit", "true" if show.explicit else "false")
-    sub(channel, "itunes:author", author)
-    sub(channel, "itunes:type", show.type)
-    if show.new_feed_url:
-        sub(channel, "itunes:new-feed-url", show.new_feed_url)
-    if show.owner:
-        owner = sub(channel, "itunes:owner")
-        sub(owner, "itunes:name", show.owner.name)
-        if show.owner.email:
-            sub(owner, "itunes:email", show.owner.email)
     guid = show_guid(config)
-    sub(channel, "podcast:guid", guid)
-    email = show.owner.email if show.owner else None
-    # without an owner's email a lock names no one to ask, and only `no` says anything then
-    if email or not show.locked:
-        sub(
-            channel,
-            "podcast:locked",
-            "yes" if show.locked else "no",
-            **({"owner": email} if email else {}),
-        )
-    _funding(channel, show.funding, sub)
-    if show.location:
-        place = show.location
-        attrs = {k: v for k, v in (("geo", place.geo), ("osm", place.osm)) if v}
-        sub(channel, "podcast:location", place.name, **attrs)
-    for entry in show.txt:
-        sub(
-            channel,
-            "podcast:txt",
-            entry.text,
-            **({"purpose": entry.purpose} if entry.purpose else {}),
-        )
-    if show.podroll:
-        roll = sub(channel, "podcast:podroll")
-        for feed in show.podroll:
-            attrs = {"feedGuid": feed.guid, **({"feedUrl": feed.url} if feed.url else {})}
-            sub(roll, "podcast:remoteItem", **attrs)
-    sub(channel, "podcast:medium", "podcast")
-    for name, attrs in show_people:
-        sub(channel, "podcast:person", name, **attrs)
+    _describe_show(channel, config, author)
+    _podcasting_show(channel, config, guid)
+    for name, attrs in people_elements((("host", h) for h in hosts), people, url) + crew:
+        _sub(channel, "podcast:person", name, **attrs)
     for view in episodes:
         episode: Episode = view.item
-        audio = episode.audio
-        assert audio is not None and audio.length
-        item = sub(channel, "item")
-        sub(item, "title", episode.title)
-        sub(
-            item,
-            "enclosure",
-            url=media_url(config, audio.url, audio.local),
-            length=str(audio.length),
-            type=audio.type,
-        )
-        sub(item, "guid", episode_guid(guid, episode), isPermaLink="false")
-        if episode.date:
-            sub(item, "pubDate", format_datetime(episode.date))
-        sub(item, "link", origin + view.url)
-        sub(item, "description", view.summary or episode.title)
-        sub(item, "content:encoded", content(view))
-        if episode.duration is not None:
-            sub(item, "itunes:duration", str(episode.duration))
-        if episode.image:
-            local = not is_remote(episode.image)
-            sub(item, "itunes:image", href=media_url(config, episode.image, local))
-        if episode.number is not None:
-            sub(item, "itunes:episode", str(episode.number))
-        if episode.season:
-            sub(item, "itunes:season", str(episode.season))
-        sub(item, "itunes:episodeType", episode.episode_type)
-        explicit = show.explicit if episode.explicit is None else episode.explicit
-        sub(item, "itunes:explicit", "true" if explicit else "false")
-        if episode.season:
-            name = show.seasons.get(episode.season)
-            sub(item, "podcast:season", str(episode.season), **({"name": name} if name else {}))
-        if episode.number is not None:
-            sub(item, "podcast:episode", str(episode.number))
-        files = episode_files(episode)
-        if episode.transcript:
-            attrs = {"rel": "captions"} if episode.transcript.kind == "vtt" else {}
-            sub(
-                item,
-                "podcast:transcript",
-                url=config.base_url + files["transcript"],
-                type=episode.transcript.mime_type,
-                **attrs,
-            )
-        for remote in () if episode.transcript else _remote_transcripts(episode):
-            sub(item, "podcast:transcript", **remote)
-        if episode.chapters:
-            sub(
-                item,
-                "podcast:chapters",
-                url=config.base_url + files["chapters"],
-                type="application/json+chapters",
-            )
-        if episode.alternate_audio:  # the enclosure is listed too, as the default choice
-            default = sub(
-                item,
-                "podcast:alternateEnclosure",
-                type=audio.type,
-                length=str(audio.length),
-                default="true",
-            )
-            sub(default, "podcast:source", uri=media_url(config, audio.url, audio.local))
-            for other in episode.alternate_audio:
-                attrs = {"type": other.type, "length": str(other.length)}
-                if other.bitrate:
-                    attrs["bitrate"] = str(other.bitrate)
-                if other.title:
-                    attrs["title"] = other.title
-                sub(
-                    sub(item, "podcast:alternateEnclosure", **attrs),
-                    "podcast:source",
-                    uri=other.url,
-                )
-        for post in episode.social:
-            attrs = {"uri": post.url, "protocol": post.protocol}
-            if post.account:
-                attrs["accountId"] = post.account
-            if post.account_url:
-                attrs["accountUrl"] = post.account_url
-            sub(item, "podcast:socialInteract", **attrs)
-        _funding(item, episode.funding, sub)
+        item = _sub(channel, "item")
+        _describe_episode(item, config, view, guid, content(view))
+        _itunes_episode(item, config, episode)
+        _podcasting_episode(item, config, episode)
         if episode.guests or episode.hosts:  # people on an item replace the show's
             names = [
                 *(("host", h) for h in episode.hosts or hosts),
                 *(("guest", g) for g in episode.guests),
             ]
             for name, attrs in people_elements(names, people, url) + crew:
-                sub(item, "podcast:person", name, **attrs)
+                _sub(item, "podcast:person", name, **attrs)
     return xml_document(rss, NAMESPACES)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """A child element whose `tag` may be written `prefix:name` with a prefix of NAMESPACES."""
+    ns, _, name = tag.rpartition(":")
+    el = ET.SubElement(parent, f"{{{NAMESPACES[ns]}}}{name}" if ns else name, attrs)
+    el.text = text
+    return el
+
+
+def _describe_show(channel: ET.Element, config: SiteConfig, author: str) -> None:
+    """The channel's RSS and iTunes elements: what every podcast app reads first."""
+    show = config.podcast
+    assert show is not None
+    _sub(
+        channel,
+        "atom:link",
+        href=config.base_url + PODCAST_FEED,
+        rel="self",
+        type="application/rss+xml",
+    )
+    _sub(channel, "title", show.title)
+    _sub(channel, "link", config.base_url)
+    _sub(channel, "description", show.description)
+    _sub(channel, "language", config.language)
+    if show.copyright:
+        _sub(channel, "copyright", show.copyright)
+    _sub(channel, "generator", "site-builder")
+    if show.image:
+        _sub(channel, "itunes:image", href=media_url(config, show.image, not is_remote(show.image)))
+    for names in show.categories:  # a category, then optionally its subcategory inside it
+        parent = channel
+        for name in names[:2]:
+            parent = ET.SubElement(parent, f"{{{ITUNES}}}category", {"text": name})
+    _sub(channel, "itunes:explicit", "true" if show.explicit else "false")
+    _sub(channel, "itunes:author", author)
+    _sub(channel, "itunes:type", show.type)
+    if show.new_feed_url:
+        _sub(channel, "itunes:new-feed-url", show.new_feed_url)
+    if show.owner:
+        owner = _sub(channel, "itunes:owner")
+        _sub(owner, "itunes:name", show.owner.name)
+        if show.owner.email:
+            _sub(owner, "itunes:email", show.owner.email)
+
+
+def _podcasting_show(channel: ET.Element, config: SiteConfig, guid: str) -> None:
+    """The channel's Podcasting 2.0 elements, up to (not including) its people."""
+    show = config.podcast
+    assert show is not None
+    _sub(channel, "podcast:guid", guid)
+    email = show.owner.email if show.owner else None
+    # without an owner's email a lock names no one to ask, and only `no` says anything then
+    if email or not show.locked:
+        _sub(
+            channel,
+            "podcast:locked",
+            "yes" if show.locked else "no",
+            **({"owner": email} if email else {}),
+        )
+    _funding(channel, show.funding)
+    if show.location:
+        place = show.location
+        attrs = {k: v for k, v in (("geo", place.geo), ("osm", place.osm)) if v}
+        _sub(channel, "podcast:location", place.name, **attrs)
+    for entry in show.txt:
+        _sub(
+            channel,
+            "podcast:txt",
+            entry.text,
+            **({"purpose": entry.purpose} if entry.purpose else {}),
+        )
+    if show.podroll:
+        roll = _sub(channel, "podcast:podroll")
+        for feed in show.podroll:
+            attrs = {"feedGuid": feed.guid, **({"feedUrl": feed.url} if feed.url else {})}
+            _sub(roll, "podcast:remoteItem", **attrs)
+    _sub(channel, "podcast:medium", "podcast")
+
+
+def _describe_episode(
+    item: ET.Element, config: SiteConfig, view: View, guid: str, content: str
+) -> None:
+    """An item's RSS elements: its title, audio, guid, date, page and text."""
+    episode: Episode = view.item
+    audio = episode.audio
+    assert audio is not None and audio.length
+    _sub(item, "title", episode.title)
+    _sub(
+        item,
+        "enclosure",
+        url=media_url(config, audio.url, audio.local),
+        length=str(audio.length),
+        type=audio.type,
+    )
+    _sub(item, "guid", episode_guid(guid, episode), isPermaLink="false")
+    if episode.date:
+        _sub(item, "pubDate", format_datetime(episode.date))
+    _sub(item, "link", config.base_url[: -len(config.base_path)] + view.url)
+    _sub(item, "description", view.summary or episode.title)
+    _sub(item, "content:encoded", content)
+
+
+def _itunes_episode(item: ET.Element, config: SiteConfig, episode: Episode) -> None:
+    """An item's iTunes elements; an episode's `explicit` falls back to the show's."""
+    show = config.podcast
+    assert show is not None
+    if episode.duration is not None:
+        _sub(item, "itunes:duration", str(episode.duration))
+    if episode.image:
+        local = not is_remote(episode.image)
+        _sub(item, "itunes:image", href=media_url(config, episode.image, local))
+    if episode.number is not None:
+        _sub(item, "itunes:episode", str(episode.number))
+    if episode.season:
+        _sub(item, "itunes:season", str(episode.season))
+    _sub(item, "itunes:episodeType", episode.episode_type)
+    explicit = show.explicit if episode.explicit is None else episode.explicit
+    _sub(item, "itunes:explicit", "true" if explicit else "false")
+
+
+def _podcasting_episode(item: ET.Element, config: SiteConfig, episode: Episode) -> None:
+    """An item's Podcasting 2.0 elements, up to (not including) its people."""
+    show = config.podcast
+    assert show is not None
+    if episode.season:
+        name = show.seasons.get(episode.season)
+        _sub(item, "podcast:season", str(episode.season), **({"name": name} if name else {}))
+    if episode.number is not None:
+        _sub(item, "podcast:episode", str(episode.number))
+    files = episode_files(episode)
+    if episode.transcript:
+        attrs = {"rel": "captions"} if episode.transcript.kind == "vtt" else {}
+        _sub(
+            item,
+            "podcast:transcript",
+            url=config.base_url + files["transcript"],
+            type=episode.transcript.mime_type,
+            **attrs,
+        )
+    for remote in () if episode.transcript else _remote_transcripts(episode):
+        _sub(item, "podcast:transcript", **remote)
+    if episode.chapters:
+        _sub(
+            item,
+            "podcast:chapters",
+            url=config.base_url + files["chapters"],
+            type="application/json+chapters",
+        )
+    _alternate_enclosures(item, config, episode)
+    for post in episode.social:
+        attrs = {"uri": post.url, "protocol": post.protocol}
+        if post.account:
+            attrs["accountId"] = post.account
+        if post.account_url:
+            attrs["accountUrl"] = post.account_url
+        _sub(item, "podcast:socialInteract", **attrs)
+    _funding(item, episode.funding)
+
+
+def _alternate_enclosures(item: ET.Element, config: SiteConfig, episode: Episode) -> None:
+    """Each alternate audio file; the enclosure is listed first too, as the default choice."""
+    audio = episode.audio
+    if not episode.alternate_audio:
+        return
+    assert audio is not None
+    default = _sub(
+        item,
+        "podcast:alternateEnclosure",
+        type=audio.type,
+        length=str(audio.length),
+        default="true",
+    )
+    _sub(default, "podcast:source", uri=media_url(config, audio.url, audio.local))
+    for other in episode.alternate_audio:
+        attrs = {"type": other.type, "length": str(other.length)}
+        if other.bitrate:
+            attrs["bitrate"] = str(other.bitrate)
+        if other.title:
+            attrs["title"] = other.title
+        _sub(
+            _sub(item, "podcast:alternateEnclosure", **attrs),
+            "podcast:source",
+            uri=other.url,
+        )
 
 
 def _remote_transcripts(episode: Episode) -> list[dict[str, str]]:
@@ -260,6 +303,6 @@ def _remote_transcripts(episode: Episode) -> list[dict[str, str]]:
     ]
 
 
-def _funding(parent: ET.Element, funding: Sequence[Funding], sub: Callable) -> None:
+def _funding(parent: ET.Element, funding: Sequence[Funding]) -> None:
     for entry in funding:
-        sub(parent, "podcast:funding", entry.text or None, url=entry.url)
+        _sub(parent, "podcast:funding", entry.text or None, url=entry.url)

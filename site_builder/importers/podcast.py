@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from ..link.index import file_slug
+from ..link.withheld import file_slug
 from ..slugs import slugify
 from .common import (
     Outcome,

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
 from ..errors import UsageError
-from ..link.index import file_slug
+from ..link.withheld import file_slug
 from ..slugs import slugify
 from .common import (
     KNOWN_PREFIXES,

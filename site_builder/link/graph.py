@@ -54,104 +54,166 @@ def link_site(
     `reading_memo`, related reading is picked again only if what it is picked from changed."""
     problems: list[Diagnostic] = []
     items = sorted(index.by_key.values(), key=newest_first)
-    episode_of: dict[str, Episode] = {}
-    essays_of: dict[str, list[Essay]] = defaultdict(list)
-    referrers: dict[str, dict[str, list[Mention]]] = defaultdict(dict)
-    related: dict[str, dict[str, Concept]] = defaultdict(dict)
-    tags: dict[str, tuple[str, list[Item]]] = {}
+    graph = _Graph()
     concept_names = [i.slug for i in index.by_key.values() if isinstance(i, Concept)]
-
-    def concept_ref(item: Item, key: str, slug: str) -> Concept | None:
-        found = index.by_key.get(f"glossary/{slug}")
-        if isinstance(found, Concept):
-            return found
-        held = index.held.get(f"glossary/{slug}")
-        message, hint = (
-            (f"concept '{slug}' {held[0]}", held[1])
-            if held
-            else (f"unknown concept '{slug}'", did_you_mean(slug, concept_names))
-        )
-        problems.append(
-            Diagnostic(item.path, item.line_of(key), message, hint=hint, code="reference")
-        )
-        return None
-
     for item in items:
-        for slug in item.concepts:
-            concept = concept_ref(item, "concepts", slug)
-            if concept is not None and concept is not item:
-                referrers[concept.key].setdefault(item.key, [])
-        if isinstance(item, Essay) and item.episode is not None:
-            episode = _find_episode(index, item.episode)
-            held = index.held.get(_episode_key(item.episode))
-            if episode is None:
-                message, hint = (
-                    (f"episode {_quoted_slug(item.episode)} {held[0]}", held[1])
-                    if held
-                    else (
-                        f"unknown episode '{item.episode}'",
-                        did_you_mean(item.episode, [i.slug for i in index.by_number.values()]),
-                    )
-                )
-                problems.append(
-                    Diagnostic(
-                        item.path, item.line_of("episode"), message, hint=hint, code="reference"
-                    )
-                )
-            else:
-                episode_of[item.key] = episode
-                essays_of[episode.key].append(item)
-        if isinstance(item, Concept):
-            for slug in item.related:
-                other = concept_ref(item, "related", slug)
-                if other is not None and other is not item:
-                    related[item.key][other.key] = other
-                    related[other.key].setdefault(item.key, item)
-        for tag in item.tags:
-            _, tagged = tags.setdefault(tag_slug(tag), (tag, []))
-            tagged.append(item)
+        problems += _link_front_matter(item, index, concept_names, graph)
         body = parsed.get(item.key)
         if body is None:
             continue
         for mention in body.mentions:
-            referrers[mention.key].setdefault(item.key, []).append(mention)
-        for ref in body.wikilinks:
-            target = index.by_key[ref.key]
-            if ref.anchor:
-                problems.extend(_check_anchor(item, ref.anchor, ref.line, target, parsed))
-        for href, line in body.root_links:
-            problems.extend(_check_root_link(item, href, line, known_paths))
+            graph.referrers[mention.key].setdefault(item.key, []).append(mention)
+        problems += _check_body_links(item, body, index, parsed, known_paths)
     pins, found = resolve_pins(index, items)
     problems += found
+    reading = _reading(index, items, graph, credited, pins, reading_memo)
+    return graph.freeze(index, reading), problems
+
+
+@dataclass(slots=True)
+class _Graph:
+    """The graph while link_site walks the items (newest first), before it is frozen."""
+
+    episode_of: dict[str, Episode] = field(default_factory=dict)
+    essays_of: dict[str, list[Essay]] = field(default_factory=lambda: defaultdict(list))
+    referrers: dict[str, dict[str, list[Mention]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    related: dict[str, dict[str, Concept]] = field(default_factory=lambda: defaultdict(dict))
+    tags: dict[str, tuple[str, list[Item]]] = field(default_factory=dict)
+
+    def freeze(self, index: SiteIndex, reading: Reading) -> Links:
+        return Links(
+            episode_of=self.episode_of,
+            essays_of={k: tuple(v) for k, v in self.essays_of.items()},
+            # items were visited newest first, so each concept's references already are in order
+            referrers={
+                concept: tuple(
+                    Reference(index.by_key[key], tuple(found)) for key, found in refs.items()
+                )
+                for concept, refs in self.referrers.items()
+            },
+            related={
+                k: tuple(sorted(v.values(), key=lambda c: fold(c.title)))
+                for k, v in self.related.items()
+            },
+            tags={k: (label, tuple(v)) for k, (label, v) in sorted(self.tags.items())},
+            reading=reading,
+        )
+
+
+def _link_front_matter(
+    item: Item, index: SiteIndex, concept_names: list[str], graph: _Graph
+) -> list[Diagnostic]:
+    """Add what `item`'s front matter names to the graph (its concepts, its episode, related
+    concepts, tags); the problems are the names that resolve to nothing."""
+    problems: list[Diagnostic] = []
+    for slug in item.concepts:
+        concept = _concept_ref(item, "concepts", slug, index, concept_names, problems)
+        if concept is not None and concept is not item:
+            graph.referrers[concept.key].setdefault(item.key, [])
+    if isinstance(item, Essay) and item.episode is not None:
+        episode = _episode_ref(item, item.episode, index, problems)
+        if episode is not None:
+            graph.episode_of[item.key] = episode
+            graph.essays_of[episode.key].append(item)
+    if isinstance(item, Concept):
+        for slug in item.related:
+            other = _concept_ref(item, "related", slug, index, concept_names, problems)
+            if other is not None and other is not item:
+                graph.related[item.key][other.key] = other
+                graph.related[other.key].setdefault(item.key, item)
+    for tag in item.tags:
+        _, tagged = graph.tags.setdefault(tag_slug(tag), (tag, []))
+        tagged.append(item)
+    return problems
+
+
+def _concept_ref(
+    item: Item,
+    key: str,
+    slug: str,
+    index: SiteIndex,
+    concept_names: list[str],
+    problems: list[Diagnostic],
+) -> Concept | None:
+    """The concept `slug` that `item`'s front-matter `key` names, else a problem: held back
+    (a draft, say, and why), or unknown with the nearest name."""
+    found = index.by_key.get(f"glossary/{slug}")
+    if isinstance(found, Concept):
+        return found
+    held = index.held.get(f"glossary/{slug}")
+    message, hint = (
+        (f"concept '{slug}' {held[0]}", held[1])
+        if held
+        else (f"unknown concept '{slug}'", did_you_mean(slug, concept_names))
+    )
+    problems.append(Diagnostic(item.path, item.line_of(key), message, hint=hint, code="reference"))
+    return None
+
+
+def _episode_ref(
+    item: Item, ref: str, index: SiteIndex, problems: list[Diagnostic]
+) -> Episode | None:
+    """The episode an essay's `episode:` names by number or slug, else a problem as for
+    concepts."""
+    episode = _find_episode(index, ref)
+    if episode is not None:
+        return episode
+    held = index.held.get(_episode_key(ref))
+    message, hint = (
+        (f"episode {_quoted_slug(ref)} {held[0]}", held[1])
+        if held
+        else (
+            f"unknown episode '{ref}'",
+            did_you_mean(ref, [i.slug for i in index.by_number.values()]),
+        )
+    )
+    problems.append(
+        Diagnostic(item.path, item.line_of("episode"), message, hint=hint, code="reference")
+    )
+    return None
+
+
+def _check_body_links(
+    item: Item,
+    body: Parsed,
+    index: SiteIndex,
+    parsed: Mapping[str, Parsed],
+    known_paths: frozenset[str],
+) -> list[Diagnostic]:
+    """The anchors of `item`'s wikilinks and its root-relative links that lead nowhere."""
+    problems: list[Diagnostic] = []
+    for ref in body.wikilinks:
+        if ref.anchor:
+            problems += _check_anchor(item, ref.anchor, ref.line, index.by_key[ref.key], parsed)
+    for href, line in body.root_links:
+        problems += _check_root_link(item, href, line, known_paths)
+    return problems
+
+
+def _reading(
+    index: SiteIndex,
+    items: list[Item],
+    graph: _Graph,
+    credited: Mapping[str, tuple[Person, ...]],
+    pins: Mapping,
+    reading_memo: dict | None,
+) -> Reading:
+    """Related reading under each essay and episode, from the concepts each item refers to."""
     concepts_of: dict[str, list[Item]] = defaultdict(list)
-    for concept, refs in referrers.items():
+    for concept, refs in graph.referrers.items():
         for key in refs:
             concepts_of[key].append(index.by_key[concept])
-    sorted_related = {
-        k: tuple(sorted(v.values(), key=lambda c: fold(c.title))) for k, v in related.items()
-    }
-    return Links(
-        episode_of=episode_of,
-        essays_of={k: tuple(v) for k, v in essays_of.items()},
-        # items were visited newest first, so each concept's references already are in order
-        referrers={
-            concept: tuple(
-                Reference(index.by_key[key], tuple(found)) for key, found in refs.items()
-            )
-            for concept, refs in referrers.items()
-        },
-        related=sorted_related,
-        tags={k: (label, tuple(v)) for k, (label, v) in sorted(tags.items())},
-        reading=related_reading(
-            items,
-            concepts_of,
-            credited,
-            pins,
-            _companions(items, episode_of, essays_of),
-            index.series,
-            reading_memo,
-        ),
-    ), problems
+    return related_reading(
+        items,
+        concepts_of,
+        credited,
+        pins,
+        _companions(items, graph.episode_of, graph.essays_of),
+        index.series,
+        reading_memo,
+    )
 
 
 def _companions(
@@ -191,11 +253,7 @@ def relink(
                 else ref
                 for ref in referrers[concept]
             )
-        for ref in body.wikilinks:
-            if ref.anchor:
-                problems += _check_anchor(item, ref.anchor, ref.line, index.by_key[ref.key], parsed)
-        for href, line in body.root_links:
-            problems += _check_root_link(item, href, line, known_paths)
+        problems += _check_body_links(item, body, index, parsed, known_paths)
     # an edit may also take away a heading that an unchanged page links to
     for key, body in parsed.items():
         if key in dirty:

@@ -4,7 +4,6 @@ matcher; every lookup a reference is resolved against."""
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from ..model import KIND_OF_SECTION, SECTIONS, Concept, Episode, Item, Person
 from ..routes import generated_clash, tag_slug
 from ..slugs import fold
 from .series import SeriesLinks, link_series
+from .withheld import held_reasons, withheld_reasons
 
 _KIND_ALIASES = {
     **{s: k for s, k in KIND_OF_SECTION.items()},
@@ -103,12 +103,6 @@ class SiteIndex:
         raise UnknownTarget(f"unknown link target [[{target}]]", did_you_mean(target, names))
 
 
-def file_slug(path: str) -> str:
-    """The slug a content file's name gives: `2026-03-14-title.md` and `001-title.md` -> title."""
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    return re.sub(r"^(\d{4}-\d{2}-\d{2}-|\d+-)", "", stem)
-
-
 def build_index(
     items: Iterable[Item],
     withheld: Iterable[Item],
@@ -126,78 +120,21 @@ def build_index(
     numbered: dict[tuple[int | None, int], Episode] = {}
     tags: dict[str, dict[str, tuple[str, Item]]] = {}  # see _tag_clashes
     for item in items:
-        url = fold(item.url_path)
-        if url in by_url:
-            other = by_url[url]
-            problems.append(
-                Diagnostic(
-                    item.path,
-                    item.line_of("slug"),
-                    f"{item.url_path} is also written by {other.path}",
-                    hint="give one of them another `slug:`",
-                    code="collision",
-                )
-            )
+        clash = _url_clash(item, by_url)
+        if clash is not None:  # the item is left out: one URL, one page
+            problems.append(clash)
             continue
-        if generated_clash(item.url_path):
-            problems.append(
-                Diagnostic(
-                    item.path,
-                    item.line_of("slug"),
-                    f"the {item.kind} slug '{item.slug}' is used by the site itself",
-                    hint=f"give the {item.kind} another `slug:`",
-                    code="collision",
-                )
-            )
-            continue
-        by_url[url] = item
+        by_url[fold(item.url_path)] = item
         by_key[item.key] = item
         by_slug[fold(item.slug)].append(item)
         problems += _tag_clashes(item, tags)
         if isinstance(item, Concept):
-            for name, key in ((item.title, "term"), *((a, "aliases") for a in item.aliases)):
-                owner = by_term.setdefault(fold(name), item)
-                if owner is not item:
-                    problems.append(
-                        Diagnostic(
-                            item.path,
-                            item.line_of(key),
-                            f"'{name}' already names the concept in {owner.path}",
-                            code="collision",
-                            hint="terms and aliases must be unique",
-                        )
-                    )
+            problems += _term_clashes(item, by_term)
         if isinstance(item, Episode) and item.number is not None and item.episode_type == "full":
-            slot = (item.season, item.number)
-            if slot in numbered:
-                season = f" in season {item.season}" if item.season else ""
-                problems.append(
-                    Diagnostic(
-                        item.path,
-                        item.line_of("number"),
-                        f"episode number {item.number}{season} is also used by "
-                        f"{numbered[slot].path}",
-                        hint="each full episode of a season needs its own number",
-                        code="collision",
-                    )
-                )
-            else:
-                numbered[slot] = item
+            problems += _number_clashes(item, numbered)
     # `episode: 12` finds a full episode by number when no other season has a number 12
     uses = Counter(number for _, number in numbered)
     by_number = {number: e for (_, number), e in numbered.items() if uses[number] == 1}
-    why = {
-        fold(i.slug): (
-            f"'{i.path}' ({'a draft' if i.draft else 'dated in the future'}), which "
-            "is not published",
-            "publish it, or build with --drafts",
-        )
-        for i in withheld
-    }
-    for path in unreadable:  # the link is fine; its target could not be read
-        why.setdefault(
-            fold(file_slug(path)), (f"'{path}', which has errors of its own", "fix that file first")
-        )
     series, found = link_series(by_key.values(), withheld)
     return SiteIndex(
         base_path,
@@ -205,10 +142,73 @@ def build_index(
         {k: tuple(v) for k, v in by_slug.items()},
         by_term,
         by_number,
-        why,
-        _held(withheld, unreadable),
+        withheld_reasons(withheld, unreadable),
+        held_reasons(withheld, unreadable),
         series,
     ), problems + found
+
+
+def _url_clash(item: Item, by_url: Mapping[str, Item]) -> Diagnostic | None:
+    """Why `item` cannot have its URL: an item met before has it (compared case-folded, as
+    case-insensitive disks do), or the site writes a file of its own there."""
+    other = by_url.get(fold(item.url_path))
+    if other is not None:
+        return Diagnostic(
+            item.path,
+            item.line_of("slug"),
+            f"{item.url_path} is also written by {other.path}",
+            hint="give one of them another `slug:`",
+            code="collision",
+        )
+    if generated_clash(item.url_path):
+        return Diagnostic(
+            item.path,
+            item.line_of("slug"),
+            f"the {item.kind} slug '{item.slug}' is used by the site itself",
+            hint=f"give the {item.kind} another `slug:`",
+            code="collision",
+        )
+    return None
+
+
+def _term_clashes(concept: Concept, by_term: dict[str, Concept]) -> list[Diagnostic]:
+    """Add the concept's term and aliases to `by_term`; each one another concept has already
+    is a problem, since a wikilink could not tell which is meant."""
+    problems = []
+    for name, key in ((concept.title, "term"), *((a, "aliases") for a in concept.aliases)):
+        owner = by_term.setdefault(fold(name), concept)
+        if owner is not concept:
+            problems.append(
+                Diagnostic(
+                    concept.path,
+                    concept.line_of(key),
+                    f"'{name}' already names the concept in {owner.path}",
+                    code="collision",
+                    hint="terms and aliases must be unique",
+                )
+            )
+    return problems
+
+
+def _number_clashes(
+    episode: Episode, numbered: dict[tuple[int | None, int], Episode]
+) -> list[Diagnostic]:
+    """Add a full episode to `numbered` by (season, number), unless another has that slot."""
+    assert episode.number is not None
+    slot = (episode.season, episode.number)
+    if slot not in numbered:
+        numbered[slot] = episode
+        return []
+    season = f" in season {episode.season}" if episode.season else ""
+    return [
+        Diagnostic(
+            episode.path,
+            episode.line_of("number"),
+            f"episode number {episode.number}{season} is also used by {numbered[slot].path}",
+            hint="each full episode of a season needs its own number",
+            code="collision",
+        )
+    ]
 
 
 def with_items(index: SiteIndex, items: Mapping[str, Item]) -> SiteIndex:
@@ -227,31 +227,6 @@ def with_items(index: SiteIndex, items: Mapping[str, Item]) -> SiteIndex:
         by_term={t: new(c) for t, c in index.by_term.items()},
         by_number={n: new(e) for n, e in index.by_number.items()},
     )
-
-
-def _held(withheld: Iterable[Item], unreadable: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    """Why each item left out of the build, or each file that could not be read, is not what
-    a front-matter reference to it finds (see SiteIndex.held)."""
-    held: dict[str, tuple[str, str | None]] = {}
-    for path in unreadable:
-        folder, _, name = path.removeprefix("content/").partition("/")
-        why: tuple[str, str | None] = (f"cannot be checked until {path} is fixed", None)
-        held[f"{folder}/{file_slug(path)}"] = why
-        number = re.match(r"\d+(?=-)", name) if folder == "episodes" else None
-        if number:
-            held.setdefault(f"episodes/#{int(number.group())}", why)
-    for item in withheld:
-        why = (
-            "is a draft; it is published with --drafts or when its draft: line goes"
-            if item.draft
-            else f"is dated in the future ({item.date.date().isoformat() if item.date else ''});"
-            " it is published with --drafts or from that day",
-            f"it is {item.path}",
-        )
-        held[item.key] = why
-        if isinstance(item, Episode) and item.number is not None and item.episode_type == "full":
-            held.setdefault(f"episodes/#{item.number}", why)
-    return held
 
 
 def _tag_clashes(item: Item, seen: dict[str, dict[str, tuple[str, Item]]]) -> list[Diagnostic]:

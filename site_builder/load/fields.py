@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
 from ..errors import Diagnostic, closest
 from ..model import Funding
+from ..slugs import slug_problem
 from .frontmatter import Source
 from .values import (
     ABSOLUTE_URL,
@@ -331,3 +333,16 @@ def read_funding(r: FieldReader) -> tuple[Funding, ...]:
         if url:
             found.append(Funding(url, f.text("text") or ""))
     return tuple(found)
+
+
+def read_slug(r: FieldReader, from_name: str) -> str:
+    """`slug:`, else the one the file name gives; either must be a valid slug."""
+    slug = r.text("slug")
+    key: str | None = "slug"
+    if slug is None:
+        slug, key = from_name, None
+    slug = unicodedata.normalize("NFC", slug)  # macOS writes file names decomposed (NFD)
+    problem = slug_problem(slug)
+    if problem:
+        r.error(key, problem, "set `slug:` to lowercase words joined by '-'")
+    return slug

@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from ..errors import Diagnostic
 from ..model import (
-    ENCLOSURE_SUFFIXES,
     KINDS,
-    MEDIA_TYPES,
     RELATION_INVERSES,
     UNCARRIED,
-    Audio,
-    Chapter,
     Concept,
-    Episode,
     Essay,
     Item,
     Page,
     Series,
     SourceRef,
 )
-from ..routes import is_remote
-from ..slugs import slug_problem
-from .fields import EXTRA, OPEN, FieldReader, Keys, read_funding
-from .frontmatter import decode, split
+from .episodes import read_episode
+from .fields import EXTRA, OPEN, FieldReader, Keys, read_slug
+from .frontmatter import Source, decode, split
 from .people import PERSON_KEYS, read_person
-from .podcast_fields import read_alternate_audio, read_social
 from .related import read_related
 from .series import MEMBERSHIP, read_membership
 from .sidefiles import misnamed
-from .values import parse_duration, written_day
+from .values import written_day
 
 
 def _keys(*names: str, **tables: Keys) -> Keys:
@@ -81,14 +74,6 @@ KEYS: dict[str, Keys] = {
     "person": {**_keys(*_COMMON), **PERSON_KEYS},
     "series": _keys(*_COMMON, "title", "aliases"),
 }
-_A_KIND = {
-    "essay": "an essay",
-    "episode": "an episode",
-    "concept": "a concept",
-    "page": "a page",
-    "person": "a person",
-    "series": "a series",
-}
 
 
 def read_item(
@@ -107,7 +92,27 @@ def read_item(
             )
         )
         return None
-    # invisible characters pasted from word processors, which the feeds leave out
+    _check_control_characters(rel, source, problems)
+    r = FieldReader(source, problems)
+    common = _common_fields(kind, rel, source, r, tz)
+    if kind not in ("concept", "person"):  # their other aliases are names: see redirects.py
+        r.text_list("aliases")
+    stem = Path(rel).stem
+    if kind == "episode":
+        item: Item = read_episode(r, stem, tz, common)
+    elif kind == "person":
+        item = read_person(r, read_slug(r, stem), common)
+    else:
+        item = _READERS.get(kind, _read_page)(r, stem, tz, common)
+    r.warn_unknown(KEYS[kind], ("an " if kind[0] in "ae" else "a ") + kind, "page.extra")
+    # An item with invalid fields is still returned: the build fails on the recorded problems,
+    # but its body is still checked, so one run reports everything.
+    return item
+
+
+def _check_control_characters(rel: str, source: Source, problems: list[Diagnostic]) -> None:
+    """Warn of the first invisible character pasted from a word processor, which the feeds
+    leave out: the author cannot see it to delete it."""
     control = UNCARRIED.search(source.body)
     if control:
         problems.append(
@@ -120,9 +125,14 @@ def read_item(
                 code="control-character",
             )
         )
-    r = FieldReader(source, problems)
-    stem = Path(rel).stem
-    common = dict(
+
+
+def _common_fields(
+    kind: str, rel: str, source: Source, r: FieldReader, tz: tzinfo
+) -> dict[str, Any]:
+    """The fields every kind of item has, read in the same order for all of them (the order
+    its problems are reported in)."""
+    return dict(
         path=rel,
         body=source.body,
         body_line=source.body_line,
@@ -137,155 +147,68 @@ def read_item(
         lines=dict(source.lines),
         **({"related": read_related(r)} if kind in ("essay", "episode") else {}),
     )
-    if kind not in ("concept", "person"):  # their other aliases are names: see redirects.py
-        r.text_list("aliases")
-    item: Item
-    if kind == "essay":
-        m = KINDS["essay"].file_name.fullmatch(stem)
-        episode = r.get("episode")
-        item = Essay(
-            kind=kind,
-            slug=_slug(r, m.group(2) if m else stem),
-            title=r.text("title", required=True) or stem,
-            date=r.when("date", tz, required=True),
-            episode=str(episode) if isinstance(episode, (str, int)) else None,
-            people=r.text_list("people"),
-            series=read_membership(r),
-            **common,
-        )
-        if episode is not None and item.episode is None:
-            r.error("episode", "'episode' must be an episode's slug or number")
-        r.text("audience")  # who a newsletter sent it to (`only_paid`), for templates
-        if m and item.date is not None:
-            misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
-    elif kind == "episode":
-        m = KINDS["episode"].file_name.fullmatch(stem)
-        episode_type = r.choice("episode_type", ("full", "trailer", "bonus"), "full")
-        # trailers and bonus episodes may go without a number; full episodes may take theirs
-        # from the file name (001-slug.md)
-        number = r.integer("number", required=m is None and episode_type == "full", minimum=1)
-        item = Episode(
-            kind=kind,
-            slug=_slug(r, m.group(2) if m else stem),
-            title=r.text("title", required=True) or stem,
-            date=r.when("date", tz, required=True),
-            number=number if number is not None else int(m.group(1)) if m else None,
-            season=r.integer("season", minimum=1),
-            recorded=r.when("recorded", tz),
-            audio=_audio(r),
-            duration=r.duration("duration"),
-            explicit=r.boolean("explicit", None),
-            episode_type=episode_type,
-            guests=r.text_list("guests"),
-            hosts=r.text_list("hosts"),
-            chapters=_chapters(r),
-            image=r.text("image"),
-            guid=r.text("guid"),
-            transcript_file=r.text("transcript"),
-            social=read_social(r),
-            alternate_audio=read_alternate_audio(r),
-            funding=read_funding(r),
-            series=read_membership(r),
-            **common,
-        )
-        _remote_transcripts(r)
-        # (with seasons, files may be numbered through the show and episodes by season)
-        if m and number is not None and item.season is None:
-            misnamed(r, "number", str(int(m.group(1))), str(number), "episode ")
-    elif kind == "concept":
-        term = r.text("term", required=True)
-        aliases, quiet = _aliases(r)
-        item = Concept(
-            kind=kind,
-            slug=_slug(r, stem),
-            title=term or stem,
-            definition=r.text("definition", required=True) or "",
-            aliases=aliases,
-            quiet_aliases=quiet,
-            forms=r.text_list("forms"),
-            related=r.text_list("related"),
-            relations=_relations(r),
-            sources=_sources(r),
-            **common,
-        )
-    elif kind == "person":
-        item = read_person(r, _slug(r, stem), common)
-    elif kind == "series":
-        title = r.text("title", required=True) or stem
-        item = Series(kind=kind, slug=_slug(r, stem), title=title, **common)
-    else:
-        item = Page(
-            kind=kind,
-            slug=_slug(r, stem),
-            title=r.text("title", required=True) or stem,
-            menu=r.integer("menu"),
-            date=r.when("date", tz),
-            **common,
-        )
-    r.warn_unknown(KEYS[kind], ("an " if kind[0] in "ae" else "a ") + kind, "page.extra")
-    # An item with invalid fields is still returned: the build fails on the recorded problems,
-    # but its body is still checked, so one run reports everything.
+
+
+def _read_essay(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) -> Essay:
+    """An essay; a dated file name (2024-05-01-slug.md) gives its slug, and must agree with
+    its `date`."""
+    m = KINDS["essay"].file_name.fullmatch(stem)
+    episode = r.get("episode")
+    item = Essay(
+        kind="essay",
+        slug=read_slug(r, m.group(2) if m else stem),
+        title=r.text("title", required=True) or stem,
+        date=r.when("date", tz, required=True),
+        episode=str(episode) if isinstance(episode, (str, int)) else None,
+        people=r.text_list("people"),
+        series=read_membership(r),
+        **common,
+    )
+    if episode is not None and item.episode is None:
+        r.error("episode", "'episode' must be an episode's slug or number")
+    r.text("audience")  # who a newsletter sent it to (`only_paid`), for templates
+    if m and item.date is not None:
+        misnamed(r, "date", m.group(1), written_day(r.get("date")), "")
     return item
 
 
-def _slug(r: FieldReader, from_name: str) -> str:
-    slug = r.text("slug")
-    key: str | None = "slug"
-    if slug is None:
-        slug, key = from_name, None
-    slug = unicodedata.normalize("NFC", slug)  # macOS writes file names decomposed (NFD)
-    problem = slug_problem(slug)
-    if problem:
-        r.error(key, problem, "set `slug:` to lowercase words joined by '-'")
-    return slug
+def _read_concept(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) -> Concept:
+    """A glossary concept: its term, definition, names and relations to other concepts."""
+    term = r.text("term", required=True)
+    aliases, quiet = _aliases(r)
+    return Concept(
+        kind="concept",
+        slug=read_slug(r, stem),
+        title=term or stem,
+        definition=r.text("definition", required=True) or "",
+        aliases=aliases,
+        quiet_aliases=quiet,
+        forms=r.text_list("forms"),
+        related=r.text_list("related"),
+        relations=_relations(r),
+        sources=_sources(r),
+        **common,
+    )
 
 
-AUDIO_TYPES = {suffix: MEDIA_TYPES[suffix] for suffix in ENCLOSURE_SUFFIXES}
+def _read_series(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) -> Series:
+    title = r.text("title", required=True) or stem
+    return Series(kind="series", slug=read_slug(r, stem), title=title, **common)
 
 
-def _audio(r: FieldReader) -> Audio | None:
-    if r.get("audio") is None:
-        return None
-    if not isinstance(r.get("audio"), dict):
-        r.error("audio", "'audio' must be a mapping: `audio: {url: ..., length: ..., type: ...}`")
-        return None
-    a = r.within("audio")
-    url = a.url("url", required=True) or ""
-    local = url.startswith(("/media/", "media/"))
-    suffix = Path(url.split("?")[0]).suffix.lower()
-    kind = a.text("type") or AUDIO_TYPES.get(suffix, "")  # "": checked with the podcast
-    return Audio(url.lstrip("/") if local else url, a.integer("length", minimum=1), kind, local)
+def _read_page(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) -> Page:
+    return Page(
+        kind="page",
+        slug=read_slug(r, stem),
+        title=r.text("title", required=True) or stem,
+        menu=r.integer("menu"),
+        date=r.when("date", tz),
+        **common,
+    )
 
 
-def _remote_transcripts(r: FieldReader) -> None:
-    """Check `transcripts:`, an imported episode's files on its old host (podcast.xml has them)."""
-    for t in r.mappings("transcripts"):
-        url = t.url("url", required=True)
-        if url and not is_remote(url):
-            t.error(
-                "url", f"'{t.name('url')}' must be an http(s) URL", "a local file is `transcript:`"
-            )
-        t.text("type", required=True)
-        t.text("language")
-        t.text("rel")
-
-
-def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
-    chapters = []
-    for c in r.mappings("chapters"):
-        start_value, title = c.get("start"), c.text("title", required=True)
-        try:
-            start = parse_duration(start_value) if start_value is not None else None
-        except ValueError as exc:
-            c.error("start", f"'{c.name('start')}': {exc}")
-            continue
-        if start is None:
-            c.error(None, f"missing required key '{c.name('start')}'")
-        elif title:
-            if chapters and start <= chapters[-1].start:
-                c.error("start", "chapters must be in order of their start times")
-            chapters.append(Chapter(start, title, c.url("url")))
-    return tuple(chapters)
+# the reader of each kind with no module of its own (episodes and people have theirs)
+_READERS = {"essay": _read_essay, "concept": _read_concept, "series": _read_series}
 
 
 def _aliases(r: FieldReader) -> tuple[tuple[str, ...], tuple[str, ...]]:

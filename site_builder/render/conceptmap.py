@@ -34,16 +34,7 @@ def layout(
     if n == 0:
         return {}
     centre = size / 2
-    # start from a sunflower spiral: even density everywhere, so few steps settle it and
-    # every grid cell holds a handful of concepts
-    golden = math.pi * (3 - math.sqrt(5))
-    pos = [
-        [
-            centre + size * 0.4 * math.sqrt((i + 0.5) / n) * math.cos(i * golden),
-            centre + size * 0.4 * math.sqrt((i + 0.5) / n) * math.sin(i * golden),
-        ]
-        for i in range(n)
-    ]
+    xs, ys = _sunflower(n, size)
     index = {node.key: i for i, node in enumerate(nodes)}
     pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index and a != b]
     k = size / math.sqrt(n) * 0.75
@@ -51,7 +42,6 @@ def layout(
     k2 = k * k
     cell = 2 * k
     pull = 0.5 * k / size  # a gentle pull to the middle keeps loose concepts on the canvas
-    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
     low, high = margin, size - margin
     for step in range(steps):
         # repulsion dx/d * k²/d is dx * k²/d²: no square root for the many close pairs
@@ -63,26 +53,7 @@ def layout(
         if crowd > 6:
             cell /= math.sqrt(crowd / 6)
             grid = _grid(xs, ys, cell)
-        cell2 = cell * cell
-        for (cx, cy), members in grid.items():
-            near = [
-                j
-                for dx in (-1, 0, 1)
-                for dy in (-1, 0, 1)
-                for j in grid.get((cx + dx, cy + dy), ())
-            ]
-            for i in members:
-                x, y = xs[i], ys[i]
-                fx = fy = 0.0
-                for j in near:
-                    dx, dy = x - xs[j], y - ys[j]
-                    d2 = dx * dx + dy * dy
-                    if d2 < cell2 and i != j:
-                        f = k2 / (d2 or 0.0001)
-                        fx += dx * f
-                        fy += dy * f
-                ax[i] += fx
-                ay[i] += fy
+        _repel(xs, ys, grid, cell * cell, k2, ax, ay)
         for i, j in pairs:
             dx, dy = xs[i] - xs[j], ys[i] - ys[j]
             f = math.sqrt(dx * dx + dy * dy) / k  # dx/d * d²/k
@@ -97,7 +68,59 @@ def layout(
             scale = min(d, heat) / d
             xs[i] = min(high, max(low, xs[i] + dx * scale))
             ys[i] = min(high, max(low, ys[i] + dy * scale))
-    # stretch the result to fill the canvas: the forces settle on a shape, not a size
+    return _stretch(nodes, xs, ys, size, margin)
+
+
+def _sunflower(n: int, size: float) -> tuple[list[float], list[float]]:
+    """The start: a sunflower spiral, of even density everywhere, so few steps settle it and
+    every grid cell holds a handful of concepts."""
+    centre = size / 2
+    golden = math.pi * (3 - math.sqrt(5))
+    pos = [
+        [
+            centre + size * 0.4 * math.sqrt((i + 0.5) / n) * math.cos(i * golden),
+            centre + size * 0.4 * math.sqrt((i + 0.5) / n) * math.sin(i * golden),
+        ]
+        for i in range(n)
+    ]
+    return [p[0] for p in pos], [p[1] for p in pos]
+
+
+def _repel(
+    xs: list[float],
+    ys: list[float],
+    grid: dict[tuple[int, int], list[int]],
+    cell2: float,
+    k2: float,
+    ax: list[float],
+    ay: list[float],
+) -> None:
+    """Add to `ax`, `ay` each node's repulsion from the nodes in its own and the neighbouring
+    grid cells, closer than a cell (`cell2`: its square); far nodes are left out, which keeps
+    a step near linear."""
+    for (cx, cy), members in grid.items():
+        near = [
+            j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in grid.get((cx + dx, cy + dy), ())
+        ]
+        for i in members:
+            x, y = xs[i], ys[i]
+            fx = fy = 0.0
+            for j in near:
+                dx, dy = x - xs[j], y - ys[j]
+                d2 = dx * dx + dy * dy
+                if d2 < cell2 and i != j:
+                    f = k2 / (d2 or 0.0001)
+                    fx += dx * f
+                    fy += dy * f
+            ax[i] += fx
+            ay[i] += fy
+
+
+def _stretch(
+    nodes: Sequence[Node], xs: list[float], ys: list[float], size: float, margin: float
+) -> dict[str, tuple[float, float]]:
+    """The positions stretched to fill the canvas: the forces settle on a shape, not a size."""
+    n, centre = len(nodes), size / 2
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     inner = size - 2 * margin
     return {

@@ -125,7 +125,6 @@ class Renderer:
         essays = [i for i in ordered if isinstance(i, Essay)]
         episodes = [i for i in ordered if isinstance(i, Episode)]
         concepts = sorted((i for i in items if isinstance(i, Concept)), key=lambda c: fold(c.title))
-        in_order = episodes[::-1]  # oldest first, for previous / next
         jobs: list[Job] = []
 
         def page(
@@ -133,6 +132,34 @@ class Renderer:
         ) -> None:
             jobs.append((path, template, item, context))
 
+        self._list_pages(page, essays, episodes, concepts)
+        self._tag_pages(page)
+        self._item_pages(page, essays, episodes[::-1], concepts)
+        jobs += series_jobs(self)
+        for item in ordered:
+            if isinstance(item, Page):
+                page(self._path(item), "page.html", item)
+        people_pages(self, page)
+        page("404.html", "404.html")
+        if self.config.search:
+            page("search/index.html", "search.html")
+        page_paths = [job[0] for job in jobs]
+        page(
+            "sitemap.xml",
+            "sitemap.xml",
+            context=lambda: dict(entries=self._sitemap(ordered, page_paths)),
+        )
+        page("robots.txt", "robots.txt")
+        return jobs
+
+    def _list_pages(
+        self,
+        page: Callable[..., None],
+        essays: list[Essay],
+        episodes: list[Episode],
+        concepts: list[Concept],
+    ) -> None:
+        """The home page and the lists: essays, episodes, the glossary, the tags."""
         page(
             "index.html",
             "home.html",
@@ -163,6 +190,9 @@ class Renderer:
                 ]
             ),
         )
+
+    def _tag_pages(self, page: Callable[..., None]) -> None:
+        """Each tag's page, which names the tag's feed."""
         for slug, (label, tagged) in self.links.tags.items():
             folder = tag_folder(slug)
             feed = (
@@ -176,6 +206,16 @@ class Renderer:
                     tag=label, items=self.views(tagged), feeds=[feed]
                 ),
             )
+
+    def _item_pages(
+        self,
+        page: Callable[..., None],
+        essays: list[Essay],
+        in_order: list[Episode],
+        concepts: list[Concept],
+    ) -> None:
+        """Each essay's, episode's (`in_order` oldest first, for previous and next) and
+        concept's page."""
         for item in essays:
             page(self._path(item), "essay.html", item, partial(self._essay_context, item))
         for i, item in enumerate(in_order):
@@ -192,22 +232,6 @@ class Renderer:
             )
         for item in concepts:
             page(self._path(item), "concept.html", item, partial(concept_context, self, item))
-        jobs += series_jobs(self)
-        for item in ordered:
-            if isinstance(item, Page):
-                page(self._path(item), "page.html", item)
-        people_pages(self, page)
-        page("404.html", "404.html")
-        if self.config.search:
-            page("search/index.html", "search.html")
-        page_paths = [job[0] for job in jobs]
-        page(
-            "sitemap.xml",
-            "sitemap.xml",
-            context=lambda: dict(entries=self._sitemap(ordered, page_paths)),
-        )
-        page("robots.txt", "robots.txt")
-        return jobs
 
     def _essay_context(self, essay: Essay) -> dict[str, Any]:
         episode = self.links.episode_of.get(essay.key)
