@@ -19,6 +19,7 @@ LINES = [
     *("# Heading", "###### Six", "####### seven", "#hashtag", "#", "## Closed ##"),
     *("> A quote", "> [a]: /quoted-ref", ">", "> > nested", "lazy after a quote"),
     *("- item", "* item", "+ item", "1. first", "2) second", "1.5 million", "-", "  - nested"),
+    *("- # heading", "- ", "-  two spaces", "- 1. x", "+ [link](/x)", "- > quote", "- ---"),
     *("```", "```python", "~~~", "    indented code", "  two spaces", "\tTabbed"),
     *("<!-- a comment", "-->", "<div>", "</div>", "<pre>", "</pre>", "<span>inline</span>"),
     *("[a]: /url", "[b]:", "/later-url", "[^1]: A note.", "    the note goes on", "[^1]"),
@@ -52,6 +53,18 @@ def assert_read_alike(body: str) -> None:
 @given(st.lists(st.sampled_from(LINES), max_size=14), st.sampled_from(["", "\n", "\n\n", " "]))
 def test_any_mix_of_blocks_reads_as_markdown_it_reads_it(lines, end):
     assert_read_alike("\n".join(lines) + end)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(LINES), min_size=1, max_size=3), max_size=6))
+def test_any_groups_of_lines_between_blank_ones_read_as_markdown_it_reads_them(groups):
+    assert_read_alike("\n\n".join("\n".join(lines) for lines in groups))
+
+
+def test_an_indented_group_after_a_list_goes_on_with_its_last_item():
+    for after in ("    more of the item", "\tmore of it", "      code in the item", "  more"):
+        body = f"- one\n- two\n\n{after}\n\nAfter.\n"
+        assert_read_alike(body)
 
 
 def test_a_fence_or_a_comment_open_across_blank_lines_hides_the_paragraphs_after_it():

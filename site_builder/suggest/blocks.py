@@ -2,16 +2,18 @@
 that are outside block quotes and headings, as markdown-it's block parse finds them, with no
 more of that parse than it takes.
 
-Most of an essay is paragraphs of plain lines, headings and quotes, between blank lines; what
-markdown-it makes of those is known without running it. A group of lines between blank lines
-(or the body's ends) is read here when each of its lines starts with none of the characters
-that can begin or end a block (`_OPENERS`), or is an ATX heading, or when every line starts a
-quote (`>`) and none holds a `[` (a reference or a footnote defined in a quote is still defined
-for the whole body). Such a group starts a block wherever it is: a blank line ends every block
-but a fenced code block and an HTML block of types 1 to 5, and a line at the margin ends those
-too when they are inside a list item, a quote or a footnote. The groups in between go through
-markdown-it, each run of them in one parse; should one end in a fence or an HTML block open to
-its last line, the rest of the body is parsed with it, as markdown-it would read it.
+Most of an essay is paragraphs of plain lines, headings, quotes and lists, between blank
+lines; what markdown-it makes of those is known without running it. A group of lines between
+blank lines (or the body's ends) is read here when each of its lines starts with none of the
+characters that can begin or end a block (`_OPENERS`), or is an ATX heading; or when every line
+starts a quote (`>`) and none holds a `[` (a reference or a footnote defined in a quote is
+still defined for the whole body); or when every line is a list item of one such plain line
+(`- item`) and the next group does not start indented (which would go on with the last item).
+Such a group starts a block wherever it is: a line at the margin after a blank one ends every
+block but a fenced code block and an HTML block of types 1 to 5, and those too when they are
+inside a list item, a quote or a footnote. The groups in between go through markdown-it, each
+run of them in one parse; should one end in a fence or an HTML block open to its last line,
+the rest of the body is parsed with it, as markdown-it would read it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ _OPENERS = frozenset(" \t>#-*+_=~`<[|:")
 _ORDERED = re.compile(r"\d+[.)]")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _OPEN_TO_THE_END = ("fence", "html_block")  # blocks that a blank line does not end
-_PLAIN, _QUOTE, _OTHER = "plain", "quote", "other"
+_ITEM = re.compile(r"[-*+] ")  # a bullet, and one space before the item's text
+_PLAIN, _QUOTE, _LIST, _OTHER = "plain", "quote", "list", "other"
 
 Inline = tuple[int, str]  # (line in the body, starting from 0; the block's inline source)
 
@@ -56,6 +59,8 @@ def prose_inlines(md: MarkdownIt, body: str, env: dict) -> list[Inline]:
             other = None
         if kind is _PLAIN:
             found += _paragraphs(lines, first, end)
+        elif kind is _LIST:  # one inline an item, after its bullet
+            found += [(i, mdTrim(lines[i][2:])) for i in range(first, end)]
     return found
 
 
@@ -70,17 +75,22 @@ def _groups(lines: list[str]) -> list[tuple[int, int, str]]:
             first = None
             continue
         if first is None:
-            first, kind = i, _QUOTE if line[0] == ">" else _PLAIN
+            if line[0] in " \t" and groups and groups[-1][2] is _LIST:
+                groups[-1] = (*groups[-1][:2], _OTHER)  # its last item may go on here
+            first, kind = i, _QUOTE if line[0] == ">" else _LIST if _ITEM.match(line) else _PLAIN
         if kind is not _OTHER and not _fits(kind, line):
             kind = _OTHER
     return groups
 
 
 def _fits(kind: str, line: str) -> bool:
-    """Whether a line that is not blank can be in a group of the kind: a quote's line, or a
-    paragraph's line or a heading."""
+    """Whether a line that is not blank can be in a group of the kind: a quote's line, a list
+    item of a plain line, or a paragraph's line or a heading."""
     if kind is _QUOTE:
         return line[0] == ">" and "[" not in line
+    if kind is _LIST:
+        text = line[2:]
+        return _ITEM.match(line) is not None and text[:1] not in ("", "#") and _fits(_PLAIN, text)
     if line[0] == "#":
         return _HEADING.match(line) is not None
     return line[0] not in _OPENERS and not (line[0].isdigit() and _ORDERED.match(line))
