@@ -13,7 +13,7 @@ from sitecheck import content_files, copy_example
 
 from site_builder.config import load_config
 from site_builder.suggest import suggest
-from site_builder.suggest.phrases import count_phrases, words_of
+from site_builder.suggest.phrases import Tokens, count_phrases, words_of
 
 ESSAY = "---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n"
 
@@ -209,7 +209,7 @@ def test_words_are_read_as_the_token_pattern_reads_them_whatever_the_spacing():
         "42",
         *" \t\n\u00a0-'\u2019*_.,;:!?\u2014|",
     ]
-    seen: dict = {}
+    seen = Tokens()
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         expected = TOKEN.findall(text.lower().replace("\u2019", "'"))
