@@ -28,6 +28,7 @@ _MARKUP = re.compile(r"[\[`<&\\]")
 QUOTED = r"\u201c[^\u201d]*\u201d?|\"[^\"]*\"?|\u2018(?=\w)[^\u2018]*?\w\u2019(?!\w)"
 _WIKILINK = r"\[\[(?P<target>[^\[\]|#]*)(?:#[^\[\]|]*)?(?:\|(?P<label>[^\[\]]*))?\]\]"
 _SKIPPED = re.compile(f"{_WIKILINK}|{QUOTED}")
+_SKIPPED_STARTS = ("[[", '"', "\u201c", "\u2018")  # how each of those starts
 
 Run = tuple[int, str]  # (line in the file, text)
 
@@ -80,6 +81,10 @@ def _inline_runs(md: MarkdownIt, source: str, line: int, env: dict) -> Iterator[
 def plain_runs(text: str, line: int) -> Iterator[Run]:
     """The text between quotations, each with the line it starts on; a wikilink left as
     written (its target is not in the site) gives its target's words and its text."""
+    if not any(mark in text for mark in _SKIPPED_STARTS):  # most text: no regex through it
+        if text:
+            yield line, text
+        return
     at = 0
     for match in _SKIPPED.finditer(text):
         if match.start() > at:
