@@ -71,6 +71,15 @@ def test_the_scan_finds_what_the_trie_walk_finds(text):
     assert list(m.find(text)) == list(m._walk(text, text.casefold()))
 
 
+@settings(max_examples=600, deadline=None)
+@given(TEXT)
+def test_text_said_to_be_spaced_once_is_found_in_as_any_text(text):
+    """`spaced` skips the searches for other spacing; with words one space apart, as a join
+    of the split leaves them, what is found is the same."""
+    m, spaced = matcher(), " ".join(text.split())
+    assert list(m.find(spaced, spaced=True)) == list(m._walk(spaced, spaced.casefold()))
+
+
 def test_the_scan_keeps_whole_words_possessives_and_exact_acronyms():
     m = matcher()
     text = (

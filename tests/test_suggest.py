@@ -13,7 +13,8 @@ from sitecheck import content_files, copy_example
 
 from site_builder.config import load_config
 from site_builder.suggest import suggest
-from site_builder.suggest.phrases import count_phrases, words_of
+from site_builder.suggest.phrases import Tokens, count_phrases, words_of
+from site_builder.suggest.prose import plain_runs
 
 ESSAY = "---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n"
 
@@ -209,7 +210,7 @@ def test_words_are_read_as_the_token_pattern_reads_them_whatever_the_spacing():
         "42",
         *" \t\n\u00a0-'\u2019*_.,;:!?\u2014|",
     ]
-    seen: dict = {}
+    seen = Tokens()
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         expected = TOKEN.findall(text.lower().replace("\u2019", "'"))
@@ -362,3 +363,10 @@ def test_the_cyclic_collector_is_off_while_suggest_counts_and_on_again_after(sit
 def test_the_readme_documents_the_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "site-builder suggest" in readme and "--new concept" in readme
+
+
+def test_each_kind_of_quotation_ends_a_run_of_prose_alone_in_its_paragraph():
+    for quoted in ("\u2018ripe moment\u2019", "\u201cripe moment\u201d", '"ripe moment"'):
+        assert [text for _, text in plain_runs(f"a {quoted} came", 3)] == ["a ", " came"]
+    assert list(plain_runs("no quotation at all", 3)) == [(3, "no quotation at all")]
+    assert list(plain_runs("", 3)) == []

@@ -40,14 +40,16 @@ def automaton(trie: dict) -> ahocorasick.Automaton:
     return made
 
 
-def scan(found: ahocorasick.Automaton, text: str, folded: str) -> Iterator[tuple[int, int, str]]:
+def scan(
+    found: ahocorasick.Automaton, text: str, folded: str, spaced: bool = False
+) -> Iterator[tuple[int, int, str]]:
     """(start, end, concept key) of each match in `text`, whose casefolding `folded` has its
-    offsets, left to right, longest first."""
+    offsets, left to right, longest first; `spaced`: it has no whitespace but single spaces."""
     if not len(found):
         return
     best: dict[int, tuple[int, bool, str]] = {}  # start -> (end, possessive, key)
     size = len(folded)
-    for last, (length, entries) in found.iter(_OTHER_SPACE.sub(" ", folded)):
+    for last, (length, entries) in found.iter(folded if spaced else _OTHER_SPACE.sub(" ", folded)):
         start, end = last + 1 - length, last + 1
         if start and (_is_word(folded[start - 1]) or _joined(folded, start - 1, start - 2)):
             continue  # inside a word

@@ -28,7 +28,7 @@ from ..markdown.matcher import Matcher
 from ..model import Concept, Episode, Essay, Item, Person
 from ..pool import run_sliced
 from .names import names_in
-from .phrases import Gram, count_phrases, gram, known_forms, maximal, words_of
+from .phrases import Gram, Tokens, count_phrases, gram, known_forms, maximal, words_of
 from .prose import Run, plain_runs, prose_runs
 from .rank import Example, Piece, Suggestion, rank
 
@@ -115,7 +115,7 @@ def _read_slice(
     processes, as the build's parse is: see pool.py; what they send back is only that)."""
     items, index, matcher = shared
     md = make_markdown()
-    read, seen = {}, {}
+    read, seen = {}, Tokens()
     for key in keys:
         # whether a wikilink's target exists is all that matters here, not what it might be
         runs = _runs(items[key], md, partial(index.resolve_wikilink, hint=False))

@@ -57,7 +57,7 @@ class Counts:
 
 
 def words_of(
-    runs: Iterable[tuple[int, str]], matcher: Matcher | None = None, seen: dict | None = None
+    runs: Iterable[tuple[int, str]], matcher: Matcher | None = None, seen: Tokens | None = None
 ) -> list[str]:
     """A piece's lowercase words, with BREAK and punctuation between those no phrase joins;
     and with a BREAK for each name of a concept the glossary's `matcher` finds (as the build
@@ -68,21 +68,28 @@ def words_of(
     text = " ".join(f" {BREAK} ".join(text for _, text in runs).split())
     if matcher is not None:
         parts, at = [], 0
-        for start, end, _ in matcher.find(text):
+        for start, end, _ in matcher.find(text, spaced=True):
             parts += (text[at:start], BREAK)
             at = end
         text = " ".join((*parts, text[at:])) if parts else text
-    return tokens(text, {} if seen is None else seen)
+    return tokens(text, Tokens() if seen is None else seen)
 
 
-def tokens(text: str, seen: dict[str, tuple[str, ...]]) -> list[str]:
+class Tokens(dict[str, tuple[str, ...]]):
+    """`tokens`' memo, kept from piece to piece by a caller reading many: each distinct
+    space-free piece of text to its tokens, found by the regex on the first look-up."""
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        found = self[piece] = tuple(TOKEN.findall(piece))
+        return found
+
+
+def tokens(text: str, seen: Tokens) -> list[str]:
     """`TOKEN.findall` of the text lowercased, with straight apostrophes. No token holds a
     space, so the text is split at spaces (in C) and each distinct piece between them goes
     through the regex only once, its tokens kept in `seen` (a site has few distinct pieces:
     words, and words with a comma)."""
     pieces = text.lower().replace("\u2019", "'").split()
-    for piece in set(pieces).difference(seen):
-        seen[piece] = tuple(TOKEN.findall(piece))
     return list(chain.from_iterable(map(seen.__getitem__, pieces)))
 
 
@@ -181,7 +188,7 @@ def _note_where(
 
 def gram(text: str) -> Gram:
     """A name as the words a phrase is counted in."""
-    return tuple(tokens(text, {}))
+    return tuple(tokens(text, Tokens()))
 
 
 def _ends_well(gram: Gram) -> bool:

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .blocks import prose_inlines
+
 # Without one of these an inline's source has no code, link, image, HTML, wikilink, entity or
 # escape in it, so its text is the source itself, and markdown-it's inline parse (most of a
 # parse's cost) is skipped
@@ -26,6 +28,7 @@ _MARKUP = re.compile(r"[\[`<&\\]")
 QUOTED = r"\u201c[^\u201d]*\u201d?|\"[^\"]*\"?|\u2018(?=\w)[^\u2018]*?\w\u2019(?!\w)"
 _WIKILINK = r"\[\[(?P<target>[^\[\]|#]*)(?:#[^\[\]|]*)?(?:\|(?P<label>[^\[\]]*))?\]\]"
 _SKIPPED = re.compile(f"{_WIKILINK}|{QUOTED}")
+_SKIPPED_STARTS = ("[[", '"', "\u201c", "\u2018")  # how each of those starts
 
 Run = tuple[int, str]  # (line in the file, text)
 
@@ -33,20 +36,10 @@ Run = tuple[int, str]  # (line in the file, text)
 def prose_runs(md: MarkdownIt, body: str, first_line: int, env: dict) -> list[Run]:
     """Runs of the body's own prose; a run ends wherever something skipped was. `env` is
     markdown-it's, with what the wikilink rule reads (`resolve_wikilink`, `self_key`)."""
-    tokens: list[Token] = []
-    md.block.parse(body, md, env, tokens)
     runs: list[Run] = []
-    skipped = 0  # depth in a block quote or a heading
-    for token in tokens:
-        if token.type in ("blockquote_open", "heading_open"):
-            skipped += 1
-        elif token.type in ("blockquote_close", "heading_close"):
-            skipped -= 1
-        elif skipped or token.type != "inline":  # fences, code blocks and HTML are not inline
-            continue
-        else:
-            line = first_line + (token.map[0] if token.map else 0)
-            runs += _inline_runs(md, token.content, line, env)
+    # every block is read before any inline: a link may use a reference defined further on
+    for line, source in prose_inlines(md, body, env):
+        runs += _inline_runs(md, source, first_line + line, env)
     return runs
 
 
@@ -88,6 +81,10 @@ def _inline_runs(md: MarkdownIt, source: str, line: int, env: dict) -> Iterator[
 def plain_runs(text: str, line: int) -> Iterator[Run]:
     """The text between quotations, each with the line it starts on; a wikilink left as
     written (its target is not in the site) gives its target's words and its text."""
+    if not any(mark in text for mark in _SKIPPED_STARTS):  # most text: no regex through it
+        if text:
+            yield line, text
+        return
     at = 0
     for match in _SKIPPED.finditer(text):
         if match.start() > at:
