@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic, errors_in
-from .load.fields import EXTRA, OPEN, FieldReader, Keys
+from .load.fields import EXTRA, OPEN, FieldReader, Keys, keys
 from .load.frontmatter import Source, decode, parse_yaml
 from .model import key_line
 from .podcast_config import Person, PodcastConfig, read_person, read_podcast
@@ -75,14 +75,10 @@ def normalise_base_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _keys(*names: str, **tables: Keys) -> Keys:
-    return {**dict.fromkeys(names), **tables}
-
-
-_PERSON = _keys("name", "email")
+_PERSON = keys("name", "email")
 # The keys site.yaml accepts: what `read_config` reads, and nothing else (a test holds the two
 # together). Any other key is a warning at its line.
-KEYS: Keys = _keys(
+KEYS: Keys = keys(
     "title",
     "description",
     "base_url",
@@ -92,7 +88,7 @@ KEYS: Keys = _keys(
     "icon",
     EXTRA,
     author=_PERSON,
-    podcast=_keys(
+    podcast=keys(
         "title",
         "description",
         "image",
@@ -109,15 +105,15 @@ KEYS: Keys = _keys(
         "author",  # the show's itunes:author, as imported
         "language",  # the show's language, as imported
         owner=_PERSON,
-        funding=_keys("url", "text"),
-        location=_keys("name", "geo", "osm"),
-        txt=_keys("text", "purpose"),
-        seasons=_keys(OPEN),  # season numbers
+        funding=keys("url", "text"),
+        location=keys("name", "geo", "osm"),
+        txt=keys("text", "purpose"),
+        seasons=keys(OPEN),  # season numbers
     ),
-    glossary=_keys("autolink"),
-    people=_keys("autolink"),
-    responses=_keys("email"),
-    redirects=_keys(OPEN),  # old paths, any
+    glossary=keys("autolink"),
+    people=keys("autolink"),
+    responses=keys("email"),
+    redirects=keys(OPEN),  # old paths, any
 )
 
 

@@ -9,7 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from .load.fields import FieldReader, read_funding
+from .load.fields import FieldReader
+from .load.podcast_fields import read_funding
 from .load.values import parse_whole_number
 from .model import Funding
 

@@ -9,7 +9,6 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from ..errors import Diagnostic, closest
-from ..model import Funding
 from ..slugs import slug_problem
 from .frontmatter import Source
 from .values import (
@@ -23,8 +22,14 @@ from .values import (
 # The keys a mapping accepts, each with the table of its value when that is a mapping or a list
 # of mappings (None: any value). OPEN among them: other keys are the author's own words.
 Keys = Mapping[str, "Keys | None"]
+
 OPEN = "*"
 EXTRA = "extra"  # the author's own data, for templates: any value, never checked
+
+
+def keys(*names: str, **tables: Keys) -> Keys:
+    """A table of accepted keys: `names` take any value, `tables` nest keys of their own."""
+    return {**dict.fromkeys(names), **tables}
 
 
 _TYPE_NAMES = {
@@ -323,16 +328,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, int):
         return f"the number {value}"
     return f"'{value}'"
-
-
-def read_funding(r: FieldReader) -> tuple[Funding, ...]:
-    """`funding: [{url, text}]` (podcast:funding), of the show or of one episode."""
-    found = []
-    for f in r.mappings("funding"):
-        url = f.url("url", required=True, absolute=True)
-        if url:
-            found.append(Funding(url, f.text("text") or ""))
-    return tuple(found)
 
 
 def read_slug(r: FieldReader, from_name: str) -> str:

@@ -1,9 +1,10 @@
 """Pure: what podcast apps read of an episode beyond its audio: the post where listeners
-discuss it (podcast:socialInteract) and its other files (podcast:alternateEnclosure)."""
+discuss it (podcast:socialInteract), its other files (podcast:alternateEnclosure), and where
+to support it (podcast:funding, of an episode or of the show)."""
 
 from __future__ import annotations
 
-from ..model import AlternateAudio, SocialPost
+from ..model import AlternateAudio, Funding, SocialPost
 from .fields import FieldReader
 
 # podcast:socialInteract protocols (Podcasting 2.0's socialprotocols.txt)
@@ -49,4 +50,14 @@ def read_alternate_audio(r: FieldReader) -> tuple[AlternateAudio, ...]:
         bitrate = a.integer("bitrate", minimum=1)
         if url and kind and length:
             found.append(AlternateAudio(url, kind, length, bitrate, a.text("title")))
+    return tuple(found)
+
+
+def read_funding(r: FieldReader) -> tuple[Funding, ...]:
+    """`funding: [{url, text}]` (podcast:funding), of the show or of one episode."""
+    found = []
+    for f in r.mappings("funding"):
+        url = f.url("url", required=True, absolute=True)
+        if url:
+            found.append(Funding(url, f.text("text") or ""))
     return tuple(found)

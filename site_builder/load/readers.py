@@ -19,7 +19,7 @@ from ..model import (
     SourceRef,
 )
 from .episodes import read_episode
-from .fields import EXTRA, OPEN, FieldReader, Keys, read_slug
+from .fields import EXTRA, OPEN, FieldReader, Keys, keys, read_slug
 from .frontmatter import Source, decode, split
 from .people import PERSON_KEYS, read_person
 from .related import read_related
@@ -27,18 +27,13 @@ from .series import MEMBERSHIP, read_membership
 from .sidefiles import misnamed
 from .values import written_day
 
-
-def _keys(*names: str, **tables: Keys) -> Keys:
-    return {**dict.fromkeys(names), **tables}
-
-
 # The front-matter keys each kind accepts: what `read_item` reads, and nothing else (a test
 # holds the two together). Any other key is a warning at its line.
 _COMMON = ("slug", "summary", "tags", "concepts", "draft", "autolink", "updated", EXTRA)
 _PIECE = ("title", "date", "aliases", "related")  # what essays and episodes both have
 KEYS: dict[str, Keys] = {
-    "essay": _keys(*_COMMON, *_PIECE, "episode", "audience", "people", series=MEMBERSHIP),
-    "episode": _keys(
+    "essay": keys(*_COMMON, *_PIECE, "episode", "audience", "people", series=MEMBERSHIP),
+    "episode": keys(
         *_COMMON,
         *_PIECE,
         "number",
@@ -53,26 +48,26 @@ KEYS: dict[str, Keys] = {
         "guid",
         "transcript",
         series=MEMBERSHIP,
-        audio=_keys("url", "length", "type"),
-        transcripts=_keys("url", "type", "language", "rel"),
-        chapters=_keys("start", "title", "url"),
-        social=_keys("url", "protocol", "account", "account_url"),
-        alternate_audio=_keys("url", "type", "length", "bitrate", "title"),
-        funding=_keys("url", "text"),
+        audio=keys("url", "length", "type"),
+        transcripts=keys("url", "type", "language", "rel"),
+        chapters=keys("start", "title", "url"),
+        social=keys("url", "protocol", "account", "account_url"),
+        alternate_audio=keys("url", "type", "length", "bitrate", "title"),
+        funding=keys("url", "text"),
     ),
-    "concept": _keys(
+    "concept": keys(
         *_COMMON,
         "term",
         "definition",
         "forms",
         "related",
-        aliases=_keys("name", "autolink"),
-        relations=_keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
-        sources=_keys("author", "title", "year", "url"),
+        aliases=keys("name", "autolink"),
+        relations=keys(OPEN, *RELATION_INVERSES),  # kinds of the author's own are welcome
+        sources=keys("author", "title", "year", "url"),
     ),
-    "page": _keys(*_COMMON, "title", "menu", "date", "aliases"),
-    "person": {**_keys(*_COMMON), **PERSON_KEYS},
-    "series": _keys(*_COMMON, "title", "aliases"),
+    "page": keys(*_COMMON, "title", "menu", "date", "aliases"),
+    "person": {**keys(*_COMMON), **PERSON_KEYS},
+    "series": keys(*_COMMON, "title", "aliases"),
 }
 
 
