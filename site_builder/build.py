@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import CONFIG_FILE, SiteConfig
+from .config import SiteConfig
 from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
 from .incremental.manifest import (
     Manifest,
+    Written,
     forget,
     keep_manifest,
-    read_inputs,
     record_outputs,
     still_built,
 )
@@ -33,6 +33,7 @@ from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
 if TYPE_CHECKING:
     from .incremental.state import BuildCache
+    from .incremental.store import Stat
     from .markdown import Parsed
     from .markdown.mentions import Mention
     from .model import Item
@@ -224,16 +225,10 @@ def _build_site(
     kept = recover_leftovers(output, config.root)  # first: it may put output/ (or its .git) back
     view = repr((config, drafts))
     if use_cache:
-        with report.phase("cache"):
-            built = still_built(config.root, output, view, now)
-        if built is not None:  # the output is this build already: nothing read, nothing made
-            pages, drafts_left_out, future_left_out = built.counts
-            warnings = [*built.said, *kept]
-            return BuildResult(
-                {}, {}, warnings, report.timings, pages, 0, drafts_left_out, future_left_out
-            )
-        forget(config.root)
-    from .incremental.store import load_cache, save_cache, source_stats, unchanged_copies
+        built = _still_built(config, output, view, now, kept, report)
+        if built is not None:
+            return built
+    from .incremental.store import load_cache, save_cache
     from .search import index_site
 
     with report.phase("cache"):
@@ -267,11 +262,7 @@ def _build_site(
         said = tuple(result.warnings)
         result.warnings += notes
         report.add_time("render", -writing.timings.get("write", 0.0))
-        sources = source_stats(
-            {r: src for r, src in result.copies.items() if not src.is_relative_to(output)}
-        )
-        same = unchanged_copies(sources, copied)
-        copies = {r: output / r if r in same else src for r, src in result.copies.items()}
+        sources, copies = _copies(result, output, copied)
         if (
             not writer.written
             and standing == set(copies)
@@ -303,36 +294,52 @@ def _build_site(
     return result
 
 
+def _still_built(
+    config: SiteConfig,
+    output: Path,
+    view: str,
+    now: datetime,
+    kept: list[Diagnostic],
+    report: Reporter,
+) -> BuildResult | None:
+    """The result of a build `output` already is, when nothing it was made from has changed:
+    nothing read, nothing made. Otherwise None, and the manifest saying so is gone."""
+    with report.phase("cache"):
+        built = still_built(config.root, output, view, now)
+    if built is None:
+        forget(config.root)
+        return None
+    pages, drafts_left_out, future_left_out = built.counts
+    warnings = [*built.said, *kept]
+    return BuildResult({}, {}, warnings, report.timings, pages, 0, drafts_left_out, future_left_out)
+
+
+def _copies(
+    result: BuildResult, output: Path, copied: Mapping[str, Stat]
+) -> tuple[dict[str, Stat], dict[str, Path]]:
+    """The stats of the files copied from outside `output`, and each copy's source: the copy
+    the previous output holds when the source has not changed since it was made."""
+    from .incremental.store import source_stats, unchanged_copies
+
+    outside = {r: src for r, src in result.copies.items() if not src.is_relative_to(output)}
+    sources = source_stats(outside)
+    same = unchanged_copies(sources, copied)
+    return sources, {r: output / r if r in same else src for r, src in result.copies.items()}
+
+
 def _keep_manifest(
     config: SiteConfig,
     output: Path,
     view: str,
     result: BuildResult,
     said: tuple[Diagnostic, ...],
-    written: dict,
+    written: Written,
     started: int,
 ) -> None:
     """What a build with nothing changed may stop at (incremental/manifest.py)."""
-    from .ledger import LEDGER_FILE
-    from .render.theme import theme_dirs
-
-    root = config.root
-    themes = (config.content_dir, config.templates_dir, *theme_dirs(config))
-    folders = tuple(dict.fromkeys(map(str, themes)))
-    files = (str(root / CONFIG_FILE), str(root / LEDGER_FILE))
     counts = (result.pages, result.drafts_left_out, result.future_left_out)
-    manifest = Manifest(
-        view,
-        folders,
-        files,
-        read_inputs(folders, files),
-        written,
-        result.due,
-        said,
-        counts,
-    )
-    ours = files[1:] if result.ledger is not None else ()
-    keep_manifest(root, output, manifest, started, ours)
+    built = Manifest(view, (), (), {}, written, result.due, said, counts)
+    keep_manifest(config, output, built, started, wrote_ledger=result.ledger is not None)
 
 
 def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:

@@ -20,14 +20,18 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import CACHE_DIR
+from ..config import CACHE_DIR, CONFIG_FILE
 from ..errors import Diagnostic
 from ..load.walk import is_scratch_file
 from .signed import cache_stamp, dump_signed, read_signed, user_key
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
 
 MANIFEST = "manifest.pickle"
 _RACY_NS = 2_000_000_000
@@ -74,17 +78,25 @@ def forget(root: Path) -> None:
 
 
 def keep_manifest(
-    root: Path, output: Path, manifest: Manifest, started_ns: int, ours: Iterable[str] = ()
+    config: SiteConfig, output: Path, built: Manifest, started_ns: int, wrote_ledger: bool
 ) -> None:
-    """Record `manifest` after a good build begun at `started_ns`, unless an input changed
-    too close to it to be told apart from a later change (see the module's notes); `ours`:
-    the inputs this build wrote itself (the ledger), which it read as it left them."""
+    """Record what a good build begun at `started_ns` made (`built`, its inputs left empty)
+    and the inputs as they are now, unless one changed too close to the start to be told
+    apart from a later change (see the module's notes). The ledger, when the build wrote it,
+    is no such change: the build read it as it left it."""
+    from ..ledger import LEDGER_FILE
+    from ..render.theme import theme_dirs
+
+    root = config.root
+    themes = (config.content_dir, config.templates_dir, *theme_dirs(config))
+    folders = tuple(dict.fromkeys(map(str, themes)))
+    files = (str(root / CONFIG_FILE), str(root / LEDGER_FILE))
+    inputs = read_inputs(folders, files)
     near = started_ns - _RACY_NS
-    mine = set(ours)
-    if any(
-        st and max(st[1], st[2]) >= near for path, st in manifest.inputs.items() if path not in mine
-    ):
+    ours = set(files[1:]) if wrote_ledger else set()
+    if any(st and max(st[1], st[2]) >= near for path, st in inputs.items() if path not in ours):
         return
+    manifest = replace(built, folders=folders, files=files, inputs=inputs)
     try:
         dump_signed(root / CACHE_DIR / MANIFEST, manifest, user_key(), cache_stamp(root, output))
     except OSError:
