@@ -97,6 +97,7 @@ def render_pages(
         keep(part)
 
     shown = _render_files(renderer, every, todo, {} if defer_feeds else feeds, jobs, take, report)
+    made = dict.fromkeys(p for p in (*todo, *feeds) if p in made)  # as listed, however made
     take({path: Deferred(make) for path, make in feeds.items()} if defer_feeds else {})
     take(redirect_files(config, linked.redirects))  # they show their targets' titles
     if wanted is None:
@@ -136,7 +137,7 @@ def _render_files(
         report.progress("render", done, total)
 
     run_sliced(_render_slice, (renderer, every, feeds), [*todo, *feeds], jobs, take)
-    return shown
+    return {path: shown[path] for path in todo if path in shown}  # as listed, however made
 
 
 def _render_slice(shared: tuple, paths: list[str]) -> tuple[dict, dict[str, frozenset[str]]]:
