@@ -180,3 +180,28 @@ def test_a_build_in_two_processes_lists_its_pages_as_one_does(corpus):
         make_site(load_config(corpus), cache=cache, jobs=jobs, sink=lambda files: None)
     assert list(caches[0].shown) == list(caches[1].shown)
     assert list(caches[0].outputs) == list(caches[1].outputs)
+
+
+def test_a_large_site_renders_its_far_reaching_pages_before_the_pool(corpus, monkeypatch):
+    """Concept, list and tag pages read objects from all over the site: rendered beside a
+    forked worker, they would have it copy most of the build's memory (issue 20.4)."""
+    from site_builder.build import make_site
+    from site_builder.config import load_config
+    from site_builder.steps import render
+
+    calls = []
+
+    def recorded(work, shared, keys, jobs, each=None):
+        calls.append((list(keys), jobs))
+        return run_sliced(work, shared, keys, jobs, each)
+
+    both = make_site(load_config(corpus), jobs=2)
+    monkeypatch.setattr(render, "run_sliced", recorded)
+    monkeypatch.setattr(render, "FAR_ALONE_FROM", 1)
+    alone = make_site(load_config(corpus), jobs=2)
+    assert alone.files == both.files
+    (far, far_jobs), (near, near_jobs) = calls
+    assert (far_jobs, near_jobs) == (1, 2)
+    assert {p.split("/")[0] for p in near} == {"essays", "episodes"} and len(near) > 500
+    assert any(p.startswith("glossary/") for p in far) and any(p.endswith(".xml") for p in far)
+    assert set(far).isdisjoint(near) and "essays/index.html" in far  # the list, not an essay
