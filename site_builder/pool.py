@@ -16,8 +16,10 @@ import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -50,7 +52,6 @@ def run_sliced(
     # here, not above: `build` imports this module, and a build with nothing changed needs
     # no pool (multiprocessing is a tenth of its start-up)
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     jobs = min(jobs, max(1, len(keys) // MIN_SLICE))
     results: dict[str, T] = {}
@@ -62,19 +63,62 @@ def run_sliced(
         return results
     size = min(MAX_SLICE, -(-len(keys) // (jobs * 4)))  # four a worker even out slow pages
     slices = [keys[i : i + size] for i in range(0, len(keys), size)]
+    parts: dict[int, dict[str, T]] = {}  # without `each`: merged in the slices' order
+    _run_shared(
+        work, shared, slices, jobs - 1, (lambda n, part: each(part)) if each else parts.__setitem__
+    )
+    for n in sorted(parts):
+        results.update(parts[n])
+    return results
+
+
+def _run_shared(
+    work: Callable, shared: Any, slices: list[Sequence[str]], workers: int, take: Callable
+) -> None:
+    """The slices done by `workers` forked processes from the front and by this one from the
+    back, each result handed to `take(its slice's number, it)` as it comes; the first error in
+    the slices' order is raised, whatever finished first. This process works too, instead of
+    waiting: a forked worker copies each page of the build's memory on which it reads an
+    object (it writes the object's reference count), and the last pages (a concept's, a
+    feed's) read objects from all over the site, so the build renders those itself."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    failed: dict[int, Exception] = {}
+
+    def done(n: int, outcome: Callable[[], dict]) -> None:
+        try:
+            part = outcome()
+        except Exception as exc:  # the build's own errors: raised once every slice is done
+            failed[n] = exc
+            return
+        if not failed:
+            take(n, part)
+
+    front, back = 0, len(slices)
     context = multiprocessing.get_context("fork")
     with (
         ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_share, initargs=(os.getpid(), work, shared)
+            workers, mp_context=context, initializer=_share, initargs=(os.getpid(), work, shared)
         ) as pool,
         _killed_on_exit(pool),
         _terminate_raises() as terminated,
     ):
-        for part in pool.map(_run, slices):
+        pending: deque = deque()
+        while front < back or pending:
+            while front < back and len(pending) < 3 * workers:  # queued: no worker waits
+                pending.append((front, pool.submit(_run, slices[front])))
+                front += 1
             if terminated:  # a SIGTERM whose SystemExit a fork hook printed and swallowed
                 raise SystemExit(128 + terminated[0])
-            take(part)
-    return results
+            if front < back:
+                back -= 1
+                done(back, partial(work, shared, slices[back]))
+            while pending and (pending[0][1].done() or front >= back):
+                n, future = pending.popleft()
+                done(n, future.result)
+    if failed:
+        raise failed[min(failed)]
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -25,6 +26,7 @@ INDEX_DIR = "pagefind"
 
 def index_site(folder: Path, language: str) -> None:
     """Index the site built in `folder`; its `pagefind/` bundle is written there."""
+    _list_in_name_order(folder)
     done = subprocess.run(
         pagefind_command(folder, language), capture_output=True, text=True, check=False
     )
@@ -35,6 +37,34 @@ def index_site(folder: Path, language: str) -> None:
     bundle = folder / INDEX_DIR
     prune_bundle(bundle)
     _sort_filters(bundle)
+
+
+def _list_in_name_order(folder: Path) -> None:
+    """Every folder under `folder` made to list its entries in one order, whatever order they
+    were written in. Pagefind numbers the pages in the order the file system lists them, and
+    tmpfs lists them in the order they were made, which depends on the number of jobs and on
+    timing (the build writes the pages it renders itself as they come: pool.py). Each entry
+    is moved aside and back, in name order: renames, no file copied."""
+    with os.scandir(folder) as listed:
+        entries = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in listed)
+    names = [name for name, _ in entries]
+    if len(names) > 1:
+        aside = ".relisting"
+        while aside in names:  # not one of the entries
+            aside += "-"
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.mkdir(aside, dir_fd=fd)
+            for name in names:
+                os.rename(name, f"{aside}/{name}", src_dir_fd=fd, dst_dir_fd=fd)
+            for name in names:
+                os.rename(f"{aside}/{name}", name, src_dir_fd=fd, dst_dir_fd=fd)
+            os.rmdir(aside, dir_fd=fd)
+        finally:
+            os.close(fd)
+    for name, is_dir in entries:
+        if is_dir:
+            _list_in_name_order(folder / name)
 
 
 def pagefind_command(folder: Path, language: str) -> list[str]:

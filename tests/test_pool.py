@@ -72,7 +72,7 @@ def test_workers_die_with_the_build(corpus, tmp_path, how):
             "--output",
             output,
             "--jobs",
-            "2",
+            "3",  # the build and two workers
             "--no-cache",
             "--quiet",
         ],
@@ -138,3 +138,70 @@ def test_no_worker_pickles_more_than_a_slice_of_results_at_once():
     sizes = run_sliced(_slice_sizes, None, keys, 2)
     assert sorted(sizes) == sorted(keys)
     assert max(sizes.values()) <= MAX_SLICE < 4000 // 8
+
+
+def _pids(shared: None, keys: list[str]) -> dict[str, int]:
+    return dict.fromkeys(keys, os.getpid())
+
+
+def test_the_build_does_the_last_slices_itself():
+    """A forked worker copies each page of the build's memory it reads an object on; the last
+    pages (a concept's, a feed's) read from all over the site, so the build does those."""
+    keys = [f"page-{n}" for n in range(4000)]
+    pids = run_sliced(_pids, None, keys, 2)
+    assert list(pids) == keys  # merged in the slices' order, whoever did them
+    assert pids[keys[-1]] == os.getpid()
+    assert pids[keys[0]] != os.getpid()
+    assert len(set(pids.values())) == 2  # `jobs` processes: the build and one worker
+
+
+def _fails_after(shared: int, keys: list[str]) -> dict[str, str]:
+    if int(keys[0]) >= shared:
+        raise ValueError(keys[0])
+    return dict.fromkeys(keys, "")
+
+
+@pytest.mark.parametrize("first_failing", [0, 250, 3750])
+def test_the_first_failing_slice_in_order_is_reported(first_failing):
+    # the build starts from the last slice, which fails too: its error is not the one raised
+    with pytest.raises(ValueError, match=f"^{first_failing}$"):
+        run_sliced(_fails_after, first_failing, [str(n) for n in range(4000)], 2)
+
+
+def test_a_build_in_two_processes_lists_its_pages_as_one_does(corpus):
+    """Pages rendered by the build come back before the workers' earlier ones: what the cache
+    records is still in the pages' order."""
+    from site_builder.build import make_site
+    from site_builder.config import load_config
+    from site_builder.incremental.state import BuildCache
+
+    caches = [BuildCache(), BuildCache()]
+    for jobs, cache in zip((1, 2), caches, strict=True):
+        make_site(load_config(corpus), cache=cache, jobs=jobs, sink=lambda files: None)
+    assert list(caches[0].shown) == list(caches[1].shown)
+    assert list(caches[0].outputs) == list(caches[1].outputs)
+
+
+def test_a_large_site_renders_its_far_reaching_pages_before_the_pool(corpus, monkeypatch):
+    """Concept, list and tag pages read objects from all over the site: rendered beside a
+    forked worker, they would have it copy most of the build's memory (issue 20.4)."""
+    from site_builder.build import make_site
+    from site_builder.config import load_config
+    from site_builder.steps import render
+
+    calls = []
+
+    def recorded(work, shared, keys, jobs, each=None):
+        calls.append((list(keys), jobs))
+        return run_sliced(work, shared, keys, jobs, each)
+
+    both = make_site(load_config(corpus), jobs=2)
+    monkeypatch.setattr(render, "run_sliced", recorded)
+    monkeypatch.setattr(render, "FAR_ALONE_FROM", 1)
+    alone = make_site(load_config(corpus), jobs=2)
+    assert alone.files == both.files
+    (far, far_jobs), (near, near_jobs) = calls
+    assert (far_jobs, near_jobs) == (1, 2)
+    assert {p.split("/")[0] for p in near} == {"essays", "episodes"} and len(near) > 500
+    assert any(p.startswith("glossary/") for p in far) and any(p.endswith(".xml") for p in far)
+    assert set(far).isdisjoint(near) and "essays/index.html" in far  # the list, not an essay

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from sitecheck import EXAMPLE_BASE as BASE
-from sitecheck import REPO
+from sitecheck import REPO, tree
+
+from site_builder.search import INDEX_DIR, index_site
 
 
 def search_from_header(browser, example_origin: str, words: str):
@@ -216,3 +220,22 @@ def test_the_preview_searches_and_has_a_place_to_say_the_index_is_stale(site):
     assert script and script.group() in page  # the same search (test_serve_search.py)
     assert '<p class="notice" id="search-freshness" role="status" hidden></p>' in page
     assert "search-freshness" not in built_page
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs /dev/shm (a tmpfs)")
+def test_the_index_is_the_same_whatever_order_the_pages_were_written_in(example_built):
+    """tmpfs lists a folder's entries in the order they were made, and Pagefind numbers the
+    pages in the order it is given them; the build writes pages as they come (pool.py)."""
+    pages = sorted(p for p in example_built.rglob("*") if p.is_file() and INDEX_DIR not in p.parts)
+    bundles = []
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
+        for n, order in enumerate((pages, pages[::-1])):
+            folder = Path(shm) / str(n)
+            for page in order:
+                copy = folder / page.relative_to(example_built)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(page.read_bytes())
+            index_site(folder, "en")
+            bundles.append(tree(folder / INDEX_DIR))
+    assert bundles[0] == bundles[1]
+    assert len(bundles[0]) > 5

@@ -13,7 +13,7 @@ from ..feeds.glossary_json import glossary_json
 from ..incremental.plan import pages_to_render
 from ..incremental.state import BuildCache, labels
 from ..markdown import Parsed
-from ..model import Page
+from ..model import Episode, Essay, Page
 from ..pool import run_sliced
 from ..redirects import redirect_files
 from ..render.pages import Job, Renderer
@@ -22,6 +22,14 @@ from ..render.theme import collect_assets
 from ..report import Reporter
 from .link import Linked
 from .load import Site
+
+# From this many pages on, the pages that read objects from all over the site (lists, tags,
+# concepts: their backlinks quote mentions from every essay) and the feeds are rendered in
+# this process before the pool forks. A page of memory on which any process reads an object
+# while a forked worker lives is copied (the reference count is written), and at 10,000
+# essays, these pages rendered beside a worker copied 300 MiB more; below, the second core
+# is worth more than the memory. The output is the same bytes either way.
+FAR_ALONE_FROM = 5_000
 
 
 class Deferred:
@@ -97,6 +105,7 @@ def render_pages(
         keep(part)
 
     shown = _render_files(renderer, every, todo, {} if defer_feeds else feeds, jobs, take, report)
+    made = dict.fromkeys(p for p in (*todo, *feeds) if p in made)  # as listed, however made
     take({path: Deferred(make) for path, make in feeds.items()} if defer_feeds else {})
     take(redirect_files(config, linked.redirects))  # they show their targets' titles
     if wanted is None:
@@ -124,7 +133,8 @@ def _render_files(
 ) -> dict[str, frozenset[str]]:
     """Render the pages in `todo` and the feeds, handing each slice to `keep` as it comes;
     returns the items each page showed. One pool does both, so no worker waits for the last
-    pages before the feeds start."""
+    pages before the feeds start; but on a large site (FAR_ALONE_FROM) the pages that are not
+    an essay's or an episode's, and the feeds, are rendered here first, the rest by the pool."""
     shown: dict[str, frozenset[str]] = {}
     total, done = len(todo) + len(feeds), 0
 
@@ -135,8 +145,13 @@ def _render_files(
         done += len(part[0])
         report.progress("render", done, total)
 
-    run_sliced(_render_slice, (renderer, every, feeds), [*todo, *feeds], jobs, take)
-    return shown
+    shared, listed = (renderer, every, feeds), [*todo, *feeds]
+    if len(every) >= FAR_ALONE_FROM:
+        near = {path for path in todo if isinstance(every[path][2], Essay | Episode)}
+        run_sliced(_render_slice, shared, [path for path in listed if path not in near], 1, take)
+        listed = [path for path in todo if path in near]
+    run_sliced(_render_slice, shared, listed, jobs, take)
+    return {path: shown[path] for path in todo if path in shown}  # as listed, however made
 
 
 def _render_slice(shared: tuple, paths: list[str]) -> tuple[dict, dict[str, frozenset[str]]]:
