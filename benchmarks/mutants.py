@@ -48,9 +48,9 @@ MUTANTS = (
     Mutant(
         "relink-anchors",
         "site_builder/link/graph.py",
-        "                problems += _check_anchor("
-        "item, ref.anchor, ref.line, index.by_key[ref.key], parsed)",
-        "                pass",
+        "            )\n"
+        "        problems += _check_body_links(item, body, index, parsed, known_paths)\n",
+        "            )\n",
         ("tests/test_incremental.py",),
     ),
     Mutant(
