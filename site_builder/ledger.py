@@ -8,8 +8,9 @@ may be deleted), remembers each published episode's source file, guid, audio URL
 it was first published. Every build, check and preview compares the feed with it; only `build`
 writes it, after a build that succeeded.
 
-The same episode is found by its source file, else (a renamed file) by its guid, its audio URL
-or its slug, in that order. Pure but for `read_ledger` and `save_ledger`.
+The same episode is found by its source file, else (a renamed file) by the guid its `guid:`
+line gives, its audio URL, its derived guid or its slug, in that order. Pure but for
+`read_ledger` and `save_ledger`.
 """
 
 from __future__ import annotations
@@ -211,17 +212,20 @@ def _day(episode: Episode, today: str) -> str:
 
 def _match(entries: tuple[Entry, ...], published: Sequence[Release]) -> dict[str, Entry]:
     """The ledger entry of each published episode (by its path) that has one: by source file,
-    else by guid, audio URL or slug among the entries whose file publishes nothing now."""
+    else, among the entries whose file publishes nothing now, by the guid its `guid:` line
+    states, its audio URL, its derived guid or its slug. The audio comes before a derived guid:
+    a renamed file renumbered into a removed episode's place derives that episode's guid, yet
+    its audio says which episode it is."""
     found: dict[str, Entry] = {}
     by_file = {e.file: e for e in entries}
     for release in published:
         if release.episode.path in by_file:
             found[release.episode.path] = by_file[release.episode.path]
     taken = {e.file for e in found.values()}
-    for field in ("guid", "enclosure", "slug"):
+    for field, stated in (("guid", True), ("enclosure", False), ("guid", False), ("slug", False)):
         for release in published:
             path = release.episode.path
-            if path in found:
+            if path in found or (stated and not release.episode.guid):
                 continue
             value = release.episode.slug if field == "slug" else getattr(release, field)
             entry = next(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sitecheck import copy_example
 from test_podcast_diagnostics import SITE_YAML, png
@@ -222,6 +222,19 @@ def test_a_renamed_and_renumbered_file_is_found_by_its_audio_url(show, cli):
     assert "was published as content/episodes/002-second.md with guid" in run.err
 
 
+def test_a_renamed_file_renumbered_into_a_removed_episodes_place_is_found_by_its_audio(show, cli):
+    # its derived guid is now the removed episode's, but its audio says which episode it is
+    root = show()
+    assert cli("build").code == 0
+    (root / EPISODES / "001-first.md").unlink()
+    path = root / EPISODES / "002-second.md"
+    edit(path, "season: 1\n", "season: 1\nnumber: 1\n")
+    path.rename(root / EPISODES / "001-second.md")
+    run = cli("build")
+    assert run.code == 1
+    assert "was published as content/episodes/002-second.md with guid" in run.err
+
+
 def test_an_episode_taken_down_is_a_warning_once_and_stays_on_record(show, cli):
     root = show()
     assert cli("build").code == 0
@@ -400,6 +413,7 @@ def _apply(folder: Path, states: list[dict | None], change: tuple) -> None:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(EDIT, min_size=1, max_size=6))
+@example([("renumber", 0, 2), ("rename", 2, "a"), ("renumber", 2, 1), ("remove", 0, None)])
 def test_no_build_that_succeeds_changes_a_published_guid(tmp_path_factory, edits):
     from site_builder.errors import ContentError
 
