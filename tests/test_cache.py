@@ -11,6 +11,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import write_site
 from hypothesis import HealthCheck, given, settings
@@ -438,3 +439,25 @@ def test_a_new_title_reparses_only_the_pages_that_link_to_it(project):
         assert tree(out) == build(project, project / "clean", use_cache=False)
         shutil.rmtree(project / "clean")
     assert ">New First</a>" in (out / "essays/second/index.html").read_text()
+
+
+def test_a_cached_build_compiles_no_template_again(project, monkeypatch):
+    # compiling the templates a page needs was most of rendering one essay's pages
+    out = project / "output"
+    assert isinstance(build(project, out, use_cache=True), dict)
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    essay = project / "content/essays/2024-02-01-second.md"
+    essay.write_text(essay.read_text() + "\nOne more line.\n")
+    assert build(project, out, use_cache=True) == build(project, project / "clean", False)
+    assert "essay.html" in compiled  # the clean build
+    compiled.clear()
+    essay.write_text(essay.read_text() + "\nAnd another.\n")
+    assert b"And another." in build(project, out, use_cache=True)["essays/second/index.html"]
+    assert compiled == []

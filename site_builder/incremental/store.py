@@ -62,7 +62,16 @@ class _State:
     copied: dict[str, Stat]  # copied output path -> its source, as it was when copied
 
 
-_FACTS = ("parse_env", "chart_data", "shape", "pages", "link_warnings", "shown", "reading")
+_FACTS = (
+    "parse_env",
+    "chart_data",
+    "shape",
+    "pages",
+    "link_warnings",
+    "shown",
+    "reading",
+    "templates",
+)
 
 
 def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnostic]]:
