@@ -461,3 +461,29 @@ def test_a_cached_build_compiles_no_template_again(project, monkeypatch):
     essay.write_text(essay.read_text() + "\nAnd another.\n")
     assert b"And another." in build(project, out, use_cache=True)["essays/second/index.html"]
     assert compiled == []
+
+
+def test_a_cached_build_outlines_only_what_it_parsed(project, monkeypatch):
+    # the site's shape digests an outline of every item: made again for every item, they
+    # were a third of linking one changed essay of 1,000
+    from site_builder.incremental import state
+
+    out = project / "output"
+    assert isinstance(build(project, out, use_cache=True), dict)
+    outlined: list[str] = []
+    replace = state.replace
+
+    def counting(item, **changes):
+        if "body" in changes:
+            outlined.append(item.key)
+        return replace(item, **changes)
+
+    monkeypatch.setattr(state, "replace", counting)
+    # the second build takes the outline of `second` from what the first changed
+    for name in ("2024-02-01-second", "2024-01-01-first", "2024-02-01-second"):
+        essay = project / f"content/essays/{name}.md"
+        essay.write_text(essay.read_text() + "\nOne more line.\n")
+        outlined.clear()
+        assert build(project, out, use_cache=True) == build(project, project / "clean", False)
+        shutil.rmtree(project / "clean")
+        assert outlined == [f"essays/{name[11:]}"]  # a clean build has no shape to digest
