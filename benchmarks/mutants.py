@@ -176,6 +176,27 @@ MUTANTS = (
         ("tests/test_save.py",),
     ),
     Mutant(
+        "cache-templates",
+        "site_builder/render/theme.py",
+        "        bytecode_cache=None if compiled is None else _Compiled(compiled),",
+        "        bytecode_cache=None,",
+        ("tests/test_cache.py",),
+    ),
+    Mutant(
+        "cache-outlines",
+        "site_builder/incremental/store.py",
+        "    cache.outlines.update(state.outlines)",
+        "    cache.outlines.clear()",
+        ("tests/test_cache.py",),
+    ),
+    Mutant(
+        "pickle-by-fields",
+        "site_builder/model.py",
+        "    cls.__reduce__ = __reduce__",
+        "    pass",
+        ("tests/test_cache.py",),
+    ),
+    Mutant(
         "debounce-burst",
         "site_builder/preview/watcher.py",
         "            alone = whole and now - self._whole > self.quiet",

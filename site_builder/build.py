@@ -321,7 +321,7 @@ def _copies(
     the previous output holds when the source has not changed since it was made."""
     from .incremental.store import source_stats, unchanged_copies
 
-    outside = {r: src for r, src in result.copies.items() if not src.is_relative_to(output)}
+    outside = {r: s for r, s in result.copies.items() if not str(s).startswith(f"{output}/")}
     sources = source_stats(outside)
     same = unchanged_copies(sources, copied)
     return sources, {r: output / r if r in same else src for r, src in result.copies.items()}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,21 @@ MEDIA_TYPES = {
     ".json": "application/json",
 }
 ENCLOSURE_SUFFIXES = (".mp3", ".m4a", ".mp4", ".mov", ".m4v", ".pdf")  # what podcast apps play
+
+
+def pickled_by_fields(cls: type) -> type:
+    """A frozen dataclass pickled as its class and its fields' values, made again by calling
+    it: a third of the time of the dataclass's own `__getstate__`/`__setstate__`, for the
+    thousands the build cache and the worker processes pickle. Only for classes whose every
+    field is an argument of `__init__` and that have no `__post_init__`."""
+    assert all(f.init for f in fields(cls)) and not hasattr(cls, "__post_init__"), cls
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self):
+        return (cls, values(self))
+
+    cls.__reduce__ = __reduce__
+    return cls
 
 
 def key_line(lines: dict[Path_, int], key: Path_) -> int:
@@ -146,6 +162,7 @@ class Membership:
     part: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Essay(Item):
     episode: str | None = None  # episode slug or number as written
@@ -169,6 +186,7 @@ class Response:
     reply_line: int = 0
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Audio:
     url: str  # absolute, or for a file in content/media its path below the site: media/x.mp3
@@ -177,6 +195,7 @@ class Audio:
     local: bool = False
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Chapter:
     start: int  # seconds
@@ -213,6 +232,7 @@ class AlternateAudio:
     title: str | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Episode(Item):
     number: int | None = None
@@ -244,6 +264,7 @@ class SourceRef:
     url: str | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Concept(Item):
     definition: str = ""
@@ -255,6 +276,7 @@ class Concept(Item):
     sources: tuple[SourceRef, ...] = ()
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Page(Item):
     menu: int | None = None
@@ -266,6 +288,7 @@ class PersonLink:
     url: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Person(Item):
     """Someone the site is about: a host, a guest, a statesman quoted. `title` is the name and
@@ -277,6 +300,7 @@ class Person(Item):
     links: tuple[PersonLink, ...] = ()
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Series(Item):
     """A run of essays and episodes read in order (content/series/): its title, summary and

@@ -54,10 +54,16 @@ def generated_clash(folder: str) -> str | None:
     with: a generated file of the folder's name, a generated file inside it, or a generated
     folder it is in. Compared case-folded, as a case-insensitive disk would."""
     own = fold(folder)
-    for path in GENERATED_FILES:
-        if fold(path) == own.removesuffix("/") or fold(path).startswith(own):
+    for path, folded in _folded_generated():
+        if folded == own.removesuffix("/") or folded.startswith(own):
             return path
     return next((f for f in GENERATED_FOLDERS if own.startswith(f)), None)
+
+
+@functools.cache
+def _folded_generated() -> tuple[tuple[str, str], ...]:
+    """Each generated file with its case-folded path: folded once, not once for each item."""
+    return tuple((path, fold(path)) for path in GENERATED_FILES)
 
 
 def is_remote(url: str) -> bool:

@@ -195,7 +195,7 @@ class OutputWriter:
     def __init__(self, output: Path):
         self.output = output.absolute()
         self.tmp = self.output.parent / f".{self.output.name}{_TMP}{os.getpid()}"
-        self.made: set[Path] = set()
+        self.made: set[str] = set()  # folders made in `tmp`
         self.written = 0
         self.cleaning: threading.Thread | None = None
 
@@ -203,7 +203,8 @@ class OutputWriter:
         if not self.made:
             self._start()
         for rel, data in sorted(files.items()):
-            _ensure_parent(self.tmp, rel, self.made).write_bytes(data)
+            with open(_ensure_parent(self.tmp, rel, self.made), "wb") as f:
+                f.write(data)
         self.written += len(files)
 
     def commit(
@@ -213,9 +214,10 @@ class OutputWriter:
         try:
             if not self.made:
                 self._start()
+            inside = f"{output}/"  # a prefix: `is_relative_to` takes ten times as long
             for rel, source in sorted(copies.items()):
                 target = _ensure_parent(tmp, rel, self.made)
-                _copy(source, target, from_output=source.is_relative_to(output))
+                _copy(source, target, from_output=str(source).startswith(inside))
             if finish is not None:
                 finish(tmp)
             old = _swap(tmp, output)
@@ -244,11 +246,11 @@ class OutputWriter:
     def _start(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir()
-        self.made.add(self.tmp)
+        self.made.add(str(self.tmp))
         (self.tmp / MARKER).write_bytes(b"Made by site-builder; replaced on every build.\n")
 
 
-def _copy(source: Path, target: Path, from_output: bool) -> None:
+def _copy(source: Path, target: str, from_output: bool) -> None:
     if from_output:
         try:
             os.link(source, target)
@@ -258,11 +260,13 @@ def _copy(source: Path, target: Path, from_output: bool) -> None:
     shutil.copyfile(source, target)
 
 
-def _ensure_parent(top: Path, rel: str, made: set[Path]) -> Path:
-    target = top / rel
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+def _ensure_parent(top: Path, rel: str, made: set[str]) -> str:
+    """The path of `rel` in `top`, its folder made (strings: thousands of files a build)."""
+    target = f"{top}/{rel}"
+    parent = os.path.dirname(target)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
     return target
 
 

@@ -11,6 +11,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import write_site
 from hypothesis import HealthCheck, given, settings
@@ -438,3 +439,67 @@ def test_a_new_title_reparses_only_the_pages_that_link_to_it(project):
         assert tree(out) == build(project, project / "clean", use_cache=False)
         shutil.rmtree(project / "clean")
     assert ">New First</a>" in (out / "essays/second/index.html").read_text()
+
+
+def test_a_cached_build_compiles_no_template_again(project, monkeypatch):
+    # compiling the templates a page needs was most of rendering one essay's pages
+    out = project / "output"
+    assert isinstance(build(project, out, use_cache=True), dict)
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    essay = project / "content/essays/2024-02-01-second.md"
+    essay.write_text(essay.read_text() + "\nOne more line.\n")
+    assert build(project, out, use_cache=True) == build(project, project / "clean", False)
+    assert "essay.html" in compiled  # the clean build
+    compiled.clear()
+    essay.write_text(essay.read_text() + "\nAnd another.\n")
+    assert b"And another." in build(project, out, use_cache=True)["essays/second/index.html"]
+    assert compiled == []
+
+
+def test_a_cached_build_outlines_only_what_it_parsed(project, monkeypatch):
+    # the site's shape digests an outline of every item: made again for every item, they
+    # were a third of linking one changed essay of 1,000
+    from site_builder.incremental import state
+
+    out = project / "output"
+    assert isinstance(build(project, out, use_cache=True), dict)
+    outlined: list[str] = []
+    replace = state.replace
+
+    def counting(item, **changes):
+        if "body" in changes:
+            outlined.append(item.key)
+        return replace(item, **changes)
+
+    monkeypatch.setattr(state, "replace", counting)
+    # the second build takes the outline of `second` from what the first changed
+    for name in ("2024-02-01-second", "2024-01-01-first", "2024-02-01-second"):
+        essay = project / f"content/essays/{name}.md"
+        essay.write_text(essay.read_text() + "\nOne more line.\n")
+        outlined.clear()
+        assert build(project, out, use_cache=True) == build(project, project / "clean", False)
+        shutil.rmtree(project / "clean")
+        assert outlined == [f"essays/{name[11:]}"]  # a clean build has no shape to digest
+
+
+def test_items_and_parsed_bodies_pickle_by_their_fields(project):
+    # the dataclasses' own __setstate__ was a sixth of reading the cache back: they are made
+    # again by calling the class instead, and must come back equal
+    import pickletools
+
+    from site_builder.build import make_site
+
+    result = make_site(load_config(project))
+    values = [*result.items, *result.parsed.values()]
+    for value in values:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        assert pickle.loads(data) == value
+        assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(data)}, value
+    assert {type(v).__name__ for v in values} >= {"Essay", "Concept", "Page", "Parsed"}

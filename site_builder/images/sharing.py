@@ -83,7 +83,8 @@ def publish_sharing(
             shares[item.key] = own
         else:
             wanted[item.key] = _card_for(config, item, cover, footer, label)
-    entries = {name: f"card-{card.key()}.jpg" for name, card in wanted.items()}
+    keys = {name: card.key() for name, card in wanted.items()}  # a hash each: once
+    entries = {name: f"card-{key}.jpg" for name, key in keys.items()}
     missing = [name for name, entry in entries.items() if store.get(entry) is None]
 
     def keep(drawn: dict[str, bytes]) -> None:  # slice by slice: never all the cards at once
@@ -92,7 +93,7 @@ def publish_sharing(
 
     run_sliced(_draw_slice, wanted, missing, jobs, keep)
     for name, card in wanted.items():
-        path = f"{CARD_FOLDER}{name.replace('/', '-')}.{card.key()[:12]}.jpg"
+        path = f"{CARD_FOLDER}{name.replace('/', '-')}.{keys[name][:12]}.jpg"
         done.add(path, store, entries[name])
         alt = f"{card.title} · {card.site}" if card.kicker else card.site
         shares["" if name == "site" else name] = Share(path, WIDTH, HEIGHT, alt)

@@ -65,7 +65,7 @@ def still_built(root: Path, output: Path, view: str, now: datetime) -> Manifest 
         or found.view != view
         or (found.until is not None and now >= found.until)
         or read_inputs(found.folders, found.files) != found.inputs  # first: what an edit changes
-        or not still_there(output, found.outputs)
+        or not as_written(output, found.outputs)
     ):
         return None
     return found
@@ -136,22 +136,26 @@ def _stat(path: str) -> Stat:
 def record_outputs(output: Path, paths: Iterable[str]) -> Written:
     """Each file of the output as it stands; OSError if one is gone."""
     written: Written = {}
+    top = str(output)  # strings, not paths: a third of the time for thousands of files
     for rel in paths:
-        st = (output / rel).lstat()
+        st = os.lstat(f"{top}/{rel}")
         written[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return written
 
 
 def still_there(output: Path, written: Written) -> dict[str, Path]:
     """Each recorded output file, if every one is still exactly as written; else nothing."""
-    found = {}
+    return {rel: output / rel for rel in written} if as_written(output, written) else {}
+
+
+def as_written(output: Path, written: Written) -> bool:
+    """Whether every recorded output file is still exactly as written."""
+    top = str(output)
     for rel, record in written.items():
-        target = output / rel
         try:
-            st = target.lstat()
+            st = os.lstat(f"{top}/{rel}")
         except OSError:
-            return {}
+            return False
         if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
-            return {}
-        found[rel] = target
-    return found
+            return False
+    return True

@@ -61,11 +61,12 @@ class BuildCache:
     matcher: tuple | None = None  # (parse environment, the glossary matcher made for it)
     reading: dict = field(default_factory=dict)  # related reading's last picks (link/reading.py)
     last: object = None  # serve's record of the last build (incremental/save.LastBuild)
+    templates: dict[str, bytes] = field(default_factory=dict)  # compiled (render/theme.py)
 
     def environment(self, themes: tuple[Path, ...]) -> jinja2.Environment:
         """One Jinja2 environment per theme, kept so templates compile once."""
         if themes not in self.environments:
-            self.environments[themes] = make_environment(themes)
+            self.environments[themes] = make_environment(themes, self.templates)
         return self.environments[themes]
 
     # the last good build's files: their bytes (in memory), where they are (on disk), or None

@@ -45,6 +45,7 @@ class _Base:
     token: str  # names this base; a state applies only to the base it was made against
     files: dict
     parsed: dict
+    outlines: dict  # of the parsed items, with them (state.outline's memo)
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class _State:
     token: str
     files: dict  # entries new or changed since the base
     parsed: dict
+    outlines: dict  # of those parsed items
     gone_files: set
     gone_parsed: set
     facts: dict  # BuildCache's small fields: parse_env, chart_data, shape, pages, link_warnings
@@ -62,7 +64,16 @@ class _State:
     copied: dict[str, Stat]  # copied output path -> its source, as it was when copied
 
 
-_FACTS = ("parse_env", "chart_data", "shape", "pages", "link_warnings", "shown", "reading")
+_FACTS = (
+    "parse_env",
+    "chart_data",
+    "shape",
+    "pages",
+    "link_warnings",
+    "shown",
+    "reading",
+    "templates",
+)
 
 
 def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnostic]]:
@@ -91,6 +102,8 @@ def load_cache(root: Path, output: Path) -> tuple[BuildCache, dict, list[Diagnos
     files = {k: v for k, v in base.files.items() if k not in state.gone_files} | state.files
     parsed = {k: v for k, v in base.parsed.items() if k not in state.gone_parsed} | state.parsed
     cache = BuildCache(by_content=True, files=files, parsed=parsed, **state.facts)
+    cache.outlines = {k: v for k, v in base.outlines.items() if k not in state.parsed}
+    cache.outlines.update(state.outlines)
     cache.rendered = {key: body for key, (_, body) in parsed.items()}  # as the last build left
     cache.labels = {key: labels(item) for key, (item, _) in parsed.items()}
     cache.stored = (base.token, base.files, base.parsed)
@@ -127,16 +140,32 @@ def save_cache(
         folder.mkdir(exist_ok=True)
         if not token or changed > max(_REBASE * total, _SMALL):
             token = os.urandom(8).hex()
-            dump_signed(folder / _BASE, _Base(token, cache.files, cache.parsed), secret, stamp)
+            outlines = _outlines(cache, cache.parsed)
+            base = _Base(token, cache.files, cache.parsed, outlines)
+            dump_signed(folder / _BASE, base, secret, stamp)
             cache.stored = (token, dict(cache.files), dict(cache.parsed))
             files, parsed, gone_files, gone_parsed = {}, {}, set(), set()
         facts = {name: getattr(cache, name) for name in _FACTS}
-        state = _State(token, files, parsed, gone_files, gone_parsed, facts, written, dict(copied))
+        outlines = _outlines(cache, parsed)
+        state = _State(
+            token, files, parsed, outlines, gone_files, gone_parsed, facts, written, dict(copied)
+        )
         dump_signed(folder / _STATE, state, secret, stamp)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)  # a cache we cannot write is no cache
         return None
     return written
+
+
+def _outlines(cache: BuildCache, parsed: Mapping[str, tuple]) -> dict:
+    """The outlines of these parsed items that are of them (of the same objects, as
+    `state.outline` asks), to be pickled with them: a build from the cache then makes only
+    the outlines of the items it parses."""
+    return {
+        k: known
+        for k, (item, body) in parsed.items()
+        if (known := cache.outlines.get(k)) is not None and known[0] is item and known[1] is body
+    }
 
 
 def _same(stored: tuple | None, now: tuple) -> bool:

@@ -20,6 +20,8 @@ from operator import neg
 
 from markupsafe import Markup, escape
 
+from ..model import pickled_by_fields
+
 COUNT = 3  # pieces under each essay and episode
 # what sharing one feature of a kind is worth, before its rarity: a series is an argument read
 # in order, a person a voice; tags are the author's coarse filing
@@ -32,6 +34,7 @@ NAMED = 3  # names shown per kind in a reason; the rest are counted ("and 2 more
 NOMINEES = 50  # see `pick_related`
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Piece:
     """An essay or an episode as the scorer sees it: its key and features by kind (each a
@@ -41,6 +44,7 @@ class Piece:
     features: Mapping[str, tuple[str, ...]]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Pick:
     """A piece chosen for another, and the features they share, by kind, the rarest first."""

@@ -28,6 +28,7 @@ def is_scratch_file(name: str) -> bool:
     return bool(_SCRATCH.search(name))
 
 
+_TEXTS = frozenset((".md", *TRANSCRIPT_SUFFIXES, ".yaml"))  # fingerprinted by content
 FileCache = dict[Path, tuple[tuple, Item | None, tuple[Diagnostic, ...], tuple[Path, ...]]]
 
 
@@ -41,18 +42,18 @@ def fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo
     change time no restore of the old modification time can set back). An episode's sibling
     transcripts (.vtt, .srt, .json) and an essay's responses file are included, so one that
     appears is noticed."""
-    siblings = {
-        "episodes": tuple(path.with_suffix(suffix) for suffix in TRANSCRIPT_SUFFIXES),
-        "essays": (responses_file(path),),
-    }.get(path.parent.name, ())
-    watched = (path, *siblings, *deps)
+    folder = path.parent.name
+    if folder == "episodes":
+        siblings: tuple[Path, ...] = tuple(map(path.with_suffix, TRANSCRIPT_SUFFIXES))
+    else:
+        siblings = (responses_file(path),) if folder == "essays" else ()
     out: list[object] = [str(tz)]
-    for file in watched:
+    for file in (path, *siblings, *deps):
         try:
-            if by_content and file.suffix in (".md", *TRANSCRIPT_SUFFIXES, ".yaml"):
+            if by_content and file.suffix in _TEXTS:
                 out.append(hashlib.sha256(read_regular(file)).digest())
             else:
-                st = file.stat()
+                st = os.stat(file)
                 out.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
         except OSError:
             out.append(None)
@@ -74,6 +75,8 @@ def walk_content(
         return found
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
+        below = here.relative_to(top).parts  # once a folder, not once a file
+        section = top / below[0] if contain and below else top
         folders = sorted(
             d for d in dirnames if not d.startswith(".") or (hidden and d not in _VCS_FOLDERS)
         )
@@ -91,8 +94,6 @@ def walk_content(
             if is_scratch_file(name.removeprefix(".") if hidden else name) or name == ".DS_Store":
                 continue
             path = here / name
-            parts = path.relative_to(top).parts
-            section = top / parts[0] if contain and len(parts) > 1 else top
             problem = _unreadable(path, section, root, contain)
             if problem is None:
                 found.append(path)
@@ -103,12 +104,12 @@ def walk_content(
 
 def _unreadable(path: Path, section: Path, root: Path, contain: bool) -> Diagnostic | None:
     """Why the walk skips a file, or None to read it (only `lstat` and `stat`: nothing opened)."""
-    label = section.relative_to(root).as_posix() + "/"
     try:
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
             target = path.resolve(strict=True)
             if contain and not target.is_relative_to(section.resolve()):
+                label = section.relative_to(root).as_posix() + "/"
                 return _skipped(
                     path,
                     root,

@@ -26,6 +26,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import ContentError, Diagnostic
+from ..model import pickled_by_fields
 from .glossary import glossary_plugin
 from .images import images_plugin
 from .matcher import Matcher, Target
@@ -54,6 +55,7 @@ class Heading(NamedTuple):
     text: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """What one Markdown body turned into, and what it refers to."""

@@ -42,17 +42,39 @@ def collect_assets(dirs: tuple[Path, ...]) -> dict[str, tuple[str, bytes]]:
     return assets
 
 
-def make_environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+def make_environment(
+    dirs: tuple[Path, ...], compiled: dict[str, bytes] | None = None
+) -> jinja2.Environment:
     """The Jinja2 environment for a theme. `serve` keeps one between builds: it compiles each
-    template once, and again only when its file changes."""
+    template once, and again only when its file changes. With `compiled` (the build cache's),
+    each template's compiled code is kept there and taken from there while its source is the
+    same, so that a cached build in a new process does not compile them again."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        bytecode_cache=None if compiled is None else _Compiled(compiled),
         autoescape=True,  # every template, .xml and .txt included
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in a mapping (the build cache, signed on disk: marshalled code
+    is run when loaded), by template and Jinja2 version; Jinja2 compiles again any whose source
+    changed."""
+
+    def __init__(self, store: dict[str, bytes]):
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(f"{jinja2.__version__} {bucket.key}")
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[f"{jinja2.__version__} {bucket.key}"] = bucket.bytecode_to_string()
 
 
 def template_frame(exc: BaseException) -> tuple[str | None, int | None]:
