@@ -10,27 +10,30 @@ example sentences, in the pieces already known to use them (rank.py).
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from markdown_it import MarkdownIt
 
 from ..config import SiteConfig
 from ..errors import ContentError, errors_in
 from ..link.index import SiteIndex, build_index, build_matcher
-from ..load import load_content
+from ..load import Walked, load_content
+from ..load.walk import FileCache
 from ..markdown import make_markdown
 from ..markdown.matcher import Matcher
+from ..markdown.wikilinks import UnknownTarget, WikiTarget
 from ..model import Concept, Episode, Essay, Item, Person
 from ..pool import run_sliced
 from .names import names_in
 from .phrases import Gram, Tokens, count_phrases, gram, known_forms, maximal, words_of
 from .prose import Run, plain_runs, prose_runs
 from .rank import Example, Piece, Suggestion, rank
+from .store import Read, SuggestCache
 
 __all__ = ["Example", "Suggestion", "Suggestions", "suggest"]
 
@@ -48,18 +51,23 @@ def suggest(
     limit: int = 20,
     jobs: int = 1,
     timings: dict[str, tuple[float, float]] | None = None,
+    cache: SuggestCache | None = None,
 ) -> Suggestions:
     """What the site's essays and episodes (drafts too) keep saying that no concept, alias or
     person names yet: phrases and names used in at least `min_pieces` pieces, the best
     `limit` of each; the Markdown is read in `jobs` processes. A file that cannot be read is
     an error, as in `check`. `timings`, if given, gets the (wall, CPU) seconds of each step,
-    worker processes included: load, read (the Markdown, into words), count (and rank)."""
+    worker processes included: load, read (the Markdown, into words), count (and rank).
+
+    With a `cache` (see store.py), what it holds of a file that has not changed is not read
+    again, and it is left holding this run's files, readings and answer; the answer is the
+    same with it or without."""
     # as in a build (build.py): millions of objects that live to the end, and almost no
     # cycles; the collector's passes over them (in each worker too) are for nothing
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _suggest(config, min_pieces, limit, jobs, timings)
+        return _suggest(config, min_pieces, limit, jobs, timings, cache)
     finally:
         if collecting:
             gc.enable()
@@ -71,6 +79,7 @@ def _suggest(
     limit: int,
     jobs: int,
     timings: dict[str, tuple[float, float]] | None,
+    cache: SuggestCache | None,
 ) -> Suggestions:
     clock = [(time.perf_counter(), sum(os.times()[:4]))]
 
@@ -79,20 +88,26 @@ def _suggest(
         if timings is not None:
             timings[step] = (clock[-1][0] - clock[-2][0], clock[-1][1] - clock[-2][1])
 
-    loaded = load_content(config.content_dir, config.root, config.tz)
+    files = cache.files if cache is not None else None
+    loaded = load_content(config.content_dir, config.root, config.tz, files, by_content=True)
     if errors_in(loaded.diagnostics):
         raise ContentError(errors_in(loaded.diagnostics))
     lap("load")
+    if cache is not None:
+        # every file as it was, and what it was read into: the answer is the same
+        asked = _asked(config, cache.files, min_pieces, limit)
+        if cache.answer is not None and cache.answer[0] == asked:
+            lap("read")
+            lap("count")
+            return cache.answer[1]
     index, _ = build_index(loaded.items, (), config.base_path)
     items = sorted(
         (i for i in loaded.items if isinstance(i, Essay | Episode)),
         key=lambda i: (i.date.isoformat() if i.date else "", i.path),
     )
-    keys = [item.path for item in items]
-    shared = ({i.path: i for i in items}, index, build_matcher(index))
-    read = run_sliced(_read_slice, shared, keys, jobs)
-    pieces = [_piece(item, read[item.path][0]) for item in items]
-    words, names = [read[key][1] for key in keys], [read[key][2] for key in keys]
+    read = _read(items, index, loaded.walked, cache, jobs)
+    pieces = [_piece(item, read[item.path].runs) for item in items]
+    words, names = [read[i.path].words for i in items], [read[i.path].names for i in items]
     lap("read")
     known = known_forms(gram(name) for name in _known_names(loaded.items))
     counts = count_phrases(words, min_pieces, known)
@@ -104,23 +119,118 @@ def _suggest(
         rank("person", pieces, named, name_uses, limit),
         len(pieces),
     )
+    if cache is not None:
+        cache.answer = (asked, found)
     lap("count")
     return found
 
 
+def _asked(config: SiteConfig, files: FileCache, min_pieces: int, limit: int) -> str:
+    """All an answer depends on: every file loaded (its path and fingerprint: the item made of
+    it is the same, and so is its reading) and what the command was asked."""
+    fingerprints = sorted((str(path), entry[0]) for path, entry in files.items())
+    return hashlib.sha256(
+        repr((min_pieces, limit, config.base_path, fingerprints)).encode()
+    ).hexdigest()
+
+
+def _read(
+    items: list[Item],
+    index: SiteIndex,
+    walked: Walked | None,
+    cache: SuggestCache | None,
+    jobs: int,
+) -> dict[str, Read]:
+    """Each piece's reading: the cache's, while it still stands (see `_stands`), else made
+    now, in `jobs` processes; the cache is left with these."""
+    glossary = _glossary(index)
+    fingerprints: dict[str, tuple] = {}
+    if cache is not None and walked is not None:
+        entries = cache.files
+        fingerprints = {rel: entries[p][0] for p, rel, _ in walked.sources if p in entries}
+    kept = cache.readings() if cache is not None else {}
+    read = {
+        i.path: kept[i.path]
+        for i in items
+        if i.path in kept and _stands(kept[i.path], fingerprints.get(i.path), glossary, index)
+    }
+    keys = [i.path for i in items if i.path not in read]
+    if keys:
+        by_path = {i.path: i for i in items}
+        shared = (by_path, index, build_matcher(index), glossary, fingerprints)
+        read |= run_sliced(_read_slice, shared, keys, jobs)
+    if cache is not None:
+        cache.read = read
+    return read
+
+
+def _stands(read: Read, fingerprint: tuple | None, glossary: str, index: SiteIndex) -> bool:
+    """Whether a piece read before reads the same now: its file is as it was, and so are the
+    concepts' names and what each of its wikilinks finds."""
+    return (
+        read.fingerprint == fingerprint
+        and fingerprint is not None
+        and read.glossary == glossary
+        and all(_finds(index, target) is found for target, found in read.asked)
+    )
+
+
 def _read_slice(
-    shared: tuple[dict[str, Item], SiteIndex, Matcher], keys: Sequence[str]
-) -> dict[str, tuple[tuple[Run, ...], list[str], list[Gram]]]:
+    shared: tuple[dict[str, Item], SiteIndex, Matcher, str, dict[str, tuple]],
+    keys: Sequence[str],
+) -> dict[str, Read]:
     """The prose of the pieces of `keys`, its words and the names in it (run in worker
     processes, as the build's parse is: see pool.py; what they send back is only that)."""
-    items, index, matcher = shared
+    items, index, matcher, glossary, fingerprints = shared
     md = make_markdown()
     read, seen = {}, Tokens()
     for key in keys:
-        # whether a wikilink's target exists is all that matters here, not what it might be
-        runs = _runs(items[key], md, partial(index.resolve_wikilink, hint=False))
-        read[key] = (runs, words_of(runs, matcher, seen), names_in(runs))
+        asking = _Asking(index, [])
+        runs = _runs(items[key], md, asking)
+        read[key] = Read(
+            fingerprints.get(key),
+            tuple(asking.asked),
+            glossary,
+            runs,
+            words_of(runs, matcher, seen),
+            names_in(runs),
+        )
     return read
+
+
+@dataclass(slots=True)
+class _Asking:
+    """The wikilink rule's `resolve_wikilink`, noting each target asked for and whether it
+    was found: whether it exists is all that matters here, not what it might be."""
+
+    index: SiteIndex
+    asked: list[tuple[str, bool]]
+
+    def __call__(self, target: str) -> WikiTarget:
+        try:
+            found = self.index.resolve_wikilink(target, hint=False)
+        except UnknownTarget:
+            self.asked.append((target, False))
+            raise
+        self.asked.append((target, True))
+        return found
+
+
+def _finds(index: SiteIndex, target: str) -> bool:
+    try:
+        index.resolve_wikilink(target, hint=False)
+    except UnknownTarget:
+        return False
+    return True
+
+
+def _glossary(index: SiteIndex) -> str:
+    """The digest of what the glossary's matcher (build_matcher) finds: each concept's names."""
+    concepts = sorted(
+        (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: c.key
+    )
+    names = [(c.key, c.title, c.aliases, c.quiet_aliases, c.forms) for c in concepts]
+    return hashlib.sha256(repr(names).encode()).hexdigest()
 
 
 def _runs(item: Item, md: MarkdownIt, resolve: Callable) -> tuple[Run, ...]:
