@@ -41,10 +41,11 @@ def fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo
     change time no restore of the old modification time can set back). An episode's sibling
     transcripts (.vtt, .srt, .json) and an essay's responses file are included, so one that
     appears is noticed."""
-    siblings = {
-        "episodes": tuple(path.with_suffix(suffix) for suffix in TRANSCRIPT_SUFFIXES),
-        "essays": (responses_file(path),),
-    }.get(path.parent.name, ())
+    folder = path.parent.name  # (only its own siblings made: this runs for every file)
+    if folder == "episodes":
+        siblings = tuple(path.with_suffix(suffix) for suffix in TRANSCRIPT_SUFFIXES)
+    else:
+        siblings = (responses_file(path),) if folder == "essays" else ()
     watched = (path, *siblings, *deps)
     out: list[object] = [str(tz)]
     for file in watched:
@@ -74,6 +75,9 @@ def walk_content(
         return found
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
+        # the section of `top` the folder's files are in: top/essays, top/media, ...
+        parts = here.relative_to(top).parts
+        section = top / parts[0] if contain and parts else top
         folders = sorted(
             d for d in dirnames if not d.startswith(".") or (hidden and d not in _VCS_FOLDERS)
         )
@@ -91,8 +95,6 @@ def walk_content(
             if is_scratch_file(name.removeprefix(".") if hidden else name) or name == ".DS_Store":
                 continue
             path = here / name
-            parts = path.relative_to(top).parts
-            section = top / parts[0] if contain and len(parts) > 1 else top
             problem = _unreadable(path, section, root, contain)
             if problem is None:
                 found.append(path)
@@ -103,10 +105,10 @@ def walk_content(
 
 def _unreadable(path: Path, section: Path, root: Path, contain: bool) -> Diagnostic | None:
     """Why the walk skips a file, or None to read it (only `lstat` and `stat`: nothing opened)."""
-    label = section.relative_to(root).as_posix() + "/"
     try:
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
+            label = section.relative_to(root).as_posix() + "/"
             target = path.resolve(strict=True)
             if contain and not target.is_relative_to(section.resolve()):
                 return _skipped(
