@@ -185,3 +185,39 @@ def test_a_cache_signed_by_us_yet_not_ours_to_read_is_put_aside(site, name, kept
         "suggest's cache discarded: it cannot be read (ValueError)"
     ]
     assert cached(root) == expected
+
+
+def test_a_kept_tally_counts_what_a_fresh_one_counts():
+    """Pieces changed, gone and new: only they are counted again, or taken off, and what is
+    left is what counting them all afresh finds (no word left at nought)."""
+    from site_builder.suggest.phrases import tally
+
+    pieces = {f"p{n}": f"the {n} ceasefire line held at the line".split() for n in range(12)}
+    last = tally(pieces)
+    now = {**pieces, "p1": ["a", "buffer", "zone", "and", "the", "line"], "p12": ["alone"]}
+    del now["p2"]
+    kept, fresh = tally(now, last), tally(now)
+    assert kept is last  # taken over, not made again
+    assert dict(kept.words) == dict(fresh.words) and dict(kept.pairs) == dict(fresh.pairs)
+    assert "2" not in kept.words and kept.of == now
+
+
+def test_an_edit_is_counted_on_top_of_the_last_tally(site, monkeypatch):
+    """With one piece of six edited, the tally is the last one, brought up to date."""
+    taken_over = []
+    real = module.tally
+
+    def counting(pieces, last=None):
+        found = real(pieces, last)
+        taken_over.append(found is last)
+        return found
+
+    bodies = ["A ceasefire line.", "The ceasefire line.", *(f"Day {n}." for n in range(4))]
+    root = site(essays(*bodies))
+    cached(root)
+    monkeypatch.setattr(module, "tally", counting)
+    edited = sorted((root / "content" / "essays").glob("*-essay-6.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe ceasefire line.\n", "utf-8")
+    warm = cached(root)
+    assert taken_over == [True]
+    assert warm == suggest(load_config(root)) and warm.concepts[0].pieces == 3

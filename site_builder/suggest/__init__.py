@@ -30,7 +30,7 @@ from ..markdown.wikilinks import UnknownTarget, WikiTarget
 from ..model import Concept, Episode, Essay, Item, Person
 from ..pool import run_sliced
 from .names import names_in
-from .phrases import Gram, Tokens, count_phrases, gram, known_forms, maximal, words_of
+from .phrases import Gram, Tokens, count_phrases, gram, known_forms, maximal, tally, words_of
 from .prose import Run, plain_runs, prose_runs
 from .rank import Example, Piece, Suggestion, rank
 from .store import Read, SuggestCache
@@ -109,8 +109,13 @@ def _suggest(
     pieces = [_piece(item, read[item.path].runs) for item in items]
     words, names = [read[i.path].words for i in items], [read[i.path].names for i in items]
     lap("read")
+    counted = tally(
+        {i.path: read[i.path].words for i in items}, cache.tally if cache is not None else None
+    )
+    if cache is not None and counted is not cache.tally:
+        cache.tally, cache.read_again = counted, True
     known = known_forms(gram(name) for name in _known_names(loaded.items))
-    counts = count_phrases(words, min_pieces, known)
+    counts = count_phrases(words, min_pieces, known, counted)
     named, name_uses = _names(names, min_pieces, known)
     # a phrase that is a name, or holds one ("professor lena hartvig"), is listed as the name
     phrases = maximal(counts.pieces, known | set(named), counts.uses)
@@ -159,8 +164,8 @@ def _read(
         by_path = {i.path: i for i in items}
         shared = (by_path, index, build_matcher(index), glossary, fingerprints)
         read |= run_sliced(_read_slice, shared, keys, jobs)
-    if cache is not None:
-        cache.read = read
+    if cache is not None and (keys or len(read) < len(kept)):
+        cache.read, cache.read_again = read, True
     return read
 
 

@@ -19,10 +19,10 @@ from ..config import CACHE_DIR
 from ..errors import Diagnostic
 from ..incremental.signed import Untrusted, cache_stamp, dump_signed, read_signed, user_key
 from ..load.walk import FileCache
+from .phrases import Gram, Tally
+from .prose import Run
 
 FILE, READ = "suggest.pickle", "suggest-read.pickle"
-Gram = tuple[str, ...]
-Run = tuple[int, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +41,22 @@ class Read:
 class SuggestCache:
     """What the last run left. Two files, each good on its own (every entry says what it
     stands for): the loaded files and the answer, which a run with nothing changed needs
-    alone, and the readings, read from the disk only when some piece must be read."""
+    alone, and the readings (with the tally of their words), read from the disk only when the
+    answer must be made again."""
 
     root: Path
     files: FileCache = field(default_factory=dict)
     answer: tuple[str, object] | None = None  # (the digest of all it depended on, Suggestions)
     read: dict[str, Read] | None = None  # by the piece's path; None until `readings` asks
+    tally: Tally | None = None  # of the words of `read`
+    read_again: bool = False  # whether `read` or `tally` changed since they were loaded
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def readings(self) -> dict[str, Read]:
         """The pieces as the last run read them, from the disk on the first call."""
         if self.read is None:
             found = _load(self.root, READ, self.warnings)
-            self.read = found if isinstance(found, dict) else {}
+            self.read, self.tally = found if isinstance(found, tuple) else ({}, None)
         return self.read
 
 
@@ -68,14 +71,15 @@ def load_suggest_cache(root: Path) -> SuggestCache:
 
 
 def save_suggest_cache(cache: SuggestCache) -> None:
-    """Keep `cache` for the next run (its readings only if they were asked for); atomic, and
+    """Keep `cache` for the next run (its readings only if they changed); atomic, and
     best effort: a cache that cannot be written is no cache, and no error."""
     folder = cache.root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         secret = user_key()
-        if cache.read is not None:
-            dump_signed(folder / READ, cache.read, secret, _stamp(cache.root, READ))
+        if cache.read_again:  # one pickle: the tally's words are the readings' lists
+            kept = (cache.read, cache.tally)
+            dump_signed(folder / READ, kept, secret, _stamp(cache.root, READ))
         dump_signed(folder / FILE, (cache.files, cache.answer), secret, _stamp(cache.root, FILE))
     except OSError:
         pass
