@@ -154,10 +154,12 @@ def _read(
         entries = cache.files
         fingerprints = {rel: entries[p][0] for p, rel, _ in walked.sources if p in entries}
     kept = cache.readings() if cache is not None else {}
+    # what each wikilink target finds now, asked once a target (pieces share most of them)
+    finds = {target: _finds(index, target) for r in kept.values() for target, _ in r.asked}
     read = {
         i.path: kept[i.path]
         for i in items
-        if i.path in kept and _stands(kept[i.path], fingerprints.get(i.path), glossary, index)
+        if i.path in kept and _stands(kept[i.path], fingerprints.get(i.path), glossary, finds)
     }
     keys = [i.path for i in items if i.path not in read]
     if keys:
@@ -169,14 +171,15 @@ def _read(
     return read
 
 
-def _stands(read: Read, fingerprint: tuple | None, glossary: str, index: SiteIndex) -> bool:
+def _stands(read: Read, fingerprint: tuple | None, glossary: str, finds: dict[str, bool]) -> bool:
     """Whether a piece read before reads the same now: its file is as it was, and so are the
-    concepts' names and what each of its wikilinks finds."""
+    concepts' names and what each of its wikilinks finds (`finds`: each target, whether it
+    finds an item now)."""
     return (
         read.fingerprint == fingerprint
         and fingerprint is not None
         and read.glossary == glossary
-        and all(_finds(index, target) is found for target, found in read.asked)
+        and all(finds[target] is found for target, found in read.asked)
     )
 
 
