@@ -344,7 +344,7 @@ def test_the_cyclic_collector_is_off_while_suggest_counts_and_on_again_after(sit
     """As in a build: its passes over the millions of words and phrases kept find nothing."""
     import gc
 
-    import site_builder.suggest as module
+    import site_builder.suggest.answer as module
 
     root = site(essays("A ceasefire line.", "The ceasefire line."))
     collecting = []

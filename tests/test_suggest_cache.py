@@ -11,7 +11,7 @@ import pytest
 from sitecheck import copy_example
 from test_suggest import essays
 
-import site_builder.suggest as module
+import site_builder.suggest.answer as module
 from site_builder.config import CACHE_DIR, load_config
 from site_builder.suggest import suggest
 from site_builder.suggest.store import FILE, READ, load_suggest_cache, save_suggest_cache

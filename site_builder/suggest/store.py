@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import CACHE_DIR
 from ..errors import Diagnostic
 from ..incremental.signed import Untrusted, cache_stamp, dump_signed, read_signed, user_key
 from ..load.walk import FileCache
-from .phrases import Gram, Tally
-from .prose import Run
+
+if TYPE_CHECKING:  # (not imported to read a kept answer: see suggest/__init__.py)
+    from .phrases import Gram, Tally
+    from .prose import Run
 
 FILE, READ = "suggest.pickle", "suggest-read.pickle"
 
