@@ -4,8 +4,10 @@
 
 Prints, the median of five runs in this process, each step's wall and CPU seconds (worker
 processes included): loading the files, reading their Markdown, counting and ranking the
-phrases; then, the median of five, the whole command as a fresh process (Python's start-up
-and imports included, with its default number of processes). The machine may be busy: CPU
+phrases, with no cache; then, the median of five each, the whole command as a fresh process
+(Python's start-up and imports included, with its default number of processes): cold with
+`--no-cache`; cold with no cache folder yet (it reads everything and writes the cache);
+warm, nothing changed; and warm after one essay was edited. The machine may be busy: CPU
 seconds are the figure to compare.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +30,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-from site_builder.config import load_config  # noqa: E402
+from site_builder.config import CACHE_DIR, load_config  # noqa: E402
 from site_builder.pool import default_jobs  # noqa: E402
 from site_builder.suggest import suggest  # noqa: E402
 
@@ -58,20 +61,42 @@ def main() -> None:
             wall, cpu = (statistics.median(run[step][k] for run in runs) for k in (0, 1))
             print(f"  {step:6} {wall:6.2f} s wall, {cpu:6.2f} s CPU")
         print(f"  {len(found.concepts)} phrases and {len(found.people)} names listed")
-        wall, cpu = zip(*(_fresh_process(root) for _ in range(5)), strict=True)
-        print(
-            f"  the command, as a fresh process: {statistics.median(wall):.2f} s wall, "
-            f"{statistics.median(cpu):.2f} s CPU"
-        )
+        print("  the command, as a fresh process:")
+        for label, times in _whole_command(root).items():
+            wall, cpu = zip(*times, strict=True)
+            print(
+                f"    {label:32} {statistics.median(wall):5.2f} s wall, "
+                f"{statistics.median(cpu):5.2f} s CPU"
+            )
 
 
-def _fresh_process(root: Path) -> tuple[float, float]:
+def _whole_command(root: Path) -> dict[str, list[tuple[float, float]]]:
+    """Five runs of each: cold (without the cache, or before there is one), warm (nothing
+    changed), and warm with one essay edited before each run (each time another line)."""
+    cache = root / CACHE_DIR
+    found: dict[str, list[tuple[float, float]]] = {"cold, --no-cache": [], "cold, no cache yet": []}
+    for _ in range(5):
+        found["cold, --no-cache"].append(_fresh_process(root, "--no-cache"))
+        shutil.rmtree(cache, ignore_errors=True)
+        found["cold, no cache yet"].append(_fresh_process(root))
+    found["warm, nothing changed"] = [_fresh_process(root) for _ in range(5)]
+    essay = sorted((root / "content" / "essays").glob("*.md"))[0]
+    text = essay.read_text(encoding="utf-8")
+    found["warm, one essay edited"] = []
+    for n in range(5):
+        essay.write_text(f"{text}\nEdited: {n + 1}.\n", encoding="utf-8")
+        found["warm, one essay edited"].append(_fresh_process(root))
+    essay.write_text(text, encoding="utf-8")
+    return found
+
+
+def _fresh_process(root: Path, *options: str) -> tuple[float, float]:
     """Wall and CPU seconds of `site-builder suggest` (its workers included), run from the
     corpus' folder so that this checkout's package is the one imported."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "site_builder", "suggest"],
+        [sys.executable, "-m", "site_builder", "suggest", *options],
         check=True,
         stdout=subprocess.DEVNULL,
         cwd=root,

@@ -31,6 +31,7 @@ DISK_EXCEPTIONS = {
     "ledger.py": "reads and writes podcast-ledger.yaml, the podcast's guid ledger",
     "importers/": "`import` reads a feed or an export and writes the new content/ files",
     "scaffold.py": "`new` writes the new file",
+    "suggest/store.py": "keeps `suggest`'s cache in .site-builder-cache/ (signed: see signed.py)",
     "search.py": "runs Pagefind over the written site and keeps its index",
     "render/theme.py": "reads the theme: template folders and static/ assets",
     "incremental/state.py": "hashes the theme's files, for the digest a cached build is keyed by",

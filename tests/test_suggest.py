@@ -344,7 +344,7 @@ def test_the_cyclic_collector_is_off_while_suggest_counts_and_on_again_after(sit
     """As in a build: its passes over the millions of words and phrases kept find nothing."""
     import gc
 
-    import site_builder.suggest as module
+    import site_builder.suggest.answer as module
 
     root = site(essays("A ceasefire line.", "The ceasefire line."))
     collecting = []
@@ -370,3 +370,63 @@ def test_each_kind_of_quotation_ends_a_run_of_prose_alone_in_its_paragraph():
         assert [text for _, text in plain_runs(f"a {quoted} came", 3)] == ["a ", " came"]
     assert list(plain_runs("no quotation at all", 3)) == [(3, "no quotation at all")]
     assert list(plain_runs("", 3)) == []
+
+
+WIKILINKED = [
+    "On [[ripeness]] and [[security-guarantees|the guarantees]] alike.",
+    "[[ripeness|Ripe]] at the start,\nand [[nothing-here]] on the next line.",
+    "A start,\nthen [[ripeness]] on the second line\nand the third.",
+    "One,\n[[ripeness]] then [[ripeness]] again.",
+    "A [[ripeness#when|moment]]; a [[#top|self link]]; [[  ripeness  ]].",
+    "Two [[ripeness]][[ripeness]] side by side, [[no-such|none]][[ripeness]].",
+    "Empty [[]] and [[ ]] brackets, [[ripeness]].",
+    "Broken [[ripe\nness]] over a line, [[ripeness]].",
+    "Trailing spaces  \nmake a hard break before [[ripeness]].",
+    "A tab\t\nand an indent\n  after [[ripeness]].",
+    "*Emphasis* with [[ripeness]], and _more_, ~~struck~~.",
+    "An image ![[ripeness]] and a footnote ^[[[ripeness]]] and a ref [^1] [[ripeness]].",
+    "A [link](https://example.org) and [[ripeness]]; [[[ripeness]]; [[ripeness]]].",
+    "Code `[[ripeness]]`, <b>html</b> [[ripeness]], &amp; \\[[ripeness]].",
+    "A claim.[^1] And [[ripeness]].[^9] An end.",
+    "A link [^1](https://example.org), [[ripeness]].",
+    "A full reference [^1][ref], [[ripeness]].",
+    "A reference [^2] defined as a link, [[ripeness]].",
+    "[[ripeness]]",
+    "[[no-such]]",
+]
+
+
+def test_text_whose_only_markup_is_wikilinks_reads_as_markdown_it_reads_it():
+    """prose.py spares markdown-it's inline parse where the wikilinks are the only markup: the
+    runs, their lines and the targets asked for (in order) are the parse's, and so is every
+    case it leaves to the parse."""
+    from site_builder.markdown import make_markdown
+    from site_builder.markdown.wikilinks import UnknownTarget, WikiTarget
+    from site_builder.suggest import prose
+
+    def reading(source: str, spare: bool) -> tuple[list, list[str]]:
+        asked: list[str] = []
+
+        def resolve(target: str) -> WikiTarget:
+            asked.append(target)
+            if target not in ("ripeness", "essays/self"):
+                raise UnknownTarget(f"no {target}")
+            return WikiTarget(target, f"/{target}/", target.title())
+
+        env = {"resolve_wikilink": resolve, "self_key": "essays/self", "path": "x.md"}
+        md = make_markdown()  # footnote 1, and a link's reference named ^2
+        md.block.parse("[^1]: A note.\n\n[ ^2]: /elsewhere\n", md, env, [])
+        if spare:
+            return list(prose._inline_runs(md, source, 7, env)), asked
+        only = prose._only_links
+        prose._only_links = lambda source, env: None
+        try:
+            return list(prose._inline_runs(md, source, 7, env)), asked
+        finally:
+            prose._only_links = only
+
+    references = {"references": {"^2": {}}}
+    spared = [s for s in WIKILINKED if prose._only_links(s, references) is not None]
+    assert len(spared) == 9  # the first six, and the last three but two
+    for source in WIKILINKED:
+        assert reading(source, spare=True) == reading(source, spare=False), source

@@ -168,6 +168,12 @@ def _parser() -> argparse.ArgumentParser:
         "--new", nargs=2, metavar=("KIND", "N"), help="write the best N: --new concept|person 5"
     )
     suggest.add_argument("--json", action="store_true", help="print JSON")
+    suggest.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="read every file afresh, ignoring (and not updating) .site-builder-cache/",
+    )
     suggest.set_defaults(run=run_suggest)
 
     serve = sub.add_parser("serve", parents=[common], help="preview with drafts; rebuild on change")

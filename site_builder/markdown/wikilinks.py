@@ -22,7 +22,8 @@ from .urls import marked
 
 # `[[`, then up to the first `]]` with no `[` on the way: a match stops at the next `[`, so a
 # paragraph of thousands of unclosed `[[` costs its length, not its length squared
-_WIKILINK = re.compile(r"\[\[((?:[^\[\]]|\](?!\]))*)\]\]")
+INNER = r"(?:[^\[\]]|\](?!\]))*"
+WIKILINK = re.compile(rf"\[\[({INNER})\]\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +52,18 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _wikilink)
 
 
+def split_wikilink(inner: str) -> tuple[str, str, str]:
+    """A wikilink's target, text and anchor, from what is between its brackets."""
+    target, _, label = inner.partition("|")
+    target, _, anchor = target.partition("#")
+    return " ".join(target.split()), " ".join(label.split()), anchor.strip()
+
+
 def _wikilink(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("[[", start):
         return False
-    match = _WIKILINK.match(src, start)
+    match = WIKILINK.match(src, start)
     if match is None:
         return False
     inner, end = match.group(1), match.end(1)
@@ -64,9 +72,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if silent:
         state.pos = end + 2
         return True
-    target, _, label = inner.partition("|")
-    target, _, anchor = target.partition("#")
-    target, label, anchor = " ".join(target.split()), " ".join(label.split()), anchor.strip()
+    target, label, anchor = split_wikilink(inner)
     env = state.env
     line = env.get("_line", 0) + line_breaks(env, src).before(start)
     try:

@@ -14,6 +14,7 @@ from ..errors import UsageError
 from ..pool import default_jobs
 from ..scaffold import new_file
 from . import Suggestion, Suggestions, suggest
+from .store import load_suggest_cache, save_suggest_cache
 
 # what `--new KIND N` can make, and from which list
 MAKES = {"concept": "concepts", "person": "people"}
@@ -21,16 +22,24 @@ MAKES = {"concept": "concepts", "person": "people"}
 
 def suggest_command(config: SiteConfig, args: Namespace, prefix: str) -> tuple[str, list[str]]:
     """(What to print, notes for stderr) for the command line's `args` (`limit`, `min_count`,
-    `new`, `json`). `prefix` is the site folder as the user typed it, put before each
-    `path:line`. Refuses bad numbers and kinds with a UsageError (exit 2)."""
+    `new`, `json`, and `cache`: whether to read and update .site-builder-cache/). `prefix` is
+    the site folder as the user typed it, put before each `path:line`. Refuses bad numbers
+    and kinds with a UsageError (exit 2)."""
     limit, min_count, new, as_json = args.limit, args.min_count, args.new, args.json
     if limit < 1 or min_count < 1:
         raise UsageError("--limit and --min-count take a number, 1 or more")
     kind, count = _new_option(new)
-    found = suggest(config, min_pieces=min_count, limit=max(limit, count), jobs=default_jobs())
+    cache = load_suggest_cache(config.root) if args.cache else None
+    answer = cache.answer if cache is not None else None
+    found = suggest(config, min_count, max(limit, count), default_jobs(), cache=cache)
     notes = []
+    if cache is not None:
+        if cache.answer is not answer:  # else nothing changed
+            save_suggest_cache(cache)
+        notes = [_shown(w.format(), prefix) for w in cache.warnings]
     if kind:
-        made, notes = _scaffold(config, getattr(found, MAKES[kind])[:count], kind)
+        made, made_notes = _scaffold(config, getattr(found, MAKES[kind])[:count], kind)
+        notes += made_notes
         return "\n".join(_shown(p.relative_to(config.root).as_posix(), prefix) for p in made), notes
     if as_json:
         return json.dumps(_as_json(found, limit), ensure_ascii=False, indent=2), notes

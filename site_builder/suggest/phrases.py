@@ -93,17 +93,63 @@ def tokens(text: str, seen: Tokens) -> list[str]:
     return list(chain.from_iterable(map(seen.__getitem__, pieces)))
 
 
+@dataclass(slots=True)
+class Tally:
+    """Every word and every pair of words side by side in the pieces, counted: the first pass
+    of `count_phrases`, the one over all the words, kept from run to run (see `tally`)."""
+
+    words: Counter[str]
+    pairs: Counter[Gram]
+    of: dict[str, list[str]]  # the words counted, by piece
+
+
+def tally(pieces: Mapping[str, list[str]], last: Tally | None = None) -> Tally:
+    """The Tally of `pieces` (their words, by key); made from `last` (which it takes over)
+    when that counted most of them: a piece is the same when its words are the very list
+    counted then, as a cache gives them back, and only the others are counted or taken off."""
+    if last is not None:
+        gone = [key for key, words in last.of.items() if pieces.get(key) is not words]
+        new = [key for key, words in pieces.items() if last.of.get(key) is not words]
+        if len(gone) + len(new) <= len(pieces) // 2:
+            for key in gone:
+                _add(last, last.of[key], -1)
+            for key in new:
+                _add(last, pieces[key], 1)
+            last.of = dict(pieces)
+            return last
+    words = Counter(chain.from_iterable(pieces.values()))
+    pairs = Counter(chain.from_iterable(map(pairwise, pieces.values())))
+    return Tally(words, pairs, dict(pieces))
+
+
+def _add(counted: Tally, words: list[str], sign: int) -> None:
+    for counter, found in (
+        (counted.words, Counter(words)),
+        (counted.pairs, Counter(pairwise(words))),
+    ):
+        for key, k in found.items():
+            if left := counter[key] + sign * k:
+                counter[key] = left
+            else:  # as if never counted
+                del counter[key]
+
+
 def count_phrases(
-    pieces: Sequence[list[str]], min_pieces: int, known: set[Gram] = frozenset()
+    pieces: Sequence[list[str]],
+    min_pieces: int,
+    known: set[Gram] = frozenset(),
+    counted: Tally | None = None,
 ) -> Counts:
     """The phrases used in at least `min_pieces` pieces, no stop word or number at either end,
     none a `known` form (see known_forms) or holding one, and none that only ever occurs
-    inside a longer one of them (the same pieces use it)."""
+    inside a longer one of them (the same pieces use it). `counted` is the pieces' Tally, if
+    the caller keeps one."""
     total = sum(map(len, pieces)) or 1
-    words_used: Counter[str] = Counter()
-    for words in pieces:
-        words_used.update(words)
-    uses, kept, starts = _pairs(pieces, min_pieces, words_used, total)
+    if counted is None:
+        counted = tally({str(i): words for i, words in enumerate(pieces)})
+    words_used = counted.words
+    # a copy: the longer phrases' uses are added to it
+    uses, kept, starts = _pairs(pieces, min_pieces, words_used, total, Counter(counted.pairs))
     where: dict[Gram, list[int]] = {}
     for n in range(3, MAX_WORDS + 2):
         _note_where(where, pieces, starts, n - 1)
@@ -134,13 +180,17 @@ def count_phrases(
 
 
 def _pairs(
-    pieces: Sequence[list[str]], min_pieces: int, words_used: Counter[str], total: int
+    pieces: Sequence[list[str]],
+    min_pieces: int,
+    words_used: Counter[str],
+    total: int,
+    uses: Counter[Gram],
 ) -> tuple[Counter[Gram], set[Gram], list[set[int]]]:
     """The two-word phrases kept (in enough pieces, and together more than by chance), their
     uses, and where in each piece one starts. Whether two words go together is known from the
     count of every pair, one pass of C-level iterators; the pieces are searched only for the
-    few pairs that do (hardly any, in text of random neighbours), counted there by piece."""
-    uses: Counter[Gram] = Counter(chain.from_iterable(map(pairwise, pieces)))
+    few pairs that do (hardly any, in text of random neighbours), counted there by piece.
+    `uses` is every pair's count."""
     likely = {
         g
         for g, k in uses.items()

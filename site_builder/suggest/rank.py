@@ -6,10 +6,11 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..markdown.matcher import plural
-from .phrases import Gram
-from .prose import Run
+if TYPE_CHECKING:  # (not imported to read a kept answer: see suggest/__init__.py)
+    from .phrases import Gram
+    from .prose import Run
 
 # a full stop ends a sentence, but not after an initial or a title ("Dr. Ines Carvalho")
 _SENTENCE_END = re.compile(
@@ -47,6 +48,13 @@ class Suggestion:
     examples: tuple[Example, ...]  # from the first two pieces that use it
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    concepts: list[Suggestion]  # recurring phrases, best first
+    people: list[Suggestion]  # recurring capitalised names, best first
+    pieces: int  # essays and episodes read
+
+
 def rank(
     kind: str,
     pieces: Sequence[Piece],
@@ -76,6 +84,8 @@ def _with_plurals(
     found: Mapping[Gram, tuple[int, ...]], uses: Mapping[Gram, int]
 ) -> dict[Gram, tuple[tuple[int, ...], int]]:
     """ "ceasefire line" and "ceasefire lines" are one suggestion, under the form used more."""
+    from ..markdown.matcher import plural
+
     plural_of = {g: p for g in found if (p := (*g[:-1], plural(g[-1]))) in found and p != g}
     plurals = set(plural_of.values())
     merged: dict[Gram, tuple[tuple[int, ...], int]] = {}
