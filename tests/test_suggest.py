@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sitecheck import content_files, copy_example
 
 from site_builder.config import load_config
@@ -396,37 +398,68 @@ WIKILINKED = [
 ]
 
 
-def test_text_whose_only_markup_is_wikilinks_reads_as_markdown_it_reads_it():
-    """prose.py spares markdown-it's inline parse where the wikilinks are the only markup: the
-    runs, their lines and the targets asked for (in order) are the parse's, and so is every
-    case it leaves to the parse."""
+def _reading(source: str, spare: bool) -> tuple[list, list[str]]:
+    """prose.py's runs of an inline `source`, and the wikilink targets asked for, in order:
+    with its shortcut past markdown-it's inline parse (`spare`) or without it."""
     from site_builder.markdown import make_markdown
     from site_builder.markdown.wikilinks import UnknownTarget, WikiTarget
     from site_builder.suggest import prose
 
-    def reading(source: str, spare: bool) -> tuple[list, list[str]]:
-        asked: list[str] = []
+    asked: list[str] = []
 
-        def resolve(target: str) -> WikiTarget:
-            asked.append(target)
-            if target not in ("ripeness", "essays/self"):
-                raise UnknownTarget(f"no {target}")
-            return WikiTarget(target, f"/{target}/", target.title())
+    def resolve(target: str) -> WikiTarget:
+        asked.append(target)
+        if target not in ("ripeness", "essays/self"):
+            raise UnknownTarget(f"no {target}")
+        return WikiTarget(target, f"/{target}/", target.title())
 
-        env = {"resolve_wikilink": resolve, "self_key": "essays/self", "path": "x.md"}
-        md = make_markdown()  # footnote 1, and a link's reference named ^2
-        md.block.parse("[^1]: A note.\n\n[ ^2]: /elsewhere\n", md, env, [])
-        if spare:
-            return list(prose._inline_runs(md, source, 7, env)), asked
-        only = prose._only_links
-        prose._only_links = lambda source, env: None
-        try:
-            return list(prose._inline_runs(md, source, 7, env)), asked
-        finally:
-            prose._only_links = only
+    env = {"resolve_wikilink": resolve, "self_key": "essays/self", "path": "x.md"}
+    md = make_markdown()  # footnote 1, and a link's reference named ^2
+    md.block.parse("[^1]: A note.\n\n[ ^2]: /elsewhere\n", md, env, [])
+    if spare:
+        return list(prose._inline_runs(md, source, 7, env)), asked
+    only = prose._only_links
+    prose._only_links = lambda source, env: None
+    try:
+        return list(prose._inline_runs(md, source, 7, env)), asked
+    finally:
+        prose._only_links = only
+
+
+def test_text_whose_only_markup_is_wikilinks_reads_as_markdown_it_reads_it():
+    """prose.py spares markdown-it's inline parse where the wikilinks are the only markup: the
+    runs, their lines and the targets asked for (in order) are the parse's, and so is every
+    case it leaves to the parse."""
+    from site_builder.suggest import prose
 
     references = {"references": {"^2": {}}}
     spared = [s for s in WIKILINKED if prose._only_links(s, references) is not None]
     assert len(spared) == 9  # the first six, and the last three but two
     for source in WIKILINKED:
-        assert reading(source, spare=True) == reading(source, spare=False), source
+        assert _reading(source, spare=True) == _reading(source, spare=False), source
+
+
+# inline Markdown near the shortcut's edges, put together at random around a link or reference
+_LINK = st.sampled_from(
+    ["[[ripeness]]", "[[no-such|none]]", "[[ripeness#when|moment]]", "[[#top]]", "[^1]", "[^9]"]
+)
+_MARKS = ["[[ ]]", "[^2]", "[", "]", "(", ")", "*", "_", "~", "`", "!", "^", "\\", "<", "&", ":"]
+_WORDS = [
+    "word",
+    "Two words",
+    "*word*",
+    "_word_",
+    "**two words**",
+    "~~word~~",
+    "\u201cquoted\u201d",
+]
+_SPACES = [" ", "  ", "\t", "\n", ", ", '"said"', "#", "|"]
+_PIECES = st.sampled_from(_WORDS + _SPACES) | st.sampled_from(_MARKS) | _LINK
+_AROUND = st.lists(_PIECES, max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_AROUND, _LINK, _AROUND)
+def test_any_text_the_shortcut_takes_reads_as_markdown_it_reads_it(before, link, after):
+    source = (before + link + after).strip()  # a paragraph's inline source has no outer spaces
+    assert _reading(source, spare=True) == _reading(source, spare=False)
