@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitecheck import content_files, copy_example
 
+from site_builder.cli.commands import shown  # the site folder as paths are printed
 from site_builder.config import load_config
 from site_builder.suggest import suggest
 from site_builder.suggest.phrases import Tokens, count_phrases, words_of
@@ -246,11 +247,11 @@ def test_new_concept_writes_the_best_for_the_author_to_define_and_keeps_what_is_
     assert run.code == 0, run.err
     made = run.out.split()
     assert made == [
-        f"{root}/content/glossary/ceasefire-line.md",
-        f"{root}/content/glossary/mutually-hurting-stalemate.md",
+        f"{shown(root)}/content/glossary/ceasefire-line.md",
+        f"{shown(root)}/content/glossary/mutually-hurting-stalemate.md",
     ] or made == [
-        f"{root}/content/glossary/mutually-hurting-stalemate.md",
-        f"{root}/content/glossary/ceasefire-line.md",
+        f"{shown(root)}/content/glossary/mutually-hurting-stalemate.md",
+        f"{shown(root)}/content/glossary/ceasefire-line.md",
     ]
     data = content_files(root / "content" / "glossary")["ceasefire-line.md"]
     assert data["term"] == "Ceasefire line"
@@ -277,7 +278,7 @@ def test_new_person_writes_the_best_names_for_the_author_to_describe_and_keeps_w
     )
     run = cli("suggest", "--root", root, "--new", "person", "1")
     assert run.code == 0, run.err
-    assert run.out.split() == [f"{root}/content/people/ines-carvalho.md"]
+    assert run.out.split() == [f"{shown(root)}/content/people/ines-carvalho.md"]
     data = content_files(root / "content" / "people")["ines-carvalho.md"]
     assert data["name"] == "Ines Carvalho"
     assert "bio" not in data  # the author's to write
@@ -320,7 +321,7 @@ def test_the_text_report_shows_counts_and_examples_at_path_and_line(site, cli):
     run = cli("suggest", "--root", root)
     assert run.code == 0
     assert "  line of contact: 2 pieces, 2 uses, 2 months (2024-01 to 2024-02)\n" in run.out
-    assert f"    {root}/content/essays/2024-01-10-essay-1.md:6: Both sides" in run.out
+    assert f"    {shown(root)}/content/essays/2024-01-10-essay-1.md:6: Both sides" in run.out
 
 
 def test_reading_in_worker_processes_suggests_the_same(tmp_path):
