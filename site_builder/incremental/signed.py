@@ -1,4 +1,5 @@
-"""Signed pickles: how the build cache's files are kept and read back (store.py, manifest.py).
+"""Signed pickles: how the caches' files are kept and read back (store.py, manifest.py,
+suggest/store.py), and the warnings they give when one cannot be used.
 
 Unpickling runs whatever code the pickle names, and the cache folder sits in the site, where a
 cloned repository, an unpacked archive or another user may have put one. So each file is
@@ -24,6 +25,8 @@ from typing import Any, BinaryIO
 
 from .. import __version__
 from ..atomic import atomic_file
+from ..config import CACHE_DIR
+from ..errors import Diagnostic
 
 # Bump when what is pickled changes shape in a way the code digest would not show.
 _FORMAT = 4
@@ -134,3 +137,30 @@ def _read_key(path: Path) -> bytes:
     if len(key) != _DIGEST:
         raise PermissionError(f"{path} is not a site-builder key ({_DIGEST} bytes)")
     return key
+
+
+def keyless(where: str, what: str, exc: OSError, without: str) -> Diagnostic:
+    """The warning for a cache (`what`, at `where`) not used because this user's key cannot be
+    kept; `without` is what `--no-cache` does instead ("builds", "reads")."""
+    return Diagnostic(
+        where,
+        None,
+        f"{what} not used: its key cannot be kept ({exc})",
+        hint="make ~/.cache yours, or set XDG_CACHE_HOME to a folder of yours; "
+        f"`--no-cache` {without} without it and says nothing",
+        severity="warning",
+        code="cache",
+    )
+
+
+def discarded(where: str, what: str, why: str, again: str) -> Diagnostic:
+    """The warning for a cache put aside (`why`); `again` says how it comes back ("it is
+    rebuilt now")."""
+    return Diagnostic(
+        where,
+        None,
+        f"{what} discarded: {why}",
+        hint=f"nothing to do: {again}; `{CACHE_DIR}/` may be deleted at any time",
+        severity="warning",
+        code="cache",
+    )

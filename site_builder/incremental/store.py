@@ -27,7 +27,7 @@ from pathlib import Path
 from ..config import CACHE_DIR
 from ..errors import Diagnostic
 from .manifest import Written, record_outputs, still_there
-from .signed import Untrusted, cache_stamp, dump_signed, read_signed, user_key
+from .signed import Untrusted, cache_stamp, discarded, dump_signed, keyless, read_signed, user_key
 from .state import BuildCache, labels
 
 _BASE, _STATE = "base.pickle", "state.pickle"
@@ -194,23 +194,8 @@ def unchanged_copies(now: Mapping[str, Stat], record: Mapping[str, Stat]) -> set
 
 
 def _keyless(exc: OSError) -> Diagnostic:
-    return Diagnostic(
-        f"{CACHE_DIR}/",
-        None,
-        f"build cache not used: its key cannot be kept ({exc})",
-        hint="make ~/.cache yours, or set XDG_CACHE_HOME to a folder of yours; "
-        "`--no-cache` builds without it and says nothing",
-        severity="warning",
-        code="cache",
-    )
+    return keyless(f"{CACHE_DIR}/", "build cache", exc, "builds")
 
 
 def _discarded(why: str) -> Diagnostic:
-    return Diagnostic(
-        f"{CACHE_DIR}/",
-        None,
-        f"build cache discarded: {why}",
-        hint=f"nothing to do: it is rebuilt now; `{CACHE_DIR}/` may be deleted at any time",
-        severity="warning",
-        code="cache",
-    )
+    return discarded(f"{CACHE_DIR}/", "build cache", why, "it is rebuilt now")

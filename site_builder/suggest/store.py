@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 
 from ..config import CACHE_DIR
 from ..errors import Diagnostic
-from ..incremental.signed import Untrusted, cache_stamp, dump_signed, read_signed, user_key
+from ..incremental.signed import (
+    Untrusted,
+    cache_stamp,
+    discarded,
+    dump_signed,
+    keyless,
+    read_signed,
+    user_key,
+)
 from ..load.walk import FileCache
 
 if TYPE_CHECKING:  # (not imported to read a kept answer: see suggest/__init__.py)
@@ -95,7 +103,7 @@ def _load(root: Path, name: str, warnings: list[Diagnostic]) -> object:
         secret = user_key()
     except OSError as exc:
         if not warnings:
-            warnings.append(_warning(name, f"not used: its key cannot be kept ({exc})", _KEYLESS))
+            warnings.append(keyless(f"{CACHE_DIR}/{name}", "suggest's cache", exc, "reads"))
         return None
     try:
         return read_signed(root / CACHE_DIR / name, secret, _stamp(root, name))
@@ -113,18 +121,5 @@ def _stamp(root: Path, name: str) -> bytes:
     return cache_stamp(root, root / CACHE_DIR / name)
 
 
-_KEYLESS = (
-    "make ~/.cache yours, or set XDG_CACHE_HOME to a folder of yours; "
-    "`--no-cache` reads without it and says nothing"
-)
-
-
 def _discarded(name: str, why: str) -> Diagnostic:
-    hint = f"nothing to do: it is made again now; `{CACHE_DIR}/` may be deleted at any time"
-    return _warning(name, f"discarded: {why}", hint)
-
-
-def _warning(name: str, message: str, hint: str) -> Diagnostic:
-    return Diagnostic(
-        f"{CACHE_DIR}/{name}", None, f"suggest's cache {message}", hint, "cache", "warning"
-    )
+    return discarded(f"{CACHE_DIR}/{name}", "suggest's cache", why, "it is made again now")
