@@ -176,6 +176,27 @@ MUTANTS = (
         ("tests/test_save.py",),
     ),
     Mutant(
+        "stat-vouches",  # a source whose stat is as hashed is hashed again all the same
+        "site_builder/load/walk.py",
+        "            elif last is not None and last[1][n] == seen:",
+        "            elif False:",
+        ("tests/test_manifest.py",),
+    ),
+    Mutant(
+        "stat-size-only",  # trusted on its size alone: an edit keeping size and times is missed
+        "site_builder/load/walk.py",
+        "            elif last is not None and last[1][n] == seen:",
+        "            elif last is not None and last[1][n][2] == seen[2]:",
+        ("tests/test_manifest.py",),
+    ),
+    Mutant(
+        "stat-racy",  # the stat of a file changed a moment ago vouches for it
+        "site_builder/load/walk.py",
+        "                vouch = vouch and max(st.st_mtime_ns, st.st_ctime_ns) < recent",
+        "                vouch = vouch",
+        ("tests/test_manifest.py",),
+    ),
+    Mutant(
         "cache-templates",
         "site_builder/render/theme.py",
         "        bytecode_cache=None if compiled is None else _Compiled(compiled),",

@@ -9,7 +9,7 @@ build, which reads the whole cache back and hashes every source).
 
 What a stat cannot see is kept out. A file changed again within its file system's timestamp
 granularity (1 s on ext3 and HFS+, 2 s on FAT) keeps its stat: so no manifest is written when
-an input changed less than `_RACY_NS` before the build began (the build after next has one).
+an input changed less than `RACY_NS` before the build began (the build after next has one).
 A file put back with its old times (`cp -p`, `rsync -t`) has a new change time; one put in
 another's place, a new inode. An item dated in the future is due at its date, whatever the
 files say: a manifest stands only until the first such date.
@@ -27,14 +27,13 @@ from typing import TYPE_CHECKING
 
 from ..config import CACHE_DIR, CONFIG_FILE
 from ..errors import Diagnostic
-from ..load.walk import is_scratch_file
+from ..load.walk import RACY_NS, is_scratch_file
 from .signed import cache_stamp, dump_signed, read_signed, user_key
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
 
 MANIFEST = "manifest.pickle"
-_RACY_NS = 2_000_000_000
 _FOLDER = ()  # what a walked folder is recorded as: that it is there
 _SKIPPED = frozenset({".git", ".hg", ".svn", ".DS_Store"})  # never read by any build
 
@@ -92,7 +91,7 @@ def keep_manifest(
     folders = tuple(dict.fromkeys(map(str, themes)))
     files = (str(root / CONFIG_FILE), str(root / LEDGER_FILE))
     inputs = read_inputs(folders, files)
-    near = started_ns - _RACY_NS
+    near = started_ns - RACY_NS
     ours = set(files[1:]) if wrote_ledger else set()
     if any(st and max(st[1], st[2]) >= near for path, st in inputs.items() if path not in ours):
         return

@@ -60,7 +60,8 @@ def load_content(
     """Read every content file under `content_dir`; problems are collected, not raised.
 
     With a `cache` (kept between builds), a file is not loaded again while its fingerprint, and
-    its transcript's and local audio's, are unchanged: their stats, or `by_content` their hashes.
+    its transcript's and local audio's, are unchanged: their stats, or `by_content` their hashes
+    (taken again only of the files whose stat changed since, see `fingerprint`).
     With the last build's `walked` and the files a save `touched` (see `touched_sources`),
     nothing is walked and only those files are fingerprinted.
     """
@@ -78,14 +79,21 @@ def load_content(
         known = cache.get(path) if cache is not None else None
         if known is not None and touched is not None and path not in touched:
             entry = known  # the save did not touch it, nor what it reads (else: a walk)
-        elif known is not None and known[0] == fingerprint(path, known[3], by_content, tz):
-            entry = known
         else:
-            found: list[Diagnostic] = []
-            item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
-            entry = (fingerprint(path, deps, by_content, tz), item, tuple(found), deps)
+            now = None
+            if known is not None:
+                now = fingerprint(path, known[3], by_content, tz, (known[0], known[4]))
+            if now is not None and now[0] == known[0]:
+                # the same object while nothing moved: the cache on disk need not keep it again
+                entry = known if now[1] == known[4] else (*known[:4], now[1])
+            else:
+                found: list[Diagnostic] = []
+                item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
+                if now is None or deps != known[3]:  # else taken before reading: no older
+                    now = fingerprint(path, deps, by_content, tz)
+                entry = (now[0], item, tuple(found), deps, now[1])
         fresh[path] = entry
-        _, item, found_problems, deps = entry
+        _, item, found_problems, deps, _ = entry
         problems.extend(found_problems)
         claimed.update(deps)
         if item is not None:

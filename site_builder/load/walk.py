@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 from datetime import tzinfo
 from pathlib import Path
 
@@ -29,35 +30,65 @@ def is_scratch_file(name: str) -> bool:
 
 
 _TEXTS = frozenset((".md", *TRANSCRIPT_SUFFIXES, ".yaml"))  # fingerprinted by content
-FileCache = dict[Path, tuple[tuple, Item | None, tuple[Diagnostic, ...], tuple[Path, ...]]]
+# A file changed again within its file system's timestamp granularity (1 s on ext3 and HFS+,
+# 2 s on FAT) keeps its stat: a stat taken this close to a change cannot vouch for the content.
+RACY_NS = 2_000_000_000
+Stats = tuple[tuple[int, int, int, int] | None, ...]  # of each file a fingerprint is of
+# path -> (fingerprint, item, problems, the files it pulls in, the stats the fingerprint was
+# taken at: None when they cannot vouch for it, see `fingerprint`)
+FileCache = dict[
+    Path, tuple[tuple, Item | None, tuple[Diagnostic, ...], tuple[Path, ...], Stats | None]
+]
 
 
-def fingerprint(path: Path, deps: tuple[Path, ...], by_content: bool, tz: tzinfo) -> tuple:
+def fingerprint(
+    path: Path,
+    deps: tuple[Path, ...],
+    by_content: bool,
+    tz: tzinfo,
+    last: tuple[tuple, Stats | None] | None = None,
+) -> tuple[tuple, Stats | None]:
     """What says a file (and the files it pulls in) changed, or the time zone its dates are
-    read in (site.yaml's `timezone`).
+    read in (site.yaml's `timezone`); and the stats it was taken at.
 
     Size, times and inode of each (`serve`, which must not read every file on every save), or
     for the text files the hash of their content (the build cache on disk, which must not be
     fooled by a checkout that restores old times; audio is still known by its stat, whose
     change time no restore of the old modification time can set back). An episode's sibling
     transcripts (.vtt, .srt, .json) and an essay's responses file are included, so one that
-    appears is noticed."""
+    appears is noticed.
+
+    Given the `last` fingerprint and stats, a text file whose stat is as it was then is not
+    read again: its hash is the one it had (as git trusts its index). The stats are None,
+    and so vouch for nothing next time, when a file changed less than RACY_NS ago."""
     folder = path.parent.name
     if folder == "episodes":
         siblings: tuple[Path, ...] = tuple(map(path.with_suffix, TRANSCRIPT_SUFFIXES))
     else:
         siblings = (responses_file(path),) if folder == "essays" else ()
+    files = (path, *siblings, *deps)
     out: list[object] = [str(tz)]
-    for file in (path, *siblings, *deps):
+    if last is not None and (last[1] is None or len(last[1]) != len(files) or last[0][0] != out[0]):
+        last = None
+    stats: list[tuple[int, int, int, int] | None] = []
+    recent = time.time_ns() - RACY_NS
+    vouch = by_content
+    for n, file in enumerate(files):
+        seen = None
         try:
-            if by_content and file.suffix in _TEXTS:
-                out.append(hashlib.sha256(read_regular(file)).digest())
+            st = os.stat(file)
+            seen = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            if not (by_content and file.suffix in _TEXTS):
+                out.append(seen)
+            elif last is not None and last[1][n] == seen:
+                out.append(last[0][n + 1])
             else:
-                st = os.stat(file)
-                out.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+                out.append(hashlib.sha256(read_regular(file)).digest())
+                vouch = vouch and max(st.st_mtime_ns, st.st_ctime_ns) < recent
         except OSError:
             out.append(None)
-    return tuple(out)
+        stats.append(seen)
+    return tuple(out), tuple(stats) if vouch else None
 
 
 def walk_content(
