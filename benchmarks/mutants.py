@@ -176,6 +176,20 @@ MUTANTS = (
         ("tests/test_save.py",),
     ),
     Mutant(
+        "manifest-racy-hash",  # a file saved just before its build trusted by its stat alone
+        "site_builder/incremental/manifest.py",
+        "        or not all(_hash(path) == digest for path, digest in found.hashed.items())\n",
+        "",
+        ("tests/test_manifest.py",),
+    ),
+    Mutant(
+        "manifest-racy-none",  # as before: a file saved just before its build means no manifest
+        "site_builder/incremental/manifest.py",
+        "            if not isinstance(read, bytes):",
+        "            if True:",
+        ("tests/test_manifest.py",),
+    ),
+    Mutant(
         "stat-vouches",  # a source whose stat is as hashed is hashed again all the same
         "site_builder/load/walk.py",
         "            elif last is not None and last[1][n] == seen:",

@@ -273,7 +273,7 @@ def _build_site(
                 written = record_outputs(output, copies)
             except OSError:
                 return result
-            _keep_manifest(config, output, view, result, said, written, started)
+            _keep_manifest(config, output, view, result, said, written, started, cache)
             return result  # the output already is this build, and the cache already says so
         with writing.phase("write"):
             writer.commit(copies, finish)
@@ -285,7 +285,7 @@ def _build_site(
             with report.phase("cache"):
                 written = save_cache(config.root, output, cache, sources)
             if written is not None:
-                _keep_manifest(config, output, view, result, said, written, started)
+                _keep_manifest(config, output, view, result, said, written, started, cache)
         with writing.phase("write"):
             writer.wait()
     except KeyboardInterrupt:
@@ -335,11 +335,13 @@ def _keep_manifest(
     said: tuple[Diagnostic, ...],
     written: Written,
     started: int,
+    cache: BuildCache | None,
 ) -> None:
     """What a build with nothing changed may stop at (incremental/manifest.py)."""
     counts = (result.pages, result.drafts_left_out, result.future_left_out)
     built = Manifest(view, (), (), {}, written, result.due, said, counts)
-    keep_manifest(config, output, built, started, wrote_ledger=result.ledger is not None)
+    loaded = cache.files if cache is not None else {}
+    keep_manifest(config, output, built, started, result.ledger is not None, loaded)
 
 
 def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:

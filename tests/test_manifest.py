@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from datetime import UTC
 from pathlib import Path
 
@@ -155,9 +156,11 @@ def test_an_item_is_published_when_its_date_comes(project, cli, monkeypatch):
     assert "In time." in (project / "output/essays/later/index.html").read_text()
 
 
-def test_a_file_changed_while_the_build_ran_is_built_again(project, cli, monkeypatch):
-    """Its old modification time put back: only its change time tells."""
-    root = project
+@pytest.mark.parametrize("files", ["project", "saved_long_ago"])
+def test_a_file_changed_while_the_build_ran_is_built_again(files, request, cli, monkeypatch):
+    """Its old modification time put back: only its change time tells (or, when it was
+    saved just before, its hash: not the one the build read)."""
+    root = request.getfixturevalue(files)
     essay = root / "content/essays/2024-01-01-first.md"
     render_pages = render.render_pages
 
@@ -196,3 +199,36 @@ def test_a_stat_taken_just_after_a_change_vouches_for_nothing(tmp_path):
     taken, stats = walk.fingerprint(essay, (), True, UTC)
     assert stats is None
     assert walk.fingerprint(essay, (), True, UTC, (taken, stats)) == (taken, None)
+
+
+@pytest.fixture
+def saved_long_ago(site, monkeypatch):
+    """A site whose files are older than the racy margin (made small here: a test's files
+    were all written a moment ago), so that only what a test changes is too new to vouch."""
+    monkeypatch.setattr(manifest, "RACY_NS", 300_000_000)
+    monkeypatch.setattr(walk, "RACY_NS", 300_000_000)
+    root = site(START, SITE_YAML)
+    time.sleep(0.4)
+    return root
+
+
+def test_a_build_just_after_a_save_leaves_a_manifest_the_next_build_stops_at(
+    saved_long_ago, monkeypatch
+):
+    # saved, then built at once: the essay's stat is too new to vouch, its hash does
+    root, cached = saved_long_ago, saved_long_ago / "cached"
+    build(root, cached, use_cache=True)
+    essay = root / "content/essays/2024-01-01-first.md"
+    essay.write_text(essay.read_text() + "\nSaved just now.\n")
+    build(root, cached, use_cache=True)
+    with monkeypatch.context() as patched:
+        reads_no_cache(patched)
+        assert b"Saved just now." in build(root, cached, use_cache=True)["essays/first/index.html"]
+    # and saved again within the stat's granularity: the same stat, another content
+    before, read_inputs = os.stat(essay), manifest.read_inputs
+    same_size_edit(essay, b"Saved just now.", b"SAVED JUST NOW.")
+    as_before = (before.st_size, before.st_mtime_ns, before.st_ctime_ns, before.st_ino)
+    monkeypatch.setattr(
+        manifest, "read_inputs", lambda *args: {**read_inputs(*args), str(essay): as_before}
+    )
+    assert b"SAVED JUST NOW." in build(root, cached, use_cache=True)["essays/first/index.html"]

@@ -8,8 +8,10 @@ make: it stops there, having read nothing but this file and the stats (a tenth o
 build, which reads the whole cache back and hashes every source).
 
 What a stat cannot see is kept out. A file changed again within its file system's timestamp
-granularity (1 s on ext3 and HFS+, 2 s on FAT) keeps its stat: so no manifest is written when
-an input changed less than `RACY_NS` before the build began (the build after next has one).
+granularity (1 s on ext3 and HFS+, 2 s on FAT) keeps its stat: so an input changed less than
+`RACY_NS` before the build began is known by its content instead: by the hash of what the
+build read (the essay just saved, then built). An input with no such hash (a template,
+site.yaml) means no manifest (the build after next has one).
 A file put back with its old times (`cp -p`, `rsync -t`) has a new change time; one put in
 another's place, a new inode. An item dated in the future is due at its date, whatever the
 files say: a manifest stands only until the first such date.
@@ -20,14 +22,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import CACHE_DIR, CONFIG_FILE
 from ..errors import Diagnostic
-from ..load.walk import RACY_NS, is_scratch_file
+from ..load.walk import RACY_NS, FileCache, content_hash, is_scratch_file
 from .signed import cache_stamp, dump_signed, read_signed, user_key
 
 if TYPE_CHECKING:
@@ -51,6 +53,8 @@ class Manifest:
     until: datetime | None  # the first date an item is due: the build must be made again
     said: tuple[Diagnostic, ...]  # the build's warnings
     counts: tuple[int, int, int]  # pages, drafts and future items left out
+    # the inputs changed too near the build for their stat to vouch: their content's hash
+    hashed: dict[str, bytes] = field(default_factory=dict)
 
 
 def still_built(root: Path, output: Path, view: str, now: datetime) -> Manifest | None:
@@ -64,6 +68,7 @@ def still_built(root: Path, output: Path, view: str, now: datetime) -> Manifest 
         or found.view != view
         or (found.until is not None and now >= found.until)
         or read_inputs(found.folders, found.files) != found.inputs  # first: what an edit changes
+        or not all(_hash(path) == digest for path, digest in found.hashed.items())
         or not as_written(output, found.outputs)
     ):
         return None
@@ -77,12 +82,18 @@ def forget(root: Path) -> None:
 
 
 def keep_manifest(
-    config: SiteConfig, output: Path, built: Manifest, started_ns: int, wrote_ledger: bool
+    config: SiteConfig,
+    output: Path,
+    built: Manifest,
+    started_ns: int,
+    wrote_ledger: bool,
+    loaded: FileCache,
 ) -> None:
     """Record what a good build begun at `started_ns` made (`built`, its inputs left empty)
-    and the inputs as they are now, unless one changed too close to the start to be told
-    apart from a later change (see the module's notes). The ledger, when the build wrote it,
-    is no such change: the build read it as it left it."""
+    and the inputs as they are now. One changed too close to the start for its stat to tell
+    it apart from a later change is kept by the hash of what the build `loaded` of it; if the
+    build read no hash of it, no manifest is kept (see the module's notes). The ledger, when
+    the build wrote it, is no such change: the build read it as it left it."""
     from ..ledger import LEDGER_FILE
     from ..render.theme import theme_dirs
 
@@ -93,9 +104,15 @@ def keep_manifest(
     inputs = read_inputs(folders, files)
     near = started_ns - RACY_NS
     ours = set(files[1:]) if wrote_ledger else set()
-    if any(st and max(st[1], st[2]) >= near for path, st in inputs.items() if path not in ours):
-        return
-    manifest = replace(built, folders=folders, files=files, inputs=inputs)
+    hashed = {}
+    for path, st in inputs.items():
+        if st and max(st[1], st[2]) >= near and path not in ours:
+            entry = loaded.get(Path(path))
+            read = entry[0][1] if entry is not None else None  # the source's own hash, if any
+            if not isinstance(read, bytes):
+                return
+            hashed[path] = read  # changed since it was read, the next build tells by this
+    manifest = replace(built, folders=folders, files=files, inputs=inputs, hashed=hashed)
     try:
         dump_signed(root / CACHE_DIR / MANIFEST, manifest, user_key(), cache_stamp(root, output))
     except OSError:
@@ -122,6 +139,13 @@ def _walk(folder: str, found: dict[str, Stat]) -> None:
             else:  # a link to a folder: the build does not follow it, and its target's stat
                 # says whether it was pointed elsewhere
                 found[entry.path] = _stat(entry.path)
+
+
+def _hash(path: str) -> bytes | None:
+    try:
+        return content_hash(Path(path))
+    except OSError:
+        return None
 
 
 def _stat(path: str) -> Stat:

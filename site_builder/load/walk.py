@@ -83,12 +83,17 @@ def fingerprint(
             elif last is not None and last[1][n] == seen:
                 out.append(last[0][n + 1])
             else:
-                out.append(hashlib.sha256(read_regular(file)).digest())
+                out.append(content_hash(file))
                 vouch = vouch and max(st.st_mtime_ns, st.st_ctime_ns) < recent
         except OSError:
             out.append(None)
         stats.append(seen)
     return tuple(out), tuple(stats) if vouch else None
+
+
+def content_hash(path: Path) -> bytes:
+    """What a text file is known by on disk (`fingerprint`); OSError if it cannot be read."""
+    return hashlib.sha256(read_regular(path)).digest()
 
 
 def walk_content(
