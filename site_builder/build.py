@@ -309,9 +309,8 @@ def _still_built(
     if built is None:
         forget(config.root)
         return None
-    pages, drafts_left_out, future_left_out = built.counts
-    warnings = [*built.said, *kept]
-    return BuildResult({}, {}, warnings, report.timings, pages, 0, drafts_left_out, future_left_out)
+    pages, drafts, future = built.counts
+    return BuildResult({}, {}, [*built.said, *kept], report.timings, pages, 0, drafts, future)
 
 
 def _copies(
@@ -340,8 +339,7 @@ def _keep_manifest(
     """What a build with nothing changed may stop at (incremental/manifest.py)."""
     counts = (result.pages, result.drafts_left_out, result.future_left_out)
     built = Manifest(view, (), (), {}, written, result.due, said, counts)
-    loaded = cache.files if cache is not None else {}
-    keep_manifest(config, output, built, started, result.ledger is not None, loaded)
+    keep_manifest(config, output, built, started, result.ledger is not None, cache and cache.files)
 
 
 def _keep_ledger(config: SiteConfig, result: BuildResult) -> None:

@@ -87,7 +87,7 @@ def keep_manifest(
     built: Manifest,
     started_ns: int,
     wrote_ledger: bool,
-    loaded: FileCache,
+    loaded: FileCache | None,
 ) -> None:
     """Record what a good build begun at `started_ns` made (`built`, its inputs left empty)
     and the inputs as they are now. One changed too close to the start for its stat to tell
@@ -107,7 +107,7 @@ def keep_manifest(
     hashed = {}
     for path, st in inputs.items():
         if st and max(st[1], st[2]) >= near and path not in ours:
-            entry = loaded.get(Path(path))
+            entry = loaded.get(Path(path)) if loaded else None
             read = entry[0][1] if entry is not None else None  # the source's own hash, if any
             if not isinstance(read, bytes):
                 return
