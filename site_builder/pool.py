@@ -2,8 +2,9 @@
 
 Workers are forked after the build has gathered what they need, so they inherit the site
 instead of receiving it through pipes; only the names of their share of the work go out and
-only their results come back. The work is cut into slices in a fixed order and the results are
-merged by key, so the output is the same bytes whatever the number of workers.
+only their results come back, each in a file of its own (see `_run`). The work is cut into
+slices in a fixed order and the results are merged by key, so the output is the same bytes
+whatever the number of workers.
 
 Workers never outlive the build: on Linux the kernel kills each one when its parent dies
 (SIGKILL included), and a SIGTERM to the build, or any exception out of the pool, kills them
@@ -13,8 +14,10 @@ before the build ends.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +26,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 MIN_SLICE = 40  # below this much work per worker, a pool costs more than it saves
@@ -84,7 +87,7 @@ def _run_shared(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    failed: dict[int, Exception] = {}
+    failed: dict[int, BaseException] = {}
 
     def done(n: int, outcome: Callable[[], dict]) -> None:
         try:
@@ -95,28 +98,54 @@ def _run_shared(
         if not failed:
             take(n, part)
 
-    front, back = 0, len(slices)
+    todo = deque(range(len(slices)))
+    lock = threading.Lock()  # over `todo`: this thread takes from it and so does the pool's
+    sent: deque[tuple[int, Future]] = deque()  # in the slices' order
+
+    def send(_: object = None) -> None:
+        """The next slice from the front to the pool, called as each sent one ends (in the
+        pool's own thread): a worker never waits for this process to end a slice of its own
+        and ask for more, as when a worker did five slices of eight while the build did one."""
+        with lock:
+            if not todo:
+                return
+            n = todo.popleft()
+            try:
+                future = pool.submit(_run, slices[n])
+            except Exception as exc:  # a broken pool, or one shut down by an escaping error
+                failed[n] = exc
+                return
+            sent.append((n, future))
+        future.add_done_callback(send)  # (at once, here, if it is done already)
+
     context = multiprocessing.get_context("fork")
     with (
+        tempfile.TemporaryDirectory(prefix="site-builder-") as spool,
         ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_share, initargs=(os.getpid(), work, shared)
+            workers,
+            mp_context=context,
+            initializer=_share,
+            initargs=(os.getpid(), work, shared, spool),
         ) as pool,
         _killed_on_exit(pool),
         _terminate_raises() as terminated,
     ):
-        pending: deque = deque()
-        while front < back or pending:
-            while front < back and len(pending) < 3 * workers:  # queued: no worker waits
-                pending.append((front, pool.submit(_run, slices[front])))
-                front += 1
+        for _ in range(2 * workers):  # one running and one queued for each
+            send()
+        while True:
             if terminated:  # a SIGTERM whose SystemExit a fork hook printed and swallowed
                 raise SystemExit(128 + terminated[0])
-            if front < back:
-                back -= 1
-                done(back, partial(work, shared, slices[back]))
-            while pending and (pending[0][1].done() or front >= back):
-                n, future = pending.popleft()
-                done(n, future.result)
+            with lock:
+                n = todo.pop() if todo else None
+            if n is None:
+                break
+            done(n, partial(work, shared, slices[n]))
+            while sent and sent[0][1].done():
+                n, future = sent.popleft()
+                done(n, partial(_collect, future))
+        while sent:
+            n, future = sent.popleft()
+            done(n, partial(_collect, future))
     if failed:
         raise failed[min(failed)]
 
@@ -155,10 +184,10 @@ def _terminate_raises() -> Iterator[list[int]]:
         signal.signal(signal.SIGTERM, before)
 
 
-def _share(parent: int, work: Callable, shared: Any) -> None:
+def _share(parent: int, work: Callable, shared: Any, spool: str) -> None:
     _die_with(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it had one
-    _SHARED["work"], _SHARED["shared"] = work, shared
+    _SHARED["work"], _SHARED["shared"], _SHARED["spool"] = work, shared, spool
 
 
 def _die_with(parent: int) -> None:
@@ -173,5 +202,21 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _run(keys: Sequence[str]) -> dict:
-    return _SHARED["work"](_SHARED["shared"], keys)
+def _run(keys: Sequence[str]) -> str:
+    """The slice's result, in a file whose name goes back through the pool's pipe instead of
+    the result: the build reads that pipe in a thread of its own, which waits for the lock
+    of the interpreter (held by the build's own work) at each 64 KB a pipe holds, so 8 MB of
+    pages took 0.6 s to arrive, and the worker, blocked writing them, sat idle."""
+    result = _SHARED["work"](_SHARED["shared"], keys)
+    fd, name = tempfile.mkstemp(suffix=".pickle", dir=_SHARED["spool"])
+    with open(fd, "wb") as file:
+        pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _collect(future: Future) -> dict:
+    """What `_run` left in its file, read here, and the file removed."""
+    with open(future.result(), "rb") as file:
+        result = pickle.load(file)
+    os.unlink(file.name)
+    return result

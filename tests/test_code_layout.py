@@ -38,6 +38,7 @@ DISK_EXCEPTIONS = {
     "charts/__init__.py": "hashes the data files in content/media, for the chart cache's key",
     "charts/data.py": "lists content/media's data files for a 'did you mean' hint",
     "images/icons.py": "asks whether content/static/ holds the author's own icon",
+    "pool.py": "workers hand their results back through files in a temporary folder",
 }
 _DISK_METHODS = {
     *("read_text", "read_bytes", "write_text", "write_bytes", "open", "touch", "mkdir"),
