@@ -17,7 +17,6 @@ import os
 import pickle
 import signal
 import sys
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -85,6 +84,7 @@ def _run_shared(
     object (it writes the object's reference count), and the last pages (a concept's, a
     feed's) read objects from all over the site, so the build renders those itself."""
     import multiprocessing
+    import tempfile  # here, as multiprocessing is (7 ms of start-up)
     from concurrent.futures import ProcessPoolExecutor
 
     failed: dict[int, BaseException] = {}
@@ -207,6 +207,8 @@ def _run(keys: Sequence[str]) -> str:
     the result: the build reads that pipe in a thread of its own, which waits for the lock
     of the interpreter (held by the build's own work) at each 64 KB a pipe holds, so 8 MB of
     pages took 0.6 s to arrive, and the worker, blocked writing them, sat idle."""
+    import tempfile  # (imported already by `_run_shared`, before the fork)
+
     result = _SHARED["work"](_SHARED["shared"], keys)
     fd, name = tempfile.mkstemp(suffix=".pickle", dir=_SHARED["spool"])
     with open(fd, "wb") as file:

@@ -241,3 +241,43 @@ def test_no_result_file_outlives_the_pool(tmp_path, monkeypatch):
     with pytest.raises(ValueError):
         run_sliced(_fails_after, 2000, keys, 2)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_content_read_in_two_processes_is_what_one_reads(tmp_path, monkeypatch):
+    """The files are read in worker processes when there are enough of them: the items, the
+    problems (in the walk's order) and what the cache keeps are those of a read in one."""
+    import site_builder.load as load
+    from site_builder.config import load_config
+
+    root = tmp_path / "site"
+    generate(root, 120, 10, 20)
+    essays = root / "content" / "essays"
+    (essays / "2021-05-01-broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
+    (essays / "2021-06-01-untitled.md").write_text("---\ndate: 2021-06-01\n---\nBody\n")
+    (root / "content" / "stray.md").write_text("Outside any section.\n")
+    config = load_config(root)
+    readers, real = tmp_path / "readers", load._load_file
+    readers.mkdir()
+
+    def reading(*args):
+        (readers / str(os.getpid())).touch()  # (from a forked worker too)
+        return real(*args)
+
+    monkeypatch.setattr(load, "_load_file", reading)
+    read: list = []
+    for jobs in (1, 2):
+        files: dict = {}
+        loaded = load.load_content(config.content_dir, root, config.tz, files, True, jobs=jobs)
+        read.append((loaded.items, loaded.diagnostics, loaded.unreadable, files, list(files)))
+        if jobs == 1:
+            assert [p.name for p in readers.iterdir()] == [str(os.getpid())]
+    assert len(list(readers.iterdir())) == 2  # this process, and a worker
+    assert read[0] == read[1]
+    sources = list((root / "content").glob("*/*.md"))
+    assert len(read[0][0]) == len(sources) - 1 and read[0][2] == (
+        "content/essays/2021-05-01-broken.md",
+    )
+    assert [d.path for d in read[0][1] if d.severity == "error"] == [
+        "content/essays/2021-05-01-broken.md",
+        "content/essays/2021-06-01-untitled.md",
+    ]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Diagnostic
 from ..model import KIND_OF_FOLDER, Episode, Essay, Item
+from ..pool import run_sliced
 from ..routes import STATIC_DIR
 from .files import read_regular
 from .readers import read_item
@@ -22,7 +23,7 @@ from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
 from .sidefiles import beside, read_episode_files
 from .transcripts import TRANSCRIPT_SUFFIXES
-from .walk import FileCache, fingerprint, walk_content
+from .walk import FileCache, Stats, fingerprint, walk_content
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ def load_content(
     by_content: bool = False,
     walked: Walked | None = None,
     touched: frozenset[Path] | None = None,
+    jobs: int = 1,
 ) -> Loaded:
     """Read every content file under `content_dir`; problems are collected, not raised.
 
@@ -63,36 +65,39 @@ def load_content(
     its transcript's and local audio's, are unchanged: their stats, or `by_content` their hashes
     (taken again only of the files whose stat changed since, see `fingerprint`).
     With the last build's `walked` and the files a save `touched` (see `touched_sources`),
-    nothing is walked and only those files are fingerprinted.
+    nothing is walked and only those files are fingerprinted. The files to read are read in
+    `jobs` processes (see pool.py).
     """
     if walked is None or touched is None or cache is None:
         walked, touched = walk_sources(content_dir, root), None
+    kept: FileCache = {}
+    todo: dict[str, _ToLoad] = {}  # by rel
+    for path, rel, kind in walked.sources:
+        known = cache.get(path) if cache is not None and kind is not None else None
+        if known is not None and touched is not None and path not in touched:
+            kept[path] = known  # the save did not touch it, nor what it reads (else: a walk)
+            continue
+        now = None
+        if known is not None:
+            now = fingerprint(path, known[3], by_content, tz, (known[0], known[4]))
+        if now is not None and now[0] == known[0]:
+            # the same object while nothing moved: the cache on disk need not keep it again
+            kept[path] = known if now[1] == known[4] else (*known[:4], now[1])
+        elif kind is not None:
+            todo[rel] = (path, kind, known[3] if known is not None else None, now)
+    shared = (todo, content_dir, root, tz, by_content)
+    for rel, entry in run_sliced(_load_slice, shared, list(todo), jobs).items():
+        kept[todo[rel][0]] = entry
     items: list[Item] = []
     problems: list[Diagnostic] = list(walked.problems)
     claimed: set[Path] = set()  # transcript and responses files that belong to an item
     unreadable: list[str] = []
-    fresh: FileCache = {}
+    fresh: FileCache = {}  # in the walk's order
     for path, rel, kind in walked.sources:
         if kind is None:
             problems.append(_outside(rel))
             continue
-        known = cache.get(path) if cache is not None else None
-        if known is not None and touched is not None and path not in touched:
-            entry = known  # the save did not touch it, nor what it reads (else: a walk)
-        else:
-            now = None
-            if known is not None:
-                now = fingerprint(path, known[3], by_content, tz, (known[0], known[4]))
-            if now is not None and now[0] == known[0]:
-                # the same object while nothing moved: the cache on disk need not keep it again
-                entry = known if now[1] == known[4] else (*known[:4], now[1])
-            else:
-                found: list[Diagnostic] = []
-                item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
-                if now is None or deps != known[3]:  # else taken before reading: no older
-                    now = fingerprint(path, deps, by_content, tz)
-                entry = (now[0], item, tuple(found), deps, now[1])
-        fresh[path] = entry
+        entry = fresh[path] = kept[path]
         _, item, found_problems, deps, _ = entry
         problems.extend(found_problems)
         claimed.update(deps)
@@ -207,6 +212,27 @@ def _unclaimed(walked: Walked, claimed: set[Path], root: Path) -> list[Diagnosti
         if path not in claimed
     ]
     return problems
+
+
+# a file to read: its path, kind, the files it pulled in when last read, and its fingerprint
+# taken before reading (None: not taken)
+_ToLoad = tuple[Path, str, tuple[Path, ...] | None, tuple[tuple, Stats | None] | None]
+
+
+def _load_slice(
+    shared: tuple[dict[str, _ToLoad], Path, Path, tzinfo, bool], keys: list[str]
+) -> dict[str, tuple]:
+    """The cache entries of the files of `keys` (see FileCache), each read now."""
+    todo, content_dir, root, tz, by_content = shared
+    loaded = {}
+    for rel in keys:
+        path, kind, last_deps, now = todo[rel]
+        found: list[Diagnostic] = []
+        item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
+        if now is None or deps != last_deps:  # else taken before reading: no older
+            now = fingerprint(path, deps, by_content, tz)
+        loaded[rel] = (now[0], item, tuple(found), deps, now[1])
+    return loaded
 
 
 def _load_file(

@@ -57,7 +57,7 @@ def load_site(
     read again, and when only bodies changed, the rest of the last build's work stands."""
     with report.phase("load"):
         touched = touched_sources(last.loaded.walked, changed) if last and changed else None
-        loaded, published, withheld, edited = _load(config, cache, last, touched, view, now)
+        loaded, published, withheld, edited = _load(config, cache, last, touched, view, now, jobs)
         if edited is None:
             index, found = build_index(published, withheld, config.base_path, loaded.unreadable)
             collisions = tuple(found)
@@ -103,6 +103,7 @@ def _load(
     touched: frozenset[Path] | None,
     view: tuple,
     now: datetime,
+    jobs: int,
 ) -> tuple[Loaded, tuple[Item, ...], tuple[Item, ...], dict[str, Item] | None]:
     """The content (all of it, or the `touched` files again), which of it this build
     publishes, and the items whose bodies alone changed since `last` (else None)."""
@@ -114,6 +115,7 @@ def _load(
         by_content=cache is not None and cache.by_content,
         walked=last.loaded.walked if touched is not None else None,
         touched=touched,
+        jobs=jobs,
     )
     drafts = view[0]
     published = tuple(i for i in loaded.items if is_published(i, drafts, now))
