@@ -343,6 +343,36 @@ def test_reading_in_worker_processes_suggests_the_same(tmp_path):
     assert alone.concepts[0].pieces == 30
 
 
+def test_the_words_are_counted_as_they_are_read_and_none_again_at_the_end(tmp_path, monkeypatch):
+    """Each slice's words are counted as it comes (this process counts while the others read),
+    so the tally finished after the reading counts no piece again; and it counts what a tally
+    of them all at once counts."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    import site_builder.suggest.phrases as phrases
+
+    root = tmp_path / "site"
+    generate(root, essays=90, episodes=10, concepts=20)
+    finished, real = [], phrases.count_into
+
+    def counting(counted, pieces):
+        finished.append(len(pieces))
+        real(counted, pieces)
+
+    monkeypatch.setattr(phrases, "count_into", counting)  # what `tally` calls, not the reading
+    found = suggest(load_config(root), jobs=2)
+    assert finished == [0]
+    monkeypatch.undo()
+    begun = phrases.Tally(phrases.Counter(), phrases.Counter(), {})
+    pieces = {"a": ["the", "ceasefire", "line", "held"], "b": ["the", "line", "held"]}
+    phrases.count_into(begun, {"a": pieces["a"]})
+    both, afresh = phrases.tally(pieces, None, begun), phrases.tally(pieces)
+    assert both is begun and both.of == pieces
+    assert dict(both.words) == dict(afresh.words) and dict(both.pairs) == dict(afresh.pairs)
+    assert found == suggest(load_config(root), jobs=1)
+
+
 def test_the_cyclic_collector_is_off_while_suggest_counts_and_on_again_after(site, monkeypatch):
     """As in a build: its passes over the millions of words and phrases kept find nothing."""
     import gc

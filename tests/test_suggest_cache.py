@@ -207,8 +207,8 @@ def test_an_edit_is_counted_on_top_of_the_last_tally(site, monkeypatch):
     taken_over = []
     real = module.tally
 
-    def counting(pieces, last=None):
-        found = real(pieces, last)
+    def counting(pieces, last=None, begun=None):
+        found = real(pieces, last, begun)
         taken_over.append(found is last)
         return found
 

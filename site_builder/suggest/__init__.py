@@ -69,7 +69,9 @@ def _suggest(
             timings[step] = (clock[-1][0] - clock[-2][0], clock[-1][1] - clock[-2][1])
 
     files = cache.files if cache is not None else None
-    loaded = load_content(config.content_dir, config.root, config.tz, files, by_content=True)
+    loaded = load_content(
+        config.content_dir, config.root, config.tz, files, by_content=True, jobs=jobs
+    )
     if errors_in(loaded.diagnostics):
         raise ContentError(errors_in(loaded.diagnostics))
     lap("load")

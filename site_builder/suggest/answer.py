@@ -19,7 +19,18 @@ from ..markdown.wikilinks import UnknownTarget, WikiTarget
 from ..model import Concept, Episode, Essay, Item, Person
 from ..pool import run_sliced
 from .names import names_in
-from .phrases import Gram, Tokens, count_phrases, gram, known_forms, maximal, tally, words_of
+from .phrases import (
+    Gram,
+    Tally,
+    Tokens,
+    count_into,
+    count_phrases,
+    gram,
+    known_forms,
+    maximal,
+    tally,
+    words_of,
+)
 from .prose import Run, plain_runs, prose_runs
 from .rank import Piece, Suggestions, rank
 from .store import Read, SuggestCache
@@ -42,13 +53,12 @@ def answer(
         (i for i in loaded.items if isinstance(i, Essay | Episode)),
         key=lambda i: (i.date.isoformat() if i.date else "", i.path),
     )
-    read = _read(items, index, loaded.walked, cache, jobs)
+    read, begun = _read(items, index, loaded.walked, cache, jobs)
     pieces = [_piece(item, read[item.path].runs) for item in items]
     words, names = [read[i.path].words for i in items], [read[i.path].names for i in items]
     lap("read")
-    counted = tally(
-        {i.path: read[i.path].words for i in items}, cache.tally if cache is not None else None
-    )
+    last = cache.tally if cache is not None else None
+    counted = tally({i.path: read[i.path].words for i in items}, last, begun)
     if cache is not None and counted is not cache.tally:
         cache.tally, cache.read_again = counted, True
     known = known_forms(gram(name) for name in _known_names(loaded.items))
@@ -69,9 +79,11 @@ def _read(
     walked: Walked | None,
     cache: SuggestCache | None,
     jobs: int,
-) -> dict[str, Read]:
+) -> tuple[dict[str, Read], Tally]:
     """Each piece's reading: the cache's, while it still stands (see `_stands`), else made
-    now, in `jobs` processes; the cache is left with these."""
+    now, in `jobs` processes; and the Tally of the words read now, begun as each slice of
+    them comes (this process counts while the others read). The cache is left with the
+    readings."""
     glossary = _glossary(index)
     fingerprints: dict[str, tuple] = {}
     if cache is not None and walked is not None:
@@ -86,13 +98,20 @@ def _read(
         if i.path in kept and _stands(kept[i.path], fingerprints.get(i.path), glossary, finds)
     }
     keys = [i.path for i in items if i.path not in read]
+    begun = Tally(Counter(), Counter(), {})
+
+    def take(part: dict[str, Read]) -> None:
+        read.update(part)
+        count_into(begun, {key: r.words for key, r in part.items()})
+
     if keys:
         by_path = {i.path: i for i in items}
         shared = (by_path, index, build_matcher(index), glossary, fingerprints)
-        read |= run_sliced(_read_slice, shared, keys, jobs)
+        run_sliced(_read_slice, shared, keys, jobs, each=take)
+        read = {i.path: read[i.path] for i in items}  # one order, whichever slice came first
     if cache is not None and (keys or len(read) < len(kept)):
         cache.read, cache.read_again = read, True
-    return read
+    return read, begun
 
 
 def _stands(read: Read, fingerprint: tuple | None, glossary: str, finds: dict[str, bool]) -> bool:

@@ -103,10 +103,14 @@ class Tally:
     of: dict[str, list[str]]  # the words counted, by piece
 
 
-def tally(pieces: Mapping[str, list[str]], last: Tally | None = None) -> Tally:
+def tally(
+    pieces: Mapping[str, list[str]], last: Tally | None = None, begun: Tally | None = None
+) -> Tally:
     """The Tally of `pieces` (their words, by key); made from `last` (which it takes over)
     when that counted most of them: a piece is the same when its words are the very list
-    counted then, as a cache gives them back, and only the others are counted or taken off."""
+    counted then, as a cache gives them back, and only the others are counted or taken off.
+    Else from `begun` (taken over too), which the caller began as it read some of the pieces
+    (see `count_into`): only the pieces it has not counted are counted here."""
     if last is not None:
         gone = [key for key, words in last.of.items() if pieces.get(key) is not words]
         new = [key for key, words in pieces.items() if last.of.get(key) is not words]
@@ -117,9 +121,19 @@ def tally(pieces: Mapping[str, list[str]], last: Tally | None = None) -> Tally:
                 _add(last, pieces[key], 1)
             last.of = dict(pieces)
             return last
-    words = Counter(chain.from_iterable(pieces.values()))
-    pairs = Counter(chain.from_iterable(map(pairwise, pieces.values())))
-    return Tally(words, pairs, dict(pieces))
+    if begun is None or any(pieces.get(key) is not words for key, words in begun.of.items()):
+        begun = Tally(Counter(), Counter(), {})
+    count_into(begun, {key: w for key, w in pieces.items() if begun.of.get(key) is not w})
+    begun.of = dict(pieces)
+    return begun
+
+
+def count_into(counted: Tally, pieces: Mapping[str, list[str]]) -> None:
+    """Add the words of `pieces` (by key) to `counted`, in C (a Counter's `update` from an
+    iterable): the same work whether a piece is counted now or with all the others."""
+    counted.words.update(chain.from_iterable(pieces.values()))
+    counted.pairs.update(chain.from_iterable(map(pairwise, pieces.values())))
+    counted.of.update(pieces)
 
 
 def _add(counted: Tally, words: list[str], sign: int) -> None:
