@@ -57,6 +57,11 @@ class SiteConfig:
         return self.root / "content"
 
     @property
+    def image_cache_dir(self) -> Path:
+        """Where `build` keeps the images it made (images/process.py); `serve` reads them too."""
+        return self.root / CACHE_DIR / "images"
+
+    @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
 

@@ -24,6 +24,7 @@ from site_builder.preview.handler import byte_range, normalize_request_path
 
 SITE = Path(__file__).parent / "sites" / "basic"
 ESSAY = "content/essays/2026-05-09-paper-promises.md"
+CACHE_IMAGES = ".site-builder-cache/images"
 
 
 # `serve` with its builds wrapped: "SLOW" in the about page makes a build hang (so that it can
@@ -236,6 +237,39 @@ def test_symlinks_out_of_the_site_are_never_served(served, tmp_path):
     wait_for(lambda: request(port, "/sub/touch/")[0] == 200)
     for target in ("/sub/media/leak/secret", "/sub/media/host", "/sub/media/loop"):
         assert request(port, target)[0] == 404, target
+
+
+def test_after_a_build_the_preview_serves_the_images_the_build_made(tmp_path, cli):
+    """`build && serve`, as the README has it: the preview finds the web sizes and cards in
+    the build's image cache, and must serve them from there (they are not in content/)."""
+    from PIL import Image
+
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    Image.new("RGB", (900, 600), (120, 40, 30)).save(root / "content/media/map.png")
+    page = "---\ntitle: Map\n---\n![The front](/media/map.png)\n"
+    (root / "content/pages/map.md").write_text(page)
+    assert cli("build", "--root", root, "--quiet").code == 0
+    built = (root / "output/map/index.html").read_text()
+    shown = set(re.findall(r"/sub/(assets/[^\s\"]+\.(?:png|webp|jpg))", built))
+    assert any(p.startswith("assets/img/map.") for p in shown)
+    assert any(p.startswith("assets/cards/") for p in shown)  # the page's og:image
+    (tmp_path / "secret").write_text("secret")
+    proc, port = start(root)
+    try:
+        for path in sorted(shown):
+            status, _, body = request(port, "/sub/" + path)
+            assert status == 200 and body == (root / "output" / path).read_bytes(), path
+        # an entry swapped for a link out of the site since the build is not followed
+        path = next(p for p in sorted(shown) if p.startswith("assets/img/map."))
+        made = (root / "output" / path).read_bytes()
+        entry = next(f for f in (root / CACHE_IMAGES).iterdir() if f.read_bytes() == made)
+        entry.unlink()
+        entry.symlink_to(tmp_path / "secret")
+        status, _, body = request(port, "/sub/" + path)
+        assert status == 404 and b"secret" not in body
+    finally:
+        stop(proc)
 
 
 def test_media_supports_ranges_and_head(served):

@@ -12,7 +12,6 @@ from typing import Any
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..incremental.state import BuildCache
-from ..incremental.store import CACHE_DIR
 from ..model import Item
 from ..render.views import episode_label
 from .facts import Catalog, catalog_digest
@@ -62,7 +61,7 @@ def make_pictures(
     """The image phase: as charts are, the image cache is read with a build cache and added
     to only by `build` (`store`); `serve` keeps what it made in memory."""
     kept = (
-        ImageStore(config.root / CACHE_DIR / "images", store, cache.images)
+        ImageStore(config.image_cache_dir, store, cache.images)
         if cache is not None
         else ImageStore()
     )

@@ -84,6 +84,7 @@ class Served(Protocol):
     changed: threading.Condition
     base_path: str
     content_dir: Path
+    image_dir: Path  # the build's image cache, which a snapshot's web sizes and cards are in
     search: SearchIndex
 
 
@@ -94,7 +95,7 @@ def make_handler(preview: Served, allowed_hosts: set[str]) -> type[BaseHTTPReque
         "preview": preview,
         "allowed_hosts": allowed_hosts,
         "base_path": preview.base_path,
-        "content_root": preview.content_dir.resolve(),
+        "roots": (preview.content_dir.resolve(), preview.image_dir.resolve()),
     }
     return type("Handler", (_Handler,), attrs)
 
@@ -105,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
     preview: Served
     allowed_hosts: set[str]
     base_path: str
-    content_root: Path
+    roots: tuple[Path, ...]  # what a snapshot's copies may be in
 
     server_version = "site-builder"
     sys_version = ""
@@ -151,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.OK, found, _type(key), send_body)
         source = snapshot.copies.get(key)
         # checked again now: a symlink may have been swapped in since the build
-        if source is not None and source.resolve().is_relative_to(self.content_root):
+        if source is not None and any(map(source.resolve().is_relative_to, self.roots)):
             with contextlib.suppress(OSError):
                 return self._send_file(source, _type(key), send_body)
         if f"{rel}/index.html" in snapshot.files:

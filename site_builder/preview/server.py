@@ -38,6 +38,7 @@ class Preview:
     def __init__(self, config: SiteConfig, report: Reporter | None = None, poll: bool = False):
         self.config = config
         self.base_path, self.content_dir = config.base_path, config.content_dir
+        self.image_dir = config.image_cache_dir
         self.report = report or TerminalReporter()
         self.poll = poll  # polling names paths late and may miss some: walk on every build
         self.cache = BuildCache()
