@@ -303,3 +303,20 @@ def test_a_pagefind_killed_by_a_signal_is_no_failure(stand_in):
         assert json.loads(search.file(STATE)) == {"index": 0, "refreshing": False, "failed": False}
     finally:
         search.stop()
+
+
+def test_a_ctrl_c_while_the_search_thread_starts_leaves_stop_working(stand_in, monkeypatch):
+    """The preview's first build hands its pages over just as Ctrl-C may arrive: the interrupt
+    lands inside Thread.start, and the cleanup that follows must still stop cleanly."""
+
+    def interrupted(thread):
+        raise KeyboardInterrupt
+
+    search = SearchIndex(settle=0)
+    with monkeypatch.context() as patched:
+        patched.setattr(threading.Thread, "start", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            search.submit(PAGES, load_config(SITE))
+    search.stop()  # raised "cannot join thread before it is started"
+    search.submit(PAGES, load_config(SITE))  # after stop: ignored, and no thread is started
+    assert stand_in.pids() == []

@@ -57,8 +57,11 @@ class SearchIndex:
             if self._process is not None:
                 self._process.kill()  # its index would be out of date when it came
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="search", daemon=True)
-                self._thread.start()
+                # a Ctrl-C may land inside start(): only a thread that started is joined later
+                # (one that began all the same ends by itself, once stop() stops the debouncer)
+                thread = threading.Thread(target=self._run, name="search", daemon=True)
+                thread.start()
+                self._thread = thread
         self._quiet.notify()
 
     def file(self, key: str) -> bytes | None:
