@@ -503,3 +503,29 @@ def test_items_and_parsed_bodies_pickle_by_their_fields(project):
         assert pickle.loads(data) == value
         assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(data)}, value
     assert {type(v).__name__ for v in values} >= {"Essay", "Concept", "Page", "Parsed"}
+
+
+@pytest.mark.parametrize("by_content", [True, False], ids=["build", "serve"])
+def test_a_save_while_the_file_is_read_is_read_again_next_time(site, monkeypatch, by_content):
+    """An editor that saves while a build reads the file: what that build read is older than
+    the file, so the next build reads it again. The build's cache knows files by their hash,
+    the preview's by their stat; either must be of what was read, not of the file after."""
+    from site_builder import load
+
+    root = site(START, SITE_YAML)
+    config = load_config(root)
+    essay = root / "content/essays/2024-01-01-first.md"
+    real = load.read_item
+
+    def saved_meanwhile(kind, rel, data, *args):
+        if rel.endswith("first.md"):
+            essay.write_text(data.decode().replace("title: First", "title: First, saved later"))
+        return real(kind, rel, data, *args)
+
+    cache: dict = {}
+    with monkeypatch.context() as patched:
+        patched.setattr(load, "read_item", saved_meanwhile)
+        first = load.load_content(config.content_dir, root, config.tz, cache, by_content)
+    assert "First" in {i.title for i in first.items}
+    again = load.load_content(config.content_dir, root, config.tz, cache, by_content)
+    assert "First, saved later" in {i.title for i in again.items}

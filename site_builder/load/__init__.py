@@ -17,7 +17,7 @@ from ..errors import ContentError, Diagnostic
 from ..model import KIND_OF_FOLDER, Episode, Essay, Item
 from ..pool import run_sliced
 from ..routes import STATIC_DIR
-from .files import read_regular
+from .files import read_regular, read_stated
 from .readers import read_item
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
@@ -228,9 +228,9 @@ def _load_slice(
     for rel in keys:
         path, kind, last_deps, now = todo[rel]
         found: list[Diagnostic] = []
-        item, deps = _load_file(kind, path, rel, content_dir, root, tz, found)
+        item, deps, read = _load_file(kind, path, rel, content_dir, root, tz, found)
         if now is None or deps != last_deps:  # else taken before reading: no older
-            now = fingerprint(path, deps, by_content, tz)
+            now = fingerprint(path, deps, by_content, tz, read=read)
         loaded[rel] = (now[0], item, tuple(found), deps, now[1])
     return loaded
 
@@ -243,18 +243,21 @@ def _load_file(
     root: Path,
     tz: tzinfo,
     problems: list[Diagnostic],
-) -> tuple[Item | None, tuple[Path, ...]]:
-    """One content file as an Item, and the other files it read (transcript, audio)."""
+) -> tuple[Item | None, tuple[Path, ...], tuple[os.stat_result, bytes] | None]:
+    """One content file as an Item, the other files it read (transcript, audio), and its own
+    stat and bytes as read (None if it could not be read: see `fingerprint`)."""
     try:
-        item = read_item(kind, rel, read_regular(path), tz, problems)
-    except ContentError as exc:
-        problems.extend(exc.diagnostics)
-        return None, ()
+        read = read_stated(path)
     except OSError as exc:
         problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
-        return None, ()
+        return None, (), None
+    try:
+        item = read_item(kind, rel, read[1], tz, problems)
+    except ContentError as exc:
+        problems.extend(exc.diagnostics)
+        return None, (), read
     if isinstance(item, Episode):
-        return read_episode_files(item, path, content_dir, root, problems)
+        return (*read_episode_files(item, path, content_dir, root, problems), read)
     letters = beside(path, responses_file(path).name)
     if isinstance(item, Essay) and letters is not None:
         rel_letters = letters.relative_to(root).as_posix()
@@ -268,5 +271,5 @@ def _load_file(
             problems.append(
                 Diagnostic(rel_letters, None, f"cannot read: {exc.strerror}", code="io")
             )
-        return item, (letters,)
-    return item, ()
+        return item, (letters,), read
+    return item, (), read

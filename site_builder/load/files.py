@@ -78,3 +78,10 @@ def read_regular(path: Path, size: int = -1) -> bytes:
     """The bytes of a regular file (the first `size` of them); see `open_regular`."""
     with open_regular(path) as f:
         return f.read(size)
+
+
+def read_stated(path: Path) -> tuple[os.stat_result, bytes]:
+    """A regular file's stat, taken once it was opened, and then its bytes: a write after the
+    stat changes the stat next time, so what was read is never vouched for by a later one."""
+    with open_regular(path) as f:
+        return os.fstat(f.fileno()), f.read()
