@@ -505,27 +505,64 @@ def test_items_and_parsed_bodies_pickle_by_their_fields(project):
     assert {type(v).__name__ for v in values} >= {"Essay", "Concept", "Page", "Parsed"}
 
 
+# what an editor saves while a build reads it: (the module the file's reading goes through
+# next, the function, the file; what the build should show once it is read again)
+SAVED_MEANWHILE = {
+    "essay": ("read_item", "content/essays/2024-01-01-first.md", "First, saved"),
+    "responses": (
+        "read_responses",
+        "content/essays/2024-01-01-first.responses.yaml",
+        "Saved later.",
+    ),
+    "transcript": ("sidefiles.parse_transcript", "content/episodes/talk.vtt", "Saved later."),
+    "audio": ("sidefiles.audio_duration", "content/media/talk.mp3", 64_000),
+}
+RESPONSES = "- {name: Ana, date: 2024-05-01, body: A stalemate.}\n"
+
+
 @pytest.mark.parametrize("by_content", [True, False], ids=["build", "serve"])
-def test_a_save_while_the_file_is_read_is_read_again_next_time(site, monkeypatch, by_content):
+@pytest.mark.parametrize("which", list(SAVED_MEANWHILE))
+def test_a_save_while_a_file_is_read_is_read_again_next_time(site, monkeypatch, by_content, which):
     """An editor that saves while a build reads the file: what that build read is older than
-    the file, so the next build reads it again. The build's cache knows files by their hash,
-    the preview's by their stat; either must be of what was read, not of the file after."""
+    the file, so the next build reads it again. The build's cache knows text files by their
+    hash, the preview's by their stat (audio, both by its stat); each must be of what was
+    read, not of the file after."""
     from site_builder import load
+    from site_builder.load import sidefiles
 
-    root = site(START, SITE_YAML)
+    files = START | EPISODE | {"content/essays/2024-01-01-first.responses.yaml": RESPONSES}
+    root = site(files, SITE_YAML)
     config = load_config(root)
-    essay = root / "content/essays/2024-01-01-first.md"
-    real = load.read_item
+    name, rel, later = SAVED_MEANWHILE[which]
+    module, name = (sidefiles, name.split(".")[1]) if "." in name else (load, name)
+    path, real = root / rel, getattr(module, name)
 
-    def saved_meanwhile(kind, rel, data, *args):
-        if rel.endswith("first.md"):
-            essay.write_text(data.decode().replace("title: First", "title: First, saved later"))
-        return real(kind, rel, data, *args)
+    def save(data: bytes) -> None:
+        if which == "audio":  # twice the length: 64,000 bytes at 128 kbit/s last 4 s
+            path.write_bytes(data + bytes(32000))
+        elif which == "essay":
+            path.write_bytes(data.replace(b"title: First", b"title: First, saved"))
+        else:
+            path.write_bytes(
+                data.replace(b"A stalemate.", b"Saved later.").replace(
+                    b"The stalemate, at last.", b"Saved later."
+                )
+            )
+
+    def saved_meanwhile(*args):
+        if which == "audio" or rel in args:  # the file was read: this comes after
+            save(path.read_bytes())
+        return real(*args)
+
+    def shown(loaded) -> str:
+        essay = next(i for i in loaded.items if i.path.endswith("first.md"))
+        talk = next(i for i in loaded.items if i.path.endswith("talk.md"))
+        return repr((essay.title, essay.responses, talk.transcript, talk.audio.length))
 
     cache: dict = {}
     with monkeypatch.context() as patched:
-        patched.setattr(load, "read_item", saved_meanwhile)
+        patched.setattr(module, name, saved_meanwhile)
         first = load.load_content(config.content_dir, root, config.tz, cache, by_content)
-    assert "First" in {i.title for i in first.items}
+    assert str(later) not in shown(first)
     again = load.load_content(config.content_dir, root, config.tz, cache, by_content)
-    assert "First, saved later" in {i.title for i in again.items}
+    assert str(later) in shown(again)

@@ -17,7 +17,7 @@ from ..errors import ContentError, Diagnostic
 from ..model import KIND_OF_FOLDER, Episode, Essay, Item
 from ..pool import run_sliced
 from ..routes import STATIC_DIR
-from .files import read_regular, read_stated
+from .files import Reads
 from .readers import read_item
 from .responses import SUFFIX as RESPONSES
 from .responses import essay_of, read_responses, responses_file
@@ -243,26 +243,25 @@ def _load_file(
     root: Path,
     tz: tzinfo,
     problems: list[Diagnostic],
-) -> tuple[Item | None, tuple[Path, ...], tuple[os.stat_result, bytes] | None]:
-    """One content file as an Item, the other files it read (transcript, audio), and its own
-    stat and bytes as read (None if it could not be read: see `fingerprint`)."""
+) -> tuple[Item | None, tuple[Path, ...], Reads]:
+    """One content file as an Item, the other files it read (transcript, audio), and what
+    was read of each (see `Reads`)."""
+    read = Reads()
     try:
-        read = read_stated(path)
-    except OSError as exc:
-        problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
-        return None, (), None
-    try:
-        item = read_item(kind, rel, read[1], tz, problems)
+        item = read_item(kind, rel, read.read(path), tz, problems)
     except ContentError as exc:
         problems.extend(exc.diagnostics)
         return None, (), read
+    except OSError as exc:
+        problems.append(Diagnostic(rel, None, f"cannot read: {exc.strerror}", code="io"))
+        return None, (), read
     if isinstance(item, Episode):
-        return (*read_episode_files(item, path, content_dir, root, problems), read)
+        return (*read_episode_files(item, path, content_dir, root, problems, read), read)
     letters = beside(path, responses_file(path).name)
     if isinstance(item, Essay) and letters is not None:
         rel_letters = letters.relative_to(root).as_posix()
         try:
-            responses, found = read_responses(rel_letters, read_regular(letters), tz)
+            responses, found = read_responses(rel_letters, read.read(letters), tz)
             item = replace(item, responses=responses)
             problems.extend(found)
         except ContentError as exc:

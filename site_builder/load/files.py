@@ -80,8 +80,21 @@ def read_regular(path: Path, size: int = -1) -> bytes:
         return f.read(size)
 
 
-def read_stated(path: Path) -> tuple[os.stat_result, bytes]:
-    """A regular file's stat, taken once it was opened, and then its bytes: a write after the
-    stat changes the stat next time, so what was read is never vouched for by a later one."""
-    with open_regular(path) as f:
-        return os.fstat(f.fileno()), f.read()
+class Reads(dict[Path, tuple[os.stat_result, bytes | None]]):
+    """The files a content file was read from, each with its stat when it was opened and the
+    bytes then read (None: only its size was taken): what its fingerprint is made of, so that
+    a save during the read changes the stat the next build compares, and is read then."""
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of a regular file (see `read_regular`), noted."""
+        with open_regular(path) as f:
+            found = os.fstat(f.fileno()), f.read()
+        self[path] = found
+        return found[1]
+
+    def size(self, path: Path) -> int:
+        """The size of a file known by its stat alone (audio): as it was read, or stat-ed
+        now; noted, and its bytes not kept."""
+        st = self[path][0] if path in self else os.stat(path)
+        self[path] = st, None
+        return st.st_size

@@ -14,7 +14,7 @@ from ..model import (
     Transcript,
 )
 from .fields import FieldReader
-from .files import inside, is_regular, read_regular
+from .files import Reads, inside, is_regular, read_regular
 from .frontmatter import decode
 from .media import audio_duration
 from .transcripts import TRANSCRIPT_SUFFIXES, parse_transcript
@@ -62,8 +62,10 @@ def read_episode_files(
     content_dir: Path,
     root: Path,
     problems: list[Diagnostic],
+    read: Reads,
 ) -> tuple[Episode, tuple[Path, ...]]:
-    """Read the episode's transcript, and the size and length of audio kept in content/media."""
+    """Read the episode's transcript, and the size and length of audio kept in content/media;
+    what was read is noted in `read`."""
     changes: dict = {}
     deps: list[Path] = []
     named = episode.transcript_file
@@ -83,7 +85,7 @@ def read_episode_files(
         deps.append(found)
         rel = found.relative_to(root).as_posix()
         try:
-            text = decode(read_regular(found), rel)
+            text = decode(read.read(found), rel)
             kind = found.suffix[1:]
             changes["transcript"] = Transcript(
                 rel, kind, parse_transcript(text, rel, kind, problems)
@@ -98,9 +100,9 @@ def read_episode_files(
         if isinstance(file, Path):
             deps.append(file)  # also when missing: one that appears is noticed
         if isinstance(file, Path) and is_regular(file):
-            changes["audio"] = replace(audio, length=file.stat().st_size)
             if episode.duration is None:
-                changes["duration"] = audio_duration(read_regular(file), file.suffix)
+                changes["duration"] = audio_duration(read.read(file), file.suffix)
+            changes["audio"] = replace(audio, length=read.size(file))
         else:
             message, hint = (
                 (f"audio path {file}: /{audio.url}", "keep it in content/media: url: /media/<name>")

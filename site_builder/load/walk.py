@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import time
+from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def fingerprint(
     by_content: bool,
     tz: tzinfo,
     last: tuple[tuple, Stats | None] | None = None,
-    read: tuple[os.stat_result, bytes] | None = None,
+    read: Mapping[Path, tuple[os.stat_result, bytes | None]] | None = None,
 ) -> tuple[tuple, Stats | None]:
     """What says a file (and the files it pulls in) changed, or the time zone its dates are
     read in (site.yaml's `timezone`); and the stats it was taken at.
@@ -61,9 +62,9 @@ def fingerprint(
 
     Given the `last` fingerprint and stats, a text file whose stat is as it was then is not
     read again: its hash is the one it had (as git trusts its index). The stats are None,
-    and so vouch for nothing next time, when a file changed less than RACY_NS ago. `read` is
-    the file's own stat and bytes as it was just read (`read_stated`): it is not stat-ed or
-    read again, and the fingerprint is of exactly what was read."""
+    and so vouch for nothing next time, when a file changed less than RACY_NS ago. The files
+    in `read` (see `Reads`), just read, are not stat-ed or read again: the fingerprint is of
+    what was read, and of their stats before."""
     folder = path.parent.name
     if folder == "episodes":
         siblings: tuple[Path, ...] = tuple(map(path.with_suffix, TRANSCRIPT_SUFFIXES))
@@ -79,14 +80,14 @@ def fingerprint(
     for n, file in enumerate(files):
         seen = None
         try:
-            st = read[0] if read is not None and n == 0 else os.stat(file)
+            st, data = read[file] if read and file in read else (os.stat(file), None)
             seen = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             if not (by_content and file.suffix in _TEXTS):
                 out.append(seen)
             elif last is not None and last[1][n] == seen:
                 out.append(last[0][n + 1])
             else:
-                out.append(digest(read[1]) if read is not None and n == 0 else content_hash(file))
+                out.append(content_hash(file) if data is None else digest(data))
                 vouch = vouch and max(st.st_mtime_ns, st.st_ctime_ns) < recent
         except OSError:
             out.append(None)
