@@ -294,3 +294,19 @@ def test_new_person_writes_a_file_that_builds(tmp_path, cli, monkeypatch):
     assert text.startswith('---\nname: "Ada Okafor"\naliases: []\nroles: [guest]\n')
     assert cli("check").code == 0
     assert "people/ada-okafor/index.html" in build(root).files
+
+
+def test_a_guest_written_as_a_mapping_is_told_where_their_role_goes(tmp_path):
+    """Other tools take `{name: …, role: …}` per guest; here the role is the person's own."""
+    root = people_site(tmp_path)
+    edit(
+        root / "content/episodes/001-talk.md",
+        'guests: ["Dr. A & B <c>"]',
+        'guests:\n  - "Dr. A & B <c>"\n  - {name: Noor Haddad, role: guest}',
+    )
+    assert errors(root) == [
+        "content/episodes/001-talk.md:11: error: 'guests' item 2 must be text, not a mapping "
+        "[front-matter]\n    hint: name each person by their file's slug or their name "
+        "(`guests: [ines-carvalho]`); what they do goes in their file, "
+        "content/people/<slug>.md: `roles: [guest]`"
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 from ..model import ENCLOSURE_SUFFIXES, KINDS, MEDIA_TYPES, Audio, Chapter, Episode
 from ..routes import is_remote
 from .fields import FieldReader, read_slug
+from .people import read_names
 from .podcast_fields import read_alternate_audio, read_funding, read_social
 from .series import read_membership
 from .sidefiles import misnamed
@@ -36,8 +37,8 @@ def read_episode(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) 
         duration=r.duration("duration"),
         explicit=r.boolean("explicit", None),
         episode_type=episode_type,
-        guests=r.text_list("guests"),
-        hosts=r.text_list("hosts"),
+        guests=read_names(r, "guests"),
+        hosts=read_names(r, "hosts"),
         chapters=_chapters(r),
         image=r.text("image"),
         guid=r.text("guid"),

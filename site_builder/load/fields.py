@@ -80,8 +80,10 @@ class FieldReader:
     def _note(self, key: str | int) -> None:
         self.read.add(tuple(k for k in (*self.prefix, key) if isinstance(k, str)))
 
-    def error(self, key: str | int | None, message: str, hint: str | None = None) -> None:
-        at = (*self.prefix, key) if key is not None else self.prefix
+    def error(self, key: str | int | tuple | None, message: str, hint: str | None = None) -> None:
+        """A problem at `key` (a tuple: at a path below it, such as a list's item)."""
+        below = key if isinstance(key, tuple) else (key,) if key is not None else ()
+        at = (*self.prefix, *below)
         self.diagnostics.append(
             Diagnostic(
                 self.source.path, self.source.line_of(*at), message, hint=hint, code=self.code
@@ -206,8 +208,9 @@ class FieldReader:
             self.error(key, f"'{self.name(key)}': {exc}")
             return None
 
-    def text_list(self, key: str) -> tuple[str, ...]:
-        """A list of texts; a single text is taken as a list of one."""
+    def text_list(self, key: str, hint: str | None = None) -> tuple[str, ...]:
+        """A list of texts; a single text is taken as a list of one. `hint` is what an item
+        that is not text is told."""
         value = self.get(key)
         if value is None:
             return ()
@@ -226,7 +229,9 @@ class FieldReader:
                 out.append(str(item).strip())
             else:
                 self.error(
-                    key, f"'{self.name(key)}' item {i + 1} must be text, not {_describe(item)}"
+                    (key, i),
+                    f"'{self.name(key)}' item {i + 1} must be text, not {_describe(item)}",
+                    hint or f"write each item as text: `{key}: [first, second]`",
                 )
         return tuple(out)
 

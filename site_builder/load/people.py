@@ -97,6 +97,16 @@ GROUP_OF = {role: group for group, roles in TAXONOMY.items() for role in roles}
 _SITES = {"bsky.app": "Bluesky", "github.com": "GitHub", "linkedin.com": "LinkedIn"}
 
 
+def read_names(r: FieldReader, key: str) -> tuple[str, ...]:
+    """`hosts:`, `guests:` (an episode's) or `people:` (an essay's): the people named, each by
+    the slug, name or alias of a person file, or by a name alone."""
+    return r.text_list(
+        key,
+        f"name each person by their file's slug or their name (`{key}: [ines-carvalho]`); "
+        "what they do goes in their file, content/people/<slug>.md: `roles: [guest]`",
+    )
+
+
 def read_person(r: FieldReader, slug: str, common: dict[str, Any]) -> Person:
     """A person: `name` (required), `aliases`, `roles`, a one-sentence `bio`, `image`, `links`."""
     name = r.text("name", required=True)

@@ -21,7 +21,7 @@ from ..model import (
 from .episodes import read_episode
 from .fields import EXTRA, OPEN, FieldReader, Keys, keys, read_slug
 from .frontmatter import Source, decode, split
-from .people import PERSON_KEYS, read_person
+from .people import PERSON_KEYS, read_names, read_person
 from .related import read_related
 from .series import MEMBERSHIP, read_membership
 from .sidefiles import misnamed
@@ -155,7 +155,7 @@ def _read_essay(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) -
         title=r.text("title", required=True) or stem,
         date=r.when("date", tz, required=True),
         episode=str(episode) if isinstance(episode, (str, int)) else None,
-        people=r.text_list("people"),
+        people=read_names(r, "people"),
         series=read_membership(r),
         **common,
     )
