@@ -32,6 +32,9 @@ PAGES = (
     "episodes/the-night-before/",
     "glossary/ripeness/",
     "glossary/",
+    "people/",
+    "series/",
+    "series/ending-the-war/",
     "search/?q=ceasefire",
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

@@ -24,6 +24,7 @@ GENERATED_FILES = (
     "episodes/index.html",
     "glossary/index.html",
     "people/index.html",  # made when the site has people
+    "series/index.html",  # made when the site has a series
     "tags/index.html",
     "search/index.html",
     "404.html",

@@ -22,6 +22,7 @@ PAGES = [
     "episodes/ripe-for-what/",  # chapters and a transcript
     "glossary/",  # the concept map
     "glossary/ripeness/",  # backlinks with quotes, a local map
+    "series/",
     "series/ending-the-war/",  # its parts in order (their pages show the part block)
     "tags/",
     "tags/negotiation/",

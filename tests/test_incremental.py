@@ -200,14 +200,15 @@ def test_renaming_a_person_renders_exactly_the_pages_that_show_them(tmp_path):
 
 def test_a_new_series_title_renders_exactly_the_pages_that_show_it(tmp_path):
     rendered, files = rendered_after(_site(tmp_path, "series"), SERIES_EDITS["series title"])
-    # its own page, its parts' pages and the concept page that lists it; not the other
-    # series' parts, nor the lists
+    # its own page, its parts' pages, the concept page that lists it and the list of every
+    # series; not the other series' parts, nor the other lists
     assert sorted(rendered) == [
         "episodes/stalemate-talk/index.html",
         "essays/the-long-middle/index.html",
         "essays/the-ripe-moment/index.html",
         "glossary/ripeness/index.html",
         "series/ending-the-war/index.html",
+        "series/index.html",
     ]
     assert "Stopping a war" in files["series/ending-the-war/feed.xml"].decode()
 

@@ -87,6 +87,52 @@ def test_the_series_page_lists_its_parts_in_order_with_their_summaries(series_si
     ]
 
 
+LISTED = re.compile(
+    r'<h2 class="card-title"><a href="([^"]+)">([^<]+)</a></h2>\s*'
+    r'<p class="meta">(\d+) parts? · latest <time datetime="([\d-]+)T[^"]*">[^<]+</time></p>\s*'
+    r'<p class="summary">([^<]+)</p>'
+)
+
+
+def test_the_series_list_names_every_series_the_one_with_the_newest_part_first(series_site):
+    files = make_site(load_config(series_site), now=NOW).files
+    listed = LISTED.findall(_page(files, "series/index.html"))
+    assert listed == [
+        (
+            "/sub/series/around-the-table/",
+            "Around the table",
+            "3",
+            "2026-05-01",
+            "Conversations about who sits where.",
+        ),
+        (
+            "/sub/series/ending-the-war/",
+            "Ending the war",
+            "3",
+            "2026-03-14",
+            "Three pieces on how a war that neither side can win comes to stop.",
+        ),
+    ]
+    # part 4 of Ending the war, a draft of July, is its latest in the preview
+    drafts = make_site(load_config(series_site), now=NOW, drafts=True).files
+    assert [
+        (url, n, date) for url, _, n, date, _ in LISTED.findall(_page(drafts, "series/index.html"))
+    ] == [
+        ("/sub/series/ending-the-war/", "4", "2026-07-01"),
+        ("/sub/series/around-the-table/", "3", "2026-05-01"),
+    ]
+    eyebrow = re.search(
+        r'<p class="eyebrow"[^>]*>(.*?)</p>', _page(files, "series/ending-the-war/index.html")
+    )
+    assert eyebrow and '<a href="/sub/series/">A series</a> in 3 parts' in eyebrow.group(1)
+    assert "<loc>https://example.org/sub/series/</loc>" in _page(files, "sitemap.xml")
+
+
+def test_a_site_without_series_has_no_series_list(tmp_path):
+    files = make_site(load_config(SITES / "basic"), now=NOW).files
+    assert "series/index.html" not in files and "/series/" not in _page(files, "sitemap.xml")
+
+
 def test_a_concept_page_lists_the_series_that_name_it(series_site):
     html = _page(make_site(load_config(series_site), now=NOW).files, "glossary/ripeness/index.html")
     series = re.search(r"<h3>Series.*?</ul>", html, re.S)
@@ -185,6 +231,10 @@ def test_a_gap_before_drafts_only_is_a_warning(series_site):
     (problem,) = _problems(series_site)
     assert problem.startswith("content/essays/2026-07-01-after-the-talks.md:6: warning: part 4 ")
     assert "is missing" in problem
+    # nor in the preview, which shows the draft: the author writing part 5 before part 4 is
+    # told, and still sees it (and `check`, which checks the preview's site too, passes)
+    (problem,) = _problems(series_site, drafts=True)
+    assert ":6: warning: part 4 of 'ending-the-war' is missing" in problem
     path.write_text(path.read_text().replace("draft: true\n", ""))
     (problem,) = _problems(series_site)
     assert ":5: error: part 4 of 'ending-the-war' is missing" in problem

@@ -11,6 +11,8 @@ from ..errors import Diagnostic, did_you_mean
 from ..model import Episode, Essay, Item, Series
 from ..slugs import fold
 
+INDEX_PAGE = "series/"  # the list of every series, made when the site has one
+
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -113,7 +115,8 @@ def _number(
             claimed[part] = m
     for gap in (n for n in range(1, max(claimed, default=0)) if n not in claimed):
         later = [claimed[n] for n in sorted(claimed) if n > gap]
-        drafts_only = all(m.key in out for m in later)
+        # (drafts in the preview too: there, the author writing part 5 before part 4 sees it)
+        drafts_only = all(m.key in out or m.draft for m in later)
         problems.append(
             _problem(
                 later[0],

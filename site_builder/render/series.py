@@ -6,7 +6,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
-from ..link.series import Run
+from ..link.index import newest_first
+from ..link.series import INDEX_PAGE, Run
 from ..model import Item
 from ..routes import series_feed
 from .views import View
@@ -55,16 +56,38 @@ class SeriesOf:
 
 
 def series_jobs(renderer: Renderer) -> list[Job]:
-    """One page per published series, listing its parts in order."""
-    return [
+    """`/series/`, listing every published series, and one page per series, listing its
+    parts in order (none on a site without series)."""
+    runs = [run for _, run in sorted(renderer.index.series.runs.items())]
+    jobs: list[Job] = [
         (
             f"{run.series.url_path}index.html",
             "series.html",
             run.series,
             partial(_context, renderer, run),
         )
-        for _, run in sorted(renderer.index.series.runs.items())
+        for run in runs
     ]
+    if runs:
+        listing = partial(_listing, renderer, runs)
+        jobs.insert(0, (f"{INDEX_PAGE}index.html", "series-list.html", None, listing))
+    return jobs
+
+
+def _listing(renderer: Renderer, runs: list[Run]) -> dict[str, Any]:
+    """Each series with its number of parts and its latest part's date, the series whose
+    latest part is the newest first (one with no part published yet, last)."""
+
+    def latest(run: Run) -> Item | None:
+        return min((item for _, item in run.parts), key=newest_first, default=None)
+
+    def order(found: tuple[Run, Item | None]) -> tuple:
+        run, last = found
+        return (last is None, newest_first(last) if last else (), run.series.key)
+
+    ordered = sorted(((run, latest(run)) for run in runs), key=order)
+    shown = [(renderer.view(run.series), run.total, last and last.date) for run, last in ordered]
+    return dict(series=shown)
 
 
 def _context(renderer: Renderer, run: Run) -> dict[str, Any]:
