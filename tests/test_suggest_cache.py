@@ -108,6 +108,20 @@ def test_a_new_concept_breaks_the_words_again(site, reads):
     assert warm == suggest(load_config(root))
 
 
+def test_a_new_person_breaks_the_words_again(site, reads):
+    """A person's name cuts phrases as a concept's does: once they have a file, the pieces
+    are read again, and what was said around the name ("Professor Lena") is no phrase."""
+    root = site(essays("Professor Lena Hartvig spoke.", "Professor Lena Hartvig wrote."))
+    assert [s.text for s in cached(root).people] == ["Lena Hartvig"]
+    person = root / "content" / "people" / "lena-hartvig.md"
+    person.parent.mkdir(parents=True)
+    person.write_text("---\nname: Lena Hartvig\n---\n", "utf-8")
+    del reads[:]
+    warm = cached(root)
+    assert len(reads) == 2 and "professor lena" not in [s.text for s in warm.concepts]
+    assert warm == suggest(load_config(root))
+
+
 def test_another_question_is_answered_afresh_from_what_was_read(site, reads):
     root = site(essays("A ceasefire line.", "The ceasefire line.", "A buffer zone."))
     cached(root)

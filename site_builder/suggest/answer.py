@@ -106,7 +106,8 @@ def _read(
 
     if keys:
         by_path = {i.path: i for i in items}
-        shared = (by_path, index, build_matcher(index), glossary, fingerprints)
+        # people's names too: "Professor Lena" is no phrase when Lena Hartvig has a file
+        shared = (by_path, index, build_matcher(index, people="all"), glossary, fingerprints)
         run_sliced(_read_slice, shared, keys, jobs, each=take)
         read = {i.path: read[i.path] for i in items}  # one order, whichever slice came first
     if cache is not None and (keys or len(read) < len(kept)):
@@ -176,11 +177,15 @@ def _finds(index: SiteIndex, target: str) -> bool:
 
 
 def _glossary(index: SiteIndex) -> str:
-    """The digest of what the glossary's matcher (build_matcher) finds: each concept's names."""
-    concepts = sorted(
-        (i for i in index.by_key.values() if isinstance(i, Concept)), key=lambda c: c.key
+    """The digest of what the matcher (build_matcher) finds: each concept's names, and each
+    person's."""
+    known = sorted(
+        (i for i in index.by_key.values() if isinstance(i, Concept | Person)), key=lambda i: i.key
     )
-    names = [(c.key, c.title, c.aliases, c.quiet_aliases, c.forms) for c in concepts]
+    names = [
+        (i.key, i.title, i.aliases, *((i.quiet_aliases, i.forms) if isinstance(i, Concept) else ()))
+        for i in known
+    ]
     return hashlib.sha256(repr(names).encode()).hexdigest()
 
 

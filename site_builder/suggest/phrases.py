@@ -60,7 +60,7 @@ def words_of(
     runs: Iterable[tuple[int, str]], matcher: Matcher | None = None, seen: Tokens | None = None
 ) -> list[str]:
     """A piece's lowercase words, with BREAK and punctuation between those no phrase joins;
-    and with a BREAK for each name of a concept the glossary's `matcher` finds (as the build
+    and with a BREAK for each name of a concept or a person the `matcher` finds (as the build
     would link it: longest match, whole words, plurals), so that no phrase holds one. `seen`
     is `tokens`', kept from piece to piece by a caller reading many."""
     # one space between words: the matcher scans such text with its automaton (words further

@@ -1,8 +1,8 @@
 """`suggest`'s cache on disk: `.site-builder-cache/suggest.pickle`, what a run keeps for the
 next one so that nothing is read twice: every file as `load_content` loaded it (keyed by the
 hash of its text, as the build keeps them), each piece's prose, words and names (read again
-when its file changed, when a wikilink of it finds something else, or when the glossary's
-names did), and the last answer with what it was the answer to.
+when its file changed, when a wikilink of it finds something else, or when the names of the
+concepts or people did), and the last answer with what it was the answer to.
 
 It is signed and stamped as the build's cache is (incremental/signed.py): a file written by
 other code (another version of site-builder, down to its source files, or of Python) or for
@@ -42,7 +42,7 @@ class Read:
 
     fingerprint: tuple | None  # its file's, as `load_content` took it
     asked: tuple[tuple[str, bool], ...]  # each wikilink target it asked for: found or not
-    glossary: str  # the digest of the concepts' names its words were broken at
+    glossary: str  # the digest of the concepts' and people's names its words were broken at
     runs: tuple[Run, ...]
     words: list[str]
     names: list[Gram]
