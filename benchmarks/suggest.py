@@ -14,7 +14,6 @@ seconds are the figure to compare.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import statistics
@@ -29,6 +28,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from run import BUILD_ENV  # noqa: E402
 
 from site_builder.config import CACHE_DIR, load_config  # noqa: E402
 from site_builder.pool import default_jobs  # noqa: E402
@@ -100,7 +100,7 @@ def _fresh_process(root: Path, *options: str) -> tuple[float, float]:
         check=True,
         stdout=subprocess.DEVNULL,
         cwd=root,
-        env={**os.environ, "PYTHONPATH": str(HERE.parent)},
+        env={**BUILD_ENV, "PYTHONPATH": str(HERE.parent)},
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -95,31 +95,38 @@ def test_a_wikilink_that_finds_an_item_now_is_read_again(site, reads):
     assert warm == suggest(load_config(root))
 
 
-def test_a_new_concept_breaks_the_words_again(site, reads):
-    """A concept named after a phrase: the pieces are read again, and the phrase is known."""
-    root = site(essays("A ceasefire line, a buffer zone.", "The ceasefire line, the buffer zone."))
-    assert [s.text for s in cached(root).concepts] == ["buffer zone", "ceasefire line"]
-    concept = root / "content" / "glossary" / "buffer-zone.md"
-    concept.parent.mkdir(parents=True)
-    concept.write_text("---\nterm: Buffer zone\ndefinition: Between.\n---\n", "utf-8")
-    del reads[:]
-    warm = cached(root)
-    assert len(reads) == 2 and [s.text for s in warm.concepts] == ["ceasefire line"]
-    assert warm == suggest(load_config(root))
+# a name given a file: the essays, the file, and the phrases listed before it and after it.
+# A person's name cuts phrases as a concept's does: "Professor Lena" is said around one.
+NEW_NAMES = {
+    "concept": (
+        ("A ceasefire line, a buffer zone.", "The ceasefire line, the buffer zone."),
+        ("glossary/buffer-zone.md", "---\nterm: Buffer zone\ndefinition: Between.\n---\n"),
+        ["buffer zone", "ceasefire line"],
+        ["ceasefire line"],
+    ),
+    "person": (
+        ("Professor Lena Hartvig spoke.", "As Professor Lena Hartvig wrote."),
+        ("people/lena-hartvig.md", "---\nname: Lena Hartvig\n---\n"),
+        [],  # (she is a name to suggest as a person, and so no phrase)
+        [],  # (and now she is known: still no phrase, not even "professor lena")
+    ),
+}
 
 
-def test_a_new_person_breaks_the_words_again(site, reads):
-    """A person's name cuts phrases as a concept's does: once they have a file, the pieces
-    are read again, and what was said around the name ("Professor Lena") is no phrase."""
-    root = site(essays("Professor Lena Hartvig spoke.", "Professor Lena Hartvig wrote."))
-    assert [s.text for s in cached(root).people] == ["Lena Hartvig"]
-    person = root / "content" / "people" / "lena-hartvig.md"
-    person.parent.mkdir(parents=True)
-    person.write_text("---\nname: Lena Hartvig\n---\n", "utf-8")
+@pytest.mark.parametrize("kind", list(NEW_NAMES))
+def test_a_new_name_breaks_the_words_again(site, reads, kind):
+    """A concept or person named after what the pieces say: they are read again, and the
+    name is known."""
+    texts, (rel, text), before, after = NEW_NAMES[kind]
+    root = site(essays(*texts))
+    assert [s.text for s in cached(root).concepts] == before
+    path = root / "content" / rel
+    path.parent.mkdir(parents=True)
+    path.write_text(text, "utf-8")
     del reads[:]
     warm = cached(root)
-    assert len(reads) == 2 and "professor lena" not in [s.text for s in warm.concepts]
-    assert warm == suggest(load_config(root))
+    assert len(reads) == 2 and [s.text for s in warm.concepts] == after
+    assert not warm.people and warm == suggest(load_config(root))
 
 
 def test_another_question_is_answered_afresh_from_what_was_read(site, reads):
