@@ -1,5 +1,6 @@
-"""Pure: capitalised names (candidate people) in a piece's prose: "Ines Carvalho", "I. William
-Zartman", "Dr. Ines Carvalho" (titles are dropped), "Jean de la Fontaine"."""
+"""Pure: capitalised names (candidate people) in a piece's prose: "Ines Carvalho", "Dr. Ines
+Carvalho" (titles are dropped), "Jean de la Fontaine", "J. R. Smith" ("I. William Zartman" is
+"William Zartman": "I" is a stop word)."""
 
 from __future__ import annotations
 
