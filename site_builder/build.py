@@ -33,7 +33,7 @@ from .write import OutputWriter, Waiting, lock_output, recover_leftovers
 
 if TYPE_CHECKING:
     from .incremental.state import BuildCache
-    from .incremental.store import Stat
+    from .load.files import Stat
     from .markdown import Parsed
     from .markdown.mentions import Mention
     from .model import Item

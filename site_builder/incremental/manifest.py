@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..config import CACHE_DIR, CONFIG_FILE
 from ..errors import Diagnostic
+from ..load.files import Stat, stat_of
 from ..load.walk import RACY_NS, FileCache, content_hash, is_scratch_file
 from .signed import cache_stamp, dump_signed, read_signed, user_key
 
@@ -40,7 +41,7 @@ _FOLDER = ()  # what a walked folder is recorded as: that it is there
 _SKIPPED = frozenset({".git", ".hg", ".svn", ".DS_Store"})  # never read by any build
 
 Written = dict[str, tuple[int, int, int]]  # output path -> (size, mtime_ns, inode) as written
-Stat = tuple[int, int, int, int] | tuple[()] | None  # size, mtime_ns, ctime_ns, inode
+Seen = Stat | tuple[()] | None  # a file's `stat_of`, () a folder, None nothing there
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class Manifest:
     view: str  # the configuration and flags the build was made with
     folders: tuple[str, ...]  # walked whole: content, templates, the themes
     files: tuple[str, ...]  # single files: site.yaml, the ledger
-    inputs: dict[str, Stat]
+    inputs: dict[str, Seen]
     outputs: Written
     until: datetime | None  # the first date an item is due: the build must be made again
     said: tuple[Diagnostic, ...]  # the build's warnings
@@ -119,16 +120,16 @@ def keep_manifest(
         forget(root)
 
 
-def read_inputs(folders: Sequence[str], files: Sequence[str]) -> dict[str, Stat]:
+def read_inputs(folders: Sequence[str], files: Sequence[str]) -> dict[str, Seen]:
     """The stat of every file a build may read, and each folder's presence."""
-    found: dict[str, Stat] = {path: _stat(path) for path in files}
+    found: dict[str, Seen] = {path: _stat(path) for path in files}
     for folder in folders:
         if os.path.isdir(folder):
             _walk(folder, found)
     return found
 
 
-def _walk(folder: str, found: dict[str, Stat]) -> None:
+def _walk(folder: str, found: dict[str, Seen]) -> None:
     found[folder] = _FOLDER
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -148,12 +149,11 @@ def _hash(path: str) -> bytes | None:
         return None
 
 
-def _stat(path: str) -> Stat:
+def _stat(path: str) -> Seen:
     try:
-        st = os.stat(path)
+        return stat_of(os.stat(path))
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def record_outputs(output: Path, paths: Iterable[str]) -> Written:

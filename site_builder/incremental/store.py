@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..config import CACHE_DIR
 from ..errors import Diagnostic
+from ..load.files import Stat, stat_of
 from .manifest import Written, record_outputs, still_there
 from .signed import Untrusted, cache_stamp, discarded, dump_signed, keyless, read_signed, user_key
 from .state import BuildCache, labels
@@ -34,8 +35,6 @@ _BASE, _STATE = "base.pickle", "state.pickle"
 # A build that leaves more than this share of the entries (or this many) changed since the
 # base rewrites it; until then each build writes only the changes since the base.
 _REBASE, _SMALL = 0.1, 32
-
-Stat = tuple[int, int, int, int]  # a copied file's source: size, mtime_ns, ctime_ns, inode
 
 
 @dataclass(slots=True)
@@ -175,16 +174,14 @@ def _same(stored: tuple | None, now: tuple) -> bool:
 
 def source_stats(copies: Mapping[str, Path]) -> dict[str, Stat]:
     """The sources of the files to copy, as they are before copying (a change made after this
-    shows at the next build). Size and modification time are not enough: `cp -p`, `rsync -t`
-    or a restore from a backup put an edited file's old time back. Its change time (ctime) is
-    what no one can set back, and the inode tells a file put in another's place."""
+    shows at the next build); see `stat_of`."""
     found = {}
     for rel, source in copies.items():
         try:
             st = source.stat()
         except OSError:  # gone: the copy will say so
             continue
-        found[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        found[rel] = stat_of(st)
     return found
 
 

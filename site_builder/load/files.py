@@ -80,6 +80,16 @@ def read_regular(path: Path, size: int = -1) -> bytes:
         return f.read(size)
 
 
+Stat = tuple[int, int, int, int]  # a file's size, modification and change times, inode
+
+
+def stat_of(st: os.stat_result) -> Stat:
+    """What says a file changed without reading it. Size and modification time are not enough:
+    `cp -p`, `rsync -t` or a restore from a backup put an edited file's old time back. Its
+    change time is what no one can set back, and the inode tells a file put in another's place."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 class Reads(dict[Path, tuple[os.stat_result, bytes | None]]):
     """The files a content file was read from, each with its stat when it was opened and the
     bytes then read (None: only its size was taken): what its fingerprint is made of, so that

@@ -16,7 +16,7 @@ from ..errors import Diagnostic
 from ..model import (
     Item,
 )
-from .files import read_regular, special_kind
+from .files import Stat, read_regular, special_kind, stat_of
 from .responses import responses_file
 from .transcripts import TRANSCRIPT_SUFFIXES
 
@@ -34,7 +34,7 @@ _TEXTS = frozenset((".md", *TRANSCRIPT_SUFFIXES, ".yaml"))  # fingerprinted by c
 # A file changed again within its file system's timestamp granularity (1 s on ext3 and HFS+,
 # 2 s on FAT) keeps its stat: a stat taken this close to a change cannot vouch for the content.
 RACY_NS = 2_000_000_000
-Stats = tuple[tuple[int, int, int, int] | None, ...]  # of each file a fingerprint is of
+Stats = tuple[Stat | None, ...]  # of each file a fingerprint is of
 # path -> (fingerprint, item, problems, the files it pulls in, the stats the fingerprint was
 # taken at: None when they cannot vouch for it, see `fingerprint`)
 FileCache = dict[
@@ -74,14 +74,14 @@ def fingerprint(
     out: list[object] = [str(tz)]
     if last is not None and (last[1] is None or len(last[1]) != len(files) or last[0][0] != out[0]):
         last = None
-    stats: list[tuple[int, int, int, int] | None] = []
+    stats: list[Stat | None] = []
     recent = time.time_ns() - RACY_NS
     vouch = by_content
     for n, file in enumerate(files):
         seen = None
         try:
             st, data = read[file] if read and file in read else (os.stat(file), None)
-            seen = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            seen = stat_of(st)
             if not (by_content and file.suffix in _TEXTS):
                 out.append(seen)
             elif last is not None and last[1][n] == seen:
