@@ -128,6 +128,21 @@ def test_the_series_list_names_every_series_the_one_with_the_newest_part_first(s
     assert "<loc>https://example.org/sub/series/</loc>" in _page(files, "sitemap.xml")
 
 
+def test_a_series_with_no_part_published_yet_says_so(series_site):
+    _write(
+        series_site,
+        "content/series/after-the-war.md",
+        "---\ntitle: After the war\nsummary: What comes once it stops.\n---\nSoon.\n",
+    )
+    files = make_site(load_config(series_site), now=NOW).files
+    listing = _text(_page(files, "series/index.html"))
+    assert "Ending the war 3 parts · latest 14 March 2026 Three pieces" in listing
+    assert "stop. After the war No part published yet What comes once it stops." in listing
+    page = _page(files, "series/after-the-war/index.html")
+    assert "A series : no part is published yet" in _text(page)
+    assert "The parts, in order" not in page and "0 parts" not in page
+
+
 def test_a_site_without_series_has_no_series_list(tmp_path):
     files = make_site(load_config(SITES / "basic"), now=NOW).files
     assert "series/index.html" not in files and "/series/" not in _page(files, "sitemap.xml")
