@@ -207,17 +207,34 @@ def test_the_podcast_feed_names_hosts_and_guests_with_their_pages_images_and_rol
     assert [(p["role"], p["group"]) for p in crew] == [("Producer", "Creative Direction")]
 
 
-def test_an_unknown_role_is_an_error_at_its_line_with_did_you_mean(tmp_path):
-    root = people_site(tmp_path)
-    edit(
-        root / "content/people/noor-haddad.md",
+# a role written wrong: (the file, what it said, what it says now, the one error)
+ROLE_MISTAKES = {
+    "an unknown role, with did-you-mean": (
+        "content/people/noor-haddad.md",
         "roles: [guest, producer]",
         "roles:\n  - guest\n  - prodcer",
-    )
-    assert errors(root) == [
         "content/people/noor-haddad.md:6: error: unknown role 'prodcer': podcast apps know the "
-        "Podcasting 2.0 taxonomy's roles [front-matter]\n    hint: did you mean 'producer'?"
-    ]
+        "Podcasting 2.0 taxonomy's roles [front-matter]\n    hint: did you mean 'producer'?",
+    ),
+    # other tools take `{name: …, role: …}` per guest; here the role is the person's own
+    "a guest written as a mapping, told where the role goes": (
+        "content/episodes/001-talk.md",
+        'guests: ["Dr. A & B <c>"]',
+        'guests:\n  - "Dr. A & B <c>"\n  - {name: Noor Haddad, role: guest}',
+        "content/episodes/001-talk.md:11: error: 'guests' item 2 must be text, not a mapping "
+        "[front-matter]\n    hint: name each person by their file's slug or their name "
+        "(`guests: [ines-carvalho]`); what they do goes in their file, "
+        "content/people/<slug>.md: `roles: [guest]`",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", list(ROLE_MISTAKES))
+def test_a_role_written_wrong_is_an_error_at_its_line_with_a_hint(tmp_path, mistake):
+    rel, old, new, error = ROLE_MISTAKES[mistake]
+    root = people_site(tmp_path)
+    edit(root / rel, old, new)
+    assert errors(root) == [error]
 
 
 def test_a_person_without_a_name_an_unknown_person_and_a_missing_image_are_errors(tmp_path):
@@ -294,19 +311,3 @@ def test_new_person_writes_a_file_that_builds(tmp_path, cli, monkeypatch):
     assert text.startswith('---\nname: "Ada Okafor"\naliases: []\nroles: [guest]\n')
     assert cli("check").code == 0
     assert "people/ada-okafor/index.html" in build(root).files
-
-
-def test_a_guest_written_as_a_mapping_is_told_where_their_role_goes(tmp_path):
-    """Other tools take `{name: …, role: …}` per guest; here the role is the person's own."""
-    root = people_site(tmp_path)
-    edit(
-        root / "content/episodes/001-talk.md",
-        'guests: ["Dr. A & B <c>"]',
-        'guests:\n  - "Dr. A & B <c>"\n  - {name: Noor Haddad, role: guest}',
-    )
-    assert errors(root) == [
-        "content/episodes/001-talk.md:11: error: 'guests' item 2 must be text, not a mapping "
-        "[front-matter]\n    hint: name each person by their file's slug or their name "
-        "(`guests: [ines-carvalho]`); what they do goes in their file, "
-        "content/people/<slug>.md: `roles: [guest]`"
-    ]
