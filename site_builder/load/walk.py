@@ -8,7 +8,6 @@ import os
 import re
 import stat
 import time
-from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from ..errors import Diagnostic
 from ..model import (
     Item,
 )
-from .files import Stat, read_regular, special_kind, stat_of
+from .files import Reads, Stat, read_regular, special_kind, stat_of
 from .responses import responses_file
 from .transcripts import TRANSCRIPT_SUFFIXES
 
@@ -48,7 +47,7 @@ def fingerprint(
     by_content: bool,
     tz: tzinfo,
     last: tuple[tuple, Stats | None] | None = None,
-    read: Mapping[Path, tuple[os.stat_result, bytes | None]] | None = None,
+    read: Reads | None = None,
 ) -> tuple[tuple, Stats | None]:
     """What says a file (and the files it pulls in) changed, or the time zone its dates are
     read in (site.yaml's `timezone`); and the stats it was taken at.

@@ -183,7 +183,7 @@ def _glossary(index: SiteIndex) -> str:
         (i for i in index.by_key.values() if isinstance(i, Concept | Person)), key=lambda i: i.key
     )
     names = [
-        (i.key, i.title, i.aliases, *((i.quiet_aliases, i.forms) if isinstance(i, Concept) else ()))
+        (i.key, i.title, i.aliases, getattr(i, "quiet_aliases", ()), getattr(i, "forms", ()))
         for i in known
     ]
     return hashlib.sha256(repr(names).encode()).hexdigest()
