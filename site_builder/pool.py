@@ -128,13 +128,15 @@ def _run_shared(
             initargs=(os.getpid(), work, shared, spool),
         ) as pool,
         _killed_on_exit(pool),
-        _terminate_raises() as terminated,
+        _terminate_raises(),
     ):
-        for _ in range(2 * workers):  # one running and one queued for each
-            send()
+        # the first sends start the pool's thread and processes: a signal's exception raised
+        # inside `Thread.start()` would leave the pool a thread it cannot join at shutdown,
+        # so the signals wait until they are started
+        with _signals_held():
+            for _ in range(2 * workers):  # one running and one queued for each
+                send()
         while True:
-            if terminated:  # a SIGTERM whose SystemExit a fork hook printed and swallowed
-                raise SystemExit(128 + terminated[0])
             with lock:
                 n = todo.pop() if todo else None
             if n is None:
@@ -163,30 +165,42 @@ def _killed_on_exit(pool: ProcessPoolExecutor) -> Iterator[None]:
 
 
 @contextmanager
-def _terminate_raises() -> Iterator[list[int]]:
+def _terminate_raises() -> Iterator[None]:
     """SIGTERM raises SystemExit while the pool runs, so that the workers are killed and the
-    build's temporary folder removed (it is only possible in the main thread). The signals
-    received are yielded too: one that lands in the hooks `os.fork` runs in the parent has its
-    exception ignored, and the pool's loop must raise it again."""
-    received: list[int] = []
+    build's temporary folder removed (it is only possible in the main thread). It is held
+    back while the pool forks (see `_signals_held`): raised in the hooks `os.fork` runs in
+    the parent, its exception would be printed and dropped."""
     if threading.current_thread() is not threading.main_thread():
-        yield received
+        yield
         return
 
     def terminate(signum: int, frame: object) -> None:
-        received.append(signum)
         raise SystemExit(128 + signum)
 
     before = signal.signal(signal.SIGTERM, terminate)
     try:
-        yield received
+        yield
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT held back in this thread, and delivered (their handlers run) as
+    it ends."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def _share(parent: int, work: Callable, shared: Any, spool: str) -> None:
     _die_with(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it had one
+    # forked while the build held them back (see `_signals_held`)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     _SHARED["work"], _SHARED["shared"], _SHARED["spool"] = work, shared, spool
 
 
