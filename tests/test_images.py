@@ -15,7 +15,7 @@ from conftest import write_site
 from PIL import Image, ImageChops, ImageDraw
 
 from site_builder.cli import main
-from site_builder.images import cards
+from site_builder.images import cards, jpeg
 from site_builder.images.cards import Card, draw_card
 from site_builder.images.process import ImageStore, Published
 
@@ -289,6 +289,75 @@ def test_a_card_is_the_same_bytes_whatever_was_drawn_before_it():
     ]
     painter = cards.Painter()
     assert [draw_card(c, painter) for c in drawn] == [draw_card(c) for c in drawn]
+
+
+def _cover() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 600), (20, 30, 60)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ripe for what?",
+        "",
+        " ".join(["Negotiating"] * 18),
+        "W" * 200,
+        "Ångström, Ǻ and Ÿ over gjpqy",  # ink above the capitals' height, and below the line
+        "a\u0301\u0301\u0301\u0301\u0301 q\u0323\u0323\u0323\u0323",  # marks stacked high and low
+    ],
+    ids=["short", "empty", "long", "one-long-word", "accents", "stacked-marks"],
+)
+@pytest.mark.parametrize("kind", ["essay", "concept", "episode"])
+def test_a_card_is_the_bytes_of_its_whole_picture_though_only_its_title_is_encoded(
+    title, kind, monkeypatch
+):
+    """From a kind's second card on, its top's encoded rows are reused and only the rows the
+    title and detail are drawn on are encoded: the file must be the very bytes of encoding the
+    card whole."""
+    card = {
+        "essay": Card("The Site", "Essay", title, footer="example.org/sub"),
+        "concept": Card("The Site", "Concept", title, "When both sides are ready. " * 9, "x.org"),
+        "episode": Card("The Site", "Episode 4", title, footer="example.org", cover=_cover()),
+    }[kind]
+    painter = cards.Painter()
+    painter.draw(card)
+    painter.draw(card)  # the second of its kind: its top is kept, encoded
+    heights = []
+    encode = cards._jpeg
+    monkeypatch.setattr(cards, "_jpeg", lambda img: heights.append(img.height) or encode(img))
+    drawn = painter.draw(card)
+    whole = encode(painter.picture(card))
+    assert drawn == whole
+    if title or card.detail:
+        assert heights and max(heights) < cards.HEIGHT, "the whole card was encoded"
+    else:
+        assert heights == [], "nothing was drawn, yet something was encoded"
+
+
+def _blocks_jpeg(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=88, restart_marker_rows=1)
+    return buf.getvalue()
+
+
+def test_a_band_of_rows_spliced_into_a_jpeg_is_the_jpeg_of_the_picture_with_that_band():
+    before = Image.new("RGB", (1200, 630), "#fbf8f1")
+    after = before.copy()
+    ImageDraw.Draw(after).ellipse((100, 100 + 3, 900, 200), fill="#8c2f25")  # rows 6 to 12
+    whole = jpeg.rows_of(_blocks_jpeg(before))
+    band = jpeg.rows_of(_blocks_jpeg(after.crop((0, 96, 1200, 208))))
+    assert whole is not None and band is not None and whole.row_height == 16
+    assert len(whole.rows) == 40 and len(band.rows) == 7
+    assert jpeg.spliced(whole, band, 6) == _blocks_jpeg(after)
+    # a band of another width, or past the last row, is refused: the caller encodes it whole
+    assert jpeg.spliced(whole, jpeg.rows_of(_blocks_jpeg(after.crop((0, 96, 600, 208)))), 6) is None
+    assert jpeg.spliced(whole, band, 34) is None
+    # and a JPEG without a marker after each row is not cut
+    plain = io.BytesIO()
+    after.save(plain, "JPEG", quality=88)
+    assert jpeg.rows_of(plain.getvalue()) is None
 
 
 SHARED = {

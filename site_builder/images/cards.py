@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CARD_FORMAT = "2"  # bump when the drawing changes
+from .jpeg import Rows, joined, rows_of, spliced
+
+CARD_FORMAT = "3"  # bump when the drawing changes
 WIDTH, HEIGHT = 1200, 630
 FONT = Path(__file__).parent.parent / "fonts" / "DejaVuSerif-Bold.ttf"
 PAPER, RULE, INK, INK_2, ACCENT = "#fbf8f1", "#d9d1bf", "#1f1d1a", "#4c4740", "#8c2f25"
 MARGIN, COVER = 72, 380
 TITLE_SIZES = (68, 60, 52, 46, 40, 36)  # the largest at which the title fits wins
 FOOTER_TOP = HEIGHT - MARGIN - 30  # the footer's 30 px line
+_KINDS = 16  # kinds of card whose top a painter keeps (2.3 MB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,9 @@ def draw_card(card: Card, painter: Painter | None = None) -> bytes:
 
 class Painter:
     """Draws cards, keeping between them what most cards share: the fonts, and all but the
-    title and detail (paper, bar, cover, site name, kicker, footer), drawn once per kind.
+    title and detail (paper, bar, cover, site name, kicker, footer), drawn and encoded once
+    per kind; a card of that kind then encodes only the rows of blocks its title and detail
+    are drawn on, and takes the others from its top's JPEG (jpeg.py).
 
     Each card is then the same operations in the same order as drawing it whole, so its
     bytes do not depend on which cards were drawn before it."""
@@ -61,6 +66,8 @@ class Painter:
         self._fonts: dict[int, Any] = {}
         self._pages: dict[tuple[str, bytes], tuple[Any, int]] = {}  # by site and cover
         self._tops: dict[tuple[str, str, str, bytes], tuple[Any, int, int]] = {}  # and more
+        self._rows: dict[tuple[str, str, str, bytes], Rows | None] = {}  # each top, encoded
+        self._seen: set[tuple[str, str, str, bytes]] = set()
 
     def font(self, size: int) -> Any:
         if size not in self._fonts:
@@ -70,12 +77,38 @@ class Painter:
         return self._fonts[size]
 
     def draw(self, card: Card) -> bytes:
+        img, (top, bottom), kind = self._picture(card)
+        whole = self._rows.get(kind)
+        if whole is None:  # a top of its own (each episode's kicker is): encoded whole
+            return _jpeg(img)
+        # only the rows of blocks the title and detail were drawn on are encoded: the rest
+        # are the top's (see jpeg.py), the same bytes as encoding the whole card
+        first, end = top // whole.row_height, -(-bottom // whole.row_height)
+        if end <= first:
+            return joined(whole.head, whole.rows)
+        box = (0, first * whole.row_height, WIDTH, min(end * whole.row_height, HEIGHT))
+        band = rows_of(_jpeg(img.crop(box)))
+        return (band and spliced(whole, band, first)) or _jpeg(img)
+
+    def picture(self, card: Card) -> Any:
+        """The card as a Pillow image, before it is encoded."""
+        return self._picture(card)[0]
+
+    def _picture(self, card: Card) -> tuple[Any, tuple[int, int], tuple]:
+        """The card's image, the rows (top, bottom) its title and detail have ink on, and
+        its kind (what its top shows)."""
         from PIL import ImageDraw
 
-        top = (card.site, card.kicker, card.footer, card.cover)
-        base, y, right = self._tops.get(top) or self._top(*top)
-        if len(self._tops) < 8:  # essays, concepts, pages; each episode's kicker is its own
-            self._tops[top] = base, y, right
+        kind = (card.site, card.kicker, card.footer, card.cover)
+        known = self._tops.get(kind)
+        if known is None:
+            known = self._top(*kind)
+            # kept from a kind's second card on (essays', concepts', pages'): each episode's
+            # kicker is its own, and its top is drawn with it
+            if kind in self._seen and len(self._tops) < _KINDS:
+                self._tops[kind], self._rows[kind] = known, rows_of(_jpeg(known[0]))
+            self._seen.add(kind)
+        base, y, right = known
         img = base.copy()
         draw = ImageDraw.Draw(img)
         width = right - MARGIN
@@ -83,16 +116,21 @@ class Painter:
         detail = _wrap(card.detail, detail_font, width, 3) if card.detail else []
         room = FOOTER_TOP - y - 24 - len(detail) * 38
         font, lines = _title_layout(card.title, width, room, self.font)
+        ink = [HEIGHT, 0]
+
+        def write(line: str, font: Any, fill: str, y: int) -> None:
+            draw.text((MARGIN, y), line, font=font, fill=fill)
+            _, over, _, under = font.getbbox(line)  # as drawn: the same layout
+            ink[:] = min(ink[0], y + over), max(ink[1], y + under)
+
         for line in lines:
-            draw.text((MARGIN, y), line, font=font, fill=INK)
+            write(line, font, INK, y)
             y += round(font.size * 1.18)
         y += 12
         for line in detail:
-            draw.text((MARGIN, y), line, font=detail_font, fill=INK_2)
+            write(line, detail_font, INK_2, y)
             y += 38
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=88)  # optimize=True: 20% smaller, three times the time
-        return buf.getvalue()
+        return img, (max(ink[0], 0), min(ink[1], HEIGHT)), kind
 
     def _top(self, site: str, kicker: str, footer: str, cover: bytes) -> tuple[Any, int, int]:
         """The card but its title and detail: the image, where the title goes, its right edge.
@@ -135,6 +173,14 @@ class Painter:
             line = _fit_line(site, self.font(30), right - MARGIN)
             draw.text((MARGIN, MARGIN - 8), line, font=self.font(30), fill=ACCENT)
         return img, right
+
+
+def _jpeg(img: Any) -> bytes:
+    buf = io.BytesIO()
+    # a marker after each row of blocks, so that rows can be reused (jpeg.py); optimize=True:
+    # 20% smaller, three times the time
+    img.save(buf, "JPEG", quality=88, restart_marker_rows=1)
+    return buf.getvalue()
 
 
 def _title_layout(title: str, width: int, room: int, font_of: Callable[[int], Any]) -> tuple:
