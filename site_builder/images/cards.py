@@ -56,8 +56,9 @@ def draw_card(card: Card, painter: Painter | None = None) -> bytes:
 class Painter:
     """Draws cards, keeping between them what most cards share: the fonts, and all but the
     title and detail (paper, bar, cover, site name, kicker, footer), drawn and encoded once
-    per kind; a card of that kind then encodes only the rows of blocks its title and detail
-    are drawn on, and takes the others from its top's JPEG (jpeg.py).
+    per kind (from its second card on); a card of that kind then encodes only the rows of
+    blocks its title and detail are drawn on, and takes the others from its top's JPEG
+    (jpeg.py).
 
     Each card is then the same operations in the same order as drawing it whole, so its
     bytes do not depend on which cards were drawn before it."""
