@@ -34,6 +34,7 @@ MIN_SLICE = 40  # below this much work per worker, a pool costs more than it sav
 MAX_SLICE = 250
 _SHARED: dict[str, Any] = {}  # what a forked worker was given; empty in the main process
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_HELD = (signal.SIGTERM, signal.SIGINT)  # while the pool starts (see `_signals_held`)
 
 
 def default_jobs() -> int:
@@ -188,19 +189,18 @@ def _terminate_raises() -> Iterator[None]:
 def _signals_held() -> Iterator[None]:
     """SIGTERM and SIGINT held back in this thread, and delivered (their handlers run) as
     it ends."""
-    held = {signal.SIGTERM, signal.SIGINT}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 def _share(parent: int, work: Callable, shared: Any, spool: str) -> None:
     _die_with(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it had one
     # forked while the build held them back (see `_signals_held`)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _SHARED["work"], _SHARED["shared"], _SHARED["spool"] = work, shared, spool
 
 

@@ -336,23 +336,17 @@ def test_a_card_is_the_bytes_of_its_whole_picture_though_only_its_title_is_encod
         assert heights == [], "nothing was drawn, yet something was encoded"
 
 
-def _blocks_jpeg(img: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=88, restart_marker_rows=1)
-    return buf.getvalue()
-
-
 def test_a_band_of_rows_spliced_into_a_jpeg_is_the_jpeg_of_the_picture_with_that_band():
     before = Image.new("RGB", (1200, 630), "#fbf8f1")
     after = before.copy()
     ImageDraw.Draw(after).ellipse((100, 100 + 3, 900, 200), fill="#8c2f25")  # rows 6 to 12
-    whole = jpeg.rows_of(_blocks_jpeg(before))
-    band = jpeg.rows_of(_blocks_jpeg(after.crop((0, 96, 1200, 208))))
+    whole = jpeg.rows_of(cards._jpeg(before))
+    band = jpeg.rows_of(cards._jpeg(after.crop((0, 96, 1200, 208))))
     assert whole is not None and band is not None and whole.row_height == 16
     assert len(whole.rows) == 40 and len(band.rows) == 7
-    assert jpeg.spliced(whole, band, 6) == _blocks_jpeg(after)
+    assert jpeg.spliced(whole, band, 6) == cards._jpeg(after)
     # a band of another width, or past the last row, is refused: the caller encodes it whole
-    assert jpeg.spliced(whole, jpeg.rows_of(_blocks_jpeg(after.crop((0, 96, 600, 208)))), 6) is None
+    assert jpeg.spliced(whole, jpeg.rows_of(cards._jpeg(after.crop((0, 96, 600, 208)))), 6) is None
     assert jpeg.spliced(whole, band, 34) is None
     # and a JPEG without a marker after each row is not cut
     plain = io.BytesIO()

@@ -66,8 +66,9 @@ class Painter:
     def __init__(self) -> None:
         self._fonts: dict[int, Any] = {}
         self._pages: dict[tuple[str, bytes], tuple[Any, int]] = {}  # by site and cover
-        self._tops: dict[tuple[str, str, str, bytes], tuple[Any, int, int]] = {}  # and more
-        self._rows: dict[tuple[str, str, str, bytes], Rows | None] = {}  # each top, encoded
+        # by site, kicker, footer and cover: the top, where the title goes, its right edge,
+        # and the top encoded
+        self._tops: dict[tuple[str, str, str, bytes], tuple[Any, int, int, Rows | None]] = {}
         self._seen: set[tuple[str, str, str, bytes]] = set()
 
     def font(self, size: int) -> Any:
@@ -78,8 +79,7 @@ class Painter:
         return self._fonts[size]
 
     def draw(self, card: Card) -> bytes:
-        img, (top, bottom), kind = self._picture(card)
-        whole = self._rows.get(kind)
+        img, (top, bottom), whole = self._picture(card)
         if whole is None:  # a top of its own (each episode's kicker is): encoded whole
             return _jpeg(img)
         # only the rows of blocks the title and detail were drawn on are encoded: the rest
@@ -95,21 +95,21 @@ class Painter:
         """The card as a Pillow image, before it is encoded."""
         return self._picture(card)[0]
 
-    def _picture(self, card: Card) -> tuple[Any, tuple[int, int], tuple]:
+    def _picture(self, card: Card) -> tuple[Any, tuple[int, int], Rows | None]:
         """The card's image, the rows (top, bottom) its title and detail have ink on, and
-        its kind (what its top shows)."""
+        its top's JPEG when the painter keeps it."""
         from PIL import ImageDraw
 
         kind = (card.site, card.kicker, card.footer, card.cover)
         known = self._tops.get(kind)
         if known is None:
-            known = self._top(*kind)
+            known = (*self._top(*kind), None)
             # kept from a kind's second card on (essays', concepts', pages'): each episode's
             # kicker is its own, and its top is drawn with it
             if kind in self._seen and len(self._tops) < _KINDS:
-                self._tops[kind], self._rows[kind] = known, rows_of(_jpeg(known[0]))
+                known = self._tops[kind] = (*known[:3], rows_of(_jpeg(known[0])))
             self._seen.add(kind)
-        base, y, right = known
+        base, y, right, whole = known
         img = base.copy()
         draw = ImageDraw.Draw(img)
         width = right - MARGIN
@@ -131,7 +131,7 @@ class Painter:
         for line in detail:
             write(line, detail_font, INK_2, y)
             y += 38
-        return img, (max(ink[0], 0), min(ink[1], HEIGHT)), kind
+        return img, (max(ink[0], 0), min(ink[1], HEIGHT)), whole
 
     def _top(self, site: str, kicker: str, footer: str, cover: bytes) -> tuple[Any, int, int]:
         """The card but its title and detail: the image, where the title goes, its right edge.
