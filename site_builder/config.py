@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, Diagnostic, errors_in
@@ -69,15 +69,57 @@ class SiteConfig:
         return replace(self, base_url=normalise_base_url(base_url))
 
 
+# What a base URL's host and path may hold as written. Every page, feed and sitemap has the
+# base in it, so what a browser, a feed reader or a sitemap parser would read otherwise is
+# refused: a space or a quote, `//` (`href="//double/…"` points at a host called "double"), a
+# name and password (shown to every reader), a host not in ASCII.
+_HOST = re.compile(r"(?:[\w-]+(?:\.[\w-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?", re.ASCII)
+_PATH_SAFE = "/-._~!$()*+,;=:@"
+_PATH = re.compile(rf"(?:[A-Za-z0-9{re.escape(_PATH_SAFE)}]|%[0-9A-Fa-f]{{2}})*")
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+class BaseUrlError(ValueError):
+    """A base URL refused: what is wrong with it, and what to write instead (if it can say)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(f"{message}: {hint}" if hint else message)
+        self.message, self.hint = message, hint
+
+
 def normalise_base_url(url: str) -> str:
-    """Absolute http(s) URL with a trailing slash; ValueError if it is not one."""
+    """Absolute http(s) URL with a trailing slash; BaseUrlError if it is not one, or holds
+    what would break its links (see the note above `_HOST`)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"'{url}' is not an absolute http(s) URL")
+        raise BaseUrlError(f"'{url}' is not an absolute http(s) URL")
     if parts.query or parts.fragment:
-        raise ValueError(f"'{url}' must not have a query or fragment")
+        raise BaseUrlError(f"'{url}' must not have a query or fragment")
+    if "@" in parts.netloc:
+        raise BaseUrlError(f"'{url}' holds a user name or password: every page would show it")
+    if not _HOST.fullmatch(parts.netloc):
+        raise BaseUrlError(f"'{url}' has a host that is not a plain domain name", _ascii(parts))
+    fixed = ""
+    if "//" in parts.path:
+        why, fixed = "an empty folder (//) in its path", re.sub("/{2,}", "/", parts.path)
+    elif not _PATH.fullmatch(parts.path):
+        why = "characters a URL's path cannot hold as they are"
+        fixed = quote(_BARE_PERCENT.sub("%25", parts.path), safe=_PATH_SAFE + "%")
+    if fixed:
+        raise BaseUrlError(f"'{url}' has {why}", f"write {parts.scheme}://{parts.netloc}{fixed}")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _ascii(parts: SplitResult) -> str:
+    """What to write instead of a host that is not ASCII: its xn-- form, when it has one."""
+    try:
+        host = parts.netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = ""
+    if not _HOST.fullmatch(host):
+        return "write its name in ASCII letters, digits, dots and dashes"
+    return f"write {parts.scheme}://{host}{parts.path or '/'}"
 
 
 _PERSON = keys("name", "email")
@@ -151,8 +193,10 @@ def read_config(root: Path, source: Source) -> SiteConfig:
     if raw_base:
         try:
             base_url = normalise_base_url(raw_base)
-        except ValueError as exc:
-            r.error("base_url", str(exc), "write e.g. https://example.org/companion/")
+        except BaseUrlError as exc:
+            r.error(
+                "base_url", exc.message, exc.hint or "write e.g. https://example.org/companion/"
+            )
     timezone = r.text("timezone") or "UTC"
     try:
         ZoneInfo(timezone)

@@ -39,6 +39,52 @@ def test_bad_base_url_is_a_usage_error(cli):
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        # every href would be `//double/…`: a link to a host called "double"
+        (
+            "https://e.org//double/",
+            "has an empty folder (//) in its path: write https://e.org/double/",
+        ),
+        ("https://e.org/a b/", "cannot hold as they are: write https://e.org/a%20b/"),
+        ("https://e.org/100%/", "cannot hold as they are: write https://e.org/100%25/"),
+        ('https://e.org/a"b/', "cannot hold as they are: write https://e.org/a%22b/"),
+        ("https://user:pw@e.org/", "holds a user name or password: every page would show it"),
+        ("https://bücher.de/", "not a plain domain name: write https://xn--bcher-kva.de/"),
+        ("https://e .org/", "not a plain domain name: write its name in ASCII letters"),
+        ("", "'' is not an absolute http(s) URL"),  # given empty: refused, not ignored
+    ],
+)
+def test_a_base_url_that_would_break_every_link_is_refused_with_what_to_write(cli, url, said):
+    from pathlib import Path
+
+    root = Path(__file__).parent / "sites" / "basic"
+    run = cli("build", "--root", root, "--base-url", url, "--output", "/nonexistent/never")
+    assert run.code == 2 and run.err.startswith("site-builder: error: --base-url: '"), run.err
+    assert said in run.err and run.err.count("\n") == 1
+
+
+def test_a_host_of_many_labels_that_is_refused_is_refused_at_once(cli):
+    from site_builder.config import BaseUrlError, normalise_base_url
+
+    # a pattern with nested repeats took seconds at 24 letters and doubled with each one more
+    with pytest.raises(BaseUrlError):
+        normalise_base_url("https://" + "a" * 5000 + "!/")
+    with pytest.raises(BaseUrlError):
+        normalise_base_url("https://" + "a." * 5000 + "!/")
+
+
+def test_a_base_url_in_site_yaml_is_refused_at_its_line_with_what_to_write(cli, site):
+    root = site({}, site_yaml="title: T\nsearch: false\nbase_url: https://e.org//double/\n")
+    run = cli("check", "--root", root)
+    assert run.code == 1
+    assert (
+        "site.yaml:3: error: 'https://e.org//double/' has an empty folder (//) in its path"
+        " [config]\n    hint: write https://e.org/double/\n"
+    ) in run.out + run.err
+
+
 def test_jobs_must_be_positive(cli):
     from pathlib import Path
 

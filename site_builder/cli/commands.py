@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from ..config import CONFIG_FILE, SiteConfig, load_config, normalise_base_url
+from ..config import CONFIG_FILE, BaseUrlError, SiteConfig, load_config, normalise_base_url
 from ..errors import ContentError, Diagnostic, UsageError
 from ..pool import default_jobs
 from ..report import Reporter
@@ -24,10 +24,10 @@ def _config(root: Path, base_url: str | None = None) -> SiteConfig:
             f"no {CONFIG_FILE} in {shown(root)}: run this in a site's folder, or pass --root PATH"
         )
     config = load_config(root)
-    if base_url:
+    if base_url is not None:  # given, if empty: refused, not ignored
         try:
             config = config.with_base_url(base_url)
-        except ValueError as exc:
+        except BaseUrlError as exc:
             raise UsageError(f"--base-url: {exc}") from None
     return config
 
@@ -174,7 +174,7 @@ def run_init(args: argparse.Namespace, root: Path) -> int:
     base_url = args.base_url or (ask and ask("Published at", DEFAULT_BASE_URL)) or DEFAULT_BASE_URL
     try:
         base_url = normalise_base_url(base_url)
-    except ValueError as exc:
+    except BaseUrlError as exc:
         raise UsageError(f"--base-url: {exc}") from None
     author = args.author or (ask and ask("Author's name", "")) or None
     email = args.email or (author and ask and ask("Author's email (public)", "")) or None
