@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import SiteConfig
-from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in
+from .errors import ContentError, Diagnostic, InterruptedAfterWriting, errors_in, raised_with
 from .incremental.manifest import (
     Manifest,
     Written,
@@ -128,9 +128,9 @@ def make_site(
         linked = link_pages(site, parsed, cache, last, now)
     problems = [*site.problems, *found, *linked.problems]
     if errors_in(problems):
-        raise ContentError(errors_in(problems))
+        raise ContentError(problems)  # the warnings too: an author fixes both in one pass
     files: dict[str, bytes] = {}
-    with report.phase("render"):
+    with report.phase("render"), raised_with(problems):
         keep = sink or files.update
         made = render_pages(site, parsed, linked, cache, jobs, keep, report, defer_feeds)
     if cache is not None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,24 @@ class ContentError(Exception):
 
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == "error"]
+
+
+@contextmanager
+def raised_with(problems: Iterable[Diagnostic]) -> Iterator[None]:
+    """Let a ContentError raised inside carry `problems` too, so that an error found late
+    (a template's, while rendering) does not hide the warnings found before it."""
+    try:
+        yield
+    except ContentError as exc:
+        raise ContentError({*problems, *exc.diagnostics}) from None
+
+
+def tally(diagnostics: Iterable[Diagnostic]) -> str:
+    """'2 errors and 1 warning': how an author is told the size of what follows."""
+    severities = [d.severity for d in diagnostics]
+    counts = [(severities.count(kind), kind) for kind in ("error", "warning")]
+    said = [f"{n} {kind}{'s' * (n != 1)}" for n, kind in counts if n]
+    return " and ".join(said) or "no problems"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -21,6 +22,18 @@ class Run:
     code: int
     out: str
     err: str
+
+    @property
+    def errors(self) -> str:
+        """stderr as if the site had no warnings: its errors, their hints, and their count
+        (for tests about one error, in a site that may also be warned about)."""
+        kept, keeping = [], True
+        for line in self.err.splitlines(keepends=True):
+            if not line.startswith("    "):
+                keeping = ": warning: " not in line
+            if keeping:
+                kept.append(re.sub(r" and \d+ warnings?(; nothing was written)", r"\1", line))
+        return "".join(kept)
 
 
 @pytest.fixture

@@ -76,6 +76,35 @@ def test_paths_are_shown_relative_to_the_current_folder_with_root(tmp_path, monk
     assert run.err.splitlines() == want
 
 
+WARNED_AND_BROKEN = {
+    "content/glossary/orphan.md": "---\nterm: Orphan\ndefinition: Linked from nowhere.\n---\n",
+    "content/pages/about.md": "---\ntitle: About\n---\n\nSee [[nowhere]].\n",
+}
+ORPHAN_WARNING = "content/glossary/orphan.md:1: warning: 'Orphan' is not mentioned anywhere"
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_warnings_are_shown_beside_errors_not_after_they_are_fixed(site, cli, monkeypatch, command):
+    monkeypatch.chdir(site(WARNED_AND_BROKEN))
+    run = cli(command)
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert lines[0].startswith(ORPHAN_WARNING)  # in path order, among the errors
+    assert lines[2].startswith("content/pages/about.md:5: error: unknown link target [[nowhere]]")
+    assert lines[-1] == "1 error and 1 warning; nothing was written."
+
+
+def test_an_error_found_while_rendering_keeps_the_warnings_found_before_it(site, cli, monkeypatch):
+    files = {**WARNED_AND_BROKEN, "templates/page.html": "{{ page.title.nope() }}\n"}
+    files["content/pages/about.md"] = "---\ntitle: About\n---\n\nNo links.\n"
+    monkeypatch.chdir(site(files))
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.startswith(ORPHAN_WARNING), run.err
+    assert "templates/page.html:1: error: " in run.err
+    assert run.err.endswith("\n1 error and 1 warning; nothing was written.\n")
+
+
 # E8: odd scalars are strings (or positioned errors), never a crash.
 def test_equals_and_merge_key_values_are_plain_strings(site, cli, monkeypatch):
     root = site(

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.build import make_site
 from site_builder.config import load_config
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, errors_in
 from site_builder.incremental.state import BuildCache
 from site_builder.report import BufferReporter
 
@@ -244,7 +244,7 @@ def _rebuild_fails_as_a_clean_build(root: Path, cache: BuildCache) -> list[str]:
     with pytest.raises(ContentError) as again:
         make_site(load_config(root), now=NOW, cache=cache)
     assert again.value.diagnostics == clean.value.diagnostics
-    return [d.message for d in again.value.diagnostics]
+    return [d.message for d in errors_in(again.value.diagnostics)]
 
 
 def test_a_broken_anchor_written_in_an_edit_is_an_error_as_in_a_clean_build(tmp_path):

@@ -126,14 +126,14 @@ def test_renumbering_an_old_episode_fails_the_build_with_the_line_that_keeps_its
     edit(root / EPISODES / "002-second.md", "season: 1\n", "season: 1\nnumber: 7\n")
     run = cli("build")
     assert run.code == 1
-    assert run.err.startswith(
+    assert run.errors.startswith(
         f"content/episodes/002-second.md:5: error: this episode was published with guid {old}; "
         "its guid would now be urn:uuid:"
-    ), run.err
+    ), run.errors
     hint = f'    hint: keep the published guid: write the line guid: "{old}" '
     assert hint + "(if this really is another episode, delete the entry at " in run.err
     assert "podcast-ledger.yaml:9)" in run.err
-    assert run.err.endswith("1 error; nothing was written.\n")
+    assert run.errors.endswith("1 error; nothing was written.\n")
     assert (root / "output/podcast.xml").read_bytes() == feed_before
     assert (root / LEDGER_FILE).read_bytes() == ledger_before
     # the hint's line, pasted into the front matter, is the whole fix
@@ -155,7 +155,7 @@ def test_retyping_or_moving_an_old_episode_to_another_season_fails(show, cli, ch
     edit(root / EPISODES / "001-first.md", *change)
     run = cli("build")
     assert run.code == 1
-    assert run.err.startswith(f"content/episodes/001-first.md:{line}: error: this episode was ")
+    assert run.errors.startswith(f"content/episodes/001-first.md:{line}: error: this episode was ")
 
 
 def test_an_edited_guid_line_fails_at_its_line(show, cli):
@@ -166,12 +166,12 @@ def test_an_edited_guid_line_fails_at_its_line(show, cli):
     edit(root / EPISODES / "001-first.md", "first-published", "second-thoughts")
     run = cli("build")
     assert run.code == 1
-    assert run.err.startswith(
+    assert run.errors.startswith(
         "content/episodes/001-first.md:4: error: this episode was published with guid "
         "urn:uuid:first-published; its guid would now be urn:uuid:second-thoughts, and every "
         "podcast app would download it again [guid]\n"
         '    hint: keep the published guid: write the line guid: "urn:uuid:first-published"'
-    ), run.err
+    ), run.errors
 
 
 def test_a_renamed_file_keeps_its_entry_when_its_guid_is_the_same(show, cli):
@@ -196,10 +196,10 @@ def test_a_renamed_trailer_whose_derived_guid_changes_fails(show, cli):
     (root / EPISODES / "trailer.md").rename(root / EPISODES / "coming-soon.md")
     run = cli("build")
     assert run.code == 1
-    assert run.err.startswith(
+    assert run.errors.startswith(
         "content/episodes/coming-soon.md:1: error: this episode was published as "
         f"content/episodes/trailer.md with guid {old}; its guid would now be "
-    ), run.err
+    ), run.errors
 
 
 def test_a_changed_slug_of_an_episode_without_a_number_fails(show, cli):
@@ -208,7 +208,7 @@ def test_a_changed_slug_of_an_episode_without_a_number_fails(show, cli):
     edit(root / EPISODES / "trailer.md", "episode_type:", "slug: teaser\nepisode_type:")
     run = cli("build")
     assert run.code == 1
-    assert run.err.startswith("content/episodes/trailer.md:4: error: this episode was published")
+    assert run.errors.startswith("content/episodes/trailer.md:4: error: this episode was published")
 
 
 # renumbered to 3; or to 1, in the place of an episode taken down, whose guid it now derives
@@ -340,7 +340,7 @@ def test_a_ledger_that_is_not_yaml_is_an_error_at_its_line(show, cli):
     assert cli("build").code == 0
     (root / LEDGER_FILE).write_text("- file: [unclosed\n", encoding="utf-8")
     run = cli("build")
-    assert run.code == 1 and run.err.startswith("podcast-ledger.yaml:2: error: YAML syntax")
+    assert run.code == 1 and run.errors.startswith("podcast-ledger.yaml:2: error: YAML syntax")
 
 
 def test_the_example_sites_ledger_is_what_its_build_writes(tmp_path):

@@ -256,7 +256,7 @@ def test_a_hidden_script_link_in_each_field_fails_the_build_at_its_line(
         f"{rel}:{line}: error: '{field}' must be an http(s) or mailto link or a path, "
         f"not a {scheme}: address [{code}]\n    hint: "
     ) in run.err
-    assert run.err.endswith("\n1 error; nothing was written.\n")
+    assert run.errors.endswith("\n1 error; nothing was written.\n")
     published = _output_text(root / "output")
     assert MARK not in published  # the previous output stands, without the payload
     assert GOOD + ".mp3" in published

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from site_builder.build import make_site
 from site_builder.config import load_config
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, errors_in
 
 SITES = Path(__file__).parent / "sites"
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -43,7 +43,7 @@ def soup(result, path: str) -> BeautifulSoup:
 def errors(root: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
         build(root)
-    return [d.format() for d in caught.value.diagnostics]
+    return [d.format() for d in errors_in(caught.value.diagnostics)]
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -331,7 +331,7 @@ def test_a_bad_channel_tag_is_an_error_at_its_line(case, site, cli, monkeypatch)
     monkeypatch.chdir(root)
     run = cli("check")
     assert run.code == 1
-    assert run.err == f"{expected}\n1 error; nothing was written.\n"
+    assert run.errors == f"{expected}\n1 error; nothing was written.\n"
 
 
 @pytest.mark.parametrize("case", list(BAD_EPISODE))
@@ -341,7 +341,7 @@ def test_a_bad_episode_tag_is_an_error_at_its_line(case, site, cli, monkeypatch)
     monkeypatch.chdir(root)
     run = cli("check")
     assert run.code == 1
-    assert run.err == f"{expected}\n1 error; nothing was written.\n"
+    assert run.errors == f"{expected}\n1 error; nothing was written.\n"
 
 
 def test_the_show_section_reads_as_the_readme_shows_it():

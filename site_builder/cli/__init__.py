@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..errors import ContentError, InterruptedAfterWriting, UsageError
+from ..errors import ContentError, InterruptedAfterWriting, UsageError, tally
 from ..model import KINDS
 from ..pool import default_jobs
 from .commands import (
@@ -44,8 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args, root)
     except ContentError as exc:
         report(exc.diagnostics, root)
-        errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"{errors} error{'s' * (errors != 1)}; nothing was written.", file=sys.stderr)
+        print(f"{tally(exc.diagnostics)}; nothing was written.", file=sys.stderr)
         return 1
     except UsageError as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)

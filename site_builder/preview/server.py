@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..build import BuildResult, make_site
 from ..config import CONFIG_FILE, SiteConfig, load_config
-from ..errors import ContentError, UsageError
+from ..errors import ContentError, UsageError, tally
 from ..incremental.state import BuildCache
 from ..report import Reporter, TerminalReporter
 from .handler import CHANNEL, LOCAL_HOSTS, Snapshot, make_handler
@@ -70,9 +70,7 @@ class Preview:
             lines = tuple(d.format() for d in exc.diagnostics)
             for line in lines:
                 report.say(line)
-            report.say(
-                f"{len(lines)} problem{'s' * (len(lines) != 1)}; still serving the last good build"
-            )
+            report.say(f"{tally(exc.diagnostics)}; still serving the last good build")
             return self._keep_last_good(lines)
         except Exception as exc:  # a bug must not end the session either
             report.say(
