@@ -291,6 +291,7 @@ def test_link_fields_refuse_script_addresses(cli, site, url):
     assert "content/episodes/001-a.md:5: error: 'chapters.0.url' must be an http(s)" in run.err
 
 
+TINY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
 RAW_ROOT_LINKS = """\
 ---
 title: Raw
@@ -310,6 +311,8 @@ def test_raw_html_root_links_are_rebased_alike_in_pages_and_feeds(cli, site):
         {
             "content/essays/2024-03-01-raw.md": RAW_ROOT_LINKS,
             "content/pages/about.md": "---\ntitle: About\n---\n",
+            **{f"content/media/{name}.svg": TINY_SVG for name in ("a", "a2", "p")},
+            "content/media/v.mp4": b"\x00\x00\x00\x18ftypmp42",
         },
         "title: T\nbase_url: https://example.org/sub/\nsearch: false\n",
     )

@@ -208,11 +208,27 @@ def test_a_broken_image_is_an_error_at_its_line(site, cli, data, message):
     assert not (root / "public").exists()
 
 
-def test_a_missing_image_is_an_error_at_its_line(site, cli):
-    root = site({"content/pages/p.md": "---\ntitle: P\n---\n\n![Gone](/media/gone.jpg)\n"}, SITE)
+@pytest.mark.parametrize(
+    "image", ["![Gone](/media/gone.jpg)", '<p>\n<img src="/media/gone.jpg" alt="Gone">\n</p>']
+)
+def test_a_missing_image_is_an_error_at_its_line(site, cli, image):
+    root = site({"content/pages/p.md": f"---\ntitle: P\n---\n\n{image}\n"}, SITE)
     run = cli("build", "--root", root, "--output", root / "public")
     assert run.code == 1
-    assert "content/pages/p.md:5: error: link to /media/gone.jpg" in run.err
+    line = 5 + image.startswith("<p>")
+    assert f"content/pages/p.md:{line}: error: link to /media/gone.jpg" in run.err
+    assert run.err.count(" error: ") == 1  # not also as an image the catalog lacks
+
+
+def test_the_web_sizes_of_a_raw_html_image_are_not_taken_for_missing_files(site, cli):
+    body = '<p><img src="/media/panmunjom.jpg" alt="The table"></p>\n'
+    files = {"content/pages/p.md": f"---\ntitle: P\n---\n\n{body}", **PHOTO_SITE}
+    root = site(files, SITE)
+    run = cli("build", "--root", root, "--output", root / "public")
+    assert run.code == 0, run.err
+    assert re.search(
+        r'<img src="/sub/assets/img/panmunjom\.[0-9a-f]{12}-960\.jpg"', page(root / "public", "p/")
+    )
 
 
 def test_a_rebuild_does_no_image_work_and_check_writes_nothing(site, cli, monkeypatch):

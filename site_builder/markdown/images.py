@@ -10,8 +10,8 @@ then puts under the base path, as it does for any other.
 
 Problems go to `env["diagnostics"]` as Diagnostics: an image the catalog could not read is an
 error at its line; an image without alt text is a warning (`alt=""` in raw HTML says it is
-decorative). A missing file named by Markdown is left to the link check, which reports every
-link to a path the site does not have.
+decorative). A missing file, named by Markdown or by raw HTML, is left to the link check, which
+reports every link to a path the site does not have.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from ..errors import Diagnostic
-from ..images.facts import Catalog, find_image, media_key
+from ..images.facts import Catalog, ImageFacts, find_image, media_key
 from ..images.markup import figure_html, picture_html
-from .urls import _ATTR, _TAG
+from .urls import _ATTR, _TAG, attr_value, lined
 
 _KEPT = ("class", "id")  # attributes of a raw <img> that its <picture> keeps
+_UNREADABLE = "replace the file with one that opens in an image viewer"
 _NO_ALT = "describe what it shows: ![the table at Panmunjom](/media/...)"
 
 
@@ -37,21 +38,11 @@ def images_plugin(md: MarkdownIt) -> None:
 
 
 def _images(state: StateCore) -> None:
-    env = state.env
-    tokens = state.tokens
-    for i, block in enumerate(tokens):
-        line = env.get("_offset", 0) + (block.map[0] if block.map else 0)
-        if block.type == "html_block":
-            block.content = _raw_images(block.content, line, env)
-            continue
-        breaks = 0
-        for token in block.children or ():
-            if token.type in ("softbreak", "hardbreak"):
-                breaks += 1
-            elif token.type == "image":
-                _image(state, tokens, i, token, line + breaks)
-            elif token.type == "html_inline":
-                token.content = _raw_images(token.content, line + breaks, env)
+    for token, line, at in lined(state):
+        if token.type == "image":
+            _image(state, state.tokens, at, token, line)
+        elif token.type in ("html_block", "html_inline"):
+            token.content = _raw_images(token.content, line, state.env)
 
 
 def _image(state: StateCore, tokens: list[Token], at: int, token: Token, line: int) -> None:
@@ -60,15 +51,11 @@ def _image(state: StateCore, tokens: list[Token], at: int, token: Token, line: i
     alt = state.md.renderer.renderInlineAsText(token.children or [], state.md.options, env)
     if not alt.strip():
         _problem(env, line, f"the image {src} has no alt text", _NO_ALT, "warning")
-    catalog: Catalog | None = env.get("images")
-    key = media_key(src) if src.startswith("/media/") else None
-    if catalog is None or key is None or key not in catalog:
-        return  # not a local image, or a missing one (see the module's docstring)
-    found = find_image(catalog, src)
+    found = _catalogued(env, src)
     if found is None:
         return
     if isinstance(found, str):
-        _problem(env, line, found, "replace the file with one that opens in an image viewer")
+        _problem(env, line, found, _UNREADABLE)
         return
     title = token.attrGet("title")
     alone = _alone(tokens, at)
@@ -106,18 +93,17 @@ def _raw_images(text: str, line: int, env: dict) -> str:
     def replace(tag: re.Match[str]) -> str:
         if not tag.group().lower().startswith("<img"):
             return tag.group()
-        attrs = {m.group(1).lower(): _unquote(m.group(3)) for m in _ATTR.finditer(tag.group())}
+        attrs = {m.group(1).lower(): attr_value(m.group(3)) for m in _ATTR.finditer(tag.group())}
         at = line + text.count("\n", 0, tag.start())
         src = attrs.get("src", "")
         if "alt" not in attrs:
             hint = 'say what it shows in alt="..."; alt="" marks an image as decorative'
             _problem(env, at, f"the image {src} has no alt attribute", hint, "warning")
-        catalog: Catalog | None = env.get("images")
-        found = find_image(catalog, src) if catalog is not None and src.startswith("/") else None
+        found = _catalogued(env, src)
         if found is None or "srcset" in attrs:
             return tag.group()
         if isinstance(found, str):
-            _problem(env, at, found, "write /media/ and the path of a file in content/media")
+            _problem(env, at, found, _UNREADABLE)
             return tag.group()
         extra = "".join(f' {a}="{html.escape(attrs[a])}"' for a in _KEPT if a in attrs)
         return picture_html(
@@ -132,8 +118,14 @@ def _raw_images(text: str, line: int, env: dict) -> str:
     return _TAG.sub(replace, text)
 
 
-def _unquote(value: str) -> str:
-    return html.unescape(value[1:-1] if value[:1] in "\"'" else value)
+def _catalogued(env: dict, src: str) -> ImageFacts | str | None:
+    """What the image phase found of the local image at `src`: its facts, or why it cannot be
+    shown; None when it is not a local image, or is missing (see the module's docstring)."""
+    catalog: Catalog | None = env.get("images")
+    key = media_key(src) if src.startswith("/media/") else None
+    if catalog is None or key is None or key not in catalog:
+        return None
+    return find_image(catalog, src)
 
 
 def _lazy(env: dict) -> bool:

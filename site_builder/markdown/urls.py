@@ -1,16 +1,19 @@
 """Root-relative URLs (`/media/x.svg`) mean the site root: put them under the base path.
 
-A core rule after `inline`. It rewrites `href`/`src` of links and images, and the URL attributes
-of raw HTML tags, and records every root-relative target of a link or image in
-`env["root_links"]` (with its line) so the link phase can report links to pages that do not
-exist. Each URL it rewrites starts with `ROOT_MARK`, as do those the other rules make (wikilinks,
-autolinks, a chart's data link): `render_markdown` takes the marks out and keeps where they
-were, so the feeds make those URLs absolute without reading the HTML again.
+Two core rules after `inline`. The first records every root-relative URL in the author's raw
+HTML, the second those of Markdown links and images, in `env["root_links"]` (with its line) so
+the link phase can report links to pages that do not exist; the second also rewrites `href`/`src`
+of links and images, and the URL attributes of raw HTML tags. Each URL it rewrites starts with
+`ROOT_MARK`, as do those the other rules make (wikilinks, autolinks, a chart's data link):
+`render_markdown` takes the marks out and keeps where they were, so the feeds make those URLs
+absolute without reading the HTML again.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -31,6 +34,7 @@ ROOT_MARK = "\x00root\x00"
 
 def urls_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "root_urls", _root_urls)
+    md.core.ruler.after("inline", "raw_root_links", _raw_root_links)  # so, before root_urls
 
 
 def marked(href: str) -> str:
@@ -78,14 +82,51 @@ def _rebase_candidate(candidate: re.Match[str], prefix: str) -> str:
 
 
 def _root_urls(state: StateCore) -> None:
-    env = state.env
-    base = ROOT_MARK + env.get("base_path", "/")
-    found = env.setdefault("root_links", [])
-    for block in state.tokens:
-        line = env.get("_offset", 0) + (block.map[0] if block.map else 0)
-        _rewrite(block, base, found, line)
+    base = ROOT_MARK + state.env.get("base_path", "/")
+    found = state.env.setdefault("root_links", [])
+    for token, line, _ in lined(state):
+        _rewrite(token, base, found, line)
+
+
+def _raw_root_links(state: StateCore) -> None:
+    """Record the root-relative URLs of the author's raw HTML, before the images rule puts in
+    tags of its own (web sizes, which are not files of the site until the images are made)."""
+    found = state.env.setdefault("root_links", [])
+    for token, line, _ in lined(state):
+        if token.type in ("html_block", "html_inline"):
+            found += html_root_urls(token.content, line)
+
+
+def html_root_urls(html: str, line: int) -> list[tuple[str, int]]:
+    """Each root-relative URL of the tags in `html` (which starts at `line`), with its line."""
+    found = []
+    for tag in _TAG.finditer(html):
+        at = line + html.count("\n", 0, tag.start())
+        for attr in _ATTR.finditer(tag.group()):
+            name, value = attr.group(1).lower(), attr_value(attr.group(3))
+            urls = [c.group(2) for c in _CANDIDATE.finditer(value)] if name == "srcset" else [value]
+            if name in _URL_ATTRS or name == "srcset":
+                found += [(url, at) for url in urls if is_root_relative(url)]
+    return found
+
+
+def attr_value(value: str) -> str:
+    """An attribute's value as written in a tag, unquoted and unescaped."""
+    return html.unescape(value[1:-1] if value[:1] in "\"'" else value)
+
+
+def lined(state: StateCore) -> Iterator[tuple[Token, int, int]]:
+    """Each block token and each token inline in it, with the line it starts on and the
+    block's index in `state.tokens`."""
+    offset = state.env.get("_offset", 0)
+    for at, block in enumerate(state.tokens):
+        line = offset + (block.map[0] if block.map else 0)
+        yield block, line, at
         for token in block.children or ():
-            _rewrite(token, base, found, line)
+            # counted before the caller may rewrite it (an <img> spread over lines, say)
+            step = token.content.count("\n") if token.type == "html_inline" else 0
+            yield token, line, at
+            line += 1 if token.type in ("softbreak", "hardbreak") else step
 
 
 def _rewrite(token: Token, base: str, found: list, line: int) -> None:
