@@ -94,3 +94,19 @@ def test_jobs_must_be_positive(cli):
         2,
         "site-builder: error: --jobs takes a number of processes, 1 or more\n",
     )
+
+
+@pytest.mark.parametrize(
+    "option, value, said",
+    [
+        ("--port", "99999", "--port takes a port number from 1 to 65535, or 0 for any free one"),
+        ("--port", "-5", "--port takes a port number from 1 to 65535, or 0 for any free one"),
+        ("--host", "", "--host takes a name or address: 127.0.0.1 (this machine only)"),
+    ],
+)
+def test_serve_refuses_an_address_it_cannot_listen_on_before_building(cli, option, value, said):
+    from pathlib import Path
+
+    root = Path(__file__).parent / "sites" / "basic"
+    run = cli("serve", "--root", root, option, value)
+    assert (run.code, run.err, run.out) == (2, f"site-builder: error: {said}\n", "")

@@ -237,6 +237,10 @@ def run_suggest(args: argparse.Namespace, root: Path) -> int:
 def run_serve(args: argparse.Namespace, root: Path) -> int:
     from ..preview.server import serve
 
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port takes a port number from 1 to 65535, or 0 for any free one")
+    if not args.host.strip():  # the empty name would listen on every network, unannounced
+        raise UsageError("--host takes a name or address: 127.0.0.1 (this machine only)")
     return serve(_config(root), args.host, args.port, poll=args.poll)
 
 
