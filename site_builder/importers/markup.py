@@ -20,6 +20,11 @@ _TRACKERS = re.compile(
     r"feeds\.feedburner\.com/~r/|substackcdn\.com/open|google-analytics\.com)",
     re.IGNORECASE,
 )
+_BLOCKS = (
+    *("p", "div", "section", "article", "header", "footer", "aside", "blockquote", "pre"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "br", "hr"),
+    *("table", "tr", "figure", "figcaption"),
+)
 _DROPPED = ("script", "style", "noscript", "template", "form", "button", "svg")
 _WIDGETS = re.compile(r"subscription-widget|subscribe-widget|button-wrapper|share-dialog|paywall")
 
@@ -58,7 +63,10 @@ def plain_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for el in soup.find_all(_DROPPED):
         el.decompose()
-    return soup.get_text("\n").strip()
+    for el in soup.find_all(_BLOCKS):  # a line break between blocks, none inside a sentence
+        el.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def first_sentence(text: str) -> str | None:
