@@ -40,10 +40,11 @@ _APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
 
 
 def title_slug(title: str, fallback: str) -> str:
-    """The slug `new` gives an item: as `slugify`, but an apostrophe joins its word
-    ("can't" -> `cant`, not `can-t`). Only new files get it: an item's slug comes from its
-    file name, so no existing URL changes."""
-    return slugify(title.translate(_APOSTROPHES), fallback)
+    """The slug `new` gives an item: as `slugify` in any script ("Война и мир" ->
+    `война-и-мир`, not the kind's name, which a second such title would collide with), and an
+    apostrophe joins its word ("can't" -> `cant`, not `can-t`). Only new files get it: an
+    item's slug comes from its file name, so no existing URL changes."""
+    return slugify(title.translate(_APOSTROPHES), fallback, any_script=True)
 
 
 def _ascii_form(character: str) -> str:

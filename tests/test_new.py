@@ -357,6 +357,22 @@ def test_new_slugs_drop_apostrophes(project, cli, title, slug):
     assert new_path(cli("new", "page", title)) == f"content/pages/{slug}.md"
 
 
+@pytest.mark.parametrize("kind", ["essay", "page"])
+def test_a_title_in_another_script_keeps_its_words_in_the_slug(project, cli, kind):
+    # not the kind's name for both, where the second title would be refused as a duplicate
+    paths = [new_path(cli("new", kind, title)) for title in ("Война и мир", "Анна Каренина")]
+    assert [re.sub(r"^\d{4}-\d\d-\d\d-", "", Path(p).stem) for p in paths] == [
+        "война-и-мир",
+        "анна-каренина",
+    ]
+    for path in paths:
+        text = (project / path).read_text(encoding="utf-8")
+        (project / path).write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
+    assert cli("build").code == 0
+    index = "essays" if kind == "essay" else ""
+    assert (project / "output" / index / "война-и-мир" / "index.html").is_file()
+
+
 def test_an_existing_slug_with_an_apostrophe_hyphen_keeps_its_url(project, cli):
     old = project / "content/essays/2020-01-01-can-t-stop.md"
     old.parent.mkdir(parents=True)
