@@ -7,8 +7,8 @@ slices in a fixed order and the results are merged by key, so the output is the 
 whatever the number of workers.
 
 Workers never outlive the build: on Linux the kernel kills each one when its parent dies
-(SIGKILL included), and a SIGTERM to the build, or any exception out of the pool, kills them
-before the build ends.
+(SIGKILL included), and any exception out of the pool kills them before the build ends (a
+SIGTERM too: the command line makes it SystemExit, with `sigterm_raises`).
 """
 
 from __future__ import annotations
@@ -129,11 +129,11 @@ def _run_shared(
             initargs=(os.getpid(), work, shared, spool),
         ) as pool,
         _killed_on_exit(pool),
-        _terminate_raises(),
     ):
         # the first sends start the pool's thread and processes: a signal's exception raised
         # inside `Thread.start()` would leave the pool a thread it cannot join at shutdown,
-        # so the signals wait until they are started
+        # and one raised in the hooks `os.fork` runs in the parent would be printed and
+        # dropped, so the signals wait until they are started
         with _signals_held():
             for _ in range(2 * workers):  # one running and one queued for each
                 send()
@@ -166,11 +166,10 @@ def _killed_on_exit(pool: ProcessPoolExecutor) -> Iterator[None]:
 
 
 @contextmanager
-def _terminate_raises() -> Iterator[None]:
-    """SIGTERM raises SystemExit while the pool runs, so that the workers are killed and the
-    build's temporary folder removed (it is only possible in the main thread). It is held
-    back while the pool forks (see `_signals_held`): raised in the hooks `os.fork` runs in
-    the parent, its exception would be printed and dropped."""
+def sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises SystemExit(143) while a command runs, wherever it lands, so that what a
+    build was writing (its temporary folder, its lock, its workers) is cleaned up by the same
+    `finally` blocks as after an error, instead of left behind. Only the main thread can."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -198,7 +197,7 @@ def _signals_held() -> Iterator[None]:
 
 def _share(parent: int, work: Callable, shared: Any, spool: str) -> None:
     _die_with(parent)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it had one
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's `sigterm_raises`
     # forked while the build held them back (see `_signals_held`)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _SHARED["work"], _SHARED["shared"], _SHARED["spool"] = work, shared, spool

@@ -1,5 +1,5 @@
 """The build's worker processes never outlive it: killed or terminated in its parallel phase,
-the build leaves no worker running."""
+the build leaves no worker running; terminated in any phase, it leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -58,6 +58,29 @@ def corpus(tmp_path_factory):
     return root
 
 
+@pytest.mark.parametrize("after", [0.0, 0.5, 1.2])
+def test_a_sigterm_in_any_phase_ends_the_build_and_leaves_nothing_behind(corpus, tmp_path, after):
+    # in one process: a SIGTERM outside a pool (loading, linking, writing) once took the
+    # default action, leaving the build's lock and temporary folder beside the output
+    output = tmp_path / "output"
+    command = [sys.executable, "-m", "site_builder", "build", "--root", corpus]
+    build = subprocess.Popen(
+        [*command, "--output", output, "--jobs", "1", "--no-cache", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert wait_for(lambda: any(tmp_path.iterdir()), 30), "the build did not start"
+        time.sleep(after)
+        os.kill(build.pid, signal.SIGTERM)
+        build.wait(10)
+    finally:
+        build.kill()
+        build.wait()
+    assert build.returncode == 128 + signal.SIGTERM, build.stderr.read()
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_die_with_the_build(corpus, tmp_path, how):
@@ -107,7 +130,7 @@ def test_workers_die_with_the_build(corpus, tmp_path, how):
 # is printed ("Exception ignored") and dropped there, as it was by logging's lock release.
 TERMINATED_WHILE_FORKING = """
 import os, signal, sys
-from site_builder.pool import run_sliced
+from site_builder.pool import run_sliced, sigterm_raises
 
 sent = []
 def at_fork():
@@ -115,7 +138,10 @@ def at_fork():
         sent.append(1)
         os.kill(os.getpid(), signal.SIGTERM)
 os.register_at_fork(after_in_parent=at_fork)
-done = run_sliced(lambda shared, keys: {k: k for k in keys}, None, [str(n) for n in range(400)], 2)
+with sigterm_raises():  # as the command line runs a build
+    done = run_sliced(
+        lambda shared, keys: {k: k for k in keys}, None, [str(n) for n in range(400)], 2
+    )
 print(len(done))
 """
 
@@ -133,7 +159,7 @@ def test_a_sigterm_swallowed_while_forking_still_ends_the_build():
 # then joined ("cannot join thread before it is started", exit status 1 and a traceback).
 TERMINATED_WHILE_A_THREAD_STARTS = """
 import os, signal, threading
-from site_builder.pool import run_sliced
+from site_builder.pool import run_sliced, sigterm_raises
 
 start, sent = threading.Thread.start, []
 def starting(thread):
@@ -142,7 +168,10 @@ def starting(thread):
         os.kill(os.getpid(), signal.SIGTERM)
     start(thread)
 threading.Thread.start = starting
-done = run_sliced(lambda shared, keys: {k: k for k in keys}, None, [str(n) for n in range(400)], 2)
+with sigterm_raises():  # as the command line runs a build
+    done = run_sliced(
+        lambda shared, keys: {k: k for k in keys}, None, [str(n) for n in range(400)], 2
+    )
 print(len(done))
 """
 

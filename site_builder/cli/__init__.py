@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import ContentError, InterruptedAfterWriting, UsageError, tally
 from ..model import KINDS
-from ..pool import default_jobs
+from ..pool import default_jobs, sigterm_raises
 from .commands import (
     report,
     run_build,
@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     root = Path(args.root).expanduser().absolute()
     try:
-        return args.run(args, root)
+        with sigterm_raises():
+            return args.run(args, root)
     except ContentError as exc:
         report(exc.diagnostics, root)
         print(f"{tally(exc.diagnostics)}; nothing was written.", file=sys.stderr)
