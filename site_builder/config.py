@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ContentError, Diagnostic, errors_in
 from .load.fields import EXTRA, OPEN, FieldReader, Keys, keys
 from .load.frontmatter import Source, decode, parse_yaml
+from .load.values import Refused
 from .model import key_line
 from .podcast_config import Person, PodcastConfig, read_person, read_podcast
 
@@ -79,12 +80,8 @@ _PATH = re.compile(rf"(?:[A-Za-z0-9{re.escape(_PATH_SAFE)}]|%[0-9A-Fa-f]{{2}})*"
 _BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-class BaseUrlError(ValueError):
+class BaseUrlError(Refused):
     """A base URL refused: what is wrong with it, and what to write instead (if it can say)."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(f"{message}: {hint}" if hint else message)
-        self.message, self.hint = message, hint
 
 
 def normalise_base_url(url: str) -> str:

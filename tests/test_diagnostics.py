@@ -9,6 +9,7 @@ golden file cannot (nothing executed, speed, paths printed relative to the curre
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -41,6 +42,23 @@ def expected(case: str | Path) -> str:
 def test_the_suite_covers_the_cases_it_promises():
     assert len(CASES) >= 20
     assert all(e.endswith("nothing was written.\n") for e in map(expected, CASES))
+
+
+EVERY_FIXTURE = sorted(
+    folder
+    for suite in (INVALID, Path(__file__).parent / "sites_invalid_podcast")
+    for folder in suite.iterdir()
+    if (folder / "expected.txt").is_file()
+)
+
+
+@pytest.mark.parametrize("case", EVERY_FIXTURE, ids=lambda folder: folder.name)
+def test_every_problem_an_author_is_shown_says_what_to_do_about_it(case):
+    lines = expected(case).splitlines()
+    said = [n for n, line in enumerate(lines) if re.search(r": (error|warning): ", line)]
+    assert said, case
+    hinted = [n + 1 < len(lines) and lines[n + 1].startswith("    hint: ") for n in said]
+    assert [lines[n] for n, hint in zip(said, hinted, strict=True) if not hint] == []
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=lambda folder: folder.name)

@@ -341,14 +341,17 @@ def test_output_has_no_carriage_returns(site, cli, tmp_path, newline):
 
 
 # Numbers are written in ASCII digits: `str.isdigit()` says yes to "²", which `int()` refuses.
-@pytest.mark.parametrize("value", ["²", "٣", "1²", "¹⁹⁸⁵", "\uff11\uff12"])
-def test_whole_numbers_in_other_digits_are_errors_on_their_line(value):
+@pytest.mark.parametrize(
+    "value, meant", [("²", 2), ("٣", 3), ("1²", 12), ("¹⁹⁸⁵", 1985), ("\uff11\uff12", 12)]
+)
+def test_whole_numbers_in_other_digits_are_errors_on_their_line(value, meant):
     problems: list = []
     text = f'---\ntitle: About\nmenu: "{value}"\n---\n'
     page = load.read_item("page", "content/pages/about.md", text.encode(), UTC, problems)
     assert page.menu is None
     assert [p.format() for p in problems] == [
         f"content/pages/about.md:3: error: 'menu': '{value}' is not a whole number [front-matter]"
+        f"\n    hint: write it in the digits 0-9: {meant}"
     ]
 
 

@@ -123,12 +123,15 @@ def run_check(args: argparse.Namespace, root: Path) -> int:
     for drafts in (False, True):
         try:
             result = make_site(config, drafts=drafts, jobs=default_jobs(), cache=cache)
-            pages, autolinks = max(pages, result.pages), result.autolinks
-            found.update({(d.path, d.line, d.message): d for d in result.warnings})
-            if not result.withheld:
-                break  # no drafts: the preview's site is the published one
         except ContentError as exc:
-            found.update({(d.path, d.line, d.message): d for d in exc.diagnostics})
+            said, drafts_differ = exc.diagnostics, True
+        else:
+            pages, autolinks = max(pages, result.pages), result.autolinks
+            said, drafts_differ = result.warnings, bool(result.withheld)
+        for d in said:  # as `build` says it: the published site's hint, if the drafts' differs
+            found.setdefault((d.path, d.line, d.message), d)
+        if not drafts_differ:
+            break  # no drafts: the preview's site is the published one
     problems = list(found.values())
     if any(d.severity == "error" for d in problems):
         raise ContentError(problems)

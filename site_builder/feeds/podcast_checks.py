@@ -233,12 +233,14 @@ def _alternate_audio_problems(episode: Episode) -> list[Diagnostic]:
 def _title_problems(episode: Episode, show_title: str) -> list[Diagnostic]:
     """Titles that repeat what apps show beside them already: the number, the show's name."""
     problems = []
-    if _NUMBER_IN_TITLE.search(episode.title):
+    numbered = _NUMBER_IN_TITLE.search(episode.title)
+    if numbered:
         problems.append(
             _problem(
                 episode,
                 ("title",),
                 "the episode number is in the title; apps show `number` themselves",
+                hint=f"take '{numbered.group()}' out of the title",
                 severity="warning",
             )
         )
@@ -248,6 +250,7 @@ def _title_problems(episode: Episode, show_title: str) -> list[Diagnostic]:
                 episode,
                 ("title",),
                 "the episode title repeats the show's title",
+                hint="apps show the show's title beside it: say what this episode is about",
                 severity="warning",
             )
         )

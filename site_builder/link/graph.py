@@ -146,7 +146,11 @@ def _concept_ref(
     message, hint = (
         (f"concept '{slug}' {held[0]}", held[1])
         if held
-        else (f"unknown concept '{slug}'", did_you_mean(slug, concept_names))
+        else (
+            f"unknown concept '{slug}'",
+            did_you_mean(slug, concept_names)
+            or f"add content/glossary/{slug}.md (`site-builder new concept`), or take it out",
+        )
     )
     problems.append(Diagnostic(item.path, item.line_of(key), message, hint=hint, code="reference"))
     return None
@@ -166,7 +170,7 @@ def _episode_ref(
         if held
         else (
             f"unknown episode '{ref}'",
-            did_you_mean(ref, [i.slug for i in index.by_number.values()]),
+            did_you_mean(ref, [i.slug for i in index.by_number.values()]) or _episodes_there(index),
         )
     )
     problems.append(
@@ -272,6 +276,15 @@ def _quoted_slug(ref: str) -> str:
     return ref if _episode_key(ref).startswith("episodes/#") else f"'{ref}'"
 
 
+def _episodes_there(index: SiteIndex) -> str:
+    """The hint for an episode nothing is close to: how episodes are named, with the newest."""
+    if not index.by_number:
+        return "the site has no numbered episodes yet: name one by its slug"
+    newest = max(index.by_number)
+    slug = index.by_number[newest].slug
+    return f"name an episode by its number or slug: the newest is {newest} ({slug})"
+
+
 def _episode_key(ref: str) -> str:
     """The key of SiteIndex.held an essay's `episode:` names: `episodes/#12` or `episodes/slug`."""
     try:
@@ -311,6 +324,12 @@ def _check_anchor(
     ]
 
 
+_ROOT_LINK_HINT = (
+    "write the path the built site serves: a page as /essays/<slug>/, a file of"
+    " content/media as /media/<name>, of content/static as /<name>"
+)
+
+
 def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]) -> list[Diagnostic]:
     path = unquote(urlsplit(href).path).lstrip("/")
     if path == "" or path in known or f"{path}/" in known:
@@ -320,7 +339,7 @@ def _check_root_link(item: Item, href: str, line: int, known: frozenset[str]) ->
             item.path,
             line,
             f"link to /{path}, which the site does not have",
-            hint=did_you_mean(f"/{path}", [f"/{k}" for k in known]),
+            hint=did_you_mean(f"/{path}", [f"/{k}" for k in known]) or _ROOT_LINK_HINT,
             code="reference",
         )
     ]

@@ -25,6 +25,10 @@ _KIND_ALIASES = {
     **{k: k for k in SECTIONS},
     "concepts": "concept",
 }
+_NO_TARGET = (
+    "link to a slug or a concept's term ([[ripeness]]), or to another section's item as"
+    " [[episodes/<slug>]]; `site-builder new concept` adds a concept"
+)
 
 
 def url_path(item: Item) -> str:
@@ -100,7 +104,9 @@ class SiteIndex:
             *(i.slug for items in self.by_slug.values() for i in items),
             *(c.title for c in self.by_term.values()),
         ]
-        raise UnknownTarget(f"unknown link target [[{target}]]", did_you_mean(target, names))
+        raise UnknownTarget(
+            f"unknown link target [[{target}]]", did_you_mean(target, names) or _NO_TARGET
+        )
 
 
 def build_index(

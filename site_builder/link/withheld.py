@@ -44,7 +44,10 @@ def held_reasons(
     held: dict[str, tuple[str, str | None]] = {}
     for path in unreadable:
         folder, _, name = path.removeprefix("content/").partition("/")
-        why: tuple[str, str | None] = (f"cannot be checked until {path} is fixed", None)
+        why: tuple[str, str | None] = (
+            f"cannot be checked until {path} is fixed",
+            "fix the error reported in that file, and this one goes with it",
+        )
         held[f"{folder}/{file_slug(path)}"] = why
         number = re.match(r"\d+(?=-)", name) if folder == "episodes" else None
         if number:

@@ -14,7 +14,7 @@ from .people import read_names
 from .podcast_fields import read_alternate_audio, read_funding, read_social
 from .series import read_membership
 from .sidefiles import misnamed
-from .values import parse_duration
+from .values import Refused, parse_duration
 
 
 def read_episode(r: FieldReader, stem: str, tz: tzinfo, common: dict[str, Any]) -> Episode:
@@ -92,8 +92,8 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
         start_value, title = c.get("start"), c.text("title", required=True)
         try:
             start = parse_duration(start_value) if start_value is not None else None
-        except ValueError as exc:
-            c.error("start", f"'{c.name('start')}': {exc}")
+        except Refused as exc:
+            c.error("start", f"'{c.name('start')}': {exc.message}", exc.hint)
             continue
         if start is None:
             c.error(None, f"missing required key '{c.name('start')}'")

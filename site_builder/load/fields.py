@@ -13,6 +13,7 @@ from ..slugs import slug_problem
 from .frontmatter import Source
 from .values import (
     ABSOLUTE_URL,
+    Refused,
     link_target,
     parse_datetime,
     parse_duration,
@@ -106,8 +107,8 @@ class FieldReader:
         if kind is int and isinstance(value, str):
             try:
                 return parse_whole_number(value)
-            except ValueError as exc:
-                self.error(key, f"'{self.name(key)}': {exc}")
+            except Refused as exc:
+                self.error(key, f"'{self.name(key)}': {exc.message}", exc.hint)
                 return None
         if kind is str and isinstance(value, (int, bool)) and not isinstance(value, bool):
             return str(value)
@@ -136,8 +137,8 @@ class FieldReader:
             return None
         try:
             url = link_target(value)
-        except ValueError as exc:
-            self.error(key, f"'{self.name(key)}' {exc.args[0]}", exc.args[1])
+        except Refused as exc:
+            self.error(key, f"'{self.name(key)}' {exc.message}", exc.hint)
             return None
         if absolute and not ABSOLUTE_URL.match(url):
             self.error(
@@ -155,7 +156,8 @@ class FieldReader:
     def integer(self, key: str, required: bool = False, minimum: int | None = None) -> int | None:
         value = self._typed(key, int, required)
         if value is not None and minimum is not None and value < minimum:
-            self.error(key, f"'{self.name(key)}' must be at least {minimum}")
+            said = f"'{self.name(key)}' must be at least {minimum}"
+            self.error(key, said, f"write {minimum} or more")
             return None
         return value
 
@@ -194,8 +196,8 @@ class FieldReader:
             return None
         try:
             return parse_datetime(str(value), tz)
-        except ValueError as exc:
-            self.error(key, f"'{self.name(key)}': {exc}")
+        except Refused as exc:
+            self.error(key, f"'{self.name(key)}': {exc.message}", exc.hint)
             return None
 
     def duration(self, key: str) -> int | None:
@@ -204,8 +206,8 @@ class FieldReader:
             return None
         try:
             return parse_duration(value)
-        except ValueError as exc:
-            self.error(key, f"'{self.name(key)}': {exc}")
+        except Refused as exc:
+            self.error(key, f"'{self.name(key)}': {exc.message}", exc.hint)
             return None
 
     def text_list(self, key: str, hint: str | None = None) -> tuple[str, ...]:

@@ -107,7 +107,10 @@ def read_episode_files(
             message, hint = (
                 (f"audio path {file}: /{audio.url}", "keep it in content/media: url: /media/<name>")
                 if isinstance(file, str)
-                else (f"no audio file /{audio.url} in content/media", None)
+                else (
+                    f"no audio file /{audio.url} in content/media",
+                    "put the file there, or give the address where it is hosted: url: https://…",
+                )
             )
             problems.append(
                 Diagnostic(

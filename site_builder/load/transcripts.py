@@ -178,7 +178,13 @@ def _in_order(timed: list[Cue], path: str, problems: list[Diagnostic]) -> tuple[
     for cue in timed:
         if cue.end < cue.start:
             problems.append(
-                Diagnostic(path, cue.line, "the cue ends before it starts", code="transcript")
+                Diagnostic(
+                    path,
+                    cue.line,
+                    "the cue ends before it starts",
+                    hint="write its start, then ' --> ', then a later end",
+                    code="transcript",
+                )
             )
             continue
         if cues and cue.start < cues[-1].end:
