@@ -12,6 +12,18 @@ def test_a_folder_without_site_yaml_is_a_usage_error(cli, tmp_path, monkeypatch)
     assert run.err.startswith("site-builder: error: no site.yaml in missing: run this in a site")
 
 
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_a_root_naming_the_site_yaml_itself_is_told_to_name_its_folder(
+    cli, site, command, monkeypatch
+):
+    monkeypatch.chdir(site({}).parent)
+    run = cli(command, "--root", "site/site.yaml")
+    assert (run.code, run.out) == (2, "")
+    assert (
+        run.err == "site-builder: error: --root takes the site's folder, not a file: --root site\n"
+    )
+
+
 @pytest.mark.parametrize(
     "args", [["biuld"], ["new", "blog", "x"], ["new", "essay"], ["serve", "--port", "eighty"]]
 )

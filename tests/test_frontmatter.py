@@ -422,3 +422,13 @@ def test_deep_front_matter_never_reaches_the_output_or_the_cache(site, cli, monk
         assert not list((root / ".site-builder-cache").glob("*.tmp-*"))
     (root / "content/pages/deep.md").unlink()
     assert cli("build").code == 0
+
+
+@pytest.mark.parametrize(
+    "value, said", [("[null]", "empty"), ("[~, x]", "empty"), ("[[a]]", "a list")]
+)
+def test_a_list_item_that_is_not_text_is_named_as_an_author_wrote_it(value, said):
+    problems: list = []
+    text = f"---\ntitle: About\ntags: {value}\n---\n"
+    load.read_item("page", "content/pages/about.md", text.encode(), UTC, problems)
+    assert [p.message for p in problems] == [f"'tags' item 1 must be text, not {said}"]

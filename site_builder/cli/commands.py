@@ -19,6 +19,8 @@ from ..write import check_output_dir
 
 
 def _config(root: Path, base_url: str | None = None) -> SiteConfig:
+    if root.is_file():
+        raise UsageError(f"--root takes the site's folder, not a file: --root {shown(root.parent)}")
     if not (root / CONFIG_FILE).is_file():
         raise UsageError(
             f"no {CONFIG_FILE} in {shown(root)}: run this in a site's folder, or pass --root PATH"

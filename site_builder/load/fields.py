@@ -328,6 +328,8 @@ class _NestedReader(FieldReader):
 
 
 def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (list, dict)):
