@@ -55,6 +55,13 @@ WORDS = [
     "status",
     "security",
 ]
+# recurring phrases and names that are not concepts, for `suggest` to find (`--phrases`)
+PLANTED = [
+    *("war of attrition", "security dilemma", "face-saving formula", "red line"),
+    *("escalation ladder", "bargaining range", "audience costs", "frozen conflict"),
+    *("decent interval", "credible commitment", "buffer zone", "peace dividend"),
+    *("Ines Carvalho", "Tomas Berg", "Amara Okafor", "Lena Vogt", "Rafael Ortiz"),
+]
 TAGS = [
     "negotiation",
     "history",
@@ -100,8 +107,19 @@ def essay_body(rng: random.Random, slugs: list[str], terms: list[str]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def generate(out: Path, essays: int, episodes: int, concepts: int, seed: int = 1) -> None:
+def planted_paragraph(rng: random.Random) -> str:
+    """Two of the planted phrases, the first ones more often (so they rank in order)."""
+    picks = rng.choices(PLANTED, weights=[1 / (n + 1) for n in range(len(PLANTED))], k=2)
+    return " ".join(f"{p[0].upper()}{p[1:]} again: {sentence(rng, [], 0)}" for p in picks)
+
+
+def generate(
+    out: Path, essays: int, episodes: int, concepts: int, seed: int = 1, phrases: bool = False
+) -> None:
+    """With `phrases`, each essay also gets a paragraph naming two of PLANTED, drawn from a
+    generator of its own: without it, the corpus is the same bytes as before there was one."""
     rng = random.Random(seed)
+    plant = random.Random(seed + 1)
     out.mkdir(parents=True, exist_ok=True)
     (out / "site.yaml").write_text(
         "title: Synthetic Companion\nbase_url: https://example.org/synthetic/\n"
@@ -141,7 +159,8 @@ def generate(out: Path, essays: int, episodes: int, concepts: int, seed: int = 1
             f'---\ntitle: "Essay {n}: on {rng.choice(WORDS)}"\ndate: {year}-{month:02d}-{day:02d}\n'
             f"summary: {sentence(rng, [], 0)}\ntags: [{', '.join(rng.sample(TAGS, 2))}]\n"
             f"concepts: [{', '.join(rng.sample(slugs, min(2, concepts)))}]\n{episode}---\n\n"
-            f"{essay_body(rng, slugs, terms)}",
+            f"{essay_body(rng, slugs, terms)}"
+            + (f"\n{planted_paragraph(plant)}\n" if phrases else ""),
             encoding="utf-8",
         )
     (out / "content/pages/about.md").write_text(
@@ -156,8 +175,11 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=200)
     parser.add_argument("--concepts", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--phrases", action="store_true", help="plant recurring phrases and names for `suggest`"
+    )
     args = parser.parse_args()
-    generate(args.out, args.essays, args.episodes, args.concepts, args.seed)
+    generate(args.out, args.essays, args.episodes, args.concepts, args.seed, args.phrases)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Time `site-builder suggest` on a generated corpus (benchmarks/generate.py).
 
     python benchmarks/suggest.py [--essays 1000] [--episodes 200] [--concepts 300] [--tmp DIR]
+                                 [--phrases]
 
 Prints, the median of five runs in this process, each step's wall and CPU seconds (worker
 processes included): loading the files, reading their Markdown, counting and ranking the
@@ -42,10 +43,15 @@ def main() -> None:
     parser.add_argument("--concepts", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="processes to read with")
     parser.add_argument("--tmp", help="where to write the corpus (default: a temporary folder)")
+    parser.add_argument(
+        "--phrases",
+        action="store_true",
+        help="plant recurring phrases and names (generate.py --phrases), so there is a list",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         root = Path(tmp) / "site"
-        generate(root, args.essays, args.episodes, args.concepts)
+        generate(root, args.essays, args.episodes, args.concepts, phrases=args.phrases)
         config = load_config(root)
         runs = []
         for _ in range(5):
