@@ -68,6 +68,8 @@ class PodcastConfig:
     location: Location | None = None
     txt: tuple[Txt, ...] = ()
     seasons: dict[int, str] = field(default_factory=dict)  # number -> podcast:season name
+    author: str | None = None  # itunes:author, when not the site's author (as imported)
+    language: str | None = None  # the show's language, when not the site's (as imported)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -98,7 +100,9 @@ def read_podcast(p: FieldReader) -> PodcastConfig:
         location=_location(p),
         txt=_txt(p),
         seasons=_seasons(p),
-        extra={**dict(p.data), "author": p.text("author"), "language": p.text("language")},
+        author=p.text("author"),
+        language=p.text("language"),
+        extra=dict(p.data),
     )
 
 

@@ -146,6 +146,20 @@ def test_a_podcast_section_there_is_merged_not_clobbered(cli, root):
     assert data["glossary"] == {"autolink": "all"}
 
 
+def test_one_category_there_is_the_setting_a_feed_with_several_finds(cli, root):
+    # `categories:` beside `category:` is refused: an import must not write the other spelling
+    (root / "site.yaml").write_text(SITE + "podcast:\n  title: My Show\n  category: News\n")
+    run = cli("import", "podcast", FEED, "--root", root)
+    assert run.code == 0, run.err
+    assert (
+        "note: site.yaml podcast.category is 'News'; the import has categories: "
+        "[['News', 'Politics'], ['History']]: kept site.yaml's" in run.err
+    )
+    podcast = yaml.safe_load((root / "site.yaml").read_text())["podcast"]
+    assert (podcast["category"], "categories" in podcast) == ("News", False)
+    assert cli("check", "--root", root).code == 0
+
+
 def test_refused_items_are_reported_by_position_and_title(cli, root):
     run = cli("import", "podcast", FEED, "--root", root)
     refused = [line for line in run.err.splitlines() if "not imported" in line]
@@ -222,6 +236,9 @@ def test_the_built_feed_carries_every_guid_enclosure_and_instant(cli, root):
         "https://support.example.org/mara"
     ]
     assert [c.get("text") for c in built.findall(f"{ITUNES}category")] == ["News", "History"]
+    # the show's own language and author, as imported, not the site's ("en", no author)
+    assert built.findtext("language") == "en-gb"
+    assert built.findtext(f"{ITUNES}author") == "Mara Linden"
     transcripts = [
         t.get("url") for t in built.iter("{https://podcastindex.org/namespace/1.0}transcript")
     ]

@@ -17,6 +17,7 @@ from ..render.views import View
 from ..routes import PODCAST_FEED, episode_files, is_remote
 from .atom import media_url
 from .people import crew_elements, people_elements
+from .podcast_show import show_language
 from .xmlout import xml_document
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -79,7 +80,7 @@ def podcast_feed(
     assert show is not None
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    author = config.author.name if config.author else show.title
+    author = show.author or (config.author.name if config.author else show.title)
     hosts = show.hosts or (author,)
 
     def url(path: str) -> str:
@@ -129,7 +130,7 @@ def _describe_show(channel: ET.Element, config: SiteConfig, author: str) -> None
     _sub(channel, "title", show.title)
     _sub(channel, "link", config.base_url)
     _sub(channel, "description", show.description)
-    _sub(channel, "language", config.language)
+    _sub(channel, "language", show_language(config))
     if show.copyright:
         _sub(channel, "copyright", show.copyright)
     _sub(channel, "generator", "site-builder")

@@ -112,6 +112,12 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 MAX_DESCRIPTION_BYTES = 4000
 
 
+def show_language(config: SiteConfig) -> str:
+    """The podcast's language: its own `language:` (as an import writes it), else the site's."""
+    assert config.podcast is not None
+    return config.podcast.language or config.language
+
+
 def show_problems(config: SiteConfig, image: Callable[[str], bytes | str]) -> list[Diagnostic]:
     """Every problem of the show's own settings (`image` as for `check_podcast`)."""
     show = config.podcast
@@ -142,12 +148,12 @@ def show_problems(config: SiteConfig, image: Callable[[str], bytes | str]) -> li
     else:
         _check_categories(show.categories[0] if show.categories else (), config_problem)
     problems += _channel_tag_problems(config)
-    if not _LANGUAGE.fullmatch(config.language):
+    if not _LANGUAGE.fullmatch(show_language(config)):
         problems.append(
             Diagnostic(
                 "site.yaml",
-                config.line_of("language"),
-                f"'{config.language}' is not an ISO 639 language code",
+                config.line_of(*(("podcast", "language") if show.language else ("language",))),
+                f"'{show_language(config)}' is not an ISO 639 language code",
                 hint="write e.g. en or en-GB",
                 code="podcast",
             )

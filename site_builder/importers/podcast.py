@@ -66,7 +66,7 @@ def import_podcast(feed: Feed, root: Path, site_yaml: str) -> Outcome:
         out.files[f"{EPISODES}/{name}"] = front_matter(meta, body)
         out.new += 1
     show = read_show(feed)
-    merged, differ = merge_section(site_yaml, "podcast", show)
+    merged, differ = merge_section(site_yaml, "podcast", show, [{"category", "categories"}])
     out.notes += differ
     if merged != site_yaml:
         out.files["site.yaml"] = merged.encode()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
@@ -12,10 +12,13 @@ from ..errors import UsageError
 from .common import dump_yaml
 
 
-def merge_section(text: str, section: str, values: Mapping[str, Any]) -> tuple[str, list[str]]:
+def merge_section(
+    text: str, section: str, values: Mapping[str, Any], alike: Iterable[set[str]] = ()
+) -> tuple[str, list[str]]:
     """site.yaml with the keys of `values` that its `section:` lacks added (the section made
     if there is none), and a note for each key it has with another value: what is there is
-    kept. Never rewrites a line that is there."""
+    kept. Never rewrites a line that is there. Each set of `alike` is one setting written
+    under several keys (`category:` or `categories:`): one of them there is the setting there."""
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise UsageError("site.yaml is not a mapping of keys to values")
@@ -26,12 +29,17 @@ def merge_section(text: str, section: str, values: Mapping[str, Any]) -> tuple[s
         return f"{text}{lead}{block}", []
     if not isinstance(have, dict):
         raise UsageError(f"site.yaml's `{section}:` is not a mapping: cannot add to it")
+    written = {key: key for key in have}
+    for keys in alike:
+        there = next((k for k in sorted(keys) if k in have), None)
+        written.update(dict.fromkeys(keys, there) if there else {})
     notes = [
-        f"site.yaml {section}.{key} is {have[key]!r}; the import has {value!r}: kept site.yaml's"
+        f"site.yaml {section}.{there} is {have[there]!r}; the import has"
+        f" {'' if there == key else f'{key}: '}{value!r}: kept site.yaml's"
         for key, value in values.items()
-        if key in have and have[key] != value
+        if (there := written.get(key)) and (there, have[there]) != (key, value)
     ]
-    missing = {k: v for k, v in values.items() if k not in have}
+    missing = {k: v for k, v in values.items() if k not in written}
     if not missing:
         return text, notes
     lines = text.splitlines(keepends=True)
