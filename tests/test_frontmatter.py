@@ -432,3 +432,26 @@ def test_a_list_item_that_is_not_text_is_named_as_an_author_wrote_it(value, said
     text = f"---\ntitle: About\ntags: {value}\n---\n"
     load.read_item("page", "content/pages/about.md", text.encode(), UTC, problems)
     assert [p.message for p in problems] == [f"'tags' item 1 must be text, not {said}"]
+
+
+@pytest.mark.parametrize(
+    "lines, said",
+    [
+        (
+            "series: {part: 5}",
+            "4: error: missing required key 'series.slug' [front-matter]\n"
+            "    hint: add `slug: ...` inside `series:` (series: {slug: ..., …})",
+        ),
+        (
+            "chapters:\n  - {title: Intro}",
+            "5: error: missing required key 'chapters.0.start' [front-matter]\n"
+            '    hint: add `start: "12:34"` to item 1 of `chapters`',
+        ),
+    ],
+)
+def test_a_key_missing_inside_another_is_told_where_it_goes(site, cli, lines, said):
+    # "add a line `slug: ...`" would have given the essay a slug of its own, and a new URL
+    text = f"---\ntitle: A\ndate: 2024-01-01\n{lines}\n---\n\nBody.\n"
+    root = site({"content/episodes/001-a.md": text})
+    run = cli("check", "--root", root)
+    assert f"content/episodes/001-a.md:{said}\n" in run.err

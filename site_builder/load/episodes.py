@@ -96,7 +96,7 @@ def _chapters(r: FieldReader) -> tuple[Chapter, ...]:
             c.error("start", f"'{c.name('start')}': {exc.message}", exc.hint)
             continue
         if start is None:
-            c.error(None, f"missing required key '{c.name('start')}'")
+            c.missing("start", '"12:34"')
         elif title:
             if chapters and start <= chapters[-1].start:
                 c.error("start", "chapters must be in order of their start times")

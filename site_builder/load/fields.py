@@ -94,15 +94,26 @@ class FieldReader:
     def name(self, key: str | int) -> str:
         return ".".join(str(k) for k in (*self.prefix, key))
 
+    def missing(self, key: str | int, value: str = "...") -> None:
+        """The error for a required key that is not there, with where it goes when that is
+        inside another (a `slug:` of its own would be the page's, and change its URL)."""
+        if not self.prefix:
+            hint = f"add a line `{key}: {value}`"
+        elif isinstance(self.prefix[-1], int):
+            *outer, last = self.prefix
+            hint = f"add `{key}: {value}` to item {last + 1} of `{'.'.join(map(str, outer))}`"
+        else:
+            last = self.prefix[-1]
+            hint = f"add `{key}: {value}` inside `{last}:` ({last}: {{{key}: {value}, …}})"
+        self.error(None, f"missing required key '{self.name(key)}'", hint)
+
     def _typed(self, key: str | int, kind: type, required: bool) -> Any:
         value = self.get(key)
         if value is None:
             if required and self.has(key):
                 self.error(key, f"'{self.name(key)}' is empty", f"write a value after `{key}:`")
             elif required:
-                self.error(
-                    None, f"missing required key '{self.name(key)}'", f"add a line `{key}: ...`"
-                )
+                self.missing(key)
             return None
         if kind is int and isinstance(value, str):
             try:
@@ -188,11 +199,7 @@ class FieldReader:
         value = self.get(key)
         if value is None:
             if required:
-                self.error(
-                    None,
-                    f"missing required key '{self.name(key)}'",
-                    f"add a line `{key}: YYYY-MM-DD`",
-                )
+                self.missing(key, "YYYY-MM-DD")
             return None
         try:
             return parse_datetime(str(value), tz)
