@@ -37,14 +37,21 @@ def slugify(title: str, fallback: str = "untitled", any_script: bool = False) ->
 
 # Apostrophes inside a word: straight, curly (U+2019) and the modifier letter (U+02BC).
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
+# Latin letters that Unicode does not decompose into a letter and its accent, as ASCII
+_LATIN = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t"}
+    | {"æ": "ae", "œ": "oe", "ß": "ss", "þ": "th"}
+    | {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "Æ": "AE", "Œ": "OE", "Þ": "TH"}
+)
 
 
 def title_slug(title: str, fallback: str) -> str:
     """The slug `new` gives an item: as `slugify` in any script ("Война и мир" ->
-    `война-и-мир`, not the kind's name, which a second such title would collide with), and an
-    apostrophe joins its word ("can't" -> `cant`, not `can-t`). Only new files get it: an
+    `война-и-мир`, not the kind's name, which a second such title would collide with), every
+    Latin letter in ASCII (`Søren` -> `soren`, as `Café` -> `cafe`), and an apostrophe joins
+    its word ("can't" -> `cant`, not `can-t`). Only new files get it: an
     item's slug comes from its file name, so no existing URL changes."""
-    return slugify(title.translate(_APOSTROPHES), fallback, any_script=True)
+    return slugify(title.translate(_APOSTROPHES).translate(_LATIN), fallback, any_script=True)
 
 
 def _ascii_form(character: str) -> str:

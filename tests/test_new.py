@@ -357,6 +357,20 @@ def test_new_slugs_drop_apostrophes(project, cli, title, slug):
     assert new_path(cli("new", "page", title)) == f"content/pages/{slug}.md"
 
 
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Søren Kierkegaard", "soren-kierkegaard"),
+        ("Łukasz Żółć", "lukasz-zolc"),
+        ("Đorđe Balašević", "dorde-balasevic"),
+        ("Æsir œuvre", "aesir-oeuvre"),
+    ],
+)
+def test_every_latin_letter_of_a_title_is_written_in_ascii(project, cli, title, slug):
+    # as the README promises (`Café` -> `cafe`): ø, ł, đ, æ have no accent to take off
+    assert new_path(cli("new", "person", title)) == f"content/people/{slug}.md"
+
+
 @pytest.mark.parametrize("kind", ["essay", "page"])
 def test_a_title_in_another_script_keeps_its_words_in_the_slug(project, cli, kind):
     # not the kind's name for both, where the second title would be refused as a duplicate
