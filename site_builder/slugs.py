@@ -39,7 +39,7 @@ def slugify(title: str, fallback: str = "untitled", any_script: bool = False) ->
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
 # Latin letters that Unicode does not decompose into a letter and its accent, as ASCII
 _LATIN = str.maketrans(
-    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t"}
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "\u0131": "i", "ŧ": "t"}
     | {"æ": "ae", "œ": "oe", "ß": "ss", "þ": "th"}
     | {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "Ŧ": "T", "Æ": "AE", "Œ": "OE", "Þ": "TH"}
 )
