@@ -130,6 +130,38 @@ def test_hosts_and_guests_link_to_their_pages_and_other_names_stay_text(tmp_path
     assert roles == ["Host", "Host", "Guest", "Host"]
 
 
+def test_a_guest_named_twice_is_one_person_and_a_slug_that_names_nobody_is_a_warning(tmp_path):
+    root = people_site(tmp_path)
+    edit(
+        root / "content/episodes/002-guarantees.md",
+        "duration:",
+        'guests: [mara-linden, Mara Linden, noor-hadad, "Someone Unlisted"]\nduration:',
+    )
+    result = build(root)
+    warned = [d.format() for d in result.warnings if d.path.endswith("002-guarantees.md")]
+    line = next(
+        n
+        for n, text in enumerate((root / "content/episodes/002-guarantees.md").open(), 1)
+        if text.startswith("guests:")
+    )
+    assert warned == [
+        f"content/episodes/002-guarantees.md:{line}: warning: 'Mara Linden' is named twice in"
+        " `guests:` [reference]\n    hint: take out the second",
+        f"content/episodes/002-guarantees.md:{line}: warning: 'noor-hadad' in `guests:` names no"
+        " person page: apps show it as written [reference]\n    hint: did you mean 'noor-haddad'?",
+    ]
+    facts = soup(result, "episodes/guarantees/index.html").select_one(".facts")
+    rows = {div.dt.get_text(): div.dd for div in facts.find_all("div")}
+    assert rows["With"].get_text() == "Mara Linden, noor-hadad, Someone Unlisted"
+    item = next(
+        i
+        for i in ET.fromstring(result.files["podcast.xml"]).iter("item")
+        if i.findtext("title").startswith("Guarantees")
+    )
+    guests = [p.text for p in item.iter(PODCAST) if p.get("role") == "guest"]
+    assert guests == ["Mara Linden", "noor-hadad", "Someone Unlisted"]
+
+
 def test_names_autolink_as_concepts_do_with_one_matcher(tmp_path):
     root = people_site(tmp_path)
     essay = root / "content/essays/2026-03-20-with-noor.md"

@@ -17,16 +17,19 @@ _HOSTING = ("host", "co-host", "guest host")
 def people_elements(
     names: Iterable[tuple[str, str]], people: People | None, url: Callable[[str], str]
 ) -> list[Element]:
-    """`podcast:person` for each (role, name); `url` makes a path below the site absolute."""
-    found = []
+    """`podcast:person` for each (role, name), once (a guest named by slug and by alias is one
+    person); `url` makes a path below the site absolute."""
+    found: list[Element] = []
     for role, name in names:
         person = people.find(name) if people else None
         if person is None or people is None:
-            found.append((name, {"role": role}))
-            continue
-        if role == "host":  # a co-host is a host of the show, as the feed says of them
-            role = next((r for r in person.roles if r in _HOSTING), role)
-        found.append((person.title, _attributes(person, role, people, url)))
+            element = (name, {"role": role})
+        else:
+            if role == "host":  # a co-host is a host of the show, as the feed says of them
+                role = next((r for r in person.roles if r in _HOSTING), role)
+            element = (person.title, _attributes(person, role, people, url))
+        if element not in found:
+            found.append(element)
     return found
 
 

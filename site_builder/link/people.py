@@ -5,6 +5,7 @@ names and references, never items x people."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,9 +94,11 @@ def cast_of(config: SiteConfig, index: SiteIndex) -> Cast:
     shows = config.podcast.hosts if config.podcast and config.podcast.hosts else ()
     show_hosts = shows or ((config.author.name,) if config.author else ())
     credits = {
-        item.key: (
-            *(_credit("host", n, named) for n in item.hosts or show_hosts),
-            *(_credit("guest", n, named) for n in item.guests),
+        item.key: _once(
+            (
+                *(_credit("host", n, named) for n in item.hosts or show_hosts),
+                *(_credit("guest", n, named) for n in item.guests),
+            )
         )
         for item in index.by_key.values()
         if isinstance(item, Episode)
@@ -124,6 +127,7 @@ def link_people(
     for item in sorted(index.by_key.values(), key=newest_first):
         if isinstance(item, Episode):
             credits[item.key] = cast.credits[item.key]
+            problems += _names_problems(item, named, people)
             for credit in credits[item.key]:
                 if credit.person is not None:
                     episodes[credit.person.key].append((item, credit.role))
@@ -167,6 +171,45 @@ def _people(found: Iterable[Person | None]) -> tuple[Person, ...]:
 def _credit(role: str, name: str, named: Mapping[str, Person]) -> Credit:
     person = named.get(fold(name))
     return Credit(role, person.title if person else name, person)
+
+
+def _once(credits: tuple[Credit, ...]) -> tuple[Credit, ...]:
+    """Each person (or name without a page) once in each role: a guest named by slug and
+    by alias is one `podcast:person`, not two."""
+    kept: dict[tuple[str, str], Credit] = {}
+    for c in credits:
+        kept.setdefault((c.role, c.person.key if c.person else fold(c.name)), c)
+    return tuple(kept.values())
+
+
+_SLUG_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _names_problems(
+    episode: Episode, named: Mapping[str, Person], people: Sequence[Person]
+) -> list[Diagnostic]:
+    """Warnings for an episode's `hosts:` and `guests:`: a name said twice, and a name that
+    names no person page yet looks meant to (a slug, or close to a person's name), which
+    podcast apps would otherwise show as it is written."""
+    problems, choices = [], [n for p in people for n in (p.slug, p.title)]
+    for key in ("hosts", "guests"):
+        seen: set[str] = set()
+        for i, name in enumerate(getattr(episode, key)):
+            person = named.get(fold(name))
+            who = person.key if person else fold(name)
+            said, hint = None, None
+            if who in seen:
+                said, hint = f"'{name}' is named twice in `{key}:`", "take out the second"
+            elif person is None:
+                hint = did_you_mean(name, choices)
+                if hint or _SLUG_LIKE.fullmatch(name):
+                    said = f"'{name}' in `{key}:` names no person page: apps show it as written"
+                    hint = hint or 'add content/people/<slug>.md (site-builder new person "Name")'
+            seen.add(who)
+            if said:
+                line = episode.line_of(key, i)
+                problems.append(Diagnostic(episode.path, line, said, hint, "reference", "warning"))
+    return problems
 
 
 def _listed(
