@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .load.fields import FieldReader
 
 # Names Windows refuses as file names; a site built here may be checked out there.
 _RESERVED = {
@@ -79,3 +83,16 @@ def slug_problem(slug: str) -> str | None:
 def fold(text: str) -> str:
     """The form two slugs or URLs are compared in: NFC, then case-folded."""
     return unicodedata.normalize("NFC", text).casefold()
+
+
+def read_slug(r: FieldReader, from_name: str) -> str:
+    """`slug:`, else the one the file name gives; either must be a valid slug."""
+    slug = r.text("slug")
+    key: str | None = "slug"
+    if slug is None:
+        slug, key = from_name, None
+    slug = unicodedata.normalize("NFC", slug)  # macOS writes file names decomposed (NFD)
+    problem = slug_problem(slug)
+    if problem:
+        r.error(key, problem, "set `slug:` to lowercase words joined by '-'")
+    return slug

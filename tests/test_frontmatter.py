@@ -455,3 +455,16 @@ def test_a_key_missing_inside_another_is_told_where_it_goes(site, cli, lines, sa
     root = site({"content/episodes/001-a.md": text})
     run = cli("check", "--root", root)
     assert f"content/episodes/001-a.md:{said}\n" in run.err
+
+
+@pytest.mark.parametrize(
+    "value, hint", [("fulll", "did you mean 'full'?"), ("weekly", "write full")]
+)
+def test_a_choice_written_wrong_says_which_was_meant(site, cli, value, hint):
+    text = f"---\ntitle: A\ndate: 2024-01-01\nepisode_type: {value}\n---\n\nBody.\n"
+    root = site({"content/episodes/001-a.md": text})
+    run = cli("check", "--root", root)
+    assert (
+        f"content/episodes/001-a.md:4: error: 'episode_type' must be one of full, trailer, bonus,"
+        f" not '{value}' [front-matter]\n    hint: {hint}\n"
+    ) in run.err

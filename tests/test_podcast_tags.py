@@ -297,7 +297,7 @@ BAD_EPISODE = {
     "alternate audio without its length": (
         "alternate_audio:\n  - {url: 'https://cdn.example.org/1.opus', type: audio/opus}\n",
         "content/episodes/001-first.md:10: error: missing required key "
-        "'alternate_audio.0.length' [front-matter]\n    hint: add a line `length: ...`",
+        "'alternate_audio.0.length' [front-matter]\n    hint: add `length: ...` to item 1 of `alternate_audio`",
     ),
     "alternate audio with a relative URL": (
         "alternate_audio:\n  - {url: 1.opus, type: audio/opus, length: 5}\n",
@@ -319,7 +319,7 @@ BAD_EPISODE = {
     "an episode's funding without a URL": (
         "funding: [{text: Support}]\n",
         "content/episodes/001-first.md:9: error: missing required key 'funding.0.url' "
-        "[front-matter]\n    hint: add a line `url: ...`",
+        "[front-matter]\n    hint: add `url: ...` to item 1 of `funding`",
     ),
 }
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from ..model import ENCLOSURE_SUFFIXES, KINDS, MEDIA_TYPES, Audio, Chapter, Episode
 from ..routes import is_remote
-from .fields import FieldReader, read_slug
+from ..slugs import read_slug
+from .fields import FieldReader
 from .people import read_names
 from .podcast_fields import read_alternate_audio, read_funding, read_social
 from .series import read_membership

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
-from ..errors import Diagnostic, closest
-from ..slugs import slug_problem
+from ..errors import Diagnostic, closest, did_you_mean
 from .frontmatter import Source
 from .values import (
     ABSOLUTE_URL,
@@ -189,9 +187,8 @@ class FieldReader:
         if value is None:
             return default
         if value not in choices:
-            self.error(
-                key, f"'{self.name(key)}' must be one of {', '.join(choices)}, not '{value}'"
-            )
+            said = f"'{self.name(key)}' must be one of {', '.join(choices)}, not '{value}'"
+            self.error(key, said, did_you_mean(value, choices) or f"write {choices[0]}")
             return default
         return value
 
@@ -344,16 +341,3 @@ def _describe(value: Any) -> str:
     if isinstance(value, int):
         return f"the number {value}"
     return f"'{value}'"
-
-
-def read_slug(r: FieldReader, from_name: str) -> str:
-    """`slug:`, else the one the file name gives; either must be a valid slug."""
-    slug = r.text("slug")
-    key: str | None = "slug"
-    if slug is None:
-        slug, key = from_name, None
-    slug = unicodedata.normalize("NFC", slug)  # macOS writes file names decomposed (NFD)
-    problem = slug_problem(slug)
-    if problem:
-        r.error(key, problem, "set `slug:` to lowercase words joined by '-'")
-    return slug

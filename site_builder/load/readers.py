@@ -18,8 +18,9 @@ from ..model import (
     Series,
     SourceRef,
 )
+from ..slugs import read_slug
 from .episodes import read_episode
-from .fields import EXTRA, OPEN, FieldReader, Keys, keys, read_slug
+from .fields import EXTRA, OPEN, FieldReader, Keys, keys
 from .frontmatter import Source, decode, split
 from .people import PERSON_KEYS, read_names, read_person
 from .related import read_related
