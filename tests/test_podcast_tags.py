@@ -297,7 +297,8 @@ BAD_EPISODE = {
     "alternate audio without its length": (
         "alternate_audio:\n  - {url: 'https://cdn.example.org/1.opus', type: audio/opus}\n",
         "content/episodes/001-first.md:10: error: missing required key "
-        "'alternate_audio.0.length' [front-matter]\n    hint: add `length: ...` to item 1 of `alternate_audio`",
+        "'alternate_audio.0.length' [front-matter]\n"
+        "    hint: add `length: ...` to item 1 of `alternate_audio`",
     ),
     "alternate audio with a relative URL": (
         "alternate_audio:\n  - {url: 1.opus, type: audio/opus, length: 5}\n",
