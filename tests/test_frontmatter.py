@@ -458,7 +458,7 @@ def test_a_key_missing_inside_another_is_told_where_it_goes(site, cli, lines, sa
 
 
 @pytest.mark.parametrize(
-    "value, hint", [("fulll", "did you mean 'full'?"), ("weekly", "write full")]
+    "value, hint", [("fulll", "did you mean 'full'?"), ("weekly", "write one of those (full, say)")]
 )
 def test_a_choice_written_wrong_says_which_was_meant(site, cli, value, hint):
     text = f"---\ntitle: A\ndate: 2024-01-01\nepisode_type: {value}\n---\n\nBody.\n"

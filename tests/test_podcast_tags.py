@@ -315,7 +315,8 @@ BAD_EPISODE = {
     "a social post on an unknown protocol": (
         "social: {url: 'https://example.social/1', protocol: myspace}\n",
         "content/episodes/001-first.md:9: error: 'social.protocol' must be one of activitypub, "
-        "atproto, twitter, lightning, hive, matrix, nostr, not 'myspace' [front-matter]",
+        "atproto, twitter, lightning, hive, matrix, nostr, not 'myspace' [front-matter]\n"
+        "    hint: write one of those (activitypub, say)",
     ),
     "an episode's funding without a URL": (
         "funding: [{text: Support}]\n",

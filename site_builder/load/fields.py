@@ -188,7 +188,9 @@ class FieldReader:
             return default
         if value not in choices:
             said = f"'{self.name(key)}' must be one of {', '.join(choices)}, not '{value}'"
-            self.error(key, said, did_you_mean(value, choices) or f"write {choices[0]}")
+            self.error(
+                key, said, did_you_mean(value, choices) or f"write one of those ({choices[0]}, say)"
+            )
             return default
         return value
 
