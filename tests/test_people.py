@@ -162,6 +162,29 @@ def test_a_guest_named_twice_is_one_person_and_a_slug_that_names_nobody_is_a_war
     assert guests == ["Mara Linden", "noor-hadad", "Someone Unlisted"]
 
 
+def test_two_people_sharing_a_name_or_an_alias_is_an_error_at_its_line(tmp_path):
+    # concepts may not share a term; a guest named "Haddad" could be either person
+    root = people_site(tmp_path)
+    (root / "content/people/nour-haddad.md").write_text(
+        "---\nname: Noor Haddad\naliases: [Mara]\n---\n", encoding="utf-8"
+    )
+    edit(
+        root / "content/people/mara-linden.md",
+        "name: Mara Linden",
+        "name: Mara Linden\naliases: [Mara]",
+    )
+    hint = "\n    hint: names and aliases must be unique: a guest named so could be either"
+    found = errors(root)
+    assert (
+        "content/people/nour-haddad.md:2: error: 'Noor Haddad' already names the person in"
+        f" content/people/noor-haddad.md [collision]{hint}"
+    ) in found
+    assert (
+        "content/people/nour-haddad.md:3: error: 'Mara' already names the person in"
+        f" content/people/mara-linden.md [collision]{hint}"
+    ) in found
+
+
 def test_names_autolink_as_concepts_do_with_one_matcher(tmp_path):
     root = people_site(tmp_path)
     essay = root / "content/essays/2026-03-20-with-noor.md"

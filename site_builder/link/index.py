@@ -123,6 +123,7 @@ def build_index(
     by_slug: dict[str, list[Item]] = defaultdict(list)
     by_url: dict[str, Item] = {}
     by_term: dict[str, Concept] = {}
+    by_name: dict[str, Person] = {}  # see _term_clashes
     numbered: dict[tuple[int | None, int], Episode] = {}
     tags: dict[str, dict[str, tuple[str, Item]]] = {}  # see _tag_clashes
     for item in items:
@@ -136,6 +137,8 @@ def build_index(
         problems += _tag_clashes(item, tags)
         if isinstance(item, Concept):
             problems += _term_clashes(item, by_term)
+        elif isinstance(item, Person):
+            problems += _term_clashes(item, by_name)
         if isinstance(item, Episode) and item.number is not None and item.episode_type == "full":
             problems += _number_clashes(item, numbered)
     # `episode: 12` finds a full episode by number when no other season has a number 12
@@ -177,20 +180,26 @@ def _url_clash(item: Item, by_url: Mapping[str, Item]) -> Diagnostic | None:
     return None
 
 
-def _term_clashes(concept: Concept, by_term: dict[str, Concept]) -> list[Diagnostic]:
-    """Add the concept's term and aliases to `by_term`; each one another concept has already
-    is a problem, since a wikilink could not tell which is meant."""
+def _term_clashes(item: Concept | Person, by_name: dict) -> list[Diagnostic]:
+    """Add a concept's term and aliases (a person's slug, name and aliases) to `by_name`;
+    each one another has already is a problem, since a wikilink (a guest's name) could not
+    tell which is meant."""
+    if isinstance(item, Concept):
+        names, hint = [(item.title, "term")], "terms and aliases must be unique"
+    else:
+        names = [(item.slug, "slug"), (item.title, "name")]
+        hint = "names and aliases must be unique: a guest named so could be either"
     problems = []
-    for name, key in ((concept.title, "term"), *((a, "aliases") for a in concept.aliases)):
-        owner = by_term.setdefault(fold(name), concept)
-        if owner is not concept:
+    for name, key in (*names, *((a, "aliases") for a in item.aliases)):
+        owner = by_name.setdefault(fold(name), item)
+        if owner is not item:
             problems.append(
                 Diagnostic(
-                    concept.path,
-                    concept.line_of(key),
-                    f"'{name}' already names the concept in {owner.path}",
+                    item.path,
+                    item.line_of(key),
+                    f"'{name}' already names the {item.kind} in {owner.path}",
                     code="collision",
-                    hint="terms and aliases must be unique",
+                    hint=hint,
                 )
             )
     return problems
