@@ -160,6 +160,20 @@ def test_one_category_there_is_the_setting_a_feed_with_several_finds(cli, root):
     assert cli("check", "--root", root).code == 0
 
 
+def test_a_number_the_site_has_already_is_a_note_naming_the_item(cli, root):
+    (root / "content/episodes").mkdir(parents=True)
+    (root / "content/episodes/002-old.md").write_text(
+        "---\ntitle: Old\nnumber: 2\nseason: 1\ndate: 2023-01-01\n---\n", encoding="utf-8"
+    )
+    run = cli("import", "podcast", FEED, "--root", root)
+    assert run.code == 0, run.err
+    assert (
+        "note: item 2 'Mediators at Work' is episode 2, which season 1 has already: give it"
+        " another `number:` (its guid keeps it the same episode for podcast apps)"
+    ) in run.err
+    assert "is episode 3, which" not in run.err
+
+
 def test_refused_items_are_reported_by_position_and_title(cli, root):
     run = cli("import", "podcast", FEED, "--root", root)
     refused = [line for line in run.err.splitlines() if "not imported" in line]

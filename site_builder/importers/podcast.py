@@ -79,11 +79,20 @@ def _number(
     numbers: dict[int | None, set[int]],
 ) -> list[str]:
     """Number the full episodes that have no number: after the highest number of their season
-    (the site's and the feed's), oldest first; a note for each."""
-    for meta in fields:
-        if meta.get("number") is not None:
-            numbers.setdefault(meta.get("season"), set()).add(meta["number"])
+    (the site's and the feed's), oldest first; a note for each, and for each number that the
+    site or an item before has in that season already (the build refuses two)."""
     notes = []
+    for (position, title), meta in zip(labels, fields, strict=True):
+        if meta.get("number") is not None:
+            used = numbers.setdefault(meta.get("season"), set())
+            if meta["number"] in used and meta["episode_type"] == "full":
+                season = f"season {meta['season']}" if meta.get("season") else "the show"
+                notes.append(
+                    f"item {position} {title!r} is episode {meta['number']}, which {season}"
+                    " has already: give it another `number:` (its guid keeps it the same"
+                    " episode for podcast apps)"
+                )
+            used.add(meta["number"])
     for (position, title), meta in sorted(
         zip(labels, fields, strict=True), key=lambda pair: datetime.fromisoformat(pair[1]["date"])
     ):
