@@ -152,7 +152,11 @@ def test_a_wordpress_rss_feed_of_posts(cli, root):
     assert one["tags"] == ["Mediation"]
     assert "The [[essays/on-mediation-part-two|second part]] follows." in one["body"]
     assert "pixel" not in one["body"]
-    assert found["2023-03-11-on-mediation-part-two.md"]["date"] == "2023-03-11T15:00:00-06:00"
+    two = found["2023-03-11-on-mediation-part-two.md"]
+    assert two["date"] == "2023-03-11T15:00:00-06:00"
+    # a link written without the host, as WordPress bodies have them, is a post's link too
+    assert "after [[essays/on-mediation-part-one|the first part]]." in two["body"]
+    assert cli("check", "--root", root).code == 0
 
 
 # a real 1 x 1 PNG: `check` reads every image it publishes, and a fake one is an error

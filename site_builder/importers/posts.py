@@ -117,9 +117,13 @@ def _meta(post: Post) -> dict[str, object]:
 
 
 def _wikilink(href: str, links: dict[str, str], hosts: frozenset[str] | None) -> str | None:
-    """The essay a link to another post of the publication names, as a wikilink target."""
+    """The essay a link to another post of the publication names, as a wikilink target: with
+    its host, or without (`/2023/second/`, as a WordPress body writes them)."""
     parts = urlsplit(href)
-    if parts.scheme not in ("http", "https") or (hosts is not None and parts.netloc not in hosts):
+    here = not parts.scheme and not parts.netloc and parts.path.startswith("/")
+    if not here and (
+        parts.scheme not in ("http", "https") or (hosts is not None and parts.netloc not in hosts)
+    ):
         return None
     slug = links.get(old_path(parts.path))
     return f"essays/{slug}" if slug else None
