@@ -468,3 +468,23 @@ def test_a_choice_written_wrong_says_which_was_meant(site, cli, value, hint):
         f"content/episodes/001-a.md:4: error: 'episode_type' must be one of full, trailer, bonus,"
         f" not '{value}' [front-matter]\n    hint: {hint}\n"
     ) in run.err
+
+
+def test_a_site_yaml_that_is_a_list_is_not_called_front_matter(site, cli):
+    root = site({}, "- title: T\n- base_url: https://example.org/\n")
+    run = cli("check", "--root", root)
+    assert run.code == 1
+    assert "site.yaml:1: error: this file must be a mapping of keys to values [front-matter]" in (
+        run.err
+    )
+
+
+def test_audio_written_as_a_bare_url_is_shown_the_mapping_it_goes_in(site, cli):
+    text = "---\ntitle: A\ndate: 2024-01-01\naudio: https://cdn.example.org/1.mp3\n---\n"
+    root = site({"content/episodes/001-a.md": text})
+    run = cli("check", "--root", root)
+    assert (
+        "content/episodes/001-a.md:4: error: 'audio' must be a mapping of its url, length and type"
+        " [front-matter]\n    hint: write audio: {url: https://cdn.example.org/1.mp3,"
+        " length: <bytes>, type: audio/mpeg}\n"
+    ) in run.err

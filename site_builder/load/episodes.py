@@ -64,7 +64,12 @@ def _audio(r: FieldReader) -> Audio | None:
     if r.get("audio") is None:
         return None
     if not isinstance(r.get("audio"), dict):
-        r.error("audio", "'audio' must be a mapping: `audio: {url: ..., length: ..., type: ...}`")
+        written = r.get("audio") if isinstance(r.get("audio"), str) else "https://…/episode.mp3"
+        r.error(
+            "audio",
+            "'audio' must be a mapping of its url, length and type",
+            f"write audio: {{url: {written}, length: <bytes>, type: audio/mpeg}}",
+        )
         return None
     a = r.within("audio")
     url = a.url("url", required=True) or ""

@@ -135,7 +135,8 @@ def parse_yaml(
         raise _error(
             path,
             first_line + node.start_mark.line,
-            "front matter must be a mapping of keys to values",
+            f"{'front matter' if path.endswith('.md') else 'this file'} must be a mapping of keys"
+            " to values",
             hint,
             "front-matter",
         )
