@@ -123,6 +123,17 @@ def test_an_error_found_while_rendering_keeps_the_warnings_found_before_it(site,
     assert run.err.endswith("\n1 error and 1 warning; nothing was written.\n")
 
 
+def test_a_typo_in_the_base_template_is_one_error_naming_the_pages_it_stopped(site, cli):
+    pages = {f"content/pages/p{n}.md": f"---\ntitle: P{n}\n---\n\nBody.\n" for n in range(3)}
+    root = site({**pages, "templates/base.html": "<html>\n{% if %}\n"})
+    run = cli("build", "--root", root)
+    assert run.code == 1
+    said = [line for line in run.err.splitlines() if "templates/base.html" in line]
+    assert len(said) == 1, run.err  # not once a page
+    assert said[0].endswith(", and 8 other pages) [template]"), said
+    assert "\n    hint: fix that line of the template (it is Jinja2)\n" in run.err
+
+
 # E8: odd scalars are strings (or positioned errors), never a crash.
 def test_equals_and_merge_key_values_are_plain_strings(site, cli, monkeypatch):
     root = site(

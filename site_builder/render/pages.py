@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -105,18 +106,19 @@ class Renderer:
         """
         pages: dict[str, bytes] = {}
         shown: dict[str, frozenset[str]] = {}
-        problems: list[Diagnostic] = []
+        stopped: dict[Diagnostic, list[str]] = {}  # a template's problem -> the pages it stopped
         for path, template, item, context in jobs:
             self._seen = set()
             try:
                 pages[path] = self._render(template, path, item, context()).encode()
                 shown[path] = frozenset(self._seen)
             except ContentError as exc:
-                problems.extend(exc.diagnostics)
+                for problem in exc.diagnostics:
+                    stopped.setdefault(problem, []).append(path)
             finally:
                 self._seen = None
-        if problems:
-            raise ContentError(problems)
+        if stopped:  # once each, not once a page: a typo in base.html stops every page
+            raise ContentError(_on_pages(problem, paths) for problem, paths in stopped.items())
         return pages, shown
 
     def jobs(self, items: list[Item]) -> list[Job]:
@@ -270,16 +272,14 @@ class Renderer:
             )
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError(
-                [self._template_problem(exc.filename, exc.lineno, exc.message, path)]
+                [self._template_problem(exc.filename, exc.lineno, exc.message)]
             ) from None
         except Exception as exc:  # any error raised while a template runs
             filename, lineno = template_frame(exc)
             message = f"{type(exc).__name__}: {exc}"
-            raise ContentError([self._template_problem(filename, lineno, message, path)]) from None
+            raise ContentError([self._template_problem(filename, lineno, message)]) from None
 
-    def _template_problem(
-        self, filename: str | None, line: int | None, message: str, page: str
-    ) -> Diagnostic:
+    def _template_problem(self, filename: str | None, line: int | None, message: str) -> Diagnostic:
         shown = filename or "templates"
         if filename:
             file = Path(filename)
@@ -288,7 +288,7 @@ class Renderer:
                 if file.is_relative_to(self.config.root)
                 else str(file)  # a default-theme template: its absolute path
             )
-        return Diagnostic(shown, line, f"{message} (while rendering {page})", code="template")
+        return Diagnostic(shown, line, message, code="template")
 
     @staticmethod
     def _path(item: Item) -> str:
@@ -309,3 +309,14 @@ class Renderer:
             for path in pages
             if path.endswith("index.html") and path != "search/index.html"
         )
+
+
+def _on_pages(problem: Diagnostic, pages: list[str]) -> Diagnostic:
+    """A template's problem, saying which pages it stopped (the first, and how many more)."""
+    more = len(pages) - 1
+    others = f", and {more} other page{'s' * (more != 1)}" if more else ""
+    return replace(
+        problem,
+        message=f"{problem.message} (while rendering {pages[0]}{others})",
+        hint=problem.hint or "fix that line of the template (it is Jinja2)",
+    )
