@@ -174,6 +174,28 @@ def test_a_number_the_site_has_already_is_a_note_naming_the_item(cli, root):
     assert "is episode 3, which" not in run.err
 
 
+def test_a_saved_feed_that_names_no_show_guid_is_a_note_asking_for_it(cli, root, tmp_path):
+    text = FEED.read_text(encoding="utf-8")
+    saved = tmp_path / "saved.xml"
+    saved.write_text(
+        "\n".join(
+            line
+            for line in text.splitlines()
+            if 'rel="self"' not in line and "podcast:guid" not in line
+        ),
+        encoding="utf-8",
+    )
+    run = cli("import", "podcast", saved, "--root", root)
+    assert run.code == 0, run.err
+    assert f"note: {saved} names neither its podcast:guid nor its own address" in run.err
+    assert "guid" not in yaml.safe_load((root / "site.yaml").read_text())["podcast"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "site.yaml").write_text(SITE, encoding="utf-8")
+    again = cli("import", "podcast", FEED, "--root", other)  # with both: no such note
+    assert again.code == 0 and "names neither" not in again.err
+
+
 def test_refused_items_are_reported_by_position_and_title(cli, root):
     run = cli("import", "podcast", FEED, "--root", root)
     refused = [line for line in run.err.splitlines() if "not imported" in line]

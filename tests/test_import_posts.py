@@ -87,6 +87,17 @@ def test_refused_posts_are_reported_by_position_and_title(cli, root):
     assert "https://substackcdn.com/image/fetch/" in run.err
 
 
+def test_a_post_at_the_address_of_one_before_is_refused_and_says_so(cli, root, tmp_path):
+    feed = tmp_path / "twice.rss"
+    text = (FIXTURES / "wordpress.rss").read_text(encoding="utf-8")
+    feed.write_text(text.replace("on-mediation-part-two/</link>", "on-mediation-part-one/</link>"))
+    run = cli("import", "feed", feed, "--root", root)
+    assert (
+        f"{feed}: item 2 'On Mediation \u2013 Part Two': its address is also item 1"
+        " 'On Mediation \u2013 Part One''s: not imported"
+    ) in run.err
+
+
 def test_the_zip_is_read_as_the_folder_is(cli, root, tmp_path):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as z:

@@ -66,6 +66,12 @@ def import_podcast(feed: Feed, root: Path, site_yaml: str) -> Outcome:
         out.files[f"{EPISODES}/{name}"] = front_matter(meta, body)
         out.new += 1
     show = read_show(feed)
+    if not show.get("guid"):
+        out.notes.append(
+            f"{feed.source} names neither its podcast:guid nor its own address (atom:link"
+            ' rel="self"): set podcast.guid to the show\'s guid (Podcast Index lists it), or'
+            " import the feed from its address, so that apps keep knowing the show as this one"
+        )
     merged, differ = merge_section(site_yaml, "podcast", show, [{"category", "categories"}])
     out.notes += differ
     if merged != site_yaml:

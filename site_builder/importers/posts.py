@@ -74,7 +74,9 @@ def import_posts(
     seen: dict[str, str] = {}
     for post in posts:
         if post.old_path in seen:
-            out.refused.append(f"{post.label}: its address is also {seen[post.old_path]}'s")
+            out.refused.append(
+                f"{post.label}: its address is also {seen[post.old_path]}'s: not imported"
+            )
         elif post.old_path in imported:
             out.skipped += 1
         else:
