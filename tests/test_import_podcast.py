@@ -196,6 +196,23 @@ def test_a_saved_feed_that_names_no_show_guid_is_a_note_asking_for_it(cli, root,
     assert again.code == 0 and "names neither" not in again.err
 
 
+def test_an_episode_number_that_is_not_one_is_said_so_not_missing(cli, root, tmp_path):
+    feed = tmp_path / "odd.xml"
+    feed.write_text(
+        FEED.read_text(encoding="utf-8").replace(
+            "<itunes:episode>2</itunes:episode>", "<itunes:episode>2a</itunes:episode>"
+        ),
+        encoding="utf-8",
+    )
+    run = cli("import", "podcast", feed, "--root", root)
+    assert run.code == 0, run.err
+    assert (
+        "note: item 2 'Mediators at Work' has itunes:episode '2a', which is not a whole number:"
+        " numbered "
+    ) in run.err
+    assert "'Mediators at Work' has no itunes:episode" not in run.err
+
+
 def test_refused_items_are_reported_by_position_and_title(cli, root):
     run = cli("import", "podcast", FEED, "--root", root)
     refused = [line for line in run.err.splitlines() if "not imported" in line]

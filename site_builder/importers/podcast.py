@@ -26,7 +26,15 @@ from .common import (
     front_matters,
     unique_slug,
 )
-from .podcast_feed import Feed, find_attr, find_text, read_episode, read_show, whole_number
+from .podcast_feed import (
+    Feed,
+    find_attr,
+    find_text,
+    read_episode,
+    read_show,
+    whole_number,
+    written_number,
+)
 from .siteyaml import merge_section
 
 EPISODES = "content/episodes"
@@ -57,7 +65,8 @@ def import_podcast(feed: Feed, root: Path, site_yaml: str) -> Outcome:
             continue
         episodes.append((position, item, title, guid))
     fields = [read_episode(feed, item, title, guid) for _, item, title, guid in episodes]
-    out.notes += _number(fields, [(p, title) for p, _, title, _ in episodes], numbers)
+    labels = [(p, title, written_number(item)) for p, item, title, _ in episodes]
+    out.notes += _number(fields, labels, numbers)
     for meta in fields:
         slug = unique_slug(slugify(meta["title"], "episode"), slugs)
         number = meta.get("number")
@@ -81,14 +90,14 @@ def import_podcast(feed: Feed, root: Path, site_yaml: str) -> Outcome:
 
 def _number(
     fields: list[dict[str, Any]],
-    labels: list[tuple[int, str]],
+    labels: list[tuple[int, str, str]],
     numbers: dict[int | None, set[int]],
 ) -> list[str]:
     """Number the full episodes that have no number: after the highest number of their season
     (the site's and the feed's), oldest first; a note for each, and for each number that the
     site or an item before has in that season already (the build refuses two)."""
     notes = []
-    for (position, title), meta in zip(labels, fields, strict=True):
+    for (position, title, _), meta in zip(labels, fields, strict=True):
         if meta.get("number") is not None:
             used = numbers.setdefault(meta.get("season"), set())
             if meta["number"] in used and meta["episode_type"] == "full":
@@ -99,16 +108,19 @@ def _number(
                     " episode for podcast apps)"
                 )
             used.add(meta["number"])
-    for (position, title), meta in sorted(
+    for (position, title, written), meta in sorted(
         zip(labels, fields, strict=True), key=lambda pair: datetime.fromisoformat(pair[1]["date"])
     ):
         if meta.get("number") is None and meta["episode_type"] == "full":
             used = numbers.setdefault(meta.get("season"), set())
             meta["number"] = max(used, default=0) + 1
             used.add(meta["number"])
-            notes.append(
-                f"item {position} {title!r} has no itunes:episode: numbered {meta['number']}"
+            said = (
+                f"has itunes:episode '{written}', which is not a whole number"
+                if written
+                else "has no itunes:episode"
             )
+            notes.append(f"item {position} {title!r} {said}: numbered {meta['number']}")
     return notes
 
 

@@ -62,6 +62,11 @@ def read_feed(data: bytes, source: str, folder: Path | None, owner: bool) -> tup
     return Feed(channel, source, folder), notes
 
 
+def written_number(item: Element) -> str:
+    """The episode number as the item writes it (`read_episode` takes it if it is one)."""
+    return find_text(item, "itunes:episode") or find_text(item, "podcast:episode")
+
+
 def read_episode(feed: Feed, item: Element, title: str, guid: str) -> dict[str, Any]:
     """The front matter of one item (in the order an author would write it), its notes under
     `notes`."""
@@ -71,9 +76,7 @@ def read_episode(feed: Feed, item: Element, title: str, guid: str) -> dict[str, 
     kind = find_text(item, "itunes:episodeType").lower()
     meta: dict[str, Any] = {
         "title": title,
-        "number": whole_number(
-            find_text(item, "itunes:episode") or find_text(item, "podcast:episode")
-        ),
+        "number": whole_number(written_number(item)),
         "season": whole_number(
             find_text(item, "itunes:season") or find_text(item, "podcast:season")
         ),
