@@ -488,3 +488,25 @@ def test_audio_written_as_a_bare_url_is_shown_the_mapping_it_goes_in(site, cli):
         " [front-matter]\n    hint: write audio: {url: https://cdn.example.org/1.mp3,"
         " length: <bytes>, type: audio/mpeg}\n"
     ) in run.err
+
+
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        (
+            "series: {slug: s, part: true}",
+            "'series.part' must be a whole number, not true"
+            " [front-matter]\n    hint: write part: 3",
+        ),
+        (
+            "summary: [a, b]",
+            "'summary' must be text, not a list [front-matter]\n"
+            '    hint: write summary: "…" (in quotes)',
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_shown_one_of_the_right_kind(site, cli, line, said):
+    text = f"---\ntitle: A\ndate: 2024-01-01\n{line}\n---\n\nBody.\n"
+    root = site({"content/essays/2024-01-01-a.md": text})
+    run = cli("check", "--root", root)
+    assert f"content/essays/2024-01-01-a.md:4: error: {said}\n" in run.err

@@ -403,3 +403,12 @@ def test_build_does_not_load_the_import_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_address_that_is_not_http_is_refused_saying_what_to_do(cli, root):
+    run = cli("import", "podcast", "ftp://files.example/show.xml", "--root", root)
+    assert (run.code, run.err) == (
+        2,
+        "site-builder: error: cannot read ftp://files.example/show.xml: only http(s) addresses"
+        " are fetched; for ftp: save the file and give its path\n",
+    )

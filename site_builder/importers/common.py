@@ -64,6 +64,12 @@ def read_source(source: str) -> bytes:
                 return response.read()
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot download {source}: {exc}") from None
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", source)
+    if scheme:
+        raise UsageError(
+            f"cannot read {source}: only http(s) addresses are fetched; for {scheme.group(1)}:"
+            " save the file and give its path"
+        )
     try:
         return Path(source).expanduser().read_bytes()
     except OSError as exc:

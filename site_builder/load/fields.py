@@ -31,6 +31,7 @@ def keys(*names: str, **tables: Keys) -> Keys:
     return {**dict.fromkeys(names), **tables}
 
 
+_EXAMPLES = {str: '"…" (in quotes)', int: "3", bool: "true", list: "[first, second]", dict: "{…}"}
 _TYPE_NAMES = {
     str: "text",
     int: "a whole number",
@@ -122,9 +123,8 @@ class FieldReader:
         if kind is str and isinstance(value, (int, bool)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.error(
-                key, f"'{self.name(key)}' must be {_TYPE_NAMES[kind]}, not {_describe(value)}"
-            )
+            said = f"'{self.name(key)}' must be {_TYPE_NAMES[kind]}, not {_describe(value)}"
+            self.error(key, said, f"write {key}: {_EXAMPLES[kind]}")
             return None
         return value
 
