@@ -105,7 +105,8 @@ def _check_episode(
         for message in artwork_problems(episode.image, image):
             problems.append(_problem(episode, ("image",), message))
     problems += _title_problems(episode, show_title)
-    if episode.duration is None and audio is not None:  # (without audio, that is the news)
+    # without audio, that is the news; a duration written but refused is an error already
+    if episode.duration is None and audio is not None and ("duration",) not in episode.lines:
         problems.append(
             _problem(
                 episode,
