@@ -188,10 +188,10 @@ _SLUG_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 def _names_problems(
     episode: Episode, named: Mapping[str, Person], people: Sequence[Person]
 ) -> list[Diagnostic]:
-    """Warnings for an episode's `hosts:` and `guests:`: a name said twice, and a name that
-    names no person page yet looks meant to (a slug, or close to a person's name), which
-    podcast apps would otherwise show as it is written."""
-    problems, choices = [], [n for p in people for n in (p.slug, p.title)]
+    """Warnings for an episode's `hosts:` and `guests:`: a name said twice, and a slug that
+    names no person page, which podcast apps would otherwise show as it is written. Only a
+    slug is compared with every name (a name without a page is allowed: it stays text)."""
+    problems: list[Diagnostic] = []
     for key in ("hosts", "guests"):
         seen: set[str] = set()
         for i, name in enumerate(getattr(episode, key)):
@@ -200,11 +200,10 @@ def _names_problems(
             said, hint = None, None
             if who in seen:
                 said, hint = f"'{name}' is named twice in `{key}:`", "take out the second"
-            elif person is None:
-                hint = did_you_mean(name, choices)
-                if hint or _SLUG_LIKE.fullmatch(name):
-                    said = f"'{name}' in `{key}:` names no person page: apps show it as written"
-                    hint = hint or 'add content/people/<slug>.md (site-builder new person "Name")'
+            elif person is None and _SLUG_LIKE.fullmatch(name):
+                said = f"'{name}' in `{key}:` names no person page: apps show it as written"
+                hint = did_you_mean(name, [n for p in people for n in (p.slug, p.title)])
+                hint = hint or 'add content/people/<slug>.md (site-builder new person "Name")'
             seen.add(who)
             if said:
                 line = episode.line_of(key, i)
