@@ -98,6 +98,22 @@ def test_a_post_at_the_address_of_one_before_is_refused_and_says_so(cli, root, t
     ) in run.err
 
 
+def test_a_post_known_only_by_a_query_address_is_refused_saying_how_to_export_it(
+    cli, root, tmp_path
+):
+    feed = tmp_path / "plain.rss"
+    text = (FIXTURES / "wordpress.rss").read_text(encoding="utf-8")
+    feed.write_text(
+        text.replace("https://mara.example/on-mediation-part-one/", "https://mara.example/?p=12")
+    )
+    run = cli("import", "feed", feed, "--root", root)
+    assert (
+        f"{feed}: item 1 'On Mediation \u2013 Part One': its address https://mara.example/?p=12"
+        " names it by a query, which a static site cannot answer at its old address (WordPress:"
+        " set Permalinks to 'Post name' and export again): not imported"
+    ) in run.err
+
+
 def test_the_zip_is_read_as_the_folder_is(cli, root, tmp_path):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as z:

@@ -276,9 +276,16 @@ def read_feed_posts(data: bytes, source: str) -> tuple[list[Post], list[str], fr
     posts, refused = [], []
     for position, (title, link, date, html, tags) in enumerate(entries, 1):
         label = f"item {position} {title!r}" if title else f"item {position}"
-        path = urlsplit(link).path if link else ""
+        parts = urlsplit(link)
+        path = parts.path if link else ""
         why = None if title else "no title"
-        why = why or (None if path.strip("/") else "no link (the post's old address)")
+        if not why and not path.strip("/"):
+            why = (
+                f"its address {link} names it by a query, which a static site cannot answer at"
+                " its old address (WordPress: set Permalinks to 'Post name' and export again)"
+                if parts.query
+                else "no link (the post's old address)"
+            )
         try:
             when = feed_date(date)
         except ValueError as exc:
