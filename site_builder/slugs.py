@@ -53,8 +53,8 @@ def title_slug(title: str, fallback: str) -> str:
     """The slug `new` gives an item: as `slugify` in any script ("Война и мир" ->
     `война-и-мир`, not the kind's name, which a second such title would collide with), every
     Latin letter in ASCII (`Søren` -> `soren`, as `Café` -> `cafe`), and an apostrophe joins
-    its word ("can't" -> `cant`, not `can-t`). Only new files get it: an
-    item's slug comes from its file name, so no existing URL changes."""
+    its word ("can't" -> `cant`, not `can-t`). Only new files get it: an item's slug comes
+    from its file name, so no existing URL changes."""
     return slugify(title.translate(_APOSTROPHES).translate(_LATIN), fallback, any_script=True)
 
 

@@ -148,12 +148,14 @@ def show_problems(config: SiteConfig, image: Callable[[str], bytes | str]) -> li
     else:
         _check_categories(show.categories[0] if show.categories else (), config_problem)
     problems += _channel_tag_problems(config)
-    if not _LANGUAGE.fullmatch(show_language(config)):
+    language = show_language(config)
+    if not _LANGUAGE.fullmatch(language):
+        where = ("podcast", "language") if show.language else ("language",)
         problems.append(
             Diagnostic(
                 "site.yaml",
-                config.line_of(*(("podcast", "language") if show.language else ("language",))),
-                f"'{show_language(config)}' is not an ISO 639 language code",
+                config.line_of(*where),
+                f"'{language}' is not an ISO 639 language code",
                 hint="write e.g. en or en-GB",
                 code="podcast",
             )

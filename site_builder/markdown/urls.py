@@ -97,16 +97,18 @@ def _raw_root_links(state: StateCore) -> None:
             found += html_root_urls(token.content, line)
 
 
-def html_root_urls(html: str, line: int) -> list[tuple[str, int]]:
-    """Each root-relative URL of the tags in `html` (which starts at `line`), with its line."""
+def html_root_urls(text: str, line: int) -> list[tuple[str, int]]:
+    """Each root-relative URL of the tags in `text` (HTML starting at `line`), with its line."""
     found = []
-    for tag in _TAG.finditer(html):
-        at = line + html.count("\n", 0, tag.start())
+    for tag in _TAG.finditer(text):
+        at = line + text.count("\n", 0, tag.start())
         for attr in _ATTR.finditer(tag.group()):
             name, value = attr.group(1).lower(), attr_value(attr.group(3))
-            urls = [c.group(2) for c in _CANDIDATE.finditer(value)] if name == "srcset" else [value]
-            if name in _URL_ATTRS or name == "srcset":
-                found += [(url, at) for url in urls if is_root_relative(url)]
+            if name == "srcset":
+                urls = [c.group(2) for c in _CANDIDATE.finditer(value)]
+            else:
+                urls = [value] if name in _URL_ATTRS else []
+            found += [(url, at) for url in urls if is_root_relative(url)]
     return found
 
 
