@@ -475,6 +475,12 @@ MISTAKES = {
         "4: error: 'summary' must be text, not a list [front-matter]\n"
         '    hint: write summary: "…" (in quotes)',
     ),
+    "a date past the last year": (
+        "updated: 9999-12-31T23:00-05:00",
+        "4: error: 'updated': '9999-12-31T23:00-05:00' is not a usable date (date value"
+        " out of range) [front-matter]\n    hint: a UTC offset runs from -23:59 to +23:59 (such as"
+        " +02:00), a year up to 9999",
+    ),
     "audio as a bare URL": (
         "audio: https://cdn.example.org/1.mp3",
         "4: error: 'audio' must be a mapping of its url, length and type [front-matter]\n"

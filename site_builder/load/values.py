@@ -74,7 +74,7 @@ def parse_datetime(value: str, tz: tzinfo) -> datetime:
         stamp = f"{day.isoformat()}T{clock.isoformat()}{'+00:00' if offset in 'Zz' else offset}"
         return datetime.fromisoformat(stamp).astimezone(tz)
     except (ValueError, OverflowError) as exc:  # an offset like +99:00, or a year past 9999
-        hint = "a UTC offset runs from -23:59 to +23:59, such as +02:00"
+        hint = "a UTC offset runs from -23:59 to +23:59 (such as +02:00), a year up to 9999"
         raise Refused(f"'{value}' is not a usable date ({exc})", hint) from None
 
 
